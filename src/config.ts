@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting comes from the environment, is validated here once, and is passed down as plain data. */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce
+      .number({ invalid_type_error: 'must be a whole number from 0 to 65535' })
+      .int('must be a whole number from 0 to 65535')
+      .min(0)
+      .max(65535)
+      .default(3000),
+    PUBLIC_URL: z.string().url().optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+    LTI_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    LTI_AUTO_ACTIVATE: booleanFlag.default('false'),
+    SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(8),
+    TRUST_PROXY: z.string().default('false'),
+    UPLOAD_LIMIT_MB: z.coerce.number().positive().max(1024).default(20),
+    SMTP_URL: z.string().url().optional(),
+    MAIL_FROM: z.string().default('CMALT Portfolio <no-reply@localhost>'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  });
+
+/** Rules across settings, checked on the raw environment so they are listed even when other settings are wrong. */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (!env.LTI_KEY) problems.push('LTI_KEY is required when NODE_ENV=production');
+  if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is required when NODE_ENV=production');
+  return problems;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  mongodbUri?: string; // unset = embedded engine
+  ltiKey: string;
+  ltiKeyGenerated: boolean;
+  adminToken?: string;
+  ltiAutoActivate: boolean;
+  sessionMaxAgeMs: number;
+  trustProxy: boolean | number | string;
+  uploadLimitBytes: number;
+  smtpUrl?: string;
+  mailFrom: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(blankAsUnset);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+    ...productionProblems(blankAsUnset),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const key = e.LTI_KEY ? { value: e.LTI_KEY, generated: false } : developmentKey(dataDir);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    dataDir,
+    mongodbUri: e.MONGODB_URI,
+    ltiKey: key.value,
+    ltiKeyGenerated: key.generated,
+    adminToken: e.ADMIN_TOKEN,
+    ltiAutoActivate: e.LTI_AUTO_ACTIVATE,
+    sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3600_000,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Outside production a missing LTI_KEY is generated once and kept in DATA_DIR, so restarts keep sessions valid. */
+function developmentKey(dataDir: string): { value: string; generated: boolean } {
+  const file = path.join(dataDir, 'lti-key');
+  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), generated: true };
+  mkdirSync(dataDir, { recursive: true });
+  const value = randomBytes(32).toString('hex');
+  writeFileSync(file, value, { mode: 0o600 });
+  return { value, generated: true };
+}
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // an Express trust-proxy list such as "loopback, 10.0.0.0/8"
+}

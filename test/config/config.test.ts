@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cmalt-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('defaults give a working embedded set-up on port 3000', () => {
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.sessionMaxAgeMs).toBe(8 * 3600_000);
+    expect(config.uploadLimitBytes).toBe(20 * 1024 * 1024);
+    expect(config.ltiAutoActivate).toBe(false);
+  });
+
+  test('a development LTI key is generated once and kept in DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.ltiKeyGenerated).toBe(true);
+    expect(second.ltiKey).toBe(first.ltiKey);
+    expect(readFileSync(path.join(dir, 'lti-key'), 'utf8').trim()).toBe(first.ltiKey);
+  });
+
+  test('every problem is listed at once, readably', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', PORT: 'eighty', MONGODB_URI: 'postgres://x', ADMIN_TOKEN: 'short', DATA_DIR: dir });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/MONGODB_URI must start with mongodb:\/\//);
+    expect(problems).toMatch(/ADMIN_TOKEN must be at least 16 characters/);
+    expect(problems).toMatch(/LTI_KEY is required when NODE_ENV=production/);
+    expect(problems).toMatch(/PUBLIC_URL is required when NODE_ENV=production/);
+    expect((error as ConfigError).message).toMatch(/5 problem\(s\)/);
+  });
+
+  test('blank values count as unset and PUBLIC_URL loses its trailing slash', () => {
+    const config = loadConfig({ DATA_DIR: dir, MONGODB_URI: '', PUBLIC_URL: 'https://tool.example.ac.uk/' });
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.publicUrl).toBe('https://tool.example.ac.uk');
+  });
+
+  test('trust proxy accepts a flag, a hop count or an address list', () => {
+    expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+});
