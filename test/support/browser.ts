@@ -1,0 +1,124 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { PreparedLaunch, TestPlatform } from './platform';
+import { prepareFor, type LaunchAsOptions, type ToolRef } from './launch';
+
+/** Debian's Chromium; never `npx playwright install`. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function openBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** One axe violation, shaped so that `expect(violations).toEqual([])` prints what is wrong and where. */
+export interface AccessibilityViolation {
+  rule: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: string[]; // "selector: failure summary"
+}
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; helpUrl: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
+}
+
+let axeSource: string | undefined;
+
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA) in a page or frame; `disableRules` for a documented exception. */
+export async function checkAccessibility(target: Page | Frame, opts: { disableRules?: string[]; include?: string } = {}): Promise<AccessibilityViolation[]> {
+  const hasAxe = () => target.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  if (!(await hasAxe())) {
+    const axePath = require.resolve('axe-core/axe.min.js');
+    // A strict CSP may refuse the injected <script>; evaluating the source is not subject to CSP.
+    await target.addScriptTag({ path: axePath }).catch(() => undefined);
+    if (!(await hasAxe())) {
+      axeSource ??= readFileSync(axePath, 'utf8');
+      await target.evaluate(axeSource);
+    }
+  }
+  const result = (await target.evaluate(
+    async ({ tags, disableRules, include }) => {
+      const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<unknown> } }).axe;
+      const rules = Object.fromEntries(disableRules.map((r: string) => [r, { enabled: false }]));
+      return axe.run(include ? { include: [include] } : document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
+    },
+    { tags: WCAG_TAGS, disableRules: opts.disableRules ?? [], include: opts.include },
+  )) as AxeResult;
+  return result.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => `${n.target.map(String).join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`),
+  }));
+}
+
+/** Saves a full-page PNG under test-output/screenshots/ and returns its path. */
+export async function screenshot(target: Page | Frame, name: string): Promise<string> {
+  const dir = path.resolve(__dirname, '../../test-output/screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/[^a-z0-9._-]+/gi, '-')}.png`);
+  const page = 'page' in target ? target.page() : target;
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export interface BrowserLaunchOptions extends LaunchAsOptions {
+  /** Host name under which the platform's course page is opened (default: the issuer's, 127.0.0.1). */
+  pageHost?: string;
+  /** Host name the iframe uses to reach the tool's login URL (default: as registered). */
+  frameHost?: string;
+  timeoutMs?: number;
+}
+
+function toolOrigin(launch: PreparedLaunch, frameHost?: string): string {
+  const url = new URL(launch.loginUrl);
+  if (frameHost) url.hostname = frameHost;
+  return url.origin;
+}
+
+async function settleOnTool(frameOrPage: Frame | Page, launch: PreparedLaunch, frameHost: string | undefined, timeoutMs: number): Promise<void> {
+  const origin = toolOrigin(launch, frameHost);
+  const loginPath = new URL(launch.loginUrl).pathname;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const url = new URL(frameOrPage.url() || 'about:blank');
+    if (url.origin === origin && url.pathname !== loginPath) break;
+    if (Date.now() > deadline) throw new Error(`the launch did not reach the tool within ${timeoutMs} ms (frame is at ${url.toString()})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await frameOrPage.waitForLoadState('load');
+}
+
+/**
+ * Runs a launch in real Chromium as a VLE does: the platform's course page frames the tool's login
+ * initiation; returns the iframe's Frame once it has landed in the tool (or the tool's refusal page).
+ */
+export async function launchInBrowser(page: Page, _tool: ToolRef, platform: TestPlatform, opts: BrowserLaunchOptions = {}): Promise<Frame> {
+  const launch = prepareFor(platform, opts);
+  const timeoutMs = opts.timeoutMs ?? 15000;
+  await page.goto(platform.coursePageUrl(launch, { pageHost: opts.pageHost, frameHost: opts.frameHost }));
+  const handle = await page.waitForSelector('#tool-frame', { state: 'attached' });
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error('the course page has no tool frame');
+  await settleOnTool(frame, launch, opts.frameHost, timeoutMs);
+  return frame;
+}
+
+/** The same launch in a top-level window (the tool's "open in a new window" path). */
+export async function launchTopLevelInBrowser(page: Page, _tool: ToolRef, platform: TestPlatform, opts: BrowserLaunchOptions = {}): Promise<Page> {
+  const launch = prepareFor(platform, opts);
+  const url = new URL(launch.loginUrl);
+  if (opts.frameHost) url.hostname = opts.frameHost;
+  for (const [k, v] of Object.entries(launch.loginParams)) url.searchParams.set(k, v);
+  await page.goto(url.toString());
+  await settleOnTool(page, launch, opts.frameHost, opts.timeoutMs ?? 15000);
+  return page;
+}
