@@ -58,3 +58,8 @@ test('checkAccessibility reports violations readably', async () => {
   expect(violations.map((v) => v.rule)).toEqual(expect.arrayContaining(['image-alt', 'html-has-lang']));
   expect(violations.find((v) => v.rule === 'image-alt')?.nodes[0]).toMatch(/^img: /);
 });
+
+test('a browser launch makes no unexpected calls to the platform', async () => {
+  await launchInBrowser(page, tool, platform, { role: 'Learner' });
+  platform.assertNoUnexpectedCalls();
+});

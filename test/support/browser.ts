@@ -91,6 +91,9 @@ async function settleOnTool(frameOrPage: Frame | Page, launch: PreparedLaunch, f
   for (;;) {
     const url = new URL(frameOrPage.url() || 'about:blank');
     if (url.origin === origin && url.pathname !== loginPath) break;
+    if (url.protocol === 'chrome-error:') {
+      throw new Error(`the browser refused to show the frame (tool not reachable at ${origin}, or its CSP frame-ancestors does not list the page's origin)`);
+    }
     if (Date.now() > deadline) throw new Error(`the launch did not reach the tool within ${timeoutMs} ms (frame is at ${url.toString()})`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -60,6 +60,11 @@ export function mountOidc(app: Express, ctx: PlatformContext, ags: AgsStore): vo
     res.json(openIdConfiguration(ctx));
   });
 
+  // Browsers ask every page's origin for one; not an unexpected call.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+
   app.get('/jwks', (_req, res) => {
     res.json({ keys: [ctx.key.publicJwk] });
   });
