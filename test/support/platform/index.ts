@@ -2,7 +2,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { AgsStore } from './ags';
-import { PlatformContext } from './context';
+import { PlatformContext, SCOPES } from './context';
 import { mountDeepLinkingReturn, type DeepLinkingReturn } from './deep-linking';
 import { People, prepareLaunch } from './launches';
 import { NrpsStore, type MemberInput } from './nrps';
@@ -154,3 +154,5 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     },
   };
 }
+
+export const ALL_SERVICE_SCOPES = Object.values(SCOPES);
