@@ -1,0 +1,161 @@
+/**
+ * The embedded database through the official driver: throughput in memory and with a data
+ * directory (every write fsynced), and the cost of a unique-key find at 100,000 documents over
+ * 1,000, which stays near 1 only if finds use the index (a collection scan would be ~100).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient, type Collection } from 'mongodb';
+import { startEmbeddedServer } from '../src/db/embedded';
+
+const OPS = 5_000;
+const ROUNDS = 3;
+const CONCURRENCY = 32;
+const LOOKUPS = 3_000;
+const silent = { warn: () => undefined, info: () => undefined };
+
+interface Item {
+  _id: number;
+  key: string;
+  n: number;
+  body: string;
+}
+
+const keyOf = (i: number): string => `k${String(i).padStart(7, '0')}`;
+
+async function timed(ops: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ops) await op(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return ops / seconds;
+}
+
+interface Target {
+  label: string;
+  coll: Collection<Item>;
+  close(): Promise<void>;
+}
+
+async function openTarget(label: string, dataDir: string | null): Promise<Target> {
+  const server = await startEmbeddedServer({ dataDir, log: silent });
+  const client = new MongoClient(server.uri, { maxPoolSize: CONCURRENCY });
+  const coll = client.db('bench').collection<Item>('items');
+  await coll.createIndex({ key: 1 }, { unique: true });
+  return {
+    label,
+    coll,
+    async close() {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Each kind of operation is measured in alternating rounds on both targets and the best round is
+ * kept, so that a busy machine disturbs the data-dir/in-memory ratio as little as possible.
+ */
+async function throughput(targets: Target[]): Promise<Map<string, Record<string, number>>> {
+  const best = new Map(targets.map((t) => [t.label, { insert: 0, find: 0, update: 0 } as Record<string, number>]));
+  const kinds: Array<[string, (coll: Collection<Item>, round: number) => (i: number) => Promise<unknown>]> = [
+    ['insert', (coll, round) => (i) => coll.insertOne({ _id: round * OPS + i, key: keyOf(round * OPS + i), n: 0, body: 'x'.repeat(100) })],
+    ['find', (coll) => (i) => coll.findOne({ key: keyOf((i * 7919) % OPS) })],
+    ['update', (coll) => (i) => coll.updateOne({ key: keyOf((i * 104729) % OPS) }, { $inc: { n: 1 } })],
+  ];
+  for (const [kind, op] of kinds) {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const target of targets) {
+        const rate = await timed(OPS, CONCURRENCY, op(target.coll, round));
+        const record = best.get(target.label)!;
+        record[kind] = Math.max(record[kind], rate);
+      }
+    }
+  }
+  for (const [label, rates] of best) {
+    for (const [kind, rate] of Object.entries(rates)) {
+      console.log(`db ${label.padEnd(9)} ${kind.padEnd(7)} ${Math.round(rate).toString().padStart(8)} ops/s  (${CONCURRENCY} concurrent, best of ${ROUNDS})`);
+    }
+  }
+  return best;
+}
+
+async function fill(coll: Collection<Item>, count: number): Promise<void> {
+  for (let from = 0; from < count; from += 10_000) {
+    const docs = Array.from({ length: Math.min(10_000, count - from) }, (_, j) => ({ _id: from + j, key: keyOf(from + j), n: 0, body: 'x'.repeat(100) }));
+    await coll.insertMany(docs, { ordered: false });
+  }
+}
+
+/**
+ * Mean latency (microseconds) of sequential finds on two collections, alternating one lookup on
+ * each, so that warm-up and a busy machine weigh on both alike.
+ */
+async function findLatencies(pair: Array<[Collection<Item>, number]>, lookups: number, field: 'key' | 'missing'): Promise<number[]> {
+  const totals = pair.map(() => 0n);
+  for (let i = 0; i < lookups; i += 1) {
+    for (const [j, [coll, count]] of pair.entries()) {
+      const k = keyOf((i * 7919) % count);
+      const start = process.hrtime.bigint();
+      await coll.findOne(field === 'key' ? { key: k } : { missing: k });
+      totals[j] += process.hrtime.bigint() - start;
+    }
+  }
+  return totals.map((t) => Number(t) / 1e3 / lookups);
+}
+
+async function scaling(): Promise<number> {
+  const server = await startEmbeddedServer({ log: silent });
+  const client = new MongoClient(server.uri);
+  try {
+    const db = client.db('bench_scaling');
+    const small = db.collection<Item>('small');
+    const large = db.collection<Item>('large');
+    for (const coll of [small, large]) await coll.createIndex({ key: 1 }, { unique: true });
+    await fill(small, 1_000);
+    await fill(large, 100_000);
+    const pair: Array<[Collection<Item>, number]> = [[small, 1_000], [large, 100_000]];
+    await findLatencies(pair, 500, 'key'); // warm-up
+    const [at1k, at100k] = await findLatencies(pair, LOOKUPS, 'key');
+    const ratio = at100k / at1k;
+    console.log(`db find by unique key: ${at1k.toFixed(0)} us at 1,000 docs, ${at100k.toFixed(0)} us at 100,000 docs`);
+    console.log(`db find-by-unique-key latency ratio 100k/1k: ${ratio.toFixed(2)} (must stay below 2)`);
+    // For contrast, a find on a field with no index (a collection scan), on a few lookups only.
+    const [scan1k, scan100k] = await findLatencies(pair, 30, 'missing');
+    console.log(`db unindexed find latency ratio 100k/1k: ${(scan100k / scan1k).toFixed(1)} (a collection scan, for contrast)`);
+    return ratio;
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmalt-bench-db-'));
+  const targets = [await openTarget('in-memory', null), await openTarget('data-dir', dir)];
+  try {
+    const rates = await throughput(targets);
+    const memory = rates.get('in-memory')!;
+    const durable = rates.get('data-dir')!;
+    for (const kind of Object.keys(memory)) {
+      console.log(`db ${kind} throughput data-dir/in-memory: ${(durable[kind] / memory[kind]).toFixed(2)}`);
+    }
+  } finally {
+    for (const target of targets) await target.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const ratio = await scaling();
+  if (ratio >= 2) console.log('db WARNING: unique-key finds slow down with collection size: an index is not being used');
+}
+
+if (require.main === module) {
+  run().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

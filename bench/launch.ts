@@ -1,0 +1,176 @@
+/*
+ * Full LTI launches per second (login -> platform /auth -> id_token POST -> landing page) through the test
+ * platform, against a floor measured in the same run: bare Express verifying one RS256 id_token of the same
+ * size and doing one findOneAndUpdate. Prints the ratio (goal >= 0.5). `npm run bench -- launch` or
+ * `npx tsx bench/launch.ts`.
+ */
+import { createPublicKey } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import jwt from 'jsonwebtoken';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { startEmbeddedServer } from '../src/db/embedded';
+import { Deployment } from '../src/lti/deployment.model';
+import { quietLogger } from '../src/log';
+import { launchAs, startLogin } from '../test/support/launch';
+import { startTestPlatform, type TestPlatform } from '../test/support/platform';
+
+const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+async function listen(app: express.Express | undefined): Promise<{ server: Server; url: string }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Runs `once` from CONCURRENCY workers for DURATION_MS; answers completed operations per second. */
+async function rate(once: (i: number) => Promise<void>): Promise<{ perSecond: number; count: number }> {
+  let count = 0;
+  const deadline = Date.now() + DURATION_MS;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      while (Date.now() < deadline) {
+        await once(w * 1_000_000 + count);
+        count += 1;
+      }
+    }),
+  );
+  return { perSecond: count / ((Date.now() - started) / 1000), count };
+}
+
+async function startTool(dbBase: string, platform: TestPlatform) {
+  const bare = createServer();
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
+  const dbUri = `${dbBase}/bench_tool`;
+  await mongoose.connect(dbUri);
+  const tool = await createApp({ config, log: quietLogger(), dbUri });
+  bare.on('request', tool.app);
+  const client = platform.addClient({
+    jwksUrl: `${baseUrl}/lti/keys`,
+    loginUrl: `${baseUrl}/lti/login`,
+    targetLinkUri: `${baseUrl}/lti/launch`,
+    deploymentIds: ['dep-1'],
+  });
+  const d = platform.registrationDetailsForTool(client.clientId);
+  const registered = await tool.lti.registerPlatform({
+    url: d.issuer,
+    name: 'Bench VLE',
+    clientId: d.clientId,
+    authenticationEndpoint: d.authorizationEndpoint,
+    accesstokenEndpoint: d.tokenEndpoint,
+    authConfig: { method: 'JWK_SET', key: d.jwksUrl },
+  });
+  await registered.platformActive(true);
+  await Deployment.create({ platformUrl: d.issuer, clientId: d.clientId, deploymentId: d.deploymentId, active: true });
+  return {
+    baseUrl,
+    close: async () => {
+      bare.closeAllConnections();
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+      await tool.close();
+      await mongoose.disconnect();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The floor: what any LTI tool must do per launch at the least (verify one id_token, write one document). */
+async function startFloor(dbBase: string, jwksUrl: string) {
+  const jwks = (await (await fetch(jwksUrl)).json()) as { keys: Array<Record<string, unknown>> };
+  const key = createPublicKey({ key: jwks.keys[0] as never, format: 'jwk' });
+  const conn = await mongoose.createConnection(`${dbBase}/bench_floor`).asPromise();
+  const Seen = conn.model('Seen', new mongoose.Schema({ sub: String, count: Number }));
+  const app = express();
+  app.use(express.urlencoded({ extended: false }));
+  app.post('/launch', async (req, res) => {
+    const claims = jwt.verify(String(req.body.id_token), key, { algorithms: ['RS256'], ignoreExpiration: true }) as { sub: string };
+    await Seen.findOneAndUpdate({ sub: claims.sub }, { $inc: { count: 1 } }, { upsert: true, new: true });
+    res.send('ok');
+  });
+  const { server, url } = await listen(app);
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await conn.close();
+    },
+  };
+}
+
+export async function run(): Promise<void> {
+  const engine = await startEmbeddedServer({});
+  const dbBase = engine.uri.split('?')[0].replace(/\/$/, '');
+  const platform = await startTestPlatform();
+  const tool = await startTool(dbBase, platform);
+  try {
+    const users = Array.from({ length: 50 }, (_, i) => platform.user({ name: `Bench User ${i}` }));
+    const course = platform.course({ title: 'Bench cohort' });
+    const first = await launchAs(tool, platform, { role: 'Learner', user: users[0], course });
+    if (!first.ok || !first.launch.idToken) throw new Error(`the warm-up launch failed (${first.status})`);
+    const idToken = first.launch.idToken;
+
+    const launches = await rate(async (i) => {
+      const s = await launchAs(tool, platform, { role: 'Learner', user: users[i % users.length], course });
+      if (!s.ok) throw new Error(`launch ${i} failed with ${s.status}`);
+    });
+
+    // where a launch's time goes, one at a time: tool login, platform /auth, tool id_token POST -> landing page
+    const steps = { login: 0, auth: 0, launch: 0 };
+    const SERIAL = 20;
+    for (let i = 0; i < SERIAL; i += 1) {
+      const t0 = performance.now();
+      const login = await startLogin(tool, platform, { role: 'Learner', user: users[i % users.length], course });
+      const t1 = performance.now();
+      const auth = await login.authorize();
+      const t2 = performance.now();
+      const s = await auth.submit();
+      if (!s.ok) throw new Error(`serial launch ${i} failed with ${s.status}`);
+      steps.login += t1 - t0;
+      steps.auth += t2 - t1;
+      steps.launch += performance.now() - t2;
+    }
+
+    const floor = await startFloor(dbBase, platform.urls.jwks);
+    const body = new URLSearchParams({ id_token: idToken, state: 'x'.repeat(50) }).toString();
+    const verifies = await rate(async () => {
+      const res = await fetch(`${floor.url}/launch`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      if (res.status !== 200) throw new Error(`floor answered ${res.status}`);
+      await res.text();
+    });
+    await floor.close();
+
+    const ratio = launches.perSecond / verifies.perSecond;
+    console.log(`id_token size: ${idToken.length} bytes; concurrency ${CONCURRENCY}; ${DURATION_MS} ms each`);
+    console.log(`full launches (login -> auth -> launch -> landing page): ${launches.perSecond.toFixed(1)}/s (${launches.count})`);
+    console.log(`floor (verify one RS256 id_token + one findOneAndUpdate):  ${verifies.perSecond.toFixed(1)}/s (${verifies.count})`);
+    console.log(`ratio: ${ratio.toFixed(2)} (goal >= 0.5) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`);
+    const ms = (v: number) => `${(v / SERIAL).toFixed(1)} ms`;
+    console.log(`one launch at a time: login ${ms(steps.login)}, platform auth ${ms(steps.auth)}, id_token POST -> landing page ${ms(steps.launch)}`);
+  } finally {
+    await tool.close();
+    await platform.close();
+    await engine.close();
+  }
+}
+
+if (require.main === module) {
+  run().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,285 @@
+/*
+ * Portfolio benchmarks, each against a floor measured in the same run on the same database:
+ *  1. Autosave: 50 concurrent candidates each PUT their section through the whole tool (ltijs session
+ *     check, identity, CSRF, policy, conditional update, revision) vs bare Express doing one
+ *     findOneAndUpdate with a version check. Goal: ratio >= 0.4 with p99 < 10x p50.
+ *  2. Overview: GET /portfolio for a portfolio with 12 sections vs bare Express rendering the same EJS
+ *     page from data already in memory (a static render of the same size). Goal: ratio >= 0.5.
+ * `npm run bench -- portfolio` or `npx tsx bench/portfolio.ts`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ejs from 'ejs';
+import express from 'express';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { startEmbeddedServer } from '../src/db/embedded';
+import { Deployment } from '../src/lti/deployment.model';
+import { roleLabel } from '../src/lti/roles';
+import { quietLogger } from '../src/log';
+import { frameworks } from '../src/portfolio/framework';
+import { Portfolio, Section } from '../src/portfolio/models';
+import { loadPortfolio } from '../src/portfolio/portfolio-service';
+import { overviewPresenter } from '../src/portfolio/presenters';
+import { launchAs, type ToolSession } from '../test/support/launch';
+import { startTestPlatform, type TestPlatform } from '../test/support/platform';
+
+const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
+const WRITERS = 50;
+const VIEWS = path.resolve(__dirname, '..', 'views').replace(`${path.sep}dist${path.sep}views`, `${path.sep}views`);
+
+async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function closeServer(server: Server) {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+interface Rate {
+  perSecond: number;
+  count: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `once(worker)` from `workers` loops for DURATION_MS; answers rate and latency percentiles. */
+async function rate(workers: number, once: (w: number) => Promise<void>): Promise<Rate> {
+  const latencies: number[] = [];
+  const deadline = Date.now() + DURATION_MS;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      while (Date.now() < deadline) {
+        const t = performance.now();
+        await once(w);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { perSecond: latencies.length / ((Date.now() - started) / 1000), count: latencies.length, p50: at(0.5), p99: at(0.99) };
+}
+
+async function startTool(dbBase: string, platform: TestPlatform) {
+  const bare = createServer();
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
+  const dbUri = `${dbBase}/bench_portfolio_tool`;
+  await mongoose.connect(dbUri);
+  const tool = await createApp({ config, log: quietLogger(), dbUri });
+  bare.on('request', tool.app);
+  const client = platform.addClient({
+    jwksUrl: `${baseUrl}/lti/keys`,
+    loginUrl: `${baseUrl}/lti/login`,
+    targetLinkUri: `${baseUrl}/lti/launch`,
+    deploymentIds: ['dep-1'],
+  });
+  const d = platform.registrationDetailsForTool(client.clientId);
+  const registered = await tool.lti.registerPlatform({
+    url: d.issuer,
+    name: 'Bench VLE',
+    clientId: d.clientId,
+    authenticationEndpoint: d.authorizationEndpoint,
+    accesstokenEndpoint: d.tokenEndpoint,
+    authConfig: { method: 'JWK_SET', key: d.jwksUrl },
+  });
+  await registered.platformActive(true);
+  await Deployment.create({ platformUrl: d.issuer, clientId: d.clientId, deploymentId: d.deploymentId, active: true });
+  return {
+    baseUrl,
+    close: async () => {
+      await closeServer(bare);
+      await tool.close();
+      await mongoose.disconnect();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** How many operations mongoose sends while `fn` runs (ours and the identity layer's; ltijs keeps its own). */
+async function countOps(fn: () => Promise<void>): Promise<number> {
+  let n = 0;
+  mongoose.set('debug', (coll: string, method: string) => {
+    n += 1;
+    if (process.env.BENCH_DUMP) console.log(`  op: ${coll}.${method}`);
+  });
+  try {
+    await fn();
+  } finally {
+    mongoose.set('debug', false);
+  }
+  return n;
+}
+
+/** The same request a page's script sends: bearer ltik, CSRF header and the session's cookies. */
+function scriptHeaders(s: ToolSession, url: string): Record<string, string> {
+  const cookie = s.jar.header(new URL(url));
+  return {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    authorization: `Bearer ${s.ltik}`,
+    'x-csrf-token': s.csrfToken ?? '',
+    ...(cookie ? { cookie } : {}),
+  };
+}
+
+const paragraph = (i: number) => `<p>Paragraph ${i}: I planned, ran and evaluated a change to how staff use the VLE, and reflected on it.</p>`;
+
+export async function run(): Promise<void> {
+  const engine = await startEmbeddedServer({});
+  const dbBase = engine.uri.split('?')[0].replace(/\/$/, '');
+  const platform = await startTestPlatform();
+  const tool = await startTool(dbBase, platform);
+  const floorConn = await mongoose.createConnection(`${dbBase}/bench_portfolio_floor`).asPromise();
+  try {
+    // 50 candidates, each with a portfolio; each writer autosaves its own contextual statement.
+    const course = platform.course({ title: 'Bench cohort' });
+    const writers: Array<{ s: ToolSession; url: string; version: number }> = [];
+    for (let i = 0; i < WRITERS; i++) {
+      const s = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: `Writer ${i}` }), course });
+      if (!s.ok) throw new Error(`launch ${i} failed (${s.status})`);
+      const started = await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Bench specialism' });
+      if (started.status !== 200) throw new Error(`start ${i} failed (${started.status})`);
+      const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
+      const section = (await Section.findOne({ portfolio: portfolio._id, areaId: 'contextual' }).lean())!;
+      writers.push({ s, url: `${tool.baseUrl}/portfolio/sections/${section._id}`, version: 0 });
+    }
+    const text = Array.from({ length: 6 }, (_, i) => paragraph(i)).join('');
+    const opsPerAutosave = await countOps(async () => {
+      const me = writers[0];
+      const res = await fetch(me.url, { method: 'PUT', headers: scriptHeaders(me.s, me.url), body: JSON.stringify({ baseVersion: 0, body: text }) });
+      me.version = ((await res.json()) as { version: number }).version;
+    });
+
+    const ours = await rate(WRITERS, async (w) => {
+      const me = writers[w];
+      const res = await fetch(me.url, { method: 'PUT', headers: scriptHeaders(me.s, me.url), body: JSON.stringify({ baseVersion: me.version, body: `${text}<p>${me.version}</p>` }) });
+      const json = (await res.json()) as { version?: number };
+      if (res.status !== 200 || typeof json.version !== 'number') throw new Error(`autosave answered ${res.status}`);
+      me.version = json.version;
+    });
+
+    // The floor: bare Express, one findOneAndUpdate with the same version check, same database server.
+    const Doc = floorConn.model('FloorSection', new mongoose.Schema({ body: String, version: Number }));
+    const docs = await Doc.insertMany(Array.from({ length: WRITERS }, () => ({ body: '', version: 0 })));
+    const floorApp = express();
+    floorApp.use(express.json({ limit: '1mb' }));
+    floorApp.put('/sections/:id', async (req, res) => {
+      const updated = await Doc.findOneAndUpdate(
+        { _id: req.params.id, version: req.body.baseVersion },
+        { $set: { body: req.body.body }, $inc: { version: 1 } },
+        { new: true },
+      ).lean();
+      if (!updated) return void res.status(409).json({});
+      res.json({ version: updated.version });
+    });
+    const floor = await listen(floorApp);
+    const floorVersions = docs.map(() => 0);
+    const bare = await rate(WRITERS, async (w) => {
+      const res = await fetch(`${floor.url}/sections/${docs[w]._id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ baseVersion: floorVersions[w], body: `${text}<p>${floorVersions[w]}</p>` }),
+      });
+      const json = (await res.json()) as { version?: number };
+      if (res.status !== 200 || typeof json.version !== 'number') throw new Error(`floor answered ${res.status}`);
+      floorVersions[w] = json.version;
+    });
+
+    // Overview: fill one portfolio's 12 sections, then read it through the tool vs a static render.
+    const reader = writers[0];
+    const portfolio = (await Portfolio.findOne({}).sort({ createdAt: 1 }).lean())!;
+    const loaded = await loadPortfolio(frameworks(), portfolio);
+    for (const section of loaded.sections) {
+      await Section.updateOne(
+        { _id: section._id },
+        {
+          $set: {
+            body: text,
+            state: 'draft',
+            examples: [0, 1, 2].map((i) => ({ title: `Example ${i}`, tags: { role: 'LT', project: `P${i}`, year: '2025' }, description: text, reflection: text })),
+          },
+          $inc: { version: 1 },
+        },
+      );
+    }
+    const overviewUrl = `${tool.baseUrl}/portfolio?ltik=${encodeURIComponent(reader.s.ltik!)}`;
+    const check = await fetch(overviewUrl, { headers: { cookie: reader.s.jar.header(new URL(overviewUrl)) ?? '' } });
+    const page = await check.text();
+    if (check.status !== 200 || !page.includes('progress-heading')) throw new Error(`overview answered ${check.status}`);
+    const opsPerOverview = await countOps(async () => void (await (await fetch(overviewUrl, { headers: { cookie: reader.s.jar.header(new URL(overviewUrl)) ?? '' } })).text()));
+    const pageOurs = await rate(8, async () => {
+      const res = await fetch(overviewUrl, { headers: { cookie: reader.s.jar.header(new URL(overviewUrl)) ?? '' } });
+      if (res.status !== 200) throw new Error(`overview answered ${res.status}`);
+      await res.text();
+    });
+    const full = await loadPortfolio(frameworks(), portfolio);
+    // The same page the tool sends: same links (each carrying the session token), same navigation.
+    const withLtik = (p: string) => `${p}?ltik=${encodeURIComponent(reader.s.ltik!)}`;
+    const locals = {
+      title: 'My portfolio',
+      who: { name: 'Writer 0', role: 'candidate', courseTitle: 'Bench cohort', ltik: reader.s.ltik, csrfToken: reader.s.csrfToken },
+      url: withLtik,
+      roleLabel,
+      nav: [
+        { href: withLtik('/portfolio'), label: 'My portfolio', current: true },
+        { href: withLtik('/portfolio/planning'), label: 'Planning', current: false },
+        { href: withLtik('/portfolio/evidence'), label: 'Evidence', current: false },
+      ],
+      overview: overviewPresenter(full),
+    };
+    const staticHtml = await ejs.renderFile(path.join(VIEWS, 'portfolio/overview.ejs'), locals);
+    if (process.env.BENCH_DUMP) {
+      require('node:fs').writeFileSync('/tmp/bench-ours.html', page);
+      require('node:fs').writeFileSync('/tmp/bench-static.html', staticHtml);
+    }
+    const staticApp = express();
+    staticApp.get('/overview', async (_req, res) => {
+      res.type('html').send(await ejs.renderFile(path.join(VIEWS, 'portfolio/overview.ejs'), locals, { cache: true }));
+    });
+    const staticServer = await listen(staticApp);
+    const pageStatic = await rate(8, async () => {
+      const res = await fetch(`${staticServer.url}/overview`);
+      await res.text();
+    });
+    await closeServer(staticServer.server);
+    await closeServer(floor.server);
+
+    const autosaveRatio = ours.perSecond / bare.perSecond;
+    const tail = ours.p99 / ours.p50;
+    const pageRatio = pageOurs.perSecond / pageStatic.perSecond;
+    console.log(`${WRITERS} concurrent writers, ${DURATION_MS} ms per measurement, body ${text.length} chars`);
+    console.log(`autosave through the tool: ${ours.perSecond.toFixed(1)}/s (${ours.count}); p50 ${ours.p50.toFixed(1)} ms, p99 ${ours.p99.toFixed(1)} ms`);
+    console.log(`floor (bare Express + one findOneAndUpdate): ${bare.perSecond.toFixed(1)}/s (${bare.count}); p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms`);
+    console.log(`database operations per request (our mongoose): autosave ${opsPerAutosave}, overview ${opsPerOverview}; the floor does 1 and the static page 0`);
+    console.log(`autosave ratio: ${autosaveRatio.toFixed(2)} (goal >= 0.4) ${autosaveRatio >= 0.4 ? 'MET' : 'NOT MET'}; p99/p50 ${tail.toFixed(1)} (goal < 10) ${tail < 10 ? 'MET' : 'NOT MET'}`);
+    console.log(`overview page (12 sections, 36 examples; ${page.length} bytes): ${pageOurs.perSecond.toFixed(1)}/s vs static EJS render (${staticHtml.length} bytes) ${pageStatic.perSecond.toFixed(1)}/s`);
+    console.log(`overview ratio: ${pageRatio.toFixed(2)} (goal >= 0.5) ${pageRatio >= 0.5 ? 'MET' : 'NOT MET'}`);
+  } finally {
+    await floorConn.close();
+    await tool.close();
+    await platform.close();
+    await engine.close();
+  }
+}
+
+if (require.main === module) {
+  run().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

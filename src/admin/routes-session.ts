@@ -1,0 +1,87 @@
+import express, { Router } from 'express';
+import { asyncRouter } from './async-router';
+import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../config';
+import type { Logger } from 'pino';
+import { renderError, renderPage } from './render';
+import { readSession, requireInstaller, sameSecret, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
+import { UsedInstallerTicket } from './ticket.model';
+import { checkCsrf } from './csrf';
+
+/** Signing in as the installer: the ADMIN_TOKEN form, the ticket from an Administrator launch, and signing out. */
+export const LOGIN_ATTEMPTS = { limit: 5, windowMinutes: 15 };
+
+const TEXT = {
+  wrongToken: 'That admin token is not right. Check it and try again.',
+  tooMany: `Too many wrong admin tokens from this computer. Wait ${LOGIN_ATTEMPTS.windowMinutes} minutes, then try again.`,
+  expiredForm: 'This sign-in form had expired. Please try again.',
+  ticketRefused: 'This sign-in link has expired or was already used.',
+  ticketHint: 'Launch CMALT Portfolio again from your VLE as an administrator, or sign in with the admin token.',
+};
+
+function afterSignIn(token: string): string {
+  return `/admin?${SESSION_FIELD}=${encodeURIComponent(token)}`;
+}
+
+export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
+  const { config, log } = deps;
+  const router = asyncRouter();
+  const showLogin = (res: express.Response, status: number, error?: string) =>
+    renderPage(res, status, 'admin/login', {
+      title: 'Sign in as the installer',
+      tokenConfigured: Boolean(config.adminToken),
+      loginForm: signLoginForm(config),
+      error,
+    });
+
+  router.get('/login', async (req, res) => {
+    if (readSession(config, req)) return res.redirect(303, '/admin');
+    await showLogin(res, config.adminToken ? 200 : 403);
+  });
+
+  const limiter = rateLimit({
+    windowMs: LOGIN_ATTEMPTS.windowMinutes * 60_000,
+    limit: LOGIN_ATTEMPTS.limit,
+    skipSuccessfulRequests: true, // only wrong tokens count
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      log.warn('installer sign-in rate limited');
+      void renderError(res, 429, 'Too many attempts', TEXT.tooMany);
+    },
+  });
+
+  router.post('/login', limiter, async (req, res) => {
+    if (!config.adminToken) return showLogin(res, 403);
+    if (!verifyLoginForm(config, req.body?.loginForm)) return showLogin(res, 400, TEXT.expiredForm);
+    const given = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+    if (!given || !sameSecret(given, config.adminToken)) {
+      log.warn('installer sign-in with a wrong admin token');
+      return showLogin(res, 401, TEXT.wrongToken);
+    }
+    const token = startSession(config, res, { via: 'token', name: 'Installer (admin token)' });
+    res.redirect(303, afterSignIn(token));
+  });
+
+  // An Administrator launch sends the browser here with a one-minute ticket (see installerHandoverUrl).
+  router.get('/enter', async (req, res) => {
+    const ticket = verifyTicket(config, req.query.ticket);
+    if (!ticket) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
+    try {
+      await UsedInstallerTicket.create({ _id: ticket.id, expiresAt: ticket.expiresAt });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
+      throw err;
+    }
+    const token = startSession(config, res, { via: 'launch', name: ticket.name });
+    res.redirect(303, afterSignIn(token));
+  });
+
+  router.post('/logout', express.urlencoded({ extended: false }), requireInstaller(config), checkCsrf(config), (_req, res) => {
+    const { maxAge: _ignored, ...options } = sessionCookieOptions();
+    res.clearCookie(SESSION_COOKIE, options);
+    res.redirect(303, '/admin/login');
+  });
+
+  return router;
+}

@@ -1,0 +1,16 @@
+import mongoose, { Model } from 'mongoose';
+
+/** Tickets from Administrator launches that were already exchanged for a session: each works once. */
+interface UsedTicket {
+  _id: string; // the ticket's jti
+  expiresAt: Date;
+}
+
+const usedTicketSchema = new mongoose.Schema<UsedTicket>({
+  _id: { type: String, required: true },
+  expiresAt: { type: Date, required: true, expires: 0 }, // gone once the ticket could no longer be used anyway
+});
+
+export const UsedInstallerTicket: Model<UsedTicket> =
+  (mongoose.models.UsedInstallerTicket as Model<UsedTicket>) ??
+  mongoose.model<UsedTicket>('UsedInstallerTicket', usedTicketSchema);

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type CookieOptions, type RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { adminRouter, installerHandoverUrl } from './admin';
+import { portfolioRouter } from './portfolio';
+import type { Config } from './config';
+import { requireCsrf } from './http/csrf';
+import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
+import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
+import { cohortRouter } from './cohort';
+import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
+import { identity } from './http/identity';
+import { requestLogger } from './http/request-log';
+import { clearLtijsHelmet, platformOrigins, securityHeaders, type PlatformOrigins } from './http/security';
+import { deepLinkingHandler, deepLinkingRoutes } from './lti/deep-linking';
+import { placeholderRouter } from './lti/landing';
+import { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture } from './lti/launch-guard';
+import { installerEntry, landOnRolePage, recordValidLaunch, type AfterLaunch } from './lti/launch';
+import { newProvider, type LtiProvider } from './lti/provider';
+import { dynamicRegistrationHandler } from './lti/registration';
+import { REFUSALS, refusalError, refusalForLtijsError } from './lti/refusals';
+import { roleLabel } from './lti/roles';
+import { rolesPageRouter } from './lti/roles-page';
+import { sessionMaxAge } from './lti/session-age';
+
+/** What every capability's router is given. */
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  lti: LtiProvider;
+  /** Call after adding, activating or removing a platform, so the CSP lets it frame the tool at once. */
+  platformOrigins: PlatformOrigins;
+}
+
+export interface CreatedApp {
+  app: express.Express;
+  lti: LtiProvider;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** The project root (holds views/ and public/), from src/ when run by ts tools or dist/src/ when built. */
+const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) => existsSync(path.join(dir, 'views')))!;
+
+/** ltijs's cookies (login state, session) must reach us from inside the VLE's iframe. */
+const LAUNCH_COOKIES: CookieOptions = { secure: true, sameSite: 'none', httpOnly: true, signed: true, partitioned: true };
+
+/** Adds Partitioned (CHIPS) to ltijs's cross-site cookies, which its own options cannot express. */
+const partitionedCookies: RequestHandler = (_req, res, next) => {
+  const cookie = res.cookie.bind(res) as (name: string, value: unknown, options?: CookieOptions) => express.Response;
+  (res as { cookie: unknown }).cookie = (name: string, value: unknown, options: CookieOptions = {}) =>
+    cookie(name, value, options.secure && String(options.sameSite).toLowerCase() === 'none' ? { ...options, partitioned: true } : options);
+  next();
+};
+
+async function registeredOrigins(lti: LtiProvider): Promise<string[]> {
+  const origins: string[] = [];
+  for (const platform of await lti.getAllPlatforms()) {
+    for (const url of [await platform.platformUrl(), await platform.platformAuthEndpoint()]) {
+      try {
+        origins.push(new URL(url).origin);
+      } catch {
+        // a platform registered with a malformed URL cannot frame us anyway
+      }
+    }
+  }
+  return origins;
+}
+
+/** Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers. */
+export async function createApp({ config, log, dbUri }: { config: Config; log: Logger; dbUri: string }): Promise<CreatedApp> {
+  const lti = newProvider();
+  const origins = platformOrigins(() => registeredOrigins(lti));
+  const deps: AppDeps = { config, log, lti, platformOrigins: origins };
+  const security = securityHeaders(origins, { https: config.publicUrl.startsWith('https:') });
+  const afterLaunch: AfterLaunch[] = [
+    async (facts) => {
+      if (!origins.current().includes(new URL(facts.issuer).origin)) await origins.refresh();
+    },
+    gradebookAfterLaunch(), // keeps the course's AGS line item and NRPS roster endpoints
+    mentoringAfterLaunch(), // keeps the course's return URL, so emails link back through the VLE
+  ];
+  const launchDeps = {
+    ltiKey: config.ltiKey,
+    log,
+    afterLaunch,
+    installerLanding: (who: { issuer: string; sub: string; name: string }) => installerHandoverUrl(config, who),
+  };
+
+  lti.setup(
+    config.ltiKey,
+    { url: dbUri },
+    {
+      appRoute: '/lti/launch',
+      loginRoute: '/lti/login',
+      keysetRoute: '/lti/keys',
+      dynRegRoute: '/lti/register',
+      cookies: { secure: true, sameSite: 'None' },
+      cors: false, // ltijs would otherwise reflect any origin with credentials
+      tokenMaxAge: ID_TOKEN_MAX_AGE_S,
+      // ltijs only calls onDynamicRegistration when dynReg is configured; our handler does the registering
+      dynReg: { url: config.publicUrl, name: 'CMALT Portfolio', autoActivate: config.ltiAutoActivate, useDeepLinking: true },
+      serverAddon: (ltiApp: express.Express) => {
+        ltiApp.use(clearLtijsHelmet, ...security); // again, over the defaults ltijs's own helmet set
+        ltiApp.use(partitionedCookies);
+        ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
+        ltiApp.all('/lti/login', loginCapture());
+        ltiApp.post('/lti/launch', launchCheck({ lti, cookieOptions: LAUNCH_COOKIES }), recordValidLaunch(launchDeps));
+      },
+    },
+  );
+  const sigintBefore = new Set(process.listeners('SIGINT'));
+  await lti.deploy({ serverless: true, silent: true });
+  // ltijs installs a SIGINT handler that exits at once; server.ts drains requests first
+  for (const listener of process.listeners('SIGINT')) if (!sigintBefore.has(listener)) process.off('SIGINT', listener);
+
+  lti.onConnect(landOnRolePage(launchDeps));
+  lti.onDeepLinking(deepLinkingHandler(deps));
+  lti.onDynamicRegistration(dynamicRegistrationHandler(deps));
+  lti.onInvalidToken((req, _res, next) => {
+    const code = (_res.locals.err as { details?: { message?: string } } | undefined)?.details?.message;
+    const launching = typeof (req.body as { id_token?: unknown } | undefined)?.id_token === 'string';
+    const refusal = !launching && (code === 'invalid signature' || code === 'jwt expired') ? REFUSALS.sessionInvalid : refusalForLtijsError(code);
+    next(refusalError(refusal));
+  });
+  lti.onSessionTimeout((_req, _res, next) => next(refusalError(REFUSALS.sessionCookieMissing)));
+  lti.onUnregisteredPlatform((req, res) => sendError(req, res, refusalError(REFUSALS.unknownPlatform), log));
+  lti.onInactivePlatform((req, res) => sendError(req, res, refusalError(REFUSALS.platformInactive), log));
+
+  // Behind ltijs's launch check: who is asking, then CSRF on every state-changing request.
+  const launched: RequestHandler[] = [identity(config.ltiKey), requireCsrf(config.ltiKey)];
+  lti.app.use('/deep-linking', deepLinkingRoutes(deps));
+  lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
+  lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
+  lti.app.use('/cohort', ...launched, cohortRouter(deps));
+  lti.app.use('/lti/roles', ...launched, rolesPageRouter());
+  lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps, placeholderRouter('installer')));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view cache', config.env !== 'development'); // compiled templates; development re-reads them
+  const shared = { roleLabel };
+  Object.assign(app.locals, shared);
+  Object.assign(lti.app.locals, shared); // ltijs's app renders its own responses (refusals)
+  lti.app.set('trust proxy', config.trustProxy);
+
+  app.use(requestLogger(log));
+  app.use(security);
+  app.use('/public', express.static(path.join(ROOT, 'public'), { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    try {
+      const db = mongoose.connection.db;
+      if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');
+      await Promise.race([db.admin().ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), 2000).unref())]);
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', message: 'The database is not answering.' });
+    }
+  });
+  app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use(lti.app);
+  app.use(notFoundHandler());
+  app.use(errorHandler(log));
+
+  await origins.refresh();
+  return {
+    app,
+    lti,
+    deps,
+    close: async () => {
+      await lti.close({ silent: true });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import { requireRole } from '../http/access';
+import { forbidden } from '../http/errors';
+import { h, objectId, parse, refuse, render, urlOf, whoOf } from '../mentoring/http';
+import { decideFinalReview } from '../mentoring/final-review';
+import { canOnCohort } from '../mentoring/policy';
+import { notifierFor } from '../notifications';
+import { cohortPresenter } from './presenter';
+import { changeAssignment, cohortOf } from './service';
+
+export interface CohortDeps {
+  config: { smtpUrl?: string; mailFrom: string };
+  log: Logger;
+}
+
+const sub = z.string().min(1, 'Please choose a person from the list.').max(255);
+const assignSchema = z.object({
+  candidateSub: sub,
+  mentorSub: sub,
+  action: z.enum(['assign', 'unassign'], { errorMap: () => ({ message: 'Please choose assign or remove.' }) }),
+}).passthrough();
+const finalSchema = z.object({
+  decision: z.enum(['signed_off', 'sent_back'], { errorMap: () => ({ message: 'Please choose to sign off or send back.' }) }),
+  reason: z.string().max(5000, 'Please keep the reason under 5,000 characters.').default(''),
+}).passthrough();
+
+const NOT_COORDINATOR = 'The cohort page is for the scheme coordinator of this course.';
+
+/** The coordinator's cohort page: candidates (launched or on the roster), mentors, assignments, final review. */
+export function cohortRouter(deps: CohortDeps): Router {
+  const notifier = notifierFor(deps);
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  router.use(requireRole('coordinator'));
+  router.use((_req, res, next) => next(canOnCohort(whoOf(res), 'manage_cohort', whoOf(res).courseId) ? undefined : forbidden(NOT_COORDINATOR)));
+
+  router.get('/', h(async (req, res) => {
+    const who = whoOf(res);
+    await render(res, 'cohort/index', {
+      title: 'The cohort',
+      cohort: cohortPresenter(await cohortOf(who.courseId), (p) => urlOf(res, p)),
+      done: typeof req.query.done === 'string' ? req.query.done : '',
+    }, '/cohort');
+  }));
+
+  router.post('/assignments', h(async (req, res) => {
+    const who = whoOf(res);
+    const input = parse(assignSchema, req.body);
+    const r = await changeAssignment(who.courseId, input, who.userId);
+    if (!r.ok) refuse(r);
+    res.redirect(303, urlOf(res, `/cohort?done=${input.action === 'assign' ? 'assigned' : 'unassigned'}#candidates-heading`));
+  }));
+
+  router.post('/final-review/:portfolioId', h(async (req, res) => {
+    const who = whoOf(res);
+    if (!objectId.safeParse(req.params.portfolioId).success) refuse({ status: 404, message: 'We could not find that portfolio in this course.' });
+    const input = parse(finalSchema, req.body);
+    const r = await decideFinalReview(who, req.params.portfolioId, input, notifier.options);
+    if (!r.ok) refuse(r);
+    res.redirect(303, urlOf(res, `/cohort?done=${input.decision}#final-review`));
+  }));
+  return router;
+}

@@ -1,0 +1,50 @@
+import type { Document } from '../types';
+import { isPlainObject } from './bson-values';
+import { CommandError, toCommandError } from './errors';
+import { Query, mingoFind, mingoOptions } from './mingo-options';
+import type { Collection } from './store/collection';
+
+export interface SelectOptions {
+  sort?: Document;
+  skip?: number;
+  limit?: number; // 0 or absent = no limit
+}
+
+export function compileFilter(filter: unknown): InstanceType<typeof Query> {
+  if (filter !== undefined && filter !== null && !isPlainObject(filter)) {
+    throw new CommandError('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
+  }
+  try {
+    return new Query((filter ?? {}) as Document, mingoOptions());
+  } catch (err) {
+    throw toCommandError(err);
+  }
+}
+
+/** Sort keys mingo can follow; $natural and {$meta: ...} are MongoDB-only hints we ignore. */
+function usableSort(sort: Document | undefined): Record<string, 1 | -1> | undefined {
+  if (!sort) return undefined;
+  const out: Record<string, 1 | -1> = {};
+  for (const [k, v] of Object.entries(sort)) {
+    if (k === '$natural' || isPlainObject(v)) continue;
+    out[k] = Number(v) < 0 ? -1 : 1;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Stored documents matching `filter`, in sort (else natural) order: callers copy before returning them. */
+export function selectDocs(coll: Collection | undefined, filter: Document | undefined, opts: SelectOptions = {}): Document[] {
+  const query = compileFilter(filter);
+  if (!coll) return [];
+  const candidates = coll.candidates(filter ?? {});
+  try {
+    let docs = candidates.filter((d) => query.test(d));
+    const sort = usableSort(opts.sort);
+    if (sort) docs = mingoFind(docs, {}).sort(sort).all() as Document[];
+    const skip = Math.max(0, opts.skip ?? 0);
+    const limit = Math.abs(opts.limit ?? 0);
+    return limit ? docs.slice(skip, skip + limit) : skip ? docs.slice(skip) : docs;
+  } catch (err) {
+    throw toCommandError(err);
+  }
+}

@@ -1,0 +1,153 @@
+import type { Document, IndexSpec } from '../../types';
+import { isPlainObject, keyString } from '../bson-values';
+import { CommandError } from '../errors';
+import { Index, duplicateKeyError } from './indexes';
+
+interface Entry {
+  doc: Document;
+  seq: number; // insertion order: natural order survives updates, as with MongoDB's record ids
+}
+
+const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** The values a filter condition pins a field to, when it is a plain equality an index can answer. */
+function equalityValues(cond: unknown): unknown[] | undefined {
+  const indexable = (v: unknown): boolean =>
+    v !== null && v !== undefined && !Array.isArray(v) && !(v instanceof RegExp) && !isPlainObject(v);
+  if (isPlainObject(cond)) {
+    const keys = Object.keys(cond);
+    if (keys.length === 1 && keys[0] === '$eq') return indexable(cond.$eq) ? [cond.$eq] : undefined;
+    if (keys.length === 1 && keys[0] === '$in' && Array.isArray(cond.$in)) {
+      return cond.$in.every(indexable) && cond.$in.length <= 1000 ? cond.$in : undefined;
+    }
+    return undefined;
+  }
+  return indexable(cond) ? [cond] : undefined;
+}
+
+/** One collection: documents in natural order, its secondary indexes, and unique-key enforcement. */
+export class Collection {
+  private readonly entries = new Map<string, Entry>();
+  private readonly secondary: Index[] = [];
+  private nextSeq = 0;
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly options: Document = {},
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get indexes(): readonly Index[] {
+    return this.secondary;
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [ID_INDEX, ...this.secondary.map((i) => i.spec)];
+  }
+
+  /** Stored documents in natural order. Callers must copy before handing them out. */
+  documents(): Document[] {
+    return Array.from(this.entries.values(), (e) => e.doc);
+  }
+
+  getById(id: unknown): Document | undefined {
+    return this.entries.get(keyString(id))?.doc;
+  }
+
+  /**
+   * Documents that may match `filter`, found through an index when the filter pins the fields of
+   * one (_id first), otherwise every document. The caller still applies the full filter.
+   */
+  candidates(filter: Document): Document[] {
+    const ids = equalityValues(filter._id);
+    if (ids) return this.inNaturalOrder(ids.map(keyString));
+    for (const index of this.secondary) {
+      if (!index.servesEquality) continue;
+      const perField = index.fields.map((f) => equalityValues(filter[f]));
+      if (perField.some((v) => v === undefined)) continue;
+      let combos: unknown[][] = [[]];
+      for (const values of perField as unknown[][]) combos = combos.flatMap((c) => values.map((v) => [...c, v]));
+      if (combos.length > 1000) continue;
+      const found = new Set<string>();
+      for (const combo of combos) for (const id of index.lookup(index.keyFor(combo))) found.add(id);
+      return this.inNaturalOrder([...found]);
+    }
+    return this.documents();
+  }
+
+  private inNaturalOrder(idKeys: string[]): Document[] {
+    const found = [...new Set(idKeys)].map((k) => this.entries.get(k)).filter((e): e is Entry => e !== undefined);
+    if (found.length > 1) found.sort((a, b) => a.seq - b.seq);
+    return found.map((e) => e.doc);
+  }
+
+  private checkUnique(doc: Document, idKey: string, isNew: boolean): void {
+    if (isNew && this.entries.has(idKey)) {
+      throw duplicateKeyError(this.ns, '_id_', { _id: 1 }, { _id: doc._id });
+    }
+    for (const index of this.secondary) {
+      const clash = index.conflict(doc, idKey);
+      if (clash) throw duplicateKeyError(this.ns, index.name, index.spec.key as Document, clash.values);
+    }
+  }
+
+  /** Stores a new document (already copied, with an _id); throws DuplicateKey and changes nothing. */
+  insert(doc: Document): void {
+    const idKey = keyString(doc._id);
+    this.checkUnique(doc, idKey, true);
+    this.entries.set(idKey, { doc, seq: this.nextSeq++ });
+    for (const index of this.secondary) index.add(doc, idKey);
+  }
+
+  /** Swaps a stored document for its updated copy (same _id), keeping its place in natural order. */
+  replace(oldDoc: Document, newDoc: Document): void {
+    const idKey = keyString(oldDoc._id);
+    const entry = this.entries.get(idKey);
+    if (!entry) throw new CommandError('InternalError', 'document vanished during update');
+    for (const index of this.secondary) index.remove(oldDoc, idKey);
+    try {
+      this.checkUnique(newDoc, idKey, false);
+    } catch (err) {
+      for (const index of this.secondary) index.add(oldDoc, idKey);
+      throw err;
+    }
+    for (const index of this.secondary) index.add(newDoc, idKey);
+    entry.doc = newDoc;
+  }
+
+  remove(doc: Document): void {
+    const idKey = keyString(doc._id);
+    if (!this.entries.delete(idKey)) return;
+    for (const index of this.secondary) index.remove(doc, idKey);
+  }
+
+  findIndex(name: string): Index | undefined {
+    return this.secondary.find((i) => i.name === name);
+  }
+
+  /** Builds an index over the current documents; a unique index over duplicates fails and is not kept. */
+  addIndex(spec: IndexSpec): void {
+    const index = new Index(spec);
+    for (const [idKey, { doc }] of this.entries) {
+      const clash = index.conflict(doc, idKey);
+      if (clash) throw duplicateKeyError(this.ns, index.name, spec.key as Document, clash.values);
+      index.add(doc, idKey);
+    }
+    this.secondary.push(index);
+  }
+
+  dropIndex(name: string): boolean {
+    const at = this.secondary.findIndex((i) => i.name === name);
+    if (at < 0) return false;
+    this.secondary.splice(at, 1);
+    return true;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The embedded MongoDB-compatible server: the command engine, made durable by the journal when a
+ * data directory is given, served on a loopback port by the wire server.
+ */
+import { createEngine } from './engine';
+import { Journal } from './journal';
+import type { EmbeddedServer, EmbeddedServerOptions, EngineOptions } from './types';
+import { startWireServer } from './wire/server';
+
+type Log = NonNullable<EngineOptions['log']>;
+
+/** Without a logger of the caller's, warnings still reach stderr as one JSON line each. */
+const stderrLog: Log = {
+  warn(obj, msg) {
+    process.stderr.write(`${JSON.stringify({ level: 'warn', msg, ...(obj as object) })}\n`);
+  },
+  info() {},
+};
+
+export interface StartOptions extends EmbeddedServerOptions {
+  /** Journal size that triggers compaction (default 64 MB); small values let tests crash mid-compaction. */
+  compactBytes?: number;
+}
+
+export async function startEmbeddedServer(options: StartOptions = {}): Promise<EmbeddedServer> {
+  const log = options.log ?? stderrLog;
+  const host = options.host ?? '127.0.0.1';
+  const journal = options.dataDir ? Journal.open({ dataDir: options.dataDir, log, compactBytes: options.compactBytes }) : undefined;
+  const engine = createEngine({ persist: journal?.persist, log });
+  try {
+    await journal?.recover(engine);
+  } catch (err) {
+    engine.close();
+    await journal?.close().catch(() => undefined);
+    throw err;
+  }
+  let wire;
+  try {
+    wire = await startWireServer(engine, { host, port: options.port ?? 0, log });
+  } catch (err) {
+    engine.close();
+    await journal?.close();
+    throw err;
+  }
+  const server = wire;
+  let closing: Promise<void> | undefined;
+  return {
+    uri: `mongodb://${host}:${server.port}`,
+    port: server.port,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        engine.close();
+        await journal?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export type { EmbeddedServer, EmbeddedServerOptions } from './types';

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { startEmbeddedServer } from './embedded';
+
+export interface DatabaseChoice {
+  uri: string;
+  embedded: boolean;
+  /** Stops the embedded engine (nothing to do for an external MongoDB). */
+  close(): Promise<void>;
+}
+
+/** MONGODB_URI when set; otherwise the embedded engine, journaled under DATA_DIR/db. */
+export async function chooseDatabase(config: Config, log: Logger): Promise<DatabaseChoice> {
+  if (config.mongodbUri) return { uri: config.mongodbUri, embedded: false, close: async () => undefined };
+  const dataDir = path.join(config.dataDir, 'db');
+  const server = await startEmbeddedServer({ dataDir, log });
+  log.info({ dataDir }, 'using the embedded database (set MONGODB_URI for production)');
+  const [base, query] = server.uri.split('?');
+  return { uri: `${base.replace(/\/$/, '')}/cmalt${query ? `?${query}` : ''}`, embedded: true, close: () => server.close() };
+}

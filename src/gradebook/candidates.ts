@@ -1,0 +1,65 @@
+import type { Connection, Model } from 'mongoose';
+import { areasFor, getFramework } from '../portfolio/framework';
+import { Portfolio, Section, type PortfolioDoc, type SectionDoc } from '../portfolio/models';
+import { computeProgress } from '../portfolio/progress';
+import { User, type UserDoc } from '../lti/user.model';
+import type { CandidateStanding } from './score';
+
+/** A candidate as the gradebook sees them: who, where, and where their portfolio stands. */
+export interface Candidate {
+  portfolioId: string;
+  candidateId: string; // our User _id
+  courseId: string;
+  sub?: string; // the LTI sub the VLE knows them by
+  name?: string;
+  standing: CandidateStanding;
+}
+
+// The portfolio and LTI models, bound to the connection we were given (a second instance in tests has its own).
+function bound<T>(conn: Connection, name: string, model: Model<T>): Model<T> {
+  return (conn.models[name] as Model<T>) ?? conn.model<T>(name, model.schema);
+}
+
+export interface CandidateFilter {
+  portfolioIds?: string[];
+  courseId?: string;
+  changedSince?: Date; // only portfolios whose own document or a section changed since then
+}
+
+export async function loadCandidates(conn: Connection, filter: CandidateFilter = {}): Promise<Candidate[]> {
+  const P = bound(conn, 'Portfolio', Portfolio as unknown as Model<PortfolioDoc>);
+  const S = bound(conn, 'Section', Section as unknown as Model<SectionDoc>);
+  const U = bound(conn, 'User', User as unknown as Model<UserDoc & { _id: unknown }>);
+  const query: Record<string, unknown> = {};
+  if (filter.courseId) query.courseId = filter.courseId;
+  let ids = filter.portfolioIds;
+  if (filter.changedSince) {
+    const touched = await S.find({ updatedAt: { $gte: filter.changedSince } }, { portfolio: 1 }).lean();
+    const own = await P.find({ updatedAt: { $gte: filter.changedSince } }, { _id: 1 }).lean();
+    ids = [...new Set([...touched.map((s) => String(s.portfolio)), ...own.map((p) => String(p._id))])].filter((id) => !ids || ids.includes(id));
+  }
+  if (ids) query._id = { $in: ids };
+  const portfolios = await P.find(query).lean();
+  if (!portfolios.length) return [];
+  const sections = await S.find({ portfolio: { $in: portfolios.map((p) => p._id) } }, { portfolio: 1, areaId: 1, state: 1 }).lean();
+  const users = await U.find({ _id: { $in: portfolios.map((p) => p.userId) } }, { sub: 1, name: 1 }).lean();
+  const userById = new Map(users.map((u) => [String((u as { _id: unknown })._id), u]));
+  return portfolios.map((p) => {
+    const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state as SectionDoc['state'] }));
+    const areas = areasFor(getFramework(p.frameworkId, p.frameworkVersion), p.pathway, p.specialistAreas ?? []);
+    const user = userById.get(String(p.userId));
+    return {
+      portfolioId: String(p._id),
+      candidateId: String(p.userId),
+      courseId: String(p.courseId),
+      sub: user?.sub,
+      name: user?.name || undefined,
+      standing: {
+        progress: computeProgress(areas, own),
+        anythingWritten: own.some((s) => s.state !== 'not_started'),
+        submitted: Boolean(p.submittedAt),
+        signedOff: Boolean(p.signedOffAt),
+      },
+    };
+  });
+}

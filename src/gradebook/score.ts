@@ -1,0 +1,77 @@
+import type { Progress } from '../portfolio/progress';
+import type { AgsScore } from './ags';
+
+/** What the gradebook needs to know about one candidate's portfolio, besides the progress numbers. */
+export interface CandidateStanding {
+  progress: Progress;
+  anythingWritten: boolean;
+  submitted: boolean; // asked for final review of the whole portfolio
+  signedOff: boolean; // the coordinator signed it off
+}
+
+export type ScoreValues = Omit<AgsScore, 'userId' | 'timestamp'>;
+
+/** What the VLE should show for a candidate, before it is scaled to a line item: kept in the outbox entry. */
+export interface WantedStanding {
+  meeting: number;
+  required: number;
+  activityProgress: AgsScore['activityProgress'];
+  gradingProgress: AgsScore['gradingProgress'];
+}
+
+/** DESIGN "Progress and the gradebook": the progress function's numbers and the AGS progress values. */
+export function wantedStanding(standing: CandidateStanding): WantedStanding {
+  return {
+    meeting: standing.progress.meeting,
+    required: standing.progress.required,
+    activityProgress: activityOf(standing),
+    gradingProgress: gradingOf(standing),
+  };
+}
+
+/** The AGS values for a wanted standing, scaled to the line item's maximum. */
+export function scoreFor(w: WantedStanding, scoreMaximum: number): ScoreValues {
+  const fraction = w.required === 0 ? 0 : w.meeting / w.required;
+  return {
+    scoreGiven: Math.round(fraction * scoreMaximum * 100) / 100,
+    scoreMaximum,
+    comment: `${w.meeting} of ${w.required} areas ${w.meeting === 1 ? 'meets' : 'meet'} the criterion`,
+    activityProgress: w.activityProgress,
+    gradingProgress: w.gradingProgress,
+  };
+}
+
+export function scoreValues(standing: CandidateStanding, scoreMaximum: number): ScoreValues {
+  return scoreFor(wantedStanding(standing), scoreMaximum);
+}
+
+function activityOf(s: CandidateStanding): ScoreValues['activityProgress'] {
+  if (s.signedOff) return 'Completed';
+  if (s.submitted) return 'Submitted';
+  return s.anythingWritten ? 'InProgress' : 'Initialized';
+}
+
+function gradingOf(s: CandidateStanding): ScoreValues['gradingProgress'] {
+  const p = s.progress;
+  if (s.signedOff) return 'FullyGraded';
+  if (s.submitted || p.readyForReview > 0) return 'PendingManual'; // a mentor or the coordinator has to act
+  if (p.required > 0 && p.meeting + p.needsMoreWork === p.required) return 'FullyGraded';
+  if (!s.anythingWritten) return 'NotReady';
+  return 'Pending'; // the candidate is still writing; nothing waits for a person
+}
+
+/** A change here is a change the VLE must hear of. */
+export function fingerprintOf(w: WantedStanding): string {
+  return `${w.meeting}/${w.required}|${w.activityProgress}|${w.gradingProgress}`;
+}
+
+export function standingFingerprint(s: CandidateStanding): string {
+  return fingerprintOf(wantedStanding(s));
+}
+
+/** A timestamp later than `now` only if the last one sent is ahead of our clock: AGS keeps the newest. */
+export function nextTimestamp(now: Date, lastSent?: string | null): string {
+  const last = lastSent ? Date.parse(lastSent) : NaN;
+  const at = Number.isNaN(last) || now.getTime() > last ? now.getTime() : last + 1;
+  return new Date(at).toISOString();
+}

@@ -1,0 +1,74 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError, notFound } from './errors';
+
+const HEADINGS: Record<number, string> = {
+  400: 'Something in that request was not right',
+  401: 'Please sign in again',
+  403: 'You do not have access to this',
+  404: 'Page not found',
+  409: 'That has changed since you opened it',
+  413: 'That file is too large',
+  422: 'Please check what you entered',
+};
+const INTERNAL = 'Something went wrong on our side. Please try again; if it keeps happening, tell the support team the reference below.';
+
+/** JSON for fetch calls and API clients; a page for everyone else. */
+export function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json' || (req.xhr && !req.accepts('html'));
+}
+
+/** Renders an expected error (its own page or JSON) or a generic 500; callable outside the middleware chain too. */
+export function sendError(req: Request, res: Response, err: unknown, log?: Logger): void {
+  const requestId = String((req as { id?: unknown }).id ?? '');
+  const expected = err instanceof AppError;
+  const status = expected ? err.status : 500;
+  const id = expected ? err.id : 'internal_error';
+  const message = expected ? err.message : INTERNAL;
+  if (!expected) log?.error({ err, requestId }, 'unhandled error');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status);
+  if (wantsJson(req)) {
+    res.json({ error: { id, message, ...(expected ? {} : { requestId }) } });
+    return;
+  }
+  const details = expected ? (err.details ?? {}) : {};
+  const view = typeof details.view === 'string' ? details.view : 'error';
+  res.render(
+    view,
+    {
+      heading: typeof details.heading === 'string' ? details.heading : (HEADINGS[status] ?? 'Something went wrong'),
+      message,
+      hint: typeof details.hint === 'string' ? details.hint : undefined,
+      steps: Array.isArray(details.steps) ? details.steps : undefined,
+      requestId: status === 404 || status === 422 ? undefined : requestId, // a reference helps support with everything else
+      who: res.locals.who,
+    },
+    (renderErr, html) => {
+      if (renderErr) {
+        log?.error({ err: renderErr, requestId }, 'error page failed to render');
+        res.type('text').send(`${message}\nReference: ${requestId}`);
+      } else res.type('html').send(html);
+    },
+  );
+}
+
+export function notFoundHandler(): (req: Request, res: Response, next: (err?: unknown) => void) => void {
+  return (_req, _res, next) => next(notFound());
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    // body-parser and friends throw errors with a status; they are the client's, not ours
+    const clientError =
+      !(err instanceof AppError) && typeof err?.status === 'number' && err.status >= 400 && err.status < 500
+        ? err.status === 413
+          ? new AppError(413, 'too_large', 'What you sent is larger than CMALT Portfolio accepts.')
+          : new AppError(err.status, 'bad_request', 'The request could not be read.')
+        : err;
+    sendError(req, res, clientError, log);
+  };
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+/** The origins allowed to frame the tool and receive its forms: the registered platforms, kept fresh. */
+export interface PlatformOrigins {
+  current(): string[];
+  refresh(): Promise<void>;
+}
+
+/**
+ * Keeps the list in memory, refreshed when told (after a registration change) and at most `maxAgeMs` stale,
+ * so another instance's change reaches this one too. A failed refresh keeps the last good list.
+ */
+export function platformOrigins(load: () => Promise<string[]>, maxAgeMs = 30_000): PlatformOrigins {
+  let origins: string[] = [];
+  let loadedAt = 0;
+  let inFlight: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    inFlight ??= load()
+      .then((list) => {
+        origins = [...new Set(list)].sort();
+        loadedAt = Date.now();
+      })
+      .catch(() => {
+        loadedAt = Date.now(); // try again after maxAgeMs, not on every request
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  };
+  return {
+    current() {
+      if (Date.now() - loadedAt > maxAgeMs) void refresh();
+      return origins;
+    },
+    refresh,
+  };
+}
+
+/** Helmet with a CSP whose frame-ancestors (and form-action, for deep-linking answers) list the platforms. */
+export function securityHeaders(origins: PlatformOrigins, options: { https: boolean }): RequestHandler[] {
+  const platforms = () => origins.current().join(' ');
+  // an inline script that must run (an auto-submitting form back to the VLE) carries nonce="<%= cspNonce %>"
+  const nonce: RequestHandler = (_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  };
+  return [nonce, helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'", () => platforms()],
+        frameAncestors: ["'self'", () => platforms()],
+        ...(options.https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: false, // X-Frame-Options cannot list several VLEs; frame-ancestors does
+    crossOriginOpenerPolicy: false, // dynamic registration posts back to the VLE window that opened us
+    crossOriginResourcePolicy: { policy: 'same-site' },
+    strictTransportSecurity: options.https ? { maxAge: 15552000, includeSubDomains: false } : false,
+  })];
+}
+
+/**
+ * ltijs runs its own (older) helmet on its app, which sets Cross-Origin-Embedder-Policy: require-corp
+ * (breaks VLE-hosted profile pictures), Cross-Origin-Opener-Policy: same-origin (cuts the VLE window that
+ * opened dynamic registration off from its answer) and HSTS on plain HTTP. Clear them before ours run.
+ */
+export const clearLtijsHelmet: RequestHandler = (_req, res, next) => {
+  for (const name of ['Cross-Origin-Embedder-Policy', 'Cross-Origin-Opener-Policy', 'Strict-Transport-Security', 'X-Frame-Options']) {
+    res.removeHeader(name);
+  }
+  next();
+};

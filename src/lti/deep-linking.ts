@@ -1,0 +1,156 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { renderError, renderPage } from '../admin/render';
+import { sameSecret } from '../admin/session';
+import { toolUrls } from '../admin/tool-config';
+import { csrfTokenFor } from '../http/csrf';
+import { resolveWho } from '../http/identity';
+import { frameworks } from '../portfolio/framework';
+import { mapRoles, roleLabel } from './roles';
+
+/**
+ * Deep linking: a teacher adding CMALT Portfolio to a course chooses the pathway, and the tool answers
+ * the VLE with one LTI resource link that carries the pathway and asks for a "CMALT portfolio progress"
+ * grade column. The pages use the ltik and a CSRF token like every other page behind the launch check.
+ */
+export interface DeepLinkingDeps {
+  config: Config;
+  lti: { DeepLinking: unknown };
+  log: Logger;
+}
+
+export const PROGRESS_LINE_ITEM = { label: 'CMALT portfolio progress', scoreMaximum: 100, resourceId: 'cmalt-progress', tag: 'cmalt-progress' };
+export const PATHWAY_CUSTOM_PARAM = 'cmalt_pathway';
+export const FRAMEWORK_CUSTOM_PARAM = 'cmalt_framework';
+
+interface PathwayChoice {
+  value: string; // "<framework>:<pathway>"
+  frameworkId: string;
+  pathwayId: string;
+  title: string;
+  summary: string;
+}
+
+interface DeepLinkingSettings {
+  deep_link_return_url?: string;
+  accept_types?: string[];
+}
+
+interface DeepLinkingService {
+  createDeepLinkingMessage(token: unknown, items: unknown[], options?: { message?: string }): Promise<string>;
+}
+
+const TEXT = {
+  notDeepLinking: 'This page is only for adding CMALT Portfolio to a course from your VLE.',
+  notStaff: 'Only teaching staff can add CMALT Portfolio to a course.',
+  notStaffHint: 'Ask a course coordinator or your VLE administrator to add it for you.',
+  noLinks: 'Your VLE asked for a kind of content CMALT Portfolio cannot provide here.',
+  noLinksHint: 'Add CMALT Portfolio where your VLE offers external tools or LTI links (for example as an activity, a module item or an assignment).',
+  choose: 'Choose the pathway for this course',
+};
+
+/** The pathways in config/frameworks/*.json, newest version of each framework. */
+export function pathwayChoices(): PathwayChoice[] {
+  const latest = new Map<string, ReturnType<ReturnType<typeof frameworks>['all']>[number]>();
+  for (const f of frameworks().all()) if ((latest.get(f.id)?.version ?? 0) < f.version) latest.set(f.id, f);
+  return [...latest.values()].flatMap((f) =>
+    f.pathways.map((p) => ({ value: `${f.id}:${p.id}`, frameworkId: f.id, pathwayId: p.id, title: p.title, summary: p.summary })),
+  );
+}
+
+/** The one content item returned to the VLE. */
+export function progressLink(config: Config, choice: PathwayChoice): Record<string, unknown> {
+  return {
+    type: 'ltiResourceLink',
+    title: `CMALT Portfolio: ${choice.title}`,
+    text: choice.summary,
+    url: toolUrls(config).launch,
+    custom: { [PATHWAY_CUSTOM_PARAM]: choice.pathwayId, [FRAMEWORK_CUSTOM_PARAM]: choice.frameworkId },
+    lineItem: { ...PROGRESS_LINE_ITEM },
+  };
+}
+
+function settingsOf(res: Response): DeepLinkingSettings | undefined {
+  const context = res.locals.context as { messageType?: string; deepLinkingSettings?: DeepLinkingSettings } | undefined;
+  return context?.messageType === 'LtiDeepLinkingRequest' ? context.deepLinkingSettings : undefined;
+}
+
+/** Checks the launch is a deep linking request from staff; renders the refusal and returns false otherwise. */
+async function mayDeepLink(res: Response): Promise<boolean> {
+  const settings = settingsOf(res);
+  if (!settings?.deep_link_return_url) {
+    await renderError(res, 400, 'Not a course set-up request', TEXT.notDeepLinking);
+    return false;
+  }
+  const roles = mapRoles(((res.locals.context as { roles?: string[] }).roles ?? []) as string[]).roles;
+  if (!roles.includes('coordinator') && !roles.includes('installer')) {
+    await renderError(res, 403, 'Not available to you', TEXT.notStaff, TEXT.notStaffHint);
+    return false;
+  }
+  if (settings.accept_types && !settings.accept_types.includes('ltiResourceLink')) {
+    await renderError(res, 400, 'Cannot add here', TEXT.noLinks, TEXT.noLinksHint);
+    return false;
+  }
+  return true;
+}
+
+async function choosePage(deps: DeepLinkingDeps, res: Response, status: number, error?: string): Promise<void> {
+  const ltik = String(res.locals.ltik);
+  const who = await resolveWho(res, deps.config.ltiKey).catch(() => null);
+  await renderPage(res, status, 'lti/deep-linking-choose', {
+    title: TEXT.choose,
+    who: who ?? undefined,
+    roleLabel,
+    ltik,
+    csrfToken: csrfTokenFor(deps.config.ltiKey, ltik),
+    choices: pathwayChoices(),
+    error,
+  });
+}
+
+/** For ltijs's `onDeepLinking`. */
+export function deepLinkingHandler(deps: DeepLinkingDeps) {
+  return async (_token: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      if (await mayDeepLink(res)) await choosePage(deps, res, 200);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+const choiceForm = z.object({ pathway: z.string().min(1), _csrf: z.string().min(1) });
+
+/** Mount on ltijs's app (behind its launch check) at /deep-linking: the pathway form posts here. */
+export function deepLinkingRoutes(deps: DeepLinkingDeps): Router {
+  const router = express.Router();
+  router.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  router.post('/', async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const ltik = typeof res.locals.ltik === 'string' ? res.locals.ltik : '';
+      const form = choiceForm.safeParse(req.body);
+      if (!ltik || !form.success || !sameSecret(form.data._csrf, csrfTokenFor(deps.config.ltiKey, ltik))) {
+        return void (await renderError(res, 403, 'Please try that again', 'This form has expired or did not come from CMALT Portfolio, so nothing was added.', 'Start again from your VLE.'));
+      }
+      if (!(await mayDeepLink(res))) return;
+      const choice = pathwayChoices().find((c) => c.value === form.data.pathway);
+      if (!choice) return void (await choosePage(deps, res, 422, 'Choose one of the pathways listed.'));
+      const service = deps.lti.DeepLinking as DeepLinkingService;
+      const jwt = await service.createDeepLinkingMessage(res.locals.token, [progressLink(deps.config, choice)], {
+        message: `CMALT Portfolio added for the ${choice.title} pathway.`,
+      });
+      deps.log.info({ pathway: choice.value }, 'deep linking answered');
+      await renderPage(res, 200, 'lti/deep-linking-return', {
+        title: 'Returning to your VLE',
+        returnUrl: settingsOf(res)!.deep_link_return_url,
+        jwt,
+        pathwayTitle: choice.title,
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,87 @@
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { requireRole } from '../http/access';
+import type { Who } from '../http/identity';
+import type { Logger } from 'pino';
+import { resolveWho, urlWithLtik } from '../http/identity';
+import type { CheckedLaunch } from './launch-guard';
+import { launchFacts, recordLaunch, type LaunchFacts, type RecordedLaunch } from './launch.service';
+import { noRoleRefusal, REFUSALS, refusalError } from './refusals';
+import { LANDING_PAGES } from './roles';
+
+/** Called after each validated launch is recorded (e.g. the gradebook keeps the AGS endpoint). */
+export type AfterLaunch = (facts: LaunchFacts, recorded: RecordedLaunch) => Promise<void>;
+
+export interface LaunchDeps {
+  ltiKey: string;
+  log: Logger;
+  afterLaunch: AfterLaunch[];
+  /** Where an installer goes after a launch (the admin pages' signed hand-over), when they exist. */
+  installerLanding?: (who: { issuer: string; sub: string; name: string }) => string;
+}
+
+/**
+ * ltijs validates the id_token POST and answers with a redirect carrying the new ltik; at that moment (and
+ * only then) we record the user, course and membership from the claims we verified ourselves.
+ */
+export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
+  return (_req, res, next) => {
+    const checked = res.locals.checkedLaunch as CheckedLaunch | undefined;
+    if (!checked) return next();
+    const redirect = res.redirect.bind(res) as (url: string) => void;
+    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
+      const target = String(args[args.length - 1]);
+      if (!/[?&]ltik=/.test(target)) return redirect(target);
+      const facts = launchFacts(checked.claims, checked.clientId);
+      recordLaunch(facts)
+        .then(async (recorded) => {
+          for (const hook of deps.afterLaunch) {
+            await hook(facts, recorded).catch((err: unknown) => deps.log.error({ err }, 'after-launch hook failed'));
+          }
+          redirect(facts.messageType === 'LtiResourceLinkRequest' ? landingFor(deps, facts, recorded, target) : target);
+        })
+        .catch((err: unknown) => next(err));
+    };
+    next();
+  };
+}
+
+/**
+ * A resource-link launch goes straight to the person's landing page (keeping ltijs's query and ltik),
+ * saving the round trip through ltijs's app route; deep linking still goes through ltijs.
+ */
+function landingFor(deps: LaunchDeps, facts: LaunchFacts, recorded: RecordedLaunch, ltijsTarget: string): string {
+  const role = recorded.roles[0];
+  if (role === 'installer' && deps.installerLanding) return deps.installerLanding({ issuer: facts.issuer, sub: facts.sub, name: facts.name });
+  const page = role === 'installer' ? '/lti/installer' : LANDING_PAGES[role];
+  if (!page) return ltijsTarget;
+  const query = ltijsTarget.slice(ltijsTarget.indexOf('?'));
+  return `${page}${query}`;
+}
+
+/** ltijs's onConnect (a person reloading /lti/launch?ltik=…): send them to the page for their highest role. */
+export function landOnRolePage(deps: LaunchDeps) {
+  return async (_token: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const who = await resolveWho(res, deps.ltiKey);
+      if (!who) return next(refusalError(REFUSALS.sessionExpired));
+      if (!who.role) return next(refusalError(noRoleRefusal([])));
+      if (who.role === 'installer' && deps.installerLanding) return res.redirect(deps.installerLanding(who));
+      const page = who.role === 'installer' ? '/lti/installer' : LANDING_PAGES[who.role];
+      res.redirect(urlWithLtik(page, who.ltik));
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** /lti/installer, the header's "Registration" link: the installer pages when they exist, else a placeholder. */
+export function installerEntry(deps: LaunchDeps, placeholder: Router): Router {
+  const router = Router();
+  router.get('/', requireRole('installer'), (_req, res, next) => {
+    const who = res.locals.who as Who;
+    if (deps.installerLanding) return res.redirect(deps.installerLanding(who));
+    next();
+  });
+  router.use(placeholder);
+  return router;
+}

@@ -1,0 +1,22 @@
+import type { RequestHandler } from 'express';
+import jwt from 'jsonwebtoken';
+import { REFUSALS, refusalError } from './refusals';
+
+/**
+ * ltijs's session token (ltik) never expires. It is a JWT signed with our LTI key and carries its iat:
+ * refuse one older than the configured session length. Invalid ltiks are left for ltijs to refuse.
+ */
+export function sessionMaxAge(ltiKey: string, maxAgeMs: number): RequestHandler {
+  return (req, _res, next) => {
+    const ltik = (req as { token?: unknown }).token;
+    if (typeof ltik !== 'string') return next();
+    let iat: unknown;
+    try {
+      iat = (jwt.verify(ltik, ltiKey) as { iat?: unknown }).iat;
+    } catch {
+      return next();
+    }
+    if (typeof iat !== 'number' || Date.now() - iat * 1000 > maxAgeMs) return next(refusalError(REFUSALS.sessionExpired));
+    next();
+  };
+}

@@ -1,0 +1,63 @@
+import { Types } from 'mongoose';
+import { progressOfPortfolios } from '../cohort/service';
+import { peopleIn, type Person } from '../cohort/people';
+import { Notification, type NotificationDoc } from '../notifications/models';
+import { NotifyOptions } from '../notifications';
+import { frameworks, areasFor } from '../portfolio/framework';
+import { Portfolio, Section, type PortfolioDoc, type SectionDoc } from '../portfolio/models';
+import type { Progress } from '../portfolio/progress';
+import { candidateSubsOf } from './assignments';
+import { lastVisits } from './changes';
+import type { Asker } from './policy';
+import { noteReadySection, openRequests } from './reviews';
+
+export interface Dashboard {
+  candidates: Array<{ person: Person; portfolio: PortfolioDoc | null; progress: Progress | null }>;
+  waiting: Array<{ sectionId: string; candidate: Person; areaTitle: string; since: Date; changedSinceVisit: boolean }>;
+  unreadReplies: NotificationDoc[];
+}
+
+/** A mentor's candidates (assigned, inside any role_scope_mentor), what waits for review oldest first, and unread replies. */
+export async function dashboardFor(who: Asker, notifyOptions: NotifyOptions): Promise<Dashboard> {
+  const subs = new Set((await candidateSubsOf(who.courseId, who.sub)).filter((s) => !who.mentorScope || who.mentorScope.includes(s)));
+  const people = (await peopleIn(who.courseId)).filter((p) => subs.has(p.sub) && p.sub !== who.sub);
+  const userIds = people.map((p) => p.userId).filter((id): id is string => !!id);
+  const portfolios = (await Portfolio.find({ courseId: who.courseId, userId: { $in: userIds } }).lean()) as PortfolioDoc[];
+  const progress = await progressOfPortfolios(portfolios);
+  const portfolioOf = new Map(portfolios.map((p) => [p.userId, p]));
+  const personOf = new Map(people.filter((p) => p.userId).map((p) => [p.userId!, p]));
+
+  // Catch any ready section whose request was never noted (e.g. a crash between the write and the note).
+  const ready = (await Section.find({ portfolio: { $in: portfolios.map((p) => p._id) }, state: 'ready_for_review' }).lean()) as SectionDoc[];
+  const registry = frameworks();
+  const titleOf = (p: PortfolioDoc, areaId: string) => {
+    const f = registry.get(p.frameworkId, p.frameworkVersion);
+    return (f ? areasFor(f, p.pathway, p.specialistAreas ?? []) : []).find((a) => a.id === areaId)?.displayTitle ?? areaId;
+  };
+  const portfolioById = new Map(portfolios.map((p) => [String(p._id), p]));
+  for (const s of ready) {
+    const p = portfolioById.get(String(s.portfolio))!;
+    const person = personOf.get(p.userId)!;
+    await noteReadySection(s, { courseId: who.courseId, candidateId: p.userId, candidateSub: person.sub, candidateName: person.name, areaTitle: titleOf(p, s.areaId) }, notifyOptions);
+  }
+  const requests = await openRequests(portfolios.map((p) => p._id as Types.ObjectId));
+  const visits = await lastVisits(who.userId, requests.map((r) => r.section));
+  const sectionById = new Map(ready.map((s) => [String(s._id), s]));
+  const waiting = requests
+    .filter((r) => sectionById.has(String(r.section)))
+    .map((r) => {
+      const s = sectionById.get(String(r.section))!;
+      const p = portfolioById.get(String(r.portfolio))!;
+      const visit = visits.get(String(r.section));
+      return { sectionId: String(r.section), candidate: personOf.get(p.userId)!, areaTitle: titleOf(p, s.areaId), since: r.since, changedSinceVisit: !!visit && visit.version !== s.version };
+    });
+  const unreadReplies = (await Notification.find({ userId: who.userId, courseId: who.courseId, kind: 'comment', readAt: null }).sort({ createdAt: -1 }).limit(20).lean()) as NotificationDoc[];
+  return {
+    candidates: people.map((person) => {
+      const portfolio = person.userId ? portfolioOf.get(person.userId) ?? null : null;
+      return { person, portfolio, progress: portfolio ? progress.get(String(portfolio._id)) ?? null : null };
+    }),
+    waiting,
+    unreadReplies,
+  };
+}

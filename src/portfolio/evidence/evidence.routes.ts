@@ -1,0 +1,200 @@
+import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import multer from 'multer';
+import { portfolioNav } from './nav';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { requireCsrf } from '../../http/csrf';
+import { AppError, badRequest, forbidden, notFound, unauthorised } from '../../http/errors';
+import type { Who } from '../../http/identity';
+import { EvidenceDoc, EvidenceKind } from './evidence.model';
+import { formValues, presentEvidence } from './evidence.presenter';
+import { detailsSchema, fieldErrors, linkSchema, listFilterSchema, noteSchema } from './evidence.schema';
+import * as evidence from './evidence.service';
+import { ACCEPT_ATTRIBUTE } from './file-types';
+import { attachmentHeader } from './attachment';
+import { canChangeEvidence, canKeepEvidence, canReadEvidence } from './policy';
+import { safeReturnPath, sectionHref } from './paths';
+
+export interface EvidenceDeps {
+  config: Pick<Config, 'uploadLimitBytes' | 'ltiKey'>;
+}
+
+const NOT_FOUND = 'We could not find that evidence. It may have been deleted.';
+const NOTICES: Record<string, string> = {
+  added: 'Evidence added to your library.',
+  saved: 'Your changes are saved.',
+  deleted: 'The evidence was deleted.',
+};
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const route = (handler: Handler): RequestHandler => (req, res, next) => handler(req, res).catch(next);
+
+const whoOf = (res: Response) => res.locals.who as Who;
+const ownerOf = (res: Response): evidence.Owner => ({ courseId: whoOf(res).courseId, userId: whoOf(res).userId });
+const link = (res: Response, path: string) => (res.locals.url as (p: string) => string)(path);
+
+/** Loads an item for the route and asks the policy; anything not theirs is simply not found. */
+async function itemFor(req: Request, res: Response, need: 'read' | 'change'): Promise<EvidenceDoc> {
+  const item = await evidence.findEvidence(req.params.id);
+  if (!item || !(await canReadEvidence(whoOf(res), item))) throw notFound(NOT_FOUND);
+  if (need === 'change' && !canChangeEvidence(whoOf(res), item)) throw forbidden('Only the candidate who owns this evidence can change it.');
+  return item;
+}
+
+export function evidenceRouter(deps: EvidenceDeps): Router {
+  const router = express.Router();
+  const limit = deps.config.uploadLimitBytes;
+  const limitText = evidence.formatBytes(limit);
+  const upload = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 64 * 1024 } }).single('file');
+
+  router.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  router.use((_req, res, next) => {
+    if (!res.locals.who) return next(unauthorised());
+    res.locals.nav = portfolioNav(res, '/portfolio/evidence');
+    next();
+  });
+  // Keeping a library is for candidates; reading one item is for whoever the policy lets read it.
+  const candidateOnly: RequestHandler = (_req, res, next) =>
+    next(canKeepEvidence(whoOf(res)) ? undefined : forbidden('The evidence library is for candidates building a portfolio.'));
+
+  const renderNew = (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, formError = '') =>
+    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError, limitText, accept: ACCEPT_ATTRIBUTE });
+
+  router.get('/', candidateOnly, route(async (req, res) => {
+    const filter = listFilterSchema.parse(req.query);
+    const owner = ownerOf(res);
+    const [items, usage, tags] = await Promise.all([evidence.listEvidence(owner, filter), evidence.usageOf(owner), evidence.tagsInUse(owner)]);
+    res.render('portfolio/evidence/list', {
+      items: items.map((i) => presentEvidence(i, usage.get(String(i._id)))),
+      filter: { kind: filter.kind ?? '', tag: filter.tag ?? '', q: filter.q ?? '' },
+      filtered: Boolean(filter.kind || filter.tag || filter.q),
+      tags,
+      notice: NOTICES[String(req.query.done)] ?? '',
+    });
+  }));
+
+  router.get('/new', candidateOnly, route(async (req, res) => {
+    const kind = z.enum(['file', 'link', 'note']).catch('file').parse(req.query.kind);
+    renderNew(res, 200, kind, { date: new Date().toISOString().slice(0, 10) }); // most evidence is added the day it happens
+  }));
+
+  // Multipart bodies are parsed here, so the CSRF check runs after multer has read the fields.
+  router.post('/files', candidateOnly, (req: Request, res: Response, next: NextFunction) => {
+    upload(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError) {
+        const status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+        const message = status === 413 ? evidence.FILE_MESSAGES.tooLarge(limit) : 'Upload one file at a time, using the form on this page.';
+        return renderNew(res, status, 'file', req.body ?? {}, { file: message });
+      }
+      if (err) return next(err);
+      next();
+    });
+  }, requireCsrf(deps.config.ltiKey), route(async (req, res) => {
+    const parsed = detailsSchema.safeParse(req.body);
+    if (!parsed.success) return void renderNew(res, 422, 'file', req.body, fieldErrors(parsed.error));
+    try {
+      const file = req.file ? { originalName: req.file.originalname, bytes: req.file.buffer } : undefined;
+      const item = await evidence.addFileEvidence(ownerOf(res), parsed.data, file, limit);
+      res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return void renderNew(res, err.status, 'file', req.body, { file: err.message });
+      throw err;
+    }
+  }));
+
+  router.post('/links', candidateOnly, route(async (req, res) => {
+    const parsed = linkSchema.safeParse(req.body);
+    if (!parsed.success) return void renderNew(res, 422, 'link', req.body, fieldErrors(parsed.error));
+    const item = await evidence.addLinkEvidence(ownerOf(res), parsed.data);
+    res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
+  }));
+
+  router.post('/notes', candidateOnly, route(async (req, res) => {
+    const parsed = noteSchema.safeParse(req.body);
+    if (!parsed.success) return void renderNew(res, 422, 'note', req.body, fieldErrors(parsed.error));
+    const item = await evidence.addNoteEvidence(ownerOf(res), parsed.data);
+    res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
+  }));
+
+  const exampleTarget = z.object({
+    evidenceId: z.string().regex(/^[a-f0-9]{24}$/i),
+    sectionId: z.string().regex(/^[a-f0-9]{24}$/i),
+    exampleId: z.string().regex(/^[a-f0-9]{24}$/i),
+    returnTo: z.string().max(500).optional(),
+  });
+
+  // Attach/detach come from the picker on a section page and go back there.
+  for (const [path, change] of [['/attach', evidence.attachEvidence], ['/detach', evidence.detachEvidence]] as const) {
+    router.post(path, candidateOnly, route(async (req, res) => {
+      const parsed = exampleTarget.safeParse(req.body);
+      if (!parsed.success) throw badRequest('Choose a piece of evidence from the list, then try again.');
+      const item = await evidence.findEvidence(parsed.data.evidenceId);
+      if (!item || !canChangeEvidence(whoOf(res), item)) throw notFound(NOT_FOUND);
+      await change(ownerOf(res), item, parsed.data);
+      const back = safeReturnPath(parsed.data.returnTo) ?? sectionHref(parsed.data.sectionId);
+      res.redirect(303, link(res, back));
+    }));
+  }
+
+  router.get('/:id', route(async (req, res) => {
+    const item = await itemFor(req, res, 'read');
+    const usedIn = await evidence.usageOfOne({ courseId: item.courseId, userId: item.ownerId }, String(item._id));
+    res.render('portfolio/evidence/show', { item: presentEvidence(item, usedIn), sectionHref, canChange: canChangeEvidence(whoOf(res), item), notice: NOTICES[String(req.query.done)] ?? '' });
+  }));
+
+  router.get('/:id/edit', candidateOnly, route(async (req, res) => {
+    const item = await itemFor(req, res, 'change');
+    const view = presentEvidence(item);
+    const values = { title: view.title, date: view.dateValue, description: view.description, tags: view.tagsValue, url: view.url ?? '', text: view.text ?? '' };
+    res.render('portfolio/evidence/edit', { item: view, values, errors: {} });
+  }));
+
+  router.post('/:id', candidateOnly, route(async (req, res) => {
+    const item = await itemFor(req, res, 'change');
+    const schema = item.kind === 'link' ? linkSchema : item.kind === 'note' ? noteSchema : detailsSchema;
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) {
+      return void res.status(422).render('portfolio/evidence/edit', { item: presentEvidence(item), values: formValues(req.body), errors: fieldErrors(parsed.error) });
+    }
+    await evidence.updateEvidence(item, parsed.data);
+    res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=saved`));
+  }));
+
+  router.get('/:id/download', route(async (req, res) => {
+    const item = await itemFor(req, res, 'read');
+    if (!item.file) throw notFound('This evidence has no file to download.');
+    const file = item.file;
+    const stream = evidence.openEvidenceFile(item);
+    const headers: Record<string, string> = {
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-store',
+    };
+    stream.once('error', (err) => {
+      if (res.headersSent) return void res.destroy(err);
+      for (const name of [...Object.keys(headers), 'Content-Disposition']) res.removeHeader(name);
+      res.status(404).render('error', { heading: 'File not found', message: NOT_FOUND });
+    });
+    res.set({ ...headers, 'Content-Disposition': attachmentHeader(file.filename) });
+    stream.pipe(res);
+  }));
+
+  router.get('/:id/delete', candidateOnly, route(async (req, res) => {
+    const item = await itemFor(req, res, 'change');
+    const usedIn = await evidence.usageOfOne(ownerOf(res), String(item._id));
+    res.render('portfolio/evidence/delete', { item: presentEvidence(item, usedIn), sectionHref, changed: false });
+  }));
+
+  router.post('/:id/delete', candidateOnly, route(async (req, res) => {
+    const item = await itemFor(req, res, 'change');
+    const confirmation = { confirmed: req.body?.confirmed === 'yes', usedInSeen: String(req.body?.usedInSeen ?? '') };
+    const result = await evidence.deleteEvidence(ownerOf(res), item, confirmation);
+    if (result.outcome === 'deleted') return void res.redirect(303, link(res, '/portfolio/evidence?done=deleted'));
+    // Asked again: the page shows where it is used now; 409 because nothing was changed.
+    res.status(409).render('portfolio/evidence/delete', { item: presentEvidence(item, result.usedIn), sectionHref, changed: confirmation.confirmed });
+  }));
+
+  return router;
+}

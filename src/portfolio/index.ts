@@ -1,0 +1,17 @@
+/** The portfolio capability: what other capabilities (mentoring, gradebook, export) may use. */
+export { portfolioRouter, type PortfolioDeps } from './routes';
+export { frameworks, getFramework, loadFrameworks, areasFor, type Framework, type FrameworkArea, type PortfolioArea } from './framework';
+export { Portfolio, Section, SectionRevision, SECTION_STATES, type SectionState, type PortfolioDoc, type SectionDoc } from './models';
+export { computeProgress, type Progress } from './progress';
+export {
+  applyTransition,
+  canTransition,
+  onSectionStateChanged,
+  TRANSITIONS,
+  STATE_LABELS,
+  type StateActor,
+  type SectionStateChange,
+} from './section-states';
+export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
+export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
+export { progressOf } from './presenters';

@@ -1,0 +1,109 @@
+import mongoose, { InferSchemaType, Schema, Types } from 'mongoose';
+
+/** A candidate's portfolio in one course; it keeps the framework version it began with. */
+const portfolioSchema = new Schema(
+  {
+    userId: { type: String, required: true },
+    courseId: { type: String, required: true },
+    frameworkId: { type: String, required: true },
+    frameworkVersion: { type: Number, required: true },
+    pathway: { type: String, required: true },
+    specialistAreas: { type: [String], default: [] },
+    submittedAt: { type: Date, default: null },
+    signedOffAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+portfolioSchema.index({ userId: 1, courseId: 1 }, { unique: true });
+
+export const SECTION_STATES = ['not_started', 'draft', 'ready_for_review', 'needs_more_work', 'meets_criterion'] as const;
+export type SectionState = (typeof SECTION_STATES)[number];
+
+const exampleSchema = new Schema({
+  title: { type: String, default: '' },
+  tags: {
+    role: { type: String, default: '' },
+    project: { type: String, default: '' },
+    year: { type: String, default: '' },
+  },
+  description: { type: String, default: '' }, // sanitised HTML
+  reflection: { type: String, default: '' }, // sanitised HTML
+  evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
+});
+
+/** One framework area of one portfolio. `version` rises by one on every save (optimistic concurrency). */
+const sectionSchema = new Schema(
+  {
+    portfolio: { type: Schema.Types.ObjectId, ref: 'Portfolio', required: true },
+    areaId: { type: String, required: true },
+    state: { type: String, enum: SECTION_STATES, default: 'not_started' },
+    body: { type: String, default: '' }, // sanitised HTML, for plain sections
+    examples: { type: [exampleSchema], default: [] },
+    version: { type: Number, default: 0 },
+    updatedBy: { type: String, default: null },
+    // The revision recent saves coalesce into (see revisions.ts); null = the next save starts a new one.
+    openRevision: {
+      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, startedAt: Date }, { _id: false }),
+      default: null,
+    },
+  },
+  { timestamps: true },
+);
+sectionSchema.index({ portfolio: 1, areaId: 1 }, { unique: true });
+
+/** A snapshot of a section's content; saves by one person within a few minutes share one revision. */
+const sectionRevisionSchema = new Schema(
+  {
+    section: { type: Schema.Types.ObjectId, ref: 'Section', required: true },
+    version: { type: Number, required: true },
+    snapshot: {
+      body: { type: String, default: '' },
+      examples: { type: [exampleSchema], default: [] },
+    },
+    byUser: { type: String, required: true },
+    restoredFrom: { type: Number, default: null },
+  },
+  { timestamps: true },
+);
+sectionRevisionSchema.index({ section: 1, version: 1 }, { unique: true });
+
+/** Plain (lean) shapes that services and presenters work with. */
+export type PortfolioDoc = InferSchemaType<typeof portfolioSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+
+export interface ExampleDoc {
+  _id: Types.ObjectId;
+  title: string;
+  tags: { role: string; project: string; year: string };
+  description: string;
+  reflection: string;
+  evidenceIds: Types.ObjectId[];
+}
+
+export interface SectionDoc {
+  _id: Types.ObjectId;
+  portfolio: Types.ObjectId;
+  areaId: string;
+  state: SectionState;
+  body: string;
+  examples: ExampleDoc[];
+  version: number;
+  updatedBy: string | null;
+  openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SectionRevisionDoc {
+  _id: Types.ObjectId;
+  section: Types.ObjectId;
+  version: number;
+  snapshot: { body: string; examples: ExampleDoc[] };
+  byUser: string;
+  restoredFrom: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const Portfolio = mongoose.model('Portfolio', portfolioSchema);
+export const Section = mongoose.model('Section', sectionSchema);
+export const SectionRevision = mongoose.model('SectionRevision', sectionRevisionSchema);

@@ -1,0 +1,4 @@
+/** Planning against the CV: the only file other capabilities import from. */
+export { planningRouter } from './planning.routes';
+export type { PlanningDeps } from './planning.routes';
+export { getPlan, planningAreas } from './planning.service';

@@ -1,0 +1,77 @@
+import type { PortfolioArea } from '../framework';
+import { sectionHref } from '../evidence';
+import { areaKeywords, CvLine, highlightCv } from './keywords';
+import type { PlanDoc, PlanningNoteDoc } from './plan.model';
+
+/** What the planning pages receive: plain objects, never mongoose documents. */
+
+const SOURCE_LABELS: Record<string, string> = { pasted: 'pasted', txt: 'a text file', docx: 'a Word document', pdf: 'a PDF' };
+const ukDateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+export interface CvView {
+  has: boolean;
+  text: string;
+  summary: string; // "From a Word document (cv.docx), 14 March 2025 at 10:02"
+}
+
+export function presentCv(plan: PlanDoc | null): CvView {
+  if (!plan?.cvText) return { has: false, text: '', summary: '' };
+  const from = SOURCE_LABELS[plan.cvSource ?? 'pasted'] ?? 'pasted';
+  const file = plan.cvFilename ? ` (${plan.cvFilename})` : '';
+  const when = plan.cvUpdatedAt ? `, ${ukDateTime.format(new Date(plan.cvUpdatedAt))} UTC` : '';
+  return { has: true, text: plan.cvText, summary: from === 'pasted' ? `Pasted${when}` : `From ${from}${file}${when}` };
+}
+
+export interface AreaSummary {
+  id: string;
+  title: string;
+  notes: number;
+  drafted: number;
+}
+
+export function presentAreas(plan: PlanDoc | null, areas: PortfolioArea[]): AreaSummary[] {
+  return areas.map((a) => {
+    const notes = (plan?.notes ?? []).filter((n) => n.areaId === a.id);
+    return { id: a.id, title: a.displayTitle, notes: notes.length, drafted: notes.filter((n) => n.draftedAt).length };
+  });
+}
+
+export interface NoteView {
+  id: string;
+  title: string;
+  did: string;
+  learned: string;
+  proof: string;
+  drafted: null | { sectionHref: string; exampleId: string };
+}
+
+export function presentNote(note: PlanningNoteDoc, sectionId: string | undefined): NoteView {
+  return {
+    id: String(note._id),
+    title: note.title ?? '',
+    did: note.did ?? '',
+    learned: note.learned ?? '',
+    proof: note.proof ?? '',
+    drafted: note.draftedAt ? { sectionHref: sectionId ? sectionHref(sectionId) : '/portfolio', exampleId: note.draftedExampleId ?? '' } : null,
+  };
+}
+
+export interface AreaPlanView {
+  area: { id: string; title: string; asks: string; prompts: string[]; goodEvidence: string[] };
+  notes: NoteView[];
+  cv: CvView;
+  cvLines: CvLine[];
+  cvMentions: number;
+}
+
+export function presentAreaPlan(plan: PlanDoc | null, area: PortfolioArea, sectionId: string | undefined): AreaPlanView {
+  const cv = presentCv(plan);
+  const cvLines = highlightCv(cv.text, areaKeywords({ title: area.displayTitle })); // a specialist area is found by the name the candidate gave it
+  return {
+    area: { id: area.id, title: area.displayTitle, asks: area.asks, prompts: area.prompts, goodEvidence: area.goodEvidence },
+    notes: (plan?.notes ?? []).filter((n) => n.areaId === area.id).map((n) => presentNote(n, sectionId)),
+    cv,
+    cvLines,
+    cvMentions: cvLines.filter((l) => l.mentions).length,
+  };
+}

@@ -1,0 +1,161 @@
+import type { Framework, PortfolioArea } from './framework';
+import { HintExample, reflectionShare, sectionHints, sectionWords } from './hints';
+import type { PortfolioDoc, SectionDoc, SectionRevisionDoc } from './models';
+import { computeProgress, Progress } from './progress';
+import { RevisionSummary } from './revisions';
+import { htmlToText, wordCount } from './rich-text';
+import { contentOf, Conflict, SectionContent } from './section-service';
+import { STATE_LABELS } from './section-states';
+
+/**
+ * Plain objects for templates. Rich text reaches a page only through fields named `safeHtml`
+ * (sanitised on the way in); everything else is escaped by `<%=`.
+ */
+const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
+export const formatTime = (d: Date | string | null | undefined) => (d ? timeFormat.format(new Date(d)) : '');
+
+const hintExamples = (c: SectionContent): HintExample[] =>
+  c.examples.map((e) => ({ _id: e._id, title: e.title, description: e.description, reflection: e.reflection, tags: e.tags }));
+
+export function progressOf(areas: PortfolioArea[], sections: SectionDoc[]): Progress {
+  return computeProgress(areas, sections.map((s) => ({ areaId: s.areaId, state: s.state })));
+}
+
+export function overviewPresenter(input: { portfolio: PortfolioDoc; framework: Framework; areas: PortfolioArea[]; sections: SectionDoc[] }) {
+  const progress = progressOf(input.areas, input.sections);
+  const pathway = input.framework.pathways.find((p) => p.id === input.portfolio.pathway)!;
+  const rows = input.areas.map((area) => {
+    const section = input.sections.find((s) => s.areaId === area.id)!;
+    const c = contentOf(section);
+    return {
+      id: String(section._id),
+      areaId: area.id,
+      title: area.displayTitle,
+      group: area.group,
+      assessed: area.assessed,
+      kind: area.kind,
+      state: section.state,
+      stateLabel: STATE_LABELS[section.state],
+      words: sectionWords({ body: c.body, examples: hintExamples(c) }),
+      examples: c.examples.length,
+      examplesExpected: area.kind === 'examples' ? `${area.examples.min}–${area.examples.max}` : '',
+      updated: section.version > 0 ? formatTime(section.updatedAt) : '',
+    };
+  });
+  const nextRow = progress.next.areaId ? rows.find((r) => r.areaId === progress.next.areaId) : undefined;
+  return {
+    pathwayTitle: pathway.title,
+    frameworkTitle: input.framework.title,
+    frameworkVersion: input.framework.version,
+    rows,
+    progress,
+    progressText: `${progress.meeting} of ${progress.required} assessed sections meet the criterion; ${progress.readyForReview} ready for review; ${progress.drafted} in draft; ${progress.notStarted} not started.`,
+    next: { message: progress.next.message, sectionId: nextRow?.id },
+  };
+}
+
+function examplePresenter(e: SectionContent['examples'][number], index: number) {
+  const share = reflectionShare(e);
+  return {
+    id: e._id,
+    number: index + 1,
+    title: e.title,
+    tags: e.tags,
+    evidenceCount: e.evidenceIds.length,
+    description: { safeHtml: e.description, text: htmlToText(e.description) },
+    reflection: { safeHtml: e.reflection, text: htmlToText(e.reflection) },
+    words: wordCount(e.description) + wordCount(e.reflection),
+    reflectionPercent: share === null ? null : Math.round(share * 100),
+  };
+}
+
+export function sectionPresenter(input: {
+  framework: Framework;
+  area: PortfolioArea;
+  section: SectionDoc;
+  allSections: SectionDoc[];
+}) {
+  const { framework, area, section } = input;
+  const c = contentOf(section);
+  const all = input.allSections.flatMap((s) => hintExamples(contentOf(s)));
+  return {
+    id: String(section._id),
+    areaId: area.id,
+    title: area.displayTitle,
+    group: area.group,
+    kind: area.kind,
+    assessed: area.assessed,
+    guidance: {
+      asks: area.asks,
+      prompts: area.prompts,
+      goodEvidence: area.goodEvidence,
+      examples: area.examples,
+      words: `${framework.guidance.wordsMin}–${framework.guidance.wordsMax}`,
+      wordsNote: framework.guidance.wordsNote,
+    },
+    state: section.state,
+    stateLabel: STATE_LABELS[section.state],
+    canRequestReview: section.state === 'draft' || section.state === 'needs_more_work',
+    canWithdraw: section.state === 'ready_for_review',
+    version: section.version,
+    updated: section.version > 0 ? formatTime(section.updatedAt) : '',
+    body: { safeHtml: c.body, text: htmlToText(c.body) },
+    words: sectionWords({ body: c.body, examples: hintExamples(c) }),
+    examples: c.examples.map(examplePresenter),
+    hints: sectionHints(framework, area, { body: c.body, examples: hintExamples(c) }, all),
+  };
+}
+
+export function conflictPresenter(input: { area: PortfolioArea; sectionId: string; conflict: Conflict; exampleId?: string }) {
+  const { theirs, yours } = input.conflict;
+  const side = (c: SectionContent) => ({
+    body: { safeHtml: c.body, text: htmlToText(c.body) },
+    example: input.exampleId
+      ? (() => {
+          const i = c.examples.findIndex((e) => e._id === input.exampleId);
+          return i >= 0 ? examplePresenter(c.examples[i], i) : null;
+        })()
+      : null,
+    examples: c.examples.map(examplePresenter),
+  });
+  return {
+    sectionId: input.sectionId,
+    title: input.area.displayTitle,
+    exampleId: input.exampleId ?? null,
+    theirsVersion: theirs.version,
+    theirsUpdated: formatTime(theirs.updatedAt),
+    theirs: side(theirs),
+    yours: side(yours),
+  };
+}
+
+export function revisionsPresenter(area: PortfolioArea, section: SectionDoc, revisions: RevisionSummary[], names: Map<string, string>) {
+  return {
+    sectionId: String(section._id),
+    title: area.displayTitle,
+    version: section.version,
+    revisions: revisions.map((r, i) => ({
+      id: r.id,
+      version: r.version,
+      current: i === 0 && r.version === section.version,
+      by: names.get(r.byUser) ?? 'Someone else',
+      when: formatTime(r.updatedAt),
+      restoredFrom: r.restoredFrom,
+    })),
+  };
+}
+
+export function revisionPresenter(area: PortfolioArea, section: SectionDoc, revision: SectionRevisionDoc) {
+  const c = contentOf(revision.snapshot as Pick<SectionDoc, 'body' | 'examples'>);
+  return {
+    sectionId: String(section._id),
+    title: area.displayTitle,
+    id: String(revision._id),
+    version: revision.version,
+    current: revision.version === section.version,
+    sectionVersion: section.version,
+    when: formatTime(revision.updatedAt),
+    body: { safeHtml: c.body },
+    examples: c.examples.map(examplePresenter),
+  };
+}

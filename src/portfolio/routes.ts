@@ -1,0 +1,309 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import type { AppDeps } from '../app';
+import { forbidden, notFound } from '../http/errors';
+import type { Who } from '../http/identity';
+import { roleLabel } from '../lti/roles';
+import { FrameworkRegistry, frameworks } from './framework';
+import type { PortfolioDoc, SectionDoc } from './models';
+import { can, PortfolioAction } from './policy';
+import {
+  checkChoice,
+  findPortfolio,
+  findPortfolioById,
+  loadPortfolio,
+  loadSection,
+  openOrCreatePortfolio,
+  PortfolioWithSections,
+} from './portfolio-service';
+import * as present from './presenters';
+import { listRevisions, getRevision } from './revisions';
+import * as sections from './section-service';
+import { bodySchema, exampleSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
+import { Section } from './models';
+import { Course } from '../lti/course.model';
+import { mountOptional } from './mount';
+
+/** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
+export type PortfolioDeps = Partial<AppDeps> & {
+  frameworks?: FrameworkRegistry;
+  /** The pathway set for the course, if any; by default the one chosen in deep linking. */
+  coursePathway?: (courseId: string) => Promise<string | undefined>;
+};
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
+const whoOf = (res: Response) => res.locals.who as Who;
+const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
+
+const MESSAGES = {
+  notCandidate: 'Portfolios belong to candidates. Mentors and coordinators will read them from the mentoring pages.',
+  noSection: 'We could not find that section in your portfolio.',
+  noExample: 'We could not find that example in this section.',
+  notAllowedReview: 'Only a section with some writing in it can be marked ready for review.',
+  staleReview: 'This section changed since you opened it. Please look at the latest version and try again.',
+  conflict: 'This section was changed somewhere else since you opened it. Nothing has been overwritten.',
+  staleChange: 'This section was changed somewhere else since you opened it, so nothing was changed. Here is the latest version: please check it and try again.',
+};
+
+export function portfolioRouter(deps: PortfolioDeps = {}): Router {
+  const registry = deps.frameworks ?? frameworks(); // validated now: a broken framework file stops start-up
+  // The pathway a teacher chose when adding the tool to the course (deep linking), if any.
+  const coursePathway =
+    deps.coursePathway ??
+    (async (courseId: string) => {
+      if (!objectId.safeParse(courseId).success) return undefined;
+      const course = (await Course.findById(courseId, { pathway: 1 }).lean()) as { pathway?: string } | null;
+      const known = registry.latest('cmalt')?.pathways.some((p) => p.id === course?.pathway);
+      return known ? course!.pathway : undefined;
+    });
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '1mb' }), express.json({ limit: '1mb' }));
+  const hasEvidence = mountOptional(router, '/evidence', './evidence', 'evidenceRouter', deps);
+  const hasPlanning = mountOptional(router, '/planning', './planning', 'planningRouter', deps);
+
+  const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
+    const nav = [
+      { href: urlOf(res, '/portfolio'), label: 'My portfolio', current: current === '/portfolio' },
+      ...(hasPlanning ? [{ href: urlOf(res, '/portfolio/planning'), label: 'Planning', current: false }] : []),
+      ...(hasEvidence ? [{ href: urlOf(res, '/portfolio/evidence'), label: 'Evidence', current: false }] : []),
+    ];
+    res.render(`portfolio/${view}`, { who: whoOf(res), url: (p: string) => urlOf(res, p), roleLabel, nav, ...locals });
+  };
+
+  /** The signed-in candidate's own portfolio, for writes: only the owner edits. */
+  async function ownPortfolio(res: Response, action: PortfolioAction): Promise<PortfolioDoc> {
+    const who = whoOf(res);
+    const portfolio = await findPortfolio(who);
+    if (!portfolio || !(await can(who, action, portfolio))) throw notFound(MESSAGES.noSection);
+    return portfolio;
+  }
+
+  /** A section someone may read: found by id, then its portfolio is checked against the policy. */
+  async function readableSection(res: Response, sectionId: string, action: PortfolioAction = 'view') {
+    if (!objectId.safeParse(sectionId).success) throw notFound(MESSAGES.noSection);
+    const found = (await Section.findById(sectionId, { portfolio: 1 }).lean()) as Pick<SectionDoc, 'portfolio'> | null;
+    const portfolio = found ? await findPortfolioById(String(found.portfolio)) : null;
+    if (!portfolio || !(await can(whoOf(res), action, portfolio))) throw notFound(MESSAGES.noSection);
+    const loaded = await loadPortfolio(registry, portfolio);
+    const section = loaded.sections.find((s) => String(s._id) === sectionId);
+    const area = loaded.areas.find((a) => a.id === section?.areaId);
+    if (!section || !area) throw notFound(MESSAGES.noSection);
+    return { ...loaded, section, area };
+  }
+
+  const target = (res: Response, portfolio: PortfolioDoc, sectionId: string) => ({
+    portfolioId: portfolio._id,
+    sectionId,
+    byUser: whoOf(res).userId,
+  });
+  const sectionUrl = (res: Response, id: string, flag?: string) =>
+    urlOf(res, `/portfolio/sections/${id}${flag ? `?done=${flag}` : ''}`);
+
+  /** A save either lands (redirect, or JSON with the new version) or comes back as a conflict page / 409. */
+  async function answerSave(
+    req: Request,
+    res: Response,
+    result: sections.SaveResult,
+    exampleId?: string,
+    mode: 'choose' | 'stale' = 'choose',
+  ) {
+    const id = req.params.id;
+    if (result.ok) {
+      if (req.method === 'PUT') {
+        res.json({
+          version: result.section.version,
+          state: result.section.state,
+          savedAt: new Date(result.section.updatedAt).toISOString(),
+          exampleIds: result.section.examples.map((e) => String(e._id)),
+        });
+      } else res.redirect(303, sectionUrl(res, id, 'saved'));
+      return;
+    }
+    res.status(409);
+    if (req.method === 'PUT') {
+      res.json({ error: { id: 'conflict', message: MESSAGES.conflict }, theirs: result.conflict.theirs, yours: result.conflict.yours });
+      return;
+    }
+    if (mode === 'stale') {
+      // Removing or restoring on top of changes made elsewhere could lose them: show the latest instead.
+      const { framework, area, section, sections: all } = await readableSection(res, id, 'edit');
+      render(res, 'section', {
+        title: area.displayTitle,
+        s: present.sectionPresenter({ framework, area, section, allSections: all }),
+        done: '',
+        canEdit: true,
+        error: MESSAGES.staleChange,
+      });
+      return;
+    }
+    const { area } = await readableSection(res, id, 'edit');
+    render(res, 'conflict', {
+      title: `Conflict: ${area.displayTitle}`,
+      conflict: present.conflictPresenter({ area, sectionId: id, conflict: result.conflict, exampleId }),
+    });
+  }
+
+  router.get(
+    '/',
+    h(async (_req, res) => {
+      const who = whoOf(res);
+      const portfolio = await findPortfolio(who);
+      if (!portfolio) {
+        if (!(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+        const framework = registry.latest('cmalt')!;
+        const fixed = await coursePathway(who.courseId);
+        render(res, 'start', { title: 'Start your portfolio', framework, fixedPathway: fixed ?? null, error: null, values: {} });
+        return;
+      }
+      if (!(await can(who, 'view', portfolio))) throw forbidden(MESSAGES.notCandidate);
+      const loaded: PortfolioWithSections = await loadPortfolio(registry, portfolio);
+      render(res, 'overview', { title: 'My portfolio', overview: present.overviewPresenter(loaded) });
+    }),
+  );
+
+  router.post(
+    '/start',
+    h(async (req, res) => {
+      const who = whoOf(res);
+      if (!(await findPortfolio(who)) && !(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+      const input = parse(startSchema, req.body);
+      const framework = registry.latest('cmalt')!;
+      const fixed = await coursePathway(who.courseId);
+      const choice = { pathway: fixed ?? input.pathway, specialistAreas: [input.specialist1, input.specialist2] };
+      try {
+        checkChoice(framework, choice);
+      } catch (err) {
+        res.status(422);
+        render(res, 'start', { title: 'Start your portfolio', framework, fixedPathway: fixed ?? null, error: (err as Error).message, values: input });
+        return;
+      }
+      await openOrCreatePortfolio(registry, who, choice);
+      res.redirect(303, urlOf(res, '/portfolio'));
+    }),
+  );
+
+  router.get(
+    '/sections/:id',
+    h(async (req, res) => {
+      const { framework, area, section, sections: all } = await readableSection(res, req.params.id);
+      const done = typeof req.query.done === 'string' ? req.query.done : '';
+      render(res, 'section', {
+        title: area.displayTitle,
+        s: present.sectionPresenter({ framework, area, section, allSections: all }),
+        done,
+        canEdit: await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio))),
+      });
+    }),
+  );
+
+  const saveBody = h(async (req, res) => {
+    const portfolio = await ownPortfolio(res, 'edit');
+    const input = parse(bodySchema, req.body);
+    const format = req.method === 'PUT' && !req.body.format ? 'html' : input.format;
+    await answerSave(req, res, await sections.saveBody(target(res, portfolio, req.params.id), { ...input, format }));
+  });
+  router.post('/sections/:id', saveBody);
+  router.put('/sections/:id', saveBody);
+
+  router.post(
+    '/sections/:id/examples',
+    h(async (req, res) => {
+      const portfolio = await ownPortfolio(res, 'edit');
+      const input = parse(exampleSchema, req.body);
+      await answerSave(req, res, await sections.addExample(target(res, portfolio, req.params.id), input));
+    }),
+  );
+
+  const saveExample = h(async (req, res) => {
+    const portfolio = await ownPortfolio(res, 'edit');
+    if (!objectId.safeParse(req.params.exampleId).success) throw notFound(MESSAGES.noExample);
+    const input = parse(exampleSchema, req.body);
+    const format = req.method === 'PUT' && !req.body.format ? 'html' : input.format;
+    const result = await sections.updateExample(target(res, portfolio, req.params.id), {
+      ...input,
+      format,
+      exampleId: req.params.exampleId,
+    });
+    await answerSave(req, res, result, req.params.exampleId);
+  });
+  router.post('/sections/:id/examples/:exampleId', saveExample);
+  router.put('/sections/:id/examples/:exampleId', saveExample);
+
+  router.post(
+    '/sections/:id/examples/:exampleId/remove',
+    h(async (req, res) => {
+      const portfolio = await ownPortfolio(res, 'edit');
+      const { baseVersion } = parse(versionOnlySchema, req.body);
+      const section = await loadSection(portfolio, req.params.id);
+      if (!section) throw notFound(MESSAGES.noSection);
+      if (!section.examples.some((e) => String(e._id) === req.params.exampleId)) throw notFound(MESSAGES.noExample);
+      const result = await sections.removeExample(target(res, portfolio, req.params.id), {
+        baseVersion,
+        exampleId: req.params.exampleId,
+      });
+      await answerSave(req, res, result, undefined, 'stale');
+    }),
+  );
+
+  const stateChange = (kind: 'ready' | 'withdraw') =>
+    h(async (req, res) => {
+      const portfolio = await ownPortfolio(res, 'request_review');
+      const { baseVersion } = parse(versionOnlySchema, req.body);
+      const t = target(res, portfolio, req.params.id);
+      const r = kind === 'ready' ? await sections.requestReview(t, baseVersion) : await sections.withdrawReview(t, baseVersion);
+      if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, kind));
+      if (r.reason === 'missing') throw notFound(MESSAGES.noSection);
+      const { framework, area, section, sections: all } = await readableSection(res, req.params.id, 'edit');
+      res.status(r.reason === 'stale' ? 409 : 422);
+      render(res, 'section', {
+        title: area.displayTitle,
+        s: present.sectionPresenter({ framework, area, section, allSections: all }),
+        done: '',
+        canEdit: true,
+        error: r.reason === 'stale' ? MESSAGES.staleReview : MESSAGES.notAllowedReview,
+      });
+    });
+  router.post('/sections/:id/ready', stateChange('ready'));
+  router.post('/sections/:id/withdraw', stateChange('withdraw'));
+
+  router.get(
+    '/sections/:id/revisions',
+    h(async (req, res) => {
+      const { area, section, portfolio } = await readableSection(res, req.params.id, 'view_history');
+      const names = new Map([[whoOf(res).userId, 'You']]);
+      if (portfolio.userId !== whoOf(res).userId) names.set(portfolio.userId, 'The candidate');
+      const list = await listRevisions(section._id);
+      render(res, 'revisions', { title: `History: ${area.displayTitle}`, r: present.revisionsPresenter(area, section, list, names) });
+    }),
+  );
+
+  router.get(
+    '/sections/:id/revisions/:revisionId',
+    h(async (req, res) => {
+      const { area, section } = await readableSection(res, req.params.id, 'view_history');
+      const revision = await getRevision(section._id, req.params.revisionId);
+      if (!revision) throw notFound('We could not find that revision.');
+      render(res, 'revision', {
+        title: `Version ${revision.version}: ${area.displayTitle}`,
+        r: present.revisionPresenter(area, section, revision),
+        canEdit: await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio))),
+      });
+    }),
+  );
+
+  router.post(
+    '/sections/:id/revisions/:revisionId/restore',
+    h(async (req, res) => {
+      const portfolio = await ownPortfolio(res, 'edit');
+      const { baseVersion } = parse(versionOnlySchema, req.body);
+      const result = await sections.restoreRevision(target(res, portfolio, req.params.id), {
+        baseVersion,
+        revisionId: req.params.revisionId,
+      });
+      if (result.ok) return res.redirect(303, sectionUrl(res, req.params.id, 'restored'));
+      await answerSave(req, res, result, undefined, 'stale');
+    }),
+  );
+
+  return router;
+}

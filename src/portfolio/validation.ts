@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { validationFailed } from '../http/errors';
+
+/** What the section forms and the autosave endpoints accept; anything else is a 422 with a plain message. */
+const MAX_RICH_TEXT = 50_000; // far beyond a page of writing, and under the 100 kB the launch layer parses
+const version = z.coerce.number({ invalid_type_error: 'The page did not say which version it was editing.' }).int().min(0);
+const format = z.enum(['html', 'text']).default('text');
+const short = (label: string, max: number) => z.string().trim().max(max, `${label} must be ${max} characters or fewer.`).default('');
+const richText = (label: string) =>
+  z
+    .string({ required_error: `${label} was missing, so nothing was saved.`, invalid_type_error: `${label} must be text.` })
+    .max(MAX_RICH_TEXT, `${label} is too long to save (over ${MAX_RICH_TEXT.toLocaleString('en-GB')} characters).`);
+
+export const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
+
+export const startSchema = z.object({
+  pathway: z.string({ required_error: 'Please choose a pathway.' }).min(1, 'Please choose a pathway.'),
+  specialist1: z.string().max(120, 'Specialist area names must be 120 characters or fewer.').default(''),
+  specialist2: z.string().max(120, 'Specialist area names must be 120 characters or fewer.').default(''),
+});
+
+export const bodySchema = z.object({ baseVersion: version, body: richText('The text'), format });
+
+export const exampleSchema = z
+  .object({
+    baseVersion: version,
+    title: short('The title', 200),
+    role: short('Role', 120),
+    project: short('Project', 120),
+    year: short('Year', 20),
+    tags: z.object({ role: short('Role', 120), project: short('Project', 120), year: short('Year', 20) }).optional(),
+    description: richText('The description'),
+    reflection: richText('The reflection'),
+    format,
+  })
+  .transform((v) => ({
+    baseVersion: v.baseVersion,
+    format: v.format,
+    example: {
+      title: v.title,
+      tags: v.tags ?? { role: v.role, project: v.project, year: v.year },
+      description: v.description,
+      reflection: v.reflection,
+    },
+  }));
+
+export const versionOnlySchema = z.object({ baseVersion: version });
+
+/** Parses or throws a 422 whose message is the first problem, in words. */
+export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw validationFailed(r.error.issues[0]?.message ?? 'Please check what you entered.');
+  return r.data;
+}

@@ -1,0 +1,49 @@
+import { when } from '../gradebook/presenter';
+import type { Roster } from './service';
+
+export interface RosterRow {
+  name: string;
+  email: string;
+  roles: string;
+  membership: string; // on the course, inactive, left
+  opened: string; // opened CMALT Portfolio or never launched
+  neverLaunched: boolean;
+}
+
+export interface RosterPage {
+  available: boolean;
+  lastSync: string;
+  lastError: string;
+  nextSync: string;
+  rows: RosterRow[];
+  neverLaunchedCount: number;
+  leftCount: number;
+}
+
+/** The last segment of an LTI role URI ("...membership#Learner" -> "Learner"), for people to read. */
+function roleName(uri: string): string {
+  const tail = uri.split(/[#/]/).pop() ?? uri;
+  return tail.replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
+const MEMBERSHIP: Record<string, string> = { active: 'On the course', inactive: 'Inactive in the VLE', left: 'Left the course' };
+
+export function presentRoster(roster: Roster): RosterPage {
+  const rows = roster.entries.map(({ member, launched }) => ({
+    name: member.name || member.email || member.sub,
+    email: member.email ?? '',
+    roles: [...new Set(member.roles.map(roleName))].join(', '),
+    membership: MEMBERSHIP[member.status] + (member.status === 'left' && member.leftAt ? ` (noticed ${when(member.leftAt)})` : ''),
+    opened: launched ? 'Has opened CMALT Portfolio' : 'Never launched',
+    neverLaunched: !launched && member.status !== 'left',
+  }));
+  return {
+    available: Boolean(roster.sync),
+    lastSync: when(roster.sync?.lastSuccessAt),
+    lastError: roster.sync?.lastError ?? '',
+    nextSync: when(roster.sync?.nextRunAt),
+    rows,
+    neverLaunchedCount: rows.filter((r) => r.neverLaunched).length,
+    leftCount: roster.entries.filter((e) => e.member.status === 'left').length,
+  };
+}

@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { requireRole } from '../http/access';
+import { AppError } from '../http/errors';
+import type { Who } from '../http/identity';
+import { navFor } from '../lti/landing';
+import { DEFAULT_RETRY, type GradebookContext } from '../gradebook/context';
+import { createPlatformClient, ltijsCredentials, type PlatformClient } from '../gradebook/platform-client';
+import { presentRoster } from './presenter';
+import { rosterOf, syncRosterNow } from './service';
+
+export interface RosterRouterDeps {
+  log: Logger;
+  lti: { getPlatform(url: string, clientId: string): Promise<unknown> };
+  connection?: Connection;
+}
+
+const resultQuery = z.object({ synced: z.enum(['ok', 'failed']).optional(), members: z.coerce.number().int().min(0).optional(), left: z.coerce.number().int().min(0).optional() }).passthrough();
+const SYNC_LEASE_MS = 5 * 60_000; // a large roster over a slow VLE must finish inside it
+
+/** /gradebook/roster: the course roster from the VLE (NRPS), with who has never opened the tool. */
+export function rosterRouter(deps: RosterRouterDeps): Router {
+  const conn = () => deps.connection ?? mongoose.connection;
+  let platform: PlatformClient | undefined;
+  const context = (who: Who): GradebookContext => {
+    platform ??= createPlatformClient({ credentials: ltijsCredentials(deps.lti) });
+    return {
+      connection: conn(),
+      log: deps.log,
+      platform,
+      ownerId: `roster-page:${who.userId}:${process.pid}`,
+      leaseMs: SYNC_LEASE_MS,
+      retry: DEFAULT_RETRY,
+      now: () => new Date(),
+    };
+  };
+  const router = Router();
+  router.use(requireRole('coordinator'));
+
+  router.get('/', async (req, res, next) => {
+    try {
+      const who = res.locals.who as Who;
+      const q = resultQuery.safeParse(req.query);
+      res.render('roster/index', {
+        title: 'Course roster',
+        nav: navFor(who, '/gradebook/roster', res.locals.url),
+        page: presentRoster(await rosterOf(conn(), who.courseId)),
+        result: q.success ? q.data : {},
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/sync', async (_req, res, next) => {
+    try {
+      const who = res.locals.who as Who;
+      const outcome = await syncRosterNow(context(who), who.courseId);
+      if (!outcome.ok && 'unavailable' in outcome && outcome.unavailable) throw new AppError(409, 'roster_unavailable', outcome.error);
+      if (!outcome.ok && 'busy' in outcome && outcome.busy) throw new AppError(409, 'roster_busy', outcome.error);
+      const query = outcome.ok ? `synced=ok&members=${outcome.members}&left=${outcome.left}` : 'synced=failed';
+      res.redirect(303, res.locals.url(`/gradebook/roster?${query}`));
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

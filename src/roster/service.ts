@@ -1,0 +1,98 @@
+import type { Connection, Model } from 'mongoose';
+import type { GradebookContext } from '../gradebook/context';
+import { Membership, type MembershipDoc } from '../lti/membership.model';
+import { User, type UserDoc } from '../lti/user.model';
+import { rosterMemberModel, type RosterMember } from './member.model';
+import { claimRosterSync, perform, type RosterOutcome } from './sync.job';
+import { rosterSyncModel, type RosterSync } from './sync.model';
+
+export interface RosterLaunch {
+  courseId: string;
+  issuer: string;
+  clientId: string;
+  membershipsUrl?: string; // the NRPS claim's context_memberships_url
+}
+
+/** A launch tells us where the course's roster lives; the first one also schedules the first sync. */
+export async function recordRosterLaunch(conn: Connection, launch: RosterLaunch): Promise<void> {
+  if (!launch.membershipsUrl) return;
+  await rosterSyncModel(conn).init(); // one sync job per course relies on the unique index
+  try {
+    await rosterSyncModel(conn).updateOne(
+      { courseId: launch.courseId },
+      { $set: { issuer: launch.issuer, clientId: launch.clientId, membershipsUrl: launch.membershipsUrl }, $setOnInsert: { nextRunAt: new Date(), attempts: 0 } },
+      { upsert: true },
+    );
+  } catch (e) {
+    if ((e as { code?: number }).code !== 11000) throw e; // two first launches at once: same facts
+  }
+}
+
+export type SyncNowResult = RosterOutcome | { ok: false; error: string; busy?: true; unavailable?: true };
+
+export const ROSTER_MESSAGES = {
+  unavailable: 'The VLE has not offered this course’s roster to CMALT Portfolio, so it cannot be synced.',
+  busy: 'A roster sync for this course is already running. Please look again in a minute.',
+};
+
+/** The coordinator's button: run the course's sync now, unless one is already running somewhere. */
+export async function syncRosterNow(ctx: GradebookContext, courseId: string): Promise<SyncNowResult> {
+  const exists = await rosterSyncModel(ctx.connection).exists({ courseId });
+  if (!exists) return { ok: false, unavailable: true, error: ROSTER_MESSAGES.unavailable };
+  const job = await claimRosterSync(ctx, { courseId });
+  if (!job) return { ok: false, busy: true, error: ROSTER_MESSAGES.busy };
+  return perform(ctx, job);
+}
+
+/** The daily job: every course whose sync is due, each claimed with a lease. */
+export async function runDueRosterSyncs(ctx: GradebookContext, limit = 20): Promise<number> {
+  let ran = 0;
+  for (; ran < limit; ran += 1) {
+    const job = await claimRosterSync(ctx, { due: true });
+    if (!job) break;
+    await perform(ctx, job);
+  }
+  return ran;
+}
+
+export interface RosterEntry {
+  member: RosterMember;
+  launched: boolean;
+}
+
+export interface Roster {
+  sync: RosterSync | null;
+  entries: RosterEntry[];
+}
+
+function bound<T>(conn: Connection, name: string, model: Model<T>): Model<T> {
+  return (conn.models[name] as Model<T>) ?? conn.model<T>(name, model.schema);
+}
+
+/** The roster with who has opened the tool in this course (a membership exists) and who never has. */
+export async function rosterOf(conn: Connection, courseId: string): Promise<Roster> {
+  const members = await rosterMemberModel(conn).find({ courseId }).sort({ status: 1, familyName: 1, name: 1 }).lean();
+  const U = bound(conn, 'User', User as unknown as Model<UserDoc & { _id: unknown }>);
+  const M = bound(conn, 'Membership', Membership as unknown as Model<MembershipDoc>);
+  const issuers = [...new Set(members.map((m) => m.issuer))];
+  const users = issuers.length
+    ? await U.find({ issuer: { $in: issuers }, sub: { $in: members.map((m) => m.sub) } }, { issuer: 1, sub: 1 }).lean()
+    : [];
+  const memberships = users.length
+    ? await M.find({ course: courseId, user: { $in: users.map((u) => (u as { _id: unknown })._id) } }, { user: 1 }).lean()
+    : [];
+  const launchedUsers = new Set(memberships.map((m) => String(m.user)));
+  const launchedKeys = new Set(
+    users.filter((u) => launchedUsers.has(String((u as { _id: unknown })._id))).map((u) => `${u.issuer}\n${u.sub}`),
+  );
+  return {
+    sync: await rosterSyncModel(conn).findOne({ courseId }).lean(),
+    entries: members.map((member) => ({ member, launched: launchedKeys.has(`${member.issuer}\n${member.sub}`) })),
+  };
+}
+
+/** For the cohort page: people on the course roster who have never opened CMALT Portfolio there. */
+export async function neverLaunched(conn: Connection, courseId: string): Promise<RosterMember[]> {
+  const roster = await rosterOf(conn, courseId);
+  return roster.entries.filter((e) => !e.launched && e.member.status !== 'left').map((e) => e.member);
+}

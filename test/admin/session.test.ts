@@ -1,0 +1,42 @@
+import jwt from 'jsonwebtoken';
+import { csrfTokenFor, sameSecret, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session';
+
+const config = { ltiKey: 'k'.repeat(32) };
+
+describe('installer session tokens', () => {
+  test('a session signed by the tool verifies and names how the installer signed in', () => {
+    const session = verifySession(config, signSession(config, { via: 'token', name: 'Installer' }));
+    expect(session).toMatchObject({ via: 'token', name: 'Installer' });
+    expect(session!.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  test('an ltijs session token signed with LTI_KEY itself is not an installer session', () => {
+    const ltik = jwt.sign({ platformUrl: 'x', via: 'token', jti: 'a', aud: 'cmalt-installer-session' }, config.ltiKey);
+    expect(verifySession(config, ltik)).toBeNull();
+  });
+
+  test('an expired session, another key, or a ticket is refused as a session', () => {
+    const expired = jwt.sign({ via: 'token' }, 'x', { expiresIn: -10 });
+    expect(verifySession(config, expired)).toBeNull();
+    expect(verifySession({ ltiKey: 'another-key-another-key' }, signSession(config, { via: 'token', name: 'x' }))).toBeNull();
+    expect(verifySession(config, signTicket(config, { issuer: 'i', sub: 's' }))).toBeNull();
+  });
+
+  test('a ticket verifies once made and is not a session', () => {
+    const ticket = verifyTicket(config, signTicket(config, { issuer: 'https://vle', sub: 'u1', name: 'Ada' }));
+    expect(ticket).toMatchObject({ name: 'Ada' });
+    expect(verifyTicket(config, signSession(config, { via: 'launch', name: 'x' }))).toBeNull();
+  });
+
+  test('each session has its own CSRF token', () => {
+    const a = verifySession(config, signSession(config, { via: 'token', name: 'x' }))!;
+    const b = verifySession(config, signSession(config, { via: 'token', name: 'x' }))!;
+    expect(csrfTokenFor(config, a)).not.toBe(csrfTokenFor(config, b));
+  });
+
+  test('secrets compare equal only when identical, whatever their lengths', () => {
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abc', 'abcd')).toBe(false);
+    expect(sameSecret('', 'abc')).toBe(false);
+  });
+});

@@ -1,0 +1,187 @@
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startTestTool, type TestTool } from '../support/tool';
+import { Comment, CoMentorShare, MentorReview } from '../../src/mentoring/models';
+import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
+
+let platform: TestPlatform;
+let tool: TestTool;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  tool = await startTestTool({ platform });
+});
+afterAll(async () => {
+  await tool?.close();
+  await platform?.close();
+});
+
+async function aCourse(title: string) {
+  const course = platform.course({ title });
+  const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: `Cora ${title}` }));
+  const moUser = platform.user({ name: `Mo ${title}` });
+  const mo = await launched(tool, platform, course, 'TeachingAssistant', moUser);
+  const otherMentor = await launched(tool, platform, course, 'Mentor', platform.user({ name: `Nia ${title}` }));
+  const cat = await aCandidate(tool, platform, course, `Cat ${title}`);
+  const dan = await aCandidate(tool, platform, course, `Dan ${title}`);
+  await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
+  await writeAndAskForReview(cat.session, cat.id('future-plans'), 'My plans.');
+  return { course, coordinator, mo, moUser, otherMentor, cat, dan };
+}
+
+describe('who can open what, by URL guessing too', () => {
+  test('a mentor cannot open, comment on or review a candidate they do not mentor; nothing changes', async () => {
+    const { otherMentor, cat } = await aCourse('Guess');
+    const id = cat.id('future-plans');
+    const before = await sectionNow(id);
+    const page = await otherMentor.get(`/mentoring/sections/${id}`);
+    expect(page.status).toBe(404);
+    expect(text(page.html)).toContain('We could not find that page, or it is not shared with you.');
+    expect(page.html).not.toContain('My plans.');
+    expect((await otherMentor.post(`/mentoring/sections/${id}/comments`, { body: 'Sneaky' })).status).toBe(404);
+    expect((await otherMentor.post(`/mentoring/sections/${id}/review`, { decision: 'meets_criterion', feedback: '', expectedVersion: String(before.version) })).status).toBe(404);
+    expect((await otherMentor.get(`/mentoring/candidates/${String(cat.portfolio._id)}`)).status).toBe(404);
+    expect((await otherMentor.get(`/portfolio/sections/${id}`)).status).toBe(404);
+    expect(await Comment.countDocuments({ section: id })).toBe(0);
+    expect(await MentorReview.countDocuments({ section: id })).toBe(0);
+    expect(await sectionNow(id)).toMatchObject({ state: 'ready_for_review', version: before.version });
+    expect((await otherMentor.get('/mentoring/sections/not-an-id')).status).toBe(404);
+    expect((await otherMentor.get('/mentoring/sections/0123456789abcdef01234567')).status).toBe(404);
+  });
+
+  test('the assigned mentor can read the portfolio through the portfolio pages, read only', async () => {
+    const { mo, cat } = await aCourse('Read only');
+    const id = cat.id('future-plans');
+    const page = await mo.get(`/portfolio/sections/${id}`);
+    expect(page.status).toBe(200);
+    const before = await sectionNow(id);
+    const write = await mo.post(`/portfolio/sections/${id}`, { baseVersion: String(before.version), format: 'text', body: 'Overwritten' });
+    expect(write.status).toBe(404);
+    expect((await sectionNow(id)).body).toBe(before.body);
+  });
+
+  test('a mentor limited by role_scope_mentor cannot open an assigned candidate outside the scope', async () => {
+    const course = platform.course({ title: 'Scoped' });
+    const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Scoped' }));
+    const cat = await aCandidate(tool, platform, course, 'Cat Scoped');
+    const scopedUser = platform.user({ name: 'Sam Scoped' });
+    const scoped = await launched(tool, platform, course, 'Mentor', scopedUser, { roleScopeMentor: ['somebody-else'] });
+    await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: scopedUser.id, action: 'assign' });
+    await writeAndAskForReview(cat.session, cat.id('future-plans'), 'Scoped plans.');
+    expect((await scoped.get(`/mentoring/sections/${cat.id('future-plans')}`)).status).toBe(404);
+    expect(text((await scoped.get('/mentoring')).html)).not.toContain('Cat Scoped');
+    const inScope = await launched(tool, platform, course, 'Mentor', scopedUser, { roleScopeMentor: [cat.user.id] });
+    expect((await inScope.get(`/mentoring/sections/${cat.id('future-plans')}`)).status).toBe(200);
+  });
+
+  test('a candidate cannot open another candidate’s portfolio; a co-mentor sees only what was shared, until it is withdrawn', async () => {
+    const { cat, dan } = await aCourse('Peers');
+    const shared = cat.id('future-plans');
+    const unshared = cat.id('contextual');
+    expect((await dan.session.get(`/mentoring/sections/${shared}`)).status).toBe(404);
+    expect((await dan.session.get(`/portfolio/sections/${shared}`)).status).toBe(404);
+    expect((await dan.session.get(`/mentoring/candidates/${String(cat.portfolio._id)}`)).status).toBe(404);
+
+    // Dan cannot share Cat's section with himself.
+    expect((await dan.session.post(`/mentoring/sections/${shared}/shares`, { peerId: dan.userId })).status).toBe(404);
+    const invited = await cat.session.post(`/mentoring/sections/${shared}/shares`, { peerId: dan.userId });
+    expect(invited.status).toBe(200);
+    expect(text(invited.html)).toContain(`Shared with Dan Peers`);
+
+    const page = await dan.session.get(`/mentoring/sections/${shared}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('My plans.');
+    expect(page.html).not.toContain('Your review');
+    expect((await dan.session.get(`/mentoring/sections/${unshared}`)).status).toBe(404);
+    expect((await dan.session.get(`/portfolio/sections/${shared}`)).status).toBe(404); // the whole-portfolio pages stay closed
+    expect((await dan.session.post(`/mentoring/sections/${shared}/comments`, { body: 'Looks good to me.' })).status).toBe(200);
+    const version = (await sectionNow(shared)).version;
+    expect((await dan.session.post(`/mentoring/sections/${shared}/review`, { decision: 'meets_criterion', feedback: '', expectedVersion: String(version) })).status).toBe(404);
+    expect((await sectionNow(shared)).state).toBe('ready_for_review');
+    expect(text((await dan.session.get('/mentoring/peer')).html)).toContain('from Cat Peers');
+
+    const share = (await CoMentorShare.findOne({ section: shared }).lean())!;
+    expect((await dan.session.post(`/mentoring/sections/${shared}/shares/${String(share._id)}/withdraw`)).status).toBe(404);
+    expect((await cat.session.post(`/mentoring/sections/${shared}/shares/${String(share._id)}/withdraw`)).status).toBe(200);
+    expect((await dan.session.get(`/mentoring/sections/${shared}`)).status).toBe(404);
+    expect((await dan.session.post(`/mentoring/sections/${shared}/comments`, { body: 'Still here?' })).status).toBe(404);
+  });
+
+  test('only the coordinator opens the cohort page or changes assignments', async () => {
+    const { mo, cat, dan, moUser } = await aCourse('Cohort gate');
+    for (const s of [mo, cat.session]) {
+      const page = await s.get('/cohort');
+      expect(page.status).toBe(403);
+      const r = await s.post('/cohort/assignments', { candidateSub: dan.user.id, mentorSub: moUser.id, action: 'assign' });
+      expect(r.status).toBe(403);
+    }
+    expect(text((await mo.get('/mentoring')).html)).not.toContain('Dan Cohort gate');
+    expect((await cat.session.get('/mentoring')).url).toContain('/mentoring/peer');
+  });
+  test('evidence opens for the assigned mentor only; other mentors and peers get "not found"', async () => {
+    const { mo, otherMentor, cat, dan } = await aCourse('Evidence');
+    const added = await cat.session.post('/portfolio/evidence/links', { title: 'Pilot report', url: 'https://example.ac.uk/report', date: '', description: '', tags: '' }, { follow: false });
+    expect(added.status).toBe(303);
+    const evidenceId = /\/portfolio\/evidence\/([0-9a-f]{24})/.exec(added.location ?? '')![1];
+    expect((await mo.get(`/portfolio/evidence/${evidenceId}`)).status).toBe(200);
+    expect((await otherMentor.get(`/portfolio/evidence/${evidenceId}`)).status).toBe(404);
+    expect((await dan.session.get(`/portfolio/evidence/${evidenceId}`)).status).toBe(404);
+  });
+});
+
+describe('comments: threads, editing window, deleting, resolving', () => {
+  test('authors edit within 15 minutes and delete their own; either side resolves and reopens; bad input changes nothing', async () => {
+    const { mo, cat } = await aCourse('Threads');
+    const id = cat.id('future-plans');
+    const empty = await mo.post(`/mentoring/sections/${id}/comments`, { body: '   ' });
+    expect(empty.status).toBe(422);
+    expect(text(empty.html)).toContain('Please write your comment before sending it.');
+    expect(await Comment.countDocuments({ section: id })).toBe(0);
+    const badExample = await mo.post(`/mentoring/sections/${id}/comments`, { body: 'x', exampleId: '0123456789abcdef01234567' });
+    expect(badExample.status).toBe(404);
+
+    await mo.post(`/mentoring/sections/${id}/comments`, { body: 'First <script>alert(1)</script> thought' });
+    const root = (await Comment.findOne({ section: id }).lean())!;
+    expect(root.body).toBe('<p>First &lt;script&gt;alert(1)&lt;/script&gt; thought</p>');
+    expect((await cat.session.post(`/mentoring/sections/${id}/comments/${String(root._id)}/edit`, { body: 'Not mine' })).status).toBe(403);
+    expect((await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/edit`, { body: 'First thought, edited' })).status).toBe(200);
+    expect((await Comment.findById(root._id).lean())!.editedAt).not.toBeNull();
+    await Comment.collection.updateOne({ _id: root._id }, { $set: { createdAt: new Date(Date.now() - 16 * 60_000) } }); // mongoose keeps createdAt immutable
+    const late = await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/edit`, { body: 'Too late' });
+    expect(late.status).toBe(403);
+    expect(text(late.html)).toContain('first 15 minutes');
+    expect((await Comment.findById(root._id).lean())!.body).toBe('<p>First thought, edited</p>');
+
+    expect((await cat.session.post(`/mentoring/sections/${id}/comments/${String(root._id)}/resolve`)).status).toBe(200);
+    expect((await Comment.findById(root._id).lean())!.resolved).toBe(true);
+    expect((await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/reopen`)).status).toBe(200);
+    expect((await Comment.findById(root._id).lean())!.resolved).toBe(false);
+
+    expect((await cat.session.post(`/mentoring/sections/${id}/comments/${String(root._id)}/delete`)).status).toBe(403);
+    expect((await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/delete`)).status).toBe(200);
+    const deleted = (await Comment.findById(root._id).lean())!;
+    expect(deleted.deletedAt).not.toBeNull();
+    expect(deleted.body).toBe('');
+    expect(text((await cat.session.get(`/mentoring/sections/${id}`)).html)).toContain('This comment was deleted.');
+  });
+
+  test('a mentor must give feedback for "needs more work"; a stale form is refused; the candidate can ask again', async () => {
+    const { mo, cat } = await aCourse('Decisions');
+    const id = cat.id('future-plans');
+    const v = (await sectionNow(id)).version;
+    const noFeedback = await mo.post(`/mentoring/sections/${id}/review`, { decision: 'needs_more_work', feedback: '', expectedVersion: String(v) });
+    expect(noFeedback.status).toBe(422);
+    expect(text(noFeedback.html)).toContain('Please say what needs more work');
+    const stale = await mo.post(`/mentoring/sections/${id}/review`, { decision: 'meets_criterion', feedback: '', expectedVersion: String(v - 1) });
+    expect(stale.status).toBe(409);
+    const noDecision = await mo.post(`/mentoring/sections/${id}/review`, { decision: 'maybe', feedback: '', expectedVersion: String(v) });
+    expect(noDecision.status).toBe(422);
+    expect(await sectionNow(id)).toMatchObject({ state: 'ready_for_review', version: v });
+    expect((await mo.post(`/mentoring/sections/${id}/review`, { decision: 'needs_more_work', feedback: 'Add a date.', expectedVersion: String(v) })).status).toBe(200);
+    expect(await sectionNow(id)).toMatchObject({ state: 'needs_more_work' });
+    const again = await cat.session.post(`/portfolio/sections/${id}/ready`, { baseVersion: String(v + 1) });
+    expect(again.status).toBe(200);
+    const history = text((await mo.get(`/mentoring/sections/${id}`)).html);
+    expect(history).toContain('Needs more work by Mo Decisions');
+    expect(history).toContain('Add a date.');
+  });
+});

@@ -1,0 +1,221 @@
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { checkAccessibility, launchInBrowser, launchTopLevelInBrowser, openBrowser, screenshot } from '../support/browser';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startTestTool, type TestTool } from '../support/tool';
+import { Portfolio, Section } from '../../src/portfolio/models';
+
+let platform: TestPlatform;
+let tool: TestTool;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  tool = await startTestTool({ platform });
+  browser = await openBrowser();
+});
+beforeEach(async () => {
+  context = await browser.newContext();
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context?.close();
+});
+afterAll(async () => {
+  await browser?.close();
+  await tool?.close();
+  await platform?.close();
+});
+
+/** Launches a new candidate top-level, starts a CMALT portfolio and returns the section ids by area. */
+async function candidateWithPortfolio(name: string, target: Page = page) {
+  const user = platform.user({ name });
+  await launchTopLevelInBrowser(target, tool, platform, { role: 'Learner', user });
+  await target.fill('#specialist1', 'Digital accessibility');
+  await target.click('button[type="submit"]');
+  await target.waitForSelector('#progress-heading');
+  const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
+  const sections = await Section.find({ portfolio: portfolio._id }).lean();
+  const id = (areaId: string) => String(sections.find((s) => s.areaId === areaId)!._id);
+  return { id, ltik: new URL(target.url()).searchParams.get('ltik')! };
+}
+
+const sectionUrl = (id: string, ltik: string) => `${tool.baseUrl}/portfolio/sections/${id}?ltik=${encodeURIComponent(ltik)}`;
+const status = (p: Page | Frame) => p.textContent('#save-status').then((t) => (t ?? '').trim());
+const bodyOf = async (id: string) => (await Section.findById(id).lean())!.body;
+
+async function openSection(p: Page, id: string, ltik: string) {
+  await p.goto(sectionUrl(id, ltik));
+  await p.waitForSelector('trix-editor#body');
+  await p.waitForFunction(() => !!(document.querySelector('trix-editor') as unknown as { editor?: unknown })?.editor);
+}
+
+async function typeInEditor(p: Page, text: string) {
+  await p.click('trix-editor#body');
+  await p.keyboard.press('End');
+  await p.keyboard.type(text);
+}
+
+describe('the section page in Chromium', () => {
+  test('autosave shows its status and the text survives a reload', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Ada Autosave');
+    await openSection(page, id('contextual'), ltik);
+    await typeInEditor(page, 'I lead digital learning at a college.');
+    await page.waitForFunction(() => /Saved \d\d:\d\d/.test(document.getElementById('save-status')!.textContent ?? ''), null, { timeout: 10000 });
+    expect(await status(page)).toMatch(/^Saved \d\d:\d\d$/);
+    expect(await bodyOf(id('contextual'))).toContain('I lead digital learning at a college.');
+    await page.reload();
+    await page.waitForSelector('trix-editor#body');
+    expect(await page.textContent('trix-editor#body')).toContain('I lead digital learning at a college.');
+    await screenshot(page, 'portfolio-section-saved');
+  });
+
+  test('offline shows "Offline", and the text is saved when the network is back', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Owen Offline');
+    await openSection(page, id('future-plans'), ltik);
+    await context.setOffline(true);
+    await typeInEditor(page, 'Written on the train.');
+    await page.locator('#save-status', { hasText: 'Offline – will save when you are back' }).waitFor({ timeout: 10000 });
+    await screenshot(page, 'portfolio-section-offline');
+    expect(await bodyOf(id('future-plans'))).toBe('');
+    await context.setOffline(false);
+    await page.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 15000 });
+    expect(await bodyOf(id('future-plans'))).toContain('Written on the train.');
+  });
+
+  test('changes typed just before the tab closed are sent when the section is opened again', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Cleo Closed');
+    await openSection(page, id('contextual'), ltik);
+    await typeInEditor(page, 'Typed then closed.');
+    await page.waitForTimeout(150);
+    await page.close({ runBeforeUnload: true }); // well before the autosave delay has passed
+    expect(await bodyOf(id('contextual'))).toBe('');
+    const again = await context.newPage();
+    await openSection(again, id('contextual'), ltik);
+    await again.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });
+    expect(await bodyOf(id('contextual'))).toContain('Typed then closed.');
+    expect(await again.textContent('trix-editor#body')).toContain('Typed then closed.');
+  });
+
+  test('two tabs editing one section: the second sees a conflict with both versions, and merging keeps both', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Tess Twotabs');
+    const tabB = await context.newPage();
+    await openSection(page, id('contextual'), ltik);
+    await openSection(tabB, id('contextual'), ltik);
+    await typeInEditor(page, 'Words from tab A.');
+    await page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    await typeInEditor(tabB, 'Words from tab B.');
+    await tabB.locator('#save-status', { hasText: 'Conflict – choose a version' }).waitFor({ timeout: 10000 });
+    const panel = tabB.locator('#conflict-panel');
+    await panel.waitFor({ state: 'visible' });
+    expect(await panel.textContent()).toContain('Words from tab A.');
+    expect(await panel.textContent()).toContain('Words from tab B.');
+    expect(await checkAccessibility(tabB)).toEqual([]);
+    await screenshot(tabB, 'portfolio-section-conflict');
+    expect(await bodyOf(id('contextual'))).toContain('Words from tab A.');
+    expect(await bodyOf(id('contextual'))).not.toContain('Words from tab B.');
+    await tabB.click('button[data-choice="merge"]');
+    await tabB.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    const merged = await bodyOf(id('contextual'));
+    expect(merged).toContain('Words from tab A.');
+    expect(merged).toContain('Words from tab B.');
+  });
+
+  test('keyboard only: write, leave the field (saves), and mark the section ready for review', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Kit Keyboard');
+    await openSection(page, id('future-plans'), ltik);
+    await page.focus('body');
+    // Presses Tab until the focused element passes `test` (source of a function run in the page).
+    const tabTo = async (test: string) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(`(${test})(document.activeElement)`)) return;
+      }
+      throw new Error(`Tab never reached ${test}`);
+    };
+    await tabTo("(el) => el && el.matches('trix-editor#body')");
+    await page.keyboard.type('Plans written by keyboard alone.');
+    await tabTo("(el) => el && el.matches('button') && /^Save$/.test(el.textContent.trim())");
+    await page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    await page.reload();
+    await tabTo("(el) => el && el.matches('button') && /Mark ready for review/.test(el.textContent)");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('text=Marked ready for review');
+    expect((await Section.findById(id('future-plans')).lean())!.state).toBe('ready_for_review');
+  });
+
+  test('overview (in the VLE frame), section and revisions pages pass axe, also at 320 px', async () => {
+    const user = platform.user({ name: 'Axel Axe' });
+    const frame = await launchInBrowser(page, tool, platform, { role: 'Learner', user });
+    await frame.waitForSelector('#specialist1');
+    expect(await checkAccessibility(frame)).toEqual([]);
+    await screenshot(page, 'portfolio-start-in-frame');
+    await frame.fill('#specialist1', 'Learning design');
+    await frame.focus('button[type="submit"]');
+    await page.keyboard.press('Enter'); // by keyboard: the framed page keeps resizing to its content
+    await frame.waitForSelector('#progress-heading');
+    expect(await checkAccessibility(frame)).toEqual([]);
+    await screenshot(page, 'portfolio-overview-in-frame');
+
+    const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
+    const s1a = String((await Section.findOne({ portfolio: portfolio._id, areaId: '1a' }).lean())!._id);
+    const ltik = new URL(frame.url()).searchParams.get('ltik')!;
+    const top = await context.newPage();
+    await top.goto(sectionUrl(s1a, ltik));
+    await top.waitForSelector('trix-editor#new-description');
+    await top.fill('#new-title', 'Choosing a polling tool');
+    await top.fill('#new-project', 'Lecture engagement');
+    await top.click('trix-editor#new-description');
+    await top.keyboard.type('I compared three polling tools for accessibility and cost.');
+    await top.click('trix-editor#new-reflection');
+    await top.keyboard.type('I learned to ask students first.');
+    await top.click('text=Add example');
+    await top.waitForSelector('text=Example 1: Choosing a polling tool');
+    expect(await checkAccessibility(top)).toEqual([]);
+    // Editing an existing example autosaves it too.
+    const titleField = top.locator('form[data-autosave-key^="example:"] input[name="title"]');
+    await titleField.fill('Choosing a polling tool for lectures');
+    await top.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });
+    expect((await Section.findById(s1a).lean())!.examples[0].title).toBe('Choosing a polling tool for lectures');
+    await screenshot(top, 'portfolio-section-examples');
+    await top.setViewportSize({ width: 320, height: 800 });
+    expect(await checkAccessibility(top)).toEqual([]);
+    await screenshot(top, 'portfolio-section-320');
+    await top.setViewportSize({ width: 1024, height: 800 });
+    await top.goto(`${tool.baseUrl}/portfolio/sections/${s1a}/revisions?ltik=${encodeURIComponent(ltik)}`);
+    await top.waitForSelector('h1');
+    expect(await checkAccessibility(top)).toEqual([]);
+    await screenshot(top, 'portfolio-revisions');
+    await top.click('tbody a'); // the newest revision (the two saves coalesced into one)
+    await top.waitForSelector('h1');
+    expect(await checkAccessibility(top)).toEqual([]);
+  });
+
+  test('without JavaScript: plain forms save, and a conflict page shows both versions and passes axe', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Noah Noscript');
+    await context.route('**/public/**/*.js', (route) => route.abort()); // as if scripts were off
+    const tabB = await context.newPage();
+    for (const p of [page, tabB]) {
+      await p.goto(sectionUrl(id('contextual'), ltik));
+      await p.waitForSelector('textarea#body');
+    }
+    await page.fill('textarea#body', 'Plain text from the first tab.');
+    await page.click('button:text-is("Save")');
+    await page.waitForSelector('text=Saved.');
+    await tabB.fill('textarea#body', 'Plain text from the second tab.');
+    await tabB.click('button:text-is("Save")');
+    await tabB.waitForSelector('h1:has-text("changed while you were editing")');
+    const html = await tabB.content();
+    expect(html).toContain('Plain text from the first tab.');
+    expect(html).toContain('Plain text from the second tab.');
+    expect(await checkAccessibility(tabB)).toEqual([]);
+    await screenshot(tabB, 'portfolio-conflict-page-no-js');
+    expect(await bodyOf(id('contextual'))).toBe('<p>Plain text from the first tab.</p>');
+    await tabB.click('button:text-is("Keep my version")');
+    await tabB.waitForSelector('text=Saved.');
+    expect(await bodyOf(id('contextual'))).toBe('<p>Plain text from the second tab.</p>');
+  });
+});

@@ -1,0 +1,119 @@
+import { startTestPlatform, type MemberInput, type PlatformCourse, type TestPlatform } from '../support/platform';
+import { startTestTool, type TestTool } from '../support/tool';
+import { launchAs, type ToolSession } from '../support/launch';
+import { rosterMemberModel } from '../../src/roster/member.model';
+import { rosterSyncModel } from '../../src/roster/sync.model';
+import { neverLaunched } from '../../src/gradebook';
+import { Course } from '../../src/lti/course.model';
+import mongoose from 'mongoose';
+import { aWorker } from '../gradebook/support';
+
+let platform: TestPlatform;
+let tool: TestTool;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ nrpsPageSize: 100 });
+  tool = await startTestTool({ platform });
+});
+afterAll(async () => {
+  await tool?.close();
+  await platform?.close();
+});
+afterEach(() => platform.assertNoUnexpectedCalls());
+
+const Member = () => rosterMemberModel(mongoose.connection);
+
+/** A course of `size` learners on the VLE roster, plus its coordinator, who has launched. */
+async function aRosteredCourse(size: number): Promise<{ course: PlatformCourse; members: MemberInput[]; coordinator: ToolSession; courseId: string }> {
+  const course = platform.course();
+  const teacher = platform.user({ name: 'Clara Coordinator' });
+  const members: MemberInput[] = [{ user: teacher, roles: ['Instructor'] }];
+  for (let i = 0; i < size - 1; i += 1) members.push({ user: platform.user(), roles: ['Learner'] });
+  platform.setMembers(course.id, members);
+  const coordinator = await launchAs(tool, platform, { role: 'Instructor', user: teacher, course });
+  expect(coordinator.ok).toBe(true);
+  const c = await Course.findOne({ contextId: course.id }).lean();
+  return { course, members, coordinator, courseId: String(c!._id) };
+}
+
+const nrpsCalls = () => platform.nrps.calls;
+
+test('a roster of 250 over three pages all arrives; leavers are marked; who never launched is listed', async () => {
+  const { course, members, coordinator, courseId } = await aRosteredCourse(250);
+  const learner = members[7].user;
+  expect((await launchAs(tool, platform, { role: 'Learner', user: learner, course })).ok).toBe(true);
+  platform.nrps.calls.length = 0;
+
+  const synced = await coordinator.post('/gradebook/roster/sync');
+  expect(synced.status).toBe(200);
+  expect(synced.url).toMatch(/\/gradebook\/roster\?synced=ok&members=250&left=0/);
+  expect(synced.html).toContain('250 people on the course');
+  expect(nrpsCalls().map((c) => [c.query.page ?? '1', c.status])).toEqual([['1', 200], ['2', 200], ['3', 200]]);
+  expect(nrpsCalls()[0].headers.accept).toBe('application/vnd.ims.lti-nrps.v2.membershipcontainer+json');
+
+  const stored = await Member().find({ courseId }).lean();
+  expect(stored).toHaveLength(250);
+  expect(new Set(stored.map((m) => m.sub))).toEqual(new Set(members.map((m) => m.user.id)));
+  const one = stored.find((m) => m.sub === members[3].user.id)!;
+  expect(one).toMatchObject({ name: members[3].user.name, email: members[3].user.email, status: 'active', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'] });
+  const never = await neverLaunched(mongoose.connection, courseId);
+  expect(never).toHaveLength(248);
+  expect(never.map((m) => m.sub)).not.toContain(learner.id);
+  expect(never.map((m) => m.sub)).not.toContain(members[0].user.id);
+
+  // Ten people leave the course and one more joins.
+  const leavers = members.slice(100, 110);
+  const joiner = { user: platform.user(), roles: ['Learner'] };
+  platform.setMembers(course.id, [...members.filter((m) => !leavers.includes(m)), joiner]);
+  const again = await coordinator.post('/gradebook/roster/sync');
+  expect(again.url).toMatch(/synced=ok&members=241&left=10/);
+  const left = await Member().find({ courseId, status: 'left' }).lean();
+  expect(left.map((m) => m.sub).sort()).toEqual(leavers.map((m) => m.user.id).sort());
+  expect(left.every((m) => m.leftAt instanceof Date)).toBe(true);
+  expect(await Member().countDocuments({ courseId, status: 'active' })).toBe(241);
+  expect(again.html).toContain('Left the course');
+  expect(again.html).toContain('Never launched');
+});
+
+test('a roster read the VLE refuses changes nothing (nobody is marked as left) and says why', async () => {
+  const { course, members, coordinator, courseId } = await aRosteredCourse(150);
+  expect((await coordinator.post('/gradebook/roster/sync')).url).toMatch(/synced=ok&members=150/);
+  platform.setMembers(course.id, members.slice(0, 120));
+  platform.nrps.calls.length = 0;
+  platform.nrps.failNext(1, 500);
+  const failed = await coordinator.post('/gradebook/roster/sync');
+  expect(failed.url).toMatch(/synced=failed/);
+  expect(failed.html).toContain('The roster could not be read from the VLE: The VLE answered 500');
+  expect(await Member().countDocuments({ courseId, status: 'active' })).toBe(150);
+  expect(await rosterSyncModel(mongoose.connection).findOne({ courseId }).lean()).toMatchObject({ leaseOwner: null, attempts: 1 });
+});
+
+test('the daily job runs each due course once, however many workers look for it', async () => {
+  const { courseId } = await aRosteredCourse(120);
+  await rosterSyncModel(mongoose.connection).updateOne({ courseId }, { $set: { nextRunAt: new Date(Date.now() - 1000) } });
+  await rosterSyncModel(mongoose.connection).updateMany({ courseId: { $ne: courseId } }, { $set: { nextRunAt: new Date(Date.now() + 3600_000) } });
+  platform.nrps.calls.length = 0;
+  const workers = [aWorker(tool), aWorker(tool), aWorker(tool)];
+  const ran = await Promise.all(workers.map((w) => w.syncDueRosters()));
+  expect(ran.reduce((a, b) => a + b, 0)).toBe(1);
+  expect(nrpsCalls()).toHaveLength(2); // two pages, fetched once
+  expect(await Member().countDocuments({ courseId })).toBe(120);
+  const job = await rosterSyncModel(mongoose.connection).findOne({ courseId }).lean();
+  expect(job!.nextRunAt.getTime() - job!.lastSuccessAt!.getTime()).toBe(24 * 3600_000);
+});
+
+test('only a coordinator may see or sync the roster; a form without its CSRF token changes nothing', async () => {
+  const { course, coordinator, courseId } = await aRosteredCourse(5);
+  const learner = await launchAs(tool, platform, { role: 'Learner', course });
+  expect((await learner.get('/gradebook/roster')).status).toBe(403);
+  platform.nrps.calls.length = 0;
+  expect((await learner.post('/gradebook/roster/sync')).status).toBe(403);
+  const forged = await coordinator.post('/gradebook/roster/sync', { _csrf: 'not-the-token' }, { headers: { 'X-CSRF-Token': 'not-the-token' } });
+  expect(forged.status).toBe(403);
+  expect(forged.html).toContain('nothing was changed');
+  expect(nrpsCalls()).toHaveLength(0);
+  expect(await Member().countDocuments({ courseId })).toBe(0);
+  const page = await coordinator.get('/gradebook/roster');
+  expect(page.status).toBe(200);
+  expect(page.html).toContain('Read the roster from the VLE now');
+});
