@@ -4,14 +4,14 @@ import express, { type CookieOptions, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { adminRouter, installerHandoverUrl } from './admin';
-import { portfolioRouter } from './portfolio';
+import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
 import type { Config } from './config';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { cohortRouter } from './cohort';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
-import { identity } from './http/identity';
+import { cacheSessionTokens, identity } from './http/identity';
 import { requestLogger } from './http/request-log';
 import { clearLtijsHelmet, platformOrigins, securityHeaders, type PlatformOrigins } from './http/security';
 import { deepLinkingHandler, deepLinkingRoutes } from './lti/deep-linking';
@@ -24,6 +24,7 @@ import { REFUSALS, refusalError, refusalForLtijsError } from './lti/refusals';
 import { roleLabel } from './lti/roles';
 import { rolesPageRouter } from './lti/roles-page';
 import { sessionMaxAge } from './lti/session-age';
+import { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, rememberLogin, startLoginInNewWindow } from './lti/storage';
 
 /** What every capability's router is given. */
 export interface AppDeps {
@@ -106,11 +107,20 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
         ltiApp.use(clearLtijsHelmet, ...security); // again, over the defaults ltijs's own helmet set
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
-        ltiApp.all('/lti/login', loginCapture());
-        ltiApp.post('/lti/launch', launchCheck({ lti, cookieOptions: LAUNCH_COOKIES }), recordValidLaunch(launchDeps));
+        ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie
+        ltiApp.get('/lti/new-window/:ticket', startLoginInNewWindow('/lti/login')); // cookies: the login again, top-level
+        ltiApp.all('/lti/login', rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
+        ltiApp.post(
+          '/lti/launch',
+          launchWithoutCookie({ lti, publicUrl: config.publicUrl }), // cookies: platform storage, or the new-window page
+          launchCheck({ lti, cookieOptions: LAUNCH_COOKIES }),
+          newWindowInsteadOfLaunch({ lti }), // cookies: a checked launch without its cookie never becomes a session
+          recordValidLaunch(launchDeps),
+        );
       },
     },
   );
+  lti.Database = cacheSessionTokens(lti.Database); // perf: ltijs's per-request id/context token reads, kept briefly
   const sigintBefore = new Set(process.listeners('SIGINT'));
   await lti.deploy({ serverless: true, silent: true });
   // ltijs installs a SIGINT handler that exits at once; server.ts drains requests first
@@ -165,7 +175,9 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
     }
   });
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
   app.use(lti.app);
+  app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"
   app.use(notFoundHandler());
   app.use(errorHandler(log));
 

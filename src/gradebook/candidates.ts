@@ -23,6 +23,7 @@ function bound<T>(conn: Connection, name: string, model: Model<T>): Model<T> {
 export interface CandidateFilter {
   portfolioIds?: string[];
   courseId?: string;
+  candidateId?: string; // our User _id
   changedSince?: Date; // only portfolios whose own document or a section changed since then
 }
 
@@ -32,6 +33,7 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   const U = bound(conn, 'User', User as unknown as Model<UserDoc & { _id: unknown }>);
   const query: Record<string, unknown> = {};
   if (filter.courseId) query.courseId = filter.courseId;
+  if (filter.candidateId) query.userId = filter.candidateId;
   let ids = filter.portfolioIds;
   if (filter.changedSince) {
     const touched = await S.find({ updatedAt: { $gte: filter.changedSince } }, { portfolio: 1 }).lean();

@@ -8,6 +8,7 @@ import { notifyWorkers } from './worker-signal';
 export { gradebookRouter } from './routes';
 export { createGradebookWorker, startGradebookWorker, type GradebookWorker, type GradebookDeps, type DrainReport } from './worker';
 export { PROGRESS_LINE_ITEM } from './ags';
+export { notifyWorkers } from './worker-signal';
 export { neverLaunched, rosterOf } from '../roster/service';
 
 /** What the gradebook reads from lti-core's LaunchFacts / RecordedLaunch (structural, no import cycle). */

@@ -48,7 +48,7 @@ export async function requestGradeSync(ctx: OutboxContext, courseId: string, can
   if (!(await gradebookLineModel(ctx.connection).exists({ courseId }))) return { ok: false, reason: 'no_line' };
   let portfolioIds: string[] | undefined;
   if (candidateId) {
-    const [candidate] = Types.ObjectId.isValid(candidateId) ? await loadCandidates(ctx.connection, { courseId }).then((all) => all.filter((c) => c.candidateId === candidateId)) : [];
+    const [candidate] = Types.ObjectId.isValid(candidateId) ? await loadCandidates(ctx.connection, { courseId, candidateId }) : [];
     if (!candidate) return { ok: false, reason: 'not_found' };
     portfolioIds = [candidate.portfolioId];
   }

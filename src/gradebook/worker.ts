@@ -8,8 +8,9 @@ import { createPlatformClient, ltijsCredentials, type CredentialSource, type Pla
 import { perform, retryPolicy, type LineCache } from './post-score.job';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { reconcile } from './reconciler';
-import { onWork } from './worker-signal';
+import { notifyWorkers, onWork } from './worker-signal';
 import { runDueRosterSyncs } from '../roster/service';
+import { onSectionStateChanged } from '../portfolio/section-states';
 
 export interface GradebookWorkerOptions {
   pollMs: number;
@@ -81,7 +82,6 @@ export function createGradebookWorker(deps: GradebookDeps): GradebookWorker {
     now: () => new Date(),
   };
   let reconciledAt: Date | undefined;
-  let reconciles = 0;
 
   async function drainOnce(): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, retry: 0, failed: 0, deferred: 0 };
@@ -145,8 +145,14 @@ export function startGradebookWorker(deps: GradebookDeps): GradebookWorker {
   let stopped = false;
   let busy: Promise<unknown> = Promise.resolve();
   let ticks = 0;
+  let queued = 0;
+  let rosters: Promise<unknown> | undefined;
   const run = (what: () => Promise<unknown>) => {
-    busy = busy.then(what).catch((e) => log.error({ err: (e as Error).message }, 'gradebook worker step failed'));
+    queued += 1;
+    busy = busy
+      .then(what)
+      .catch((e) => log.error({ err: (e as Error).message }, 'gradebook worker step failed'))
+      .finally(() => (queued -= 1));
     return busy;
   };
   void run(() => worker.reconcile(true)).then(() => run(() => worker.drainOnce()));
@@ -163,13 +169,17 @@ export function startGradebookWorker(deps: GradebookDeps): GradebookWorker {
     if (!scope) return drainSoon();
     void run(() => reconcile(worker.context, scope)).then(drainSoon);
   });
+  // A section state change in this process: queue that portfolio now rather than at the next reconcile.
+  const unhook = onSectionStateChanged((change) => notifyWorkers({ portfolioIds: [String(change.section.portfolio)] }));
   const poll = setInterval(() => {
     if (stopped) return;
     ticks += 1;
     const reconcileNow = ticks % Math.max(1, Math.round(o.reconcileMs / o.pollMs)) === 0;
     const full = reconcileNow && ticks % Math.max(1, Math.round((o.reconcileMs * o.fullReconcileEvery) / o.pollMs)) === 0;
-    if (reconcileNow) void run(() => worker.reconcile(full)).then(() => run(() => worker.syncDueRosters()));
-    void run(() => worker.drainOnce());
+    if (reconcileNow) void run(() => worker.reconcile(full));
+    // Roster syncs run beside grade posts (a slow roster must not hold grades back), one at a time.
+    if (reconcileNow && !rosters) rosters = worker.syncDueRosters().catch((e) => log.error({ err: (e as Error).message }, 'roster sync failed')).finally(() => (rosters = undefined));
+    if (queued < 2) void run(() => worker.drainOnce()); // a slow VLE must not pile up drains behind each other
   }, o.pollMs);
   poll.unref();
   return {
@@ -181,9 +191,11 @@ export function startGradebookWorker(deps: GradebookDeps): GradebookWorker {
     async stop() {
       stopped = true;
       unsubscribe();
+      unhook();
       clearInterval(poll);
       if (soon) clearTimeout(soon);
       await busy; // let a post in flight finish and record its outcome
+      await rosters;
     },
   };
 }

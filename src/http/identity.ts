@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { Course } from '../lti/course.model';
 import { contextIdOf } from '../lti/launch-claims';
@@ -72,12 +73,43 @@ export function urlWithLtik(path: string, ltik: string): string {
   return `${base}${sep}ltik=${encodeURIComponent(ltik)}${hash !== undefined ? `#${hash}` : ''}`;
 }
 
+/**
+ * perf: the Who of a recent request, by the hash of its ltik, so a page or autosave does not read User, Course
+ * and Membership again. Only consulted after ltijs (and the session-age check) validated the ltik on this very
+ * request; a miss is just the three reads. Entries live WHO_TTL_MS; another instance sees a role change within that.
+ */
+export const WHO_TTL_MS = 30_000;
+const WHO_CACHE_SIZE = 2_000;
+const whoCache = new Map<string, { who: Who; until: number }>();
+const ltikKey = (ltik: string) => createHash('sha256').update(ltik).digest('base64url');
+
+function cachedWho(ltik: string): Who | undefined {
+  const key = ltikKey(ltik);
+  const hit = whoCache.get(key);
+  if (hit && hit.until > Date.now()) return { ...hit.who, roles: [...hit.who.roles] }; // a request may not change another's
+  if (hit) whoCache.delete(key);
+  return undefined;
+}
+
+function rememberWho(who: Who): void {
+  if (whoCache.size >= WHO_CACHE_SIZE) whoCache.delete(whoCache.keys().next().value!); // the oldest entry
+  whoCache.set(ltikKey(who.ltik), { who, until: Date.now() + WHO_TTL_MS });
+}
+
+/** perf: call after changing what a course's roles mean (role overrides), so this process re-reads them at once. */
+export function forgetIdentities(filter: { courseId?: string } = {}): void {
+  for (const [key, { who }] of whoCache) if (!filter.courseId || who.courseId === filter.courseId) whoCache.delete(key);
+}
+
 /** Sets res.locals.who and res.locals.url for every route behind the launch check. */
 export function identity(ltiKey: string, options: { optional?: boolean } = {}): RequestHandler {
   return async (_req, res, next) => {
     try {
       if (!res.locals.token) return next(options.optional ? undefined : refusalError(REFUSALS.notLaunched));
-      const who = await resolveWho(res, ltiKey);
+      const ltik = res.locals.ltik as string | undefined;
+      const cached = ltik ? cachedWho(ltik) : undefined;
+      const who = cached ?? (await resolveWho(res, ltiKey));
+      if (who && !cached && who.role) rememberWho(who);
       if (!who) return next(options.optional ? undefined : refusalError(REFUSALS.sessionExpired));
       if (!who.role) return next(refusalError(noRoleRefusal([])));
       res.locals.who = who;
@@ -87,4 +119,68 @@ export function identity(ltiKey: string, options: { optional?: boolean } = {}): 
       next(err);
     }
   };
+}
+
+/** ltijs's Database object (ltijs ships no types): the calls it makes for its session tokens. */
+interface LtijsDatabase {
+  Get(key: string | false, collection: string, query?: Record<string, unknown>): Promise<unknown>;
+}
+const SESSION_TOKENS = new Set(['idtoken', 'contexttoken']);
+const WRITES = new Set(['Insert', 'Replace', 'Modify', 'Delete']);
+
+/**
+ * perf: ltijs reads its id token and context token from the database on every request, after it has verified the
+ * ltik and its session cookie. This keeps what those two reads answered for WHO_TTL_MS in this process, so the
+ * checks stay as they are and only the reads are saved. Any write by ltijs to either collection in this process
+ * forgets that collection at once; another instance's relaunch shows here within WHO_TTL_MS. Deep-linking context
+ * tokens are never kept (their deep_linking_settings.data must be the latest request's).
+ */
+export function cacheSessionTokens<D extends object>(db: D, ttlMs = WHO_TTL_MS, maxEntries = WHO_CACHE_SIZE): D {
+  const inner = db as unknown as LtijsDatabase;
+  const kept = new Map<string, { value: unknown; until: number }>();
+  const generation: Record<string, number> = { idtoken: 0, contexttoken: 0 };
+  const forget = (collection: string) => {
+    generation[collection] += 1;
+    for (const key of kept.keys()) if (key.startsWith(`${collection}\n`)) kept.delete(key);
+  };
+  const keepable = (collection: string, value: unknown) =>
+    Array.isArray(value) &&
+    value.length === 1 &&
+    (collection !== 'contexttoken' || (value[0] as { messageType?: string }).messageType === 'LtiResourceLinkRequest');
+
+  async function Get(key: string | false, collection: string, query?: Record<string, unknown>): Promise<unknown> {
+    if (key !== false || !SESSION_TOKENS.has(collection) || !query) return inner.Get(key, collection, query);
+    const cacheKey = `${collection}\n${JSON.stringify(query)}`;
+    const hit = kept.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.value; // ltijs copies what it reads (JSON round trip) before use
+    const before = generation[collection];
+    const value = await inner.Get(key, collection, query);
+    if (generation[collection] === before && keepable(collection, value)) {
+      kept.delete(cacheKey);
+      if (kept.size >= maxEntries) kept.delete(kept.keys().next().value!);
+      kept.set(cacheKey, { value, until: Date.now() + ttlMs });
+    }
+    return value;
+  }
+
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'Get') return Get;
+      const value: unknown = Reflect.get(target, prop); // ltijs's methods use private fields: always call them on ltijs's object
+      if (typeof value !== 'function') return value;
+      if (typeof prop === 'string' && WRITES.has(prop)) {
+        return async (...args: unknown[]) => {
+          const collection = prop === 'Delete' ? args[0] : args[1];
+          const touches = typeof collection === 'string' && SESSION_TOKENS.has(collection);
+          if (touches) forget(collection);
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            if (touches) forget(collection); // a read that raced the write must not keep the old answer
+          }
+        };
+      }
+      return value.bind(target);
+    },
+  });
 }

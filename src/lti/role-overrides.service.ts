@@ -1,3 +1,4 @@
+import { forgetIdentities } from '../http/identity';
 import { Course } from './course.model';
 import { Membership } from './membership.model';
 import { COURSE_APP_ROLES, defaultRolesForKey, describeRoleKey, mapRoles, parseKey, ROLE_LABELS, type CourseAppRole } from './roles';
@@ -72,6 +73,7 @@ export async function saveRoleOverrides(courseId: string, userId: string, choice
   }
   await Course.updateOne({ _id: courseId }, { $set: { roleOverrides: overrides } });
   await refreshAppRoles(courseId, Object.fromEntries(overrides.map((o) => [o.key, o.roles])));
+  forgetIdentities({ courseId }); // this process's cached pages-as-who see the change at once
   return { ok: true };
 }
 

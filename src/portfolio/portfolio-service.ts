@@ -25,6 +25,28 @@ export async function findPortfolio(candidate: Candidate): Promise<PortfolioDoc 
   return (await Portfolio.findOne({ userId: candidate.userId, courseId: candidate.courseId }).lean()) as PortfolioDoc | null;
 }
 
+/** What never changes once a portfolio exists: whose it is and what it was started as. Enough to check and load it. */
+export type PortfolioCore = Pick<PortfolioDoc, '_id' | 'userId' | 'courseId' | 'frameworkId' | 'frameworkVersion' | 'pathway' | 'specialistAreas'>;
+const CORE_FIELDS = { userId: 1, courseId: 1, frameworkId: 1, frameworkVersion: 1, pathway: 1, specialistAreas: 1 } as const;
+
+/** Remembered per process (a candidate's autosaves and pages all need it); only found portfolios are remembered. */
+const CORE_TTL_MS = 60_000;
+const CORE_CACHE_SIZE = 2_000;
+const coreCache = new Map<string, { core: PortfolioCore; until: number }>();
+
+/** The candidate's own portfolio, for their pages and saves: its unchanging part, usually without a database read. */
+export async function findOwnPortfolio(candidate: Candidate): Promise<PortfolioCore | null> {
+  const key = `${candidate.userId}\n${candidate.courseId}`;
+  const hit = coreCache.get(key);
+  if (hit && hit.until > Date.now()) return hit.core;
+  const core = (await Portfolio.findOne({ userId: candidate.userId, courseId: candidate.courseId }, CORE_FIELDS).lean()) as PortfolioCore | null;
+  coreCache.delete(key);
+  if (!core) return null;
+  if (coreCache.size >= CORE_CACHE_SIZE) coreCache.delete(coreCache.keys().next().value!);
+  coreCache.set(key, { core, until: Date.now() + CORE_TTL_MS });
+  return core;
+}
+
 export async function findPortfolioById(id: string): Promise<PortfolioDoc | null> {
   if (!Types.ObjectId.isValid(id)) return null;
   return (await Portfolio.findById(id).lean()) as PortfolioDoc | null;
@@ -80,7 +102,7 @@ export async function openOrCreatePortfolio(
 }
 
 /** One section per area of the portfolio's pathway; safe to run again (unique portfolio + area). */
-export async function ensureSections(portfolio: PortfolioDoc, framework: Framework): Promise<void> {
+export async function ensureSections(portfolio: PortfolioCore, framework: Framework): Promise<void> {
   const areas = areasFor(framework, portfolio.pathway, portfolio.specialistAreas);
   const have = new Set(
     ((await Section.find({ portfolio: portfolio._id }, { areaId: 1 }).lean()) as SectionDoc[]).map((s) => s.areaId),
@@ -97,14 +119,14 @@ export async function ensureSections(portfolio: PortfolioDoc, framework: Framewo
   }
 }
 
-export interface PortfolioWithSections {
-  portfolio: PortfolioDoc;
+export interface PortfolioWithSections<P extends PortfolioCore = PortfolioDoc> {
+  portfolio: P;
   framework: Framework;
   areas: PortfolioArea[];
   sections: SectionDoc[]; // in the framework's order
 }
 
-export async function loadPortfolio(registry: FrameworkRegistry, portfolio: PortfolioDoc): Promise<PortfolioWithSections> {
+export async function loadPortfolio<P extends PortfolioCore>(registry: FrameworkRegistry, portfolio: P): Promise<PortfolioWithSections<P>> {
   const framework = registry.get(portfolio.frameworkId, portfolio.frameworkVersion);
   if (!framework) throw new Error(`Framework ${portfolio.frameworkId}@${portfolio.frameworkVersion} is missing`);
   const areas = areasFor(framework, portfolio.pathway, portfolio.specialistAreas);
@@ -119,7 +141,7 @@ export async function loadPortfolio(registry: FrameworkRegistry, portfolio: Port
 }
 
 export async function loadSection(
-  portfolio: PortfolioDoc,
+  portfolio: Pick<PortfolioDoc, '_id'>,
   sectionId: string,
 ): Promise<SectionDoc | null> {
   if (!Types.ObjectId.isValid(sectionId)) return null;

@@ -21,7 +21,7 @@ export function progressOf(areas: PortfolioArea[], sections: SectionDoc[]): Prog
   return computeProgress(areas, sections.map((s) => ({ areaId: s.areaId, state: s.state })));
 }
 
-export function overviewPresenter(input: { portfolio: PortfolioDoc; framework: Framework; areas: PortfolioArea[]; sections: SectionDoc[] }) {
+export function overviewPresenter(input: { portfolio: Pick<PortfolioDoc, 'pathway'>; framework: Framework; areas: PortfolioArea[]; sections: SectionDoc[] }) {
   const progress = progressOf(input.areas, input.sections);
   const pathway = input.framework.pathways.find((p) => p.id === input.portfolio.pathway)!;
   const rows = input.areas.map((area) => {

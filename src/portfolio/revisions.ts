@@ -24,11 +24,11 @@ export async function recordRevision(
     now.getTime() - new Date(open.startedAt).getTime() < COALESCE_MS;
   if (coalesce) {
     // Only move forward: a slower, older save must not replace a newer snapshot.
-    const updated = await SectionRevision.findOneAndUpdate(
+    const updated = await SectionRevision.updateOne(
       { _id: open!.id, version: { $lt: section.version } },
       { $set: { snapshot, version: section.version } },
     );
-    if (updated) return;
+    if (updated.matchedCount) return;
     const newer = await SectionRevision.exists({ _id: open!.id, version: { $gte: section.version } });
     if (newer) return;
   }

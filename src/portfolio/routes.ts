@@ -1,4 +1,4 @@
-import express, { NextFunction, Request, Response, Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import type { AppDeps } from '../app';
 import { forbidden, notFound } from '../http/errors';
 import type { Who } from '../http/identity';
@@ -8,12 +8,12 @@ import type { PortfolioDoc, SectionDoc } from './models';
 import { can, PortfolioAction } from './policy';
 import {
   checkChoice,
-  findPortfolio,
+  findOwnPortfolio,
   findPortfolioById,
   loadPortfolio,
   loadSection,
   openOrCreatePortfolio,
-  PortfolioWithSections,
+  type PortfolioCore,
 } from './portfolio-service';
 import * as present from './presenters';
 import { listRevisions, getRevision } from './revisions';
@@ -22,6 +22,8 @@ import { bodySchema, exampleSchema, objectId, parse, startSchema, versionOnlySch
 import { Section } from './models';
 import { Course } from '../lti/course.model';
 import { mountOptional } from './mount';
+import { portfolioBodies } from './body-limit';
+import { evidencePickers } from './evidence/picker';
 
 /** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
 export type PortfolioDeps = Partial<AppDeps> & {
@@ -57,7 +59,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
       return known ? course!.pathway : undefined;
     });
   const router = Router();
-  router.use(express.urlencoded({ extended: false, limit: '1mb' }), express.json({ limit: '1mb' }));
+  router.use(...portfolioBodies());
   const hasEvidence = mountOptional(router, '/evidence', './evidence', 'evidenceRouter', deps);
   const hasPlanning = mountOptional(router, '/planning', './planning', 'planningRouter', deps);
 
@@ -71,9 +73,9 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
   };
 
   /** The signed-in candidate's own portfolio, for writes: only the owner edits. */
-  async function ownPortfolio(res: Response, action: PortfolioAction): Promise<PortfolioDoc> {
+  async function ownPortfolio(res: Response, action: PortfolioAction): Promise<PortfolioCore> {
     const who = whoOf(res);
-    const portfolio = await findPortfolio(who);
+    const portfolio = await findOwnPortfolio(who);
     if (!portfolio || !(await can(who, action, portfolio))) throw notFound(MESSAGES.noSection);
     return portfolio;
   }
@@ -81,6 +83,15 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
   /** A section someone may read: found by id, then its portfolio is checked against the policy. */
   async function readableSection(res: Response, sectionId: string, action: PortfolioAction = 'view') {
     if (!objectId.safeParse(sectionId).success) throw notFound(MESSAGES.noSection);
+    // perf: a candidate usually reads their own: one read of its sections instead of section, portfolio, sections.
+    const who = whoOf(res);
+    const own = who.roles.includes('candidate') ? await findOwnPortfolio(who) : null;
+    if (own && (await can(who, action, own))) {
+      const loaded = await loadPortfolio(registry, own);
+      const section = loaded.sections.find((s) => String(s._id) === sectionId);
+      const area = loaded.areas.find((a) => a.id === section?.areaId);
+      if (section && area) return { ...loaded, section, area };
+    }
     const found = (await Section.findById(sectionId, { portfolio: 1 }).lean()) as Pick<SectionDoc, 'portfolio'> | null;
     const portfolio = found ? await findPortfolioById(String(found.portfolio)) : null;
     if (!portfolio || !(await can(whoOf(res), action, portfolio))) throw notFound(MESSAGES.noSection);
@@ -91,7 +102,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
     return { ...loaded, section, area };
   }
 
-  const target = (res: Response, portfolio: PortfolioDoc, sectionId: string) => ({
+  const target = (res: Response, portfolio: Pick<PortfolioDoc, '_id'>, sectionId: string) => ({
     portfolioId: portfolio._id,
     sectionId,
     byUser: whoOf(res).userId,
@@ -147,7 +158,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
     '/',
     h(async (_req, res) => {
       const who = whoOf(res);
-      const portfolio = await findPortfolio(who);
+      const portfolio = await findOwnPortfolio(who);
       if (!portfolio) {
         if (!(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
         const framework = registry.latest('cmalt')!;
@@ -156,7 +167,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
         return;
       }
       if (!(await can(who, 'view', portfolio))) throw forbidden(MESSAGES.notCandidate);
-      const loaded: PortfolioWithSections = await loadPortfolio(registry, portfolio);
+      const loaded = await loadPortfolio(registry, portfolio);
       render(res, 'overview', { title: 'My portfolio', overview: present.overviewPresenter(loaded) });
     }),
   );
@@ -165,7 +176,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
     '/start',
     h(async (req, res) => {
       const who = whoOf(res);
-      if (!(await findPortfolio(who)) && !(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+      if (!(await findOwnPortfolio(who)) && !(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
       const input = parse(startSchema, req.body);
       const framework = registry.latest('cmalt')!;
       const fixed = await coursePathway(who.courseId);
@@ -185,13 +196,17 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
   router.get(
     '/sections/:id',
     h(async (req, res) => {
-      const { framework, area, section, sections: all } = await readableSection(res, req.params.id);
+      const { framework, area, section, sections: all, portfolio } = await readableSection(res, req.params.id);
       const done = typeof req.query.done === 'string' ? req.query.done : '';
+      const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
+      // The owner links evidence from their library to each example, right beside it.
+      const pickers = canEdit ? await evidencePickers(whoOf(res), section, `/portfolio/sections/${req.params.id}`) : {};
       render(res, 'section', {
         title: area.displayTitle,
         s: present.sectionPresenter({ framework, area, section, allSections: all }),
         done,
-        canEdit: await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio))),
+        canEdit,
+        pickers,
       });
     }),
   );
@@ -280,13 +295,13 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
   router.get(
     '/sections/:id/revisions/:revisionId',
     h(async (req, res) => {
-      const { area, section } = await readableSection(res, req.params.id, 'view_history');
+      const { area, section, portfolio } = await readableSection(res, req.params.id, 'view_history');
       const revision = await getRevision(section._id, req.params.revisionId);
       if (!revision) throw notFound('We could not find that revision.');
       render(res, 'revision', {
         title: `Version ${revision.version}: ${area.displayTitle}`,
         r: present.revisionPresenter(area, section, revision),
-        canEdit: await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio))),
+        canEdit: await can(whoOf(res), 'edit', portfolio),
       });
     }),
   );

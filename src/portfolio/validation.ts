@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validationFailed } from '../http/errors';
 
 /** What the section forms and the autosave endpoints accept; anything else is a 422 with a plain message. */
-const MAX_RICH_TEXT = 50_000; // far beyond a page of writing, and under the 100 kB the launch layer parses
+const MAX_RICH_TEXT = 500_000; // a long section pasted from Word, with its markup; the body limit (body-limit.ts) is 1 MB
 const version = z.coerce.number({ invalid_type_error: 'The page did not say which version it was editing.' }).int().min(0);
 const format = z.enum(['html', 'text']).default('text');
 const short = (label: string, max: number) => z.string().trim().max(max, `${label} must be ${max} characters or fewer.`).default('');

@@ -2,6 +2,9 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 import { MentorAssignment, FinalReviewDecision } from '../../src/mentoring/models';
 import { Portfolio, Section } from '../../src/portfolio/models';
+import mongoose from 'mongoose';
+import { loadCandidates } from '../../src/gradebook/candidates';
+import { scoreValues } from '../../src/gradebook/score';
 import { aCandidate, launched, text } from '../mentoring/people';
 
 let platform: TestPlatform;
@@ -77,6 +80,8 @@ describe('the coordinator’s cohort page', () => {
     expect(text((await cat.session.get('/mentoring/peer')).html)).toContain('Ask for final review');
     expect((await cat.session.post('/mentoring/final-review')).status).toBe(200);
     expect((await Portfolio.findById(cat.portfolio._id).lean())!.submittedAt).not.toBeNull();
+    const gradebookSees = async () => scoreValues((await loadCandidates(mongoose.connection, { portfolioIds: [String(cat.portfolio._id)] }))[0].standing, 100).activityProgress;
+    expect(await gradebookSees()).toBe('Submitted');
     expect((await cat.session.post('/mentoring/final-review')).status).toBe(409);
 
     const queue = text((await cora.get('/cohort')).html);
@@ -97,6 +102,7 @@ describe('the coordinator’s cohort page', () => {
     expect((await cat.session.post('/mentoring/final-review')).status).toBe(200);
     expect((await cora.post(`/cohort/final-review/${id}`, { decision: 'signed_off' })).status).toBe(200);
     expect((await Portfolio.findById(id).lean())!.signedOffAt).not.toBeNull();
+    expect(await gradebookSees()).toBe('Completed');
     expect(await FinalReviewDecision.countDocuments({ portfolio: id })).toBe(2);
     expect(text((await cat.session.get('/mentoring/peer')).html)).toContain('Your portfolio was signed off');
     expect((await cora.post(`/cohort/final-review/0123456789abcdef01234567`, { decision: 'signed_off' })).status).toBe(404);

@@ -1,7 +1,8 @@
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 import { launchAs } from '../support/launch';
-import { startGradebookWorker } from '../../src/gradebook';
+import { notifyWorkers, startGradebookWorker } from '../../src/gradebook';
+import { Portfolio } from '../../src/portfolio/models';
 import { quietLogger } from '../../src/log';
 import { aCandidate, assessedAreaIds, FAST } from './support';
 
@@ -23,20 +24,26 @@ async function until(what: () => boolean, rounds = 500): Promise<void> {
   expect(what()).toBe(true);
 }
 
-test('the worker inside the tool process reconciles at start, picks up changes by itself, and stops cleanly', async () => {
+test('the worker inside the tool process reconciles at start, hears state changes at once, and stops cleanly', async () => {
   const course = platform.course();
   const alice = await aCandidate(tool, platform, course); // before the worker exists: found by the start-up reconcile
-  const worker = startGradebookWorker({ lti: tool.lti, log: quietLogger(), options: { ...FAST, pollMs: 40, reconcileMs: 120 } });
+  const worker = startGradebookWorker({ lti: tool.lti, log: quietLogger(), options: { ...FAST, pollMs: 40, reconcileMs: 3_600_000 } }); // no periodic reconcile in this test
   try {
     await until(() => platform.ags.scoresFor(alice.user.id).length === 1);
     await alice.moveTo(assessedAreaIds()[0], 'ready_for_review');
-    await until(() => platform.ags.scoresFor(alice.user.id).length === 2); // the periodic reconcile found it
+    await until(() => platform.ags.scoresFor(alice.user.id).length === 2); // the section-state hook queued it
     expect(platform.ags.scoresFor(alice.user.id)[1]).toMatchObject({ gradingProgress: 'PendingManual' });
 
     // The coordinator's "sync now" wakes the worker in this process.
     const coordinator = await launchAs(tool, platform, { role: 'Instructor', course });
     expect((await coordinator.post('/gradebook/sync', { all: '1' })).status).toBe(200);
     await until(() => platform.ags.scoresFor(alice.user.id).length === 3);
+
+    // Final review (mentoring writes submittedAt, then tells the gradebook which course changed).
+    await Portfolio.updateOne({ _id: alice.portfolio._id }, { $set: { submittedAt: new Date() } });
+    notifyWorkers({ courseId: alice.courseId });
+    await until(() => platform.ags.scoresFor(alice.user.id).length === 4);
+    expect(platform.ags.scoresFor(alice.user.id)[3]).toMatchObject({ activityProgress: 'Submitted', gradingProgress: 'PendingManual' });
   } finally {
     await worker.stop();
   }

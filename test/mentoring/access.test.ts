@@ -155,6 +155,11 @@ describe('comments: threads, editing window, deleting, resolving', () => {
     expect((await Comment.findById(root._id).lean())!.resolved).toBe(true);
     expect((await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/reopen`)).status).toBe(200);
     expect((await Comment.findById(root._id).lean())!.resolved).toBe(false);
+    await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/resolve`);
+    expect((await cat.session.post(`/mentoring/sections/${id}/comments`, { body: 'One more thing', parentId: String(root._id) })).status).toBe(200);
+    expect((await Comment.findById(root._id).lean())!.resolved).toBe(false); // a new reply reopens the thread
+    const replyToReply = await mo.post(`/mentoring/sections/${id}/comments`, { body: 'Nested', parentId: String((await Comment.findOne({ parent: root._id }).lean())!._id) });
+    expect(replyToReply.status).toBe(404); // threads are one level deep: replies go to the thread
 
     expect((await cat.session.post(`/mentoring/sections/${id}/comments/${String(root._id)}/delete`)).status).toBe(403);
     expect((await mo.post(`/mentoring/sections/${id}/comments/${String(root._id)}/delete`)).status).toBe(200);
@@ -162,6 +167,22 @@ describe('comments: threads, editing window, deleting, resolving', () => {
     expect(deleted.deletedAt).not.toBeNull();
     expect(deleted.body).toBe('');
     expect(text((await cat.session.get(`/mentoring/sections/${id}`)).html)).toContain('This comment was deleted.');
+  });
+
+  test('a comment on one example sits beside that example, for both sides', async () => {
+    const { mo, cat } = await aCourse('Examples');
+    const id = cat.id('1a');
+    const added = await cat.session.post(`/portfolio/sections/${id}/examples`, {
+      baseVersion: String((await sectionNow(id)).version), title: 'Choosing a quiz tool', role: 'Learning technologist', project: 'Quiz', year: '2025',
+      format: 'text', description: 'I compared three tools.', reflection: 'Next time I would ask students.',
+    });
+    expect(added.status).toBe(200);
+    const exampleId = String((await sectionNow(id)).examples[0]._id);
+    expect((await mo.post(`/mentoring/sections/${id}/comments`, { body: 'Which three?', exampleId })).status).toBe(200);
+    expect((await Comment.findOne({ section: id }).lean())!.exampleId).toBe(exampleId);
+    const page = await cat.session.get(`/mentoring/sections/${id}`);
+    const exampleBlock = page.html.slice(page.html.indexOf(`ex-${exampleId}-heading`));
+    expect(text(exampleBlock.slice(0, exampleBlock.indexOf('</section>')))).toContain('Which three?');
   });
 
   test('a mentor must give feedback for "needs more work"; a stale form is refused; the candidate can ask again', async () => {

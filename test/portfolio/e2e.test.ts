@@ -116,7 +116,7 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
     const cases = [
       [await s.post(`/portfolio/sections/${target}`, { format: 'text', body: 'No version' }), 422, 'did not say which version'],
       [await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text' }), 422, 'The text was missing'],
-      [await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'x'.repeat(50_001) }), 422, 'too long to save'],
+      [await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'x'.repeat(500_001) }), 422, 'too long to save'],
       [await s.post(`/portfolio/sections/${id('1b')}/examples`, { baseVersion: '0', title: 't'.repeat(201), description: 'd', reflection: 'r' }), 422, '200 characters or fewer'],
       [await s.post(`/portfolio/sections/not-an-id`, { baseVersion: '0', body: 'x' }), 404, 'could not find that section'],
       [await s.post(`/portfolio/sections/${target}/ready`, { baseVersion: '0' }), 422, 'Only a section with some writing'],

@@ -1,17 +1,43 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import type { PreparedLaunch, TestPlatform } from './platform';
 import { prepareFor, type LaunchAsOptions, type ToolRef } from './launch';
 
 /** Debian's Chromium; never `npx playwright install`. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Chromium's own switches, shared by every way of opening it here. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
 export function openBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: CHROMIUM_ARGS,
   });
+}
+
+/**
+ * Chromium whose profile refuses every cookie (partitioned too) from `toolHost` while the top-level page is on
+ * `vleHost`: Chrome's own per-site cookie setting ("Block" for the tool, scoped to the VLE as top-level site),
+ * written into the profile before start. First-party cookies (the tool in its own window) still work, as in
+ * Safari or Chrome with the tool's cookies blocked inside the VLE.
+ */
+export async function openBrowserRefusingCookies(opts: { toolHost: string; vleHost: string }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'cmalt-chromium-'));
+  mkdirSync(path.join(profile, 'Default'), { recursive: true });
+  const pattern = `http://${opts.toolHost}:*,http://${opts.vleHost}:*`;
+  const prefs = { profile: { content_settings: { exceptions: { cookies: { [pattern]: { setting: 2 } } } } } };
+  writeFileSync(path.join(profile, 'Default', 'Preferences'), JSON.stringify(prefs));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];

@@ -57,6 +57,12 @@ describe('engine: bson values compare by value', () => {
     expect(await ids({ v: { $gte: Long.fromNumber(9) } })).toEqual(['long', 'bigLong']);
   });
 
+  test('Longs sort numerically among plain numbers', async () => {
+    await h.run({ insert: 'longs', documents: [{ _id: 'nine', v: Long.fromNumber(9) }, { _id: 'ten', v: Long.fromNumber(10) }, { _id: 'plain', v: 9.5 }, { _id: 'hundred', v: Long.fromNumber(100) }] });
+    expect((await h.findAll('longs', {}, { sort: { v: 1 } })).map((d) => d._id)).toEqual(['nine', 'plain', 'ten', 'hundred']);
+    expect((await h.findAll('longs', {}, { sort: { v: -1 }, limit: 1 }))[0].v).toEqual(Long.fromNumber(100));
+  });
+
   test('ObjectIds sort by value; Dates sort by time', async () => {
     const a = new ObjectId('000000000000000000000002');
     const b = new ObjectId('000000000000000000000001');

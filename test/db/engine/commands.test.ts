@@ -35,6 +35,10 @@ describe('engine: admin, catalogue and robustness', () => {
     expect(await h.raw({ aggregate: 'x', pipeline: [{ $nonsense: 1 }], cursor: {} })).toMatchObject({ ok: 0, code: 40324 });
     expect(await h.raw({ find: 'x', filter: 'nope' })).toMatchObject({ ok: 0 });
     expect(await h.raw({})).toMatchObject({ ok: 0, code: 59 });
+    expect(await h.raw({ update: 'x', updates: [null] })).toMatchObject({ ok: 1, writeErrors: [expect.objectContaining({ code: 14 })] });
+    // clients never get to run JavaScript inside the database
+    expect(await h.raw({ find: 'x', filter: { $where: 'this.a > 1' } })).toMatchObject({ ok: 0, code: 2, codeName: 'BadValue' });
+    expect(await h.run({ ping: 1 })).toEqual({ ok: 1 });
   });
 
   test('create, NamespaceExists, listCollections with filter and nameOnly, drop and NamespaceNotFound', async () => {

@@ -99,6 +99,16 @@ describe('engine: insert, find and cursors', () => {
     expect(reply).toMatchObject({ n: 0, writeErrors: [{ index: 0, code: 2, errmsg: "Document can't have $ prefixed field names: $where" }] });
   });
 
+  test('$in and $nin: array elements, regexes, null for missing, numbers of any width', async () => {
+    await h.run({ insert: 'inq', documents: [{ _id: 1, v: ['x', 'y'] }, { _id: 2, v: 'Zed' }, { _id: 3 }, { _id: 4, v: 2 }, { _id: 5, v: { a: 1 } }] });
+    const ids = async (filter: Document) => (await h.findAll('inq', filter)).map((d) => d._id);
+    expect(await ids({ v: { $in: ['y', /^z/i] } })).toEqual([1, 2]);
+    expect(await ids({ v: { $in: [null, 2.0] } })).toEqual([3, 4]);
+    expect(await ids({ v: { $in: [{ a: 1 }] } })).toEqual([5]);
+    expect(await ids({ v: { $nin: ['x', null] } })).toEqual([2, 4, 5]);
+    expect(await h.raw({ find: 'inq', filter: { v: { $in: 'x' } } })).toMatchObject({ ok: 0 });
+  });
+
   test('a find on a missing collection answers an empty batch', async () => {
     const cursor = (await h.run({ find: 'nothing_here', filter: { a: 1 } })).cursor as Document;
     expect(cursor.firstBatch).toEqual([]);

@@ -115,8 +115,13 @@ describe('store: equality lookups use the index instead of scanning', () => {
     expect(coll.candidates({ course: 'c3', role: { $in: ['mentor', 'candidate'] } })).toHaveLength(200);
   });
 
+  test('by the leading fields of a compound index, including $in', () => {
+    expect(coll.candidates({ course: 'c3' })).toHaveLength(200);
+    expect(coll.candidates({ course: { $in: ['c3', 'c4'] }, other: 1 })).toHaveLength(400);
+  });
+
   test('falls back to every document when no index covers the filter', () => {
-    expect(coll.candidates({ course: 'c3' })).toHaveLength(2000);
+    expect(coll.candidates({ role: 'mentor' })).toHaveLength(2000);
     expect(coll.candidates({ email: { $regex: 'u1' } })).toHaveLength(2000);
   });
 

@@ -228,7 +228,6 @@ describe('official drivers connect unmodified', () => {
   });
 
   test("ltijs's mongodb driver 5 connects and writes", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const legacy = require('ltijs/node_modules/mongodb') as typeof import('mongodb');
     const client = new legacy.MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
     try {

@@ -193,3 +193,15 @@ test('a coordinator whom the mentoring policy lets read can view and download, n
   expect((await coordinator.post(`/portfolio/evidence/${id}/delete`, { confirmed: 'yes', usedInSeen: '' })).status).toBe(403);
   expect(await Evidence.countDocuments({ _id: id })).toBe(1);
 });
+
+test('the section page offers each example its evidence picker, and linking from it shows the link there', async () => {
+  await alice.post('/portfolio/evidence/links', { title: 'Pilot evaluation site', date: '2024-06-01', url: 'https://example.ac.uk/pilot', description: '', tags: '' });
+  const target = await anExample(alice, 'Pilot of lecture capture');
+  const id = (await Evidence.findOne({ title: 'Pilot evaluation site' }).lean())!._id.toString();
+  const before = textOf((await alice.get(`/portfolio/sections/${target.sectionId}`)).html);
+  expect(before).toContain('Evidence for “Pilot of lecture capture”');
+  expect(before).toContain('Pilot evaluation site');
+  await alice.post('/portfolio/evidence/attach', { evidenceId: id, ...target, returnTo: `/portfolio/sections/${target.sectionId}` });
+  const after = (await alice.get(`/portfolio/sections/${target.sectionId}`)).html;
+  expect(after).toMatch(/Unlink<span class="visually-hidden"> Pilot evaluation site from this example/);
+});

@@ -7,6 +7,7 @@ import { Section } from '../../../src/portfolio/models';
 import { openOrCreatePortfolio } from '../../../src/portfolio/portfolio-service';
 import { contentOf } from '../../../src/portfolio/section-service';
 import { areaKeywords, highlightCv } from '../../../src/portfolio/planning/keywords';
+import { presentAreaPlan } from '../../../src/portfolio/planning/planning.presenter';
 import {
   addNote,
   DRAFT_MESSAGES,
@@ -132,7 +133,6 @@ test('CV lines that mention an area’s words are marked', () => {
 });
 
 test('a specialist area highlights CV lines by the name the candidate gave it', async () => {
-  const { presentAreaPlan } = await import('../../../src/portfolio/planning/planning.presenter');
   const owner = aCandidate();
   await withPortfolio(owner);
   await saveCv(owner, { text: 'Audited courses for digital accessibility\nRan the help desk', source: 'pasted' });

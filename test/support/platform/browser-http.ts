@@ -173,3 +173,10 @@ export function metaContent(html: string, name: string): string | undefined {
 
 export const unescapeHtml = (s: string) =>
   s.replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x2F;/g, '/').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+
+/** A browser that refuses every cookie (Safari-like inside a cross-site frame, or cookies switched off). */
+export class RefusingCookieJar extends CookieJar {
+  override store(): void {
+    // keeps nothing, so nothing is ever sent back
+  }
+}

@@ -77,6 +77,8 @@ export function prepareLaunch(ctx: PlatformContext, people: People, ags: AgsStor
       lti_message_hint: hint,
       client_id: client.clientId,
       lti_deployment_id: deploymentId,
+      // platform storage offered (1EdTech Client Side postMessages): the frame the tool should talk to
+      ...(options.storageTarget ? { lti_storage_target: options.storageTarget } : {}),
     },
   };
   const agsOpt = options.ags;

@@ -4,6 +4,7 @@ import { randomId } from './keys';
 import { buildClaims, signIdToken } from './launches';
 import type { AgsStore } from './ags';
 import type { PreparedLaunch } from './types';
+import { courseStorageMarkup, mountStorage } from './storage';
 
 export const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -100,16 +101,20 @@ export function mountOidc(app: Express, ctx: PlatformContext, ags: AgsStore): vo
     const launch = ctx.launches.get(String(req.query.hint ?? ''));
     if (!launch) return errorPage(res, 404, 'No launch prepared with that hint');
     const src = frameSource(launch, req.query.frameHost ? String(req.query.frameHost) : undefined);
+    const storage = courseStorageMarkup(launch.options.storageTarget, new URL(src).origin, ctx.url('/post-message-forwarding'));
     res.type('html').send(
       page(
         `${launch.course.title} – CMALT Test VLE`,
-        `<header><h1>${escapeHtml(launch.course.title)}</h1></header><main>` +
+        // the storage listener (or its frame) comes first, so that it is ready before the tool asks
+        `${storage}<header><h1>${escapeHtml(launch.course.title)}</h1></header><main>` +
           `<iframe id="tool-frame" name="tool-frame" title="CMALT Portfolio" src="${escapeHtml(src)}" ` +
           'style="width:100%;height:800px;border:0" allow="clipboard-write; fullscreen"></iframe></main>' +
           '<script>window.addEventListener("message",function(e){(window.__ltiMessages=window.__ltiMessages||[]).push(e.data)});</script>',
       ),
     );
   });
+
+  mountStorage(app);
 
   app.get('/course/:courseId/return', (req, res) => {
     res.type('html').send(page('Returned to the course', `<main><h1>Back in the course</h1><p id="return-query">${escapeHtml(new URLSearchParams(req.query as Record<string, string>).toString())}</p></main>`));

@@ -84,6 +84,11 @@ export interface LaunchOptions {
   forge?: LaunchForgery;
   /** Claims set last, over everything else; a value of undefined removes the claim. */
   claims?: Record<string, unknown>;
+  /**
+   * Offer LTI platform storage: the login initiation carries `lti_storage_target` (`'_parent'`: the course
+   * page answers; any other name: a sibling frame of that name answers, as Canvas's 'post_message_forwarding').
+   */
+  storageTarget?: string;
 }
 
 export interface PreparedLaunch {
@@ -97,7 +102,7 @@ export interface PreparedLaunch {
   messageType: MessageType;
   options: LaunchOptions;
   /** What a VLE sends to the tool's login initiation URL. */
-  loginParams: { iss: string; login_hint: string; target_link_uri: string; lti_message_hint: string; client_id: string; lti_deployment_id: string };
+  loginParams: { iss: string; login_hint: string; target_link_uri: string; lti_message_hint: string; client_id: string; lti_deployment_id: string; lti_storage_target?: string };
   loginUrl: string;
   /** Filled in when /auth answers: the signed token, its claims, the state and nonce the tool sent. */
   idToken?: string;

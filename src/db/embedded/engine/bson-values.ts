@@ -148,3 +148,16 @@ export function valuesAtPath(doc: unknown, path: string): unknown[] {
 export function hasPath(doc: unknown, path: string): boolean {
   return valuesAtPath(doc, path).some((v) => v !== undefined);
 }
+
+const isBsonNumber = (v: unknown): boolean => typeof v === 'object' && v !== null && numericValue(v) !== undefined;
+
+/** True for a Long/Int32/Double/Decimal128, or an array holding one. */
+export const holdsBsonNumber = (v: unknown): boolean => isBsonNumber(v) || (Array.isArray(v) && v.some(holdsBsonNumber));
+
+/** A copy with Long, Int32, Double and Decimal128 as JS numbers, so mingo orders them among plain numbers. */
+export function plainNumbers(v: unknown): unknown {
+  if (isBsonNumber(v)) return numericValue(v);
+  if (Array.isArray(v)) return v.map(plainNumbers);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainNumbers(x)]));
+  return v;
+}

@@ -7,7 +7,6 @@ export const ErrorCodes = {
   BadValue: 2,
   FailedToParse: 9,
   TypeMismatch: 14,
-  InvalidLength: 16,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
@@ -20,10 +19,7 @@ export const ErrorCodes = {
   InvalidOptions: 72,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
-  OperationNotSupportedInTransaction: 263,
-  NoSuchTransaction: 251,
   Location40324: 40324,
-  Location15952: 15952,
   DuplicateKey: 11000,
 } as const;
 

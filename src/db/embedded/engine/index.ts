@@ -103,6 +103,3 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
     },
   };
 }
-
-/** For tests and tools: run the TTL monitor now instead of waiting for the timer. */
-export { sweepExpired } from './ttl';

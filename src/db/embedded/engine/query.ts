@@ -1,5 +1,5 @@
 import type { Document } from '../types';
-import { isPlainObject } from './bson-values';
+import { holdsBsonNumber, isPlainObject, plainNumbers, valuesAtPath } from './bson-values';
 import { CommandError, toCommandError } from './errors';
 import { Query, mingoFind, mingoOptions } from './mingo-options';
 import type { Collection } from './store/collection';
@@ -32,6 +32,19 @@ function usableSort(sort: Document | undefined): Record<string, 1 | -1> | undefi
   return Object.keys(out).length ? out : undefined;
 }
 
+/**
+ * mingo's sort; mingo orders two Longs by their decimal strings, so when a sort key holds bson
+ * numbers we sort stand-ins with plain numbers and map them back to the stored documents.
+ */
+function sorted(docs: Document[], sort: Record<string, 1 | -1>): Document[] {
+  const keys = Object.keys(sort);
+  if (!docs.some((d) => keys.some((k) => valuesAtPath(d, k).some(holdsBsonNumber)))) {
+    return mingoFind(docs, {}).sort(sort).all() as Document[];
+  }
+  const original = new Map(docs.map((d) => [plainNumbers(d) as Document, d]));
+  return (mingoFind([...original.keys()], {}).sort(sort).all() as Document[]).map((s) => original.get(s) as Document);
+}
+
 /** Stored documents matching `filter`, in sort (else natural) order: callers copy before returning them. */
 export function selectDocs(coll: Collection | undefined, filter: Document | undefined, opts: SelectOptions = {}): Document[] {
   const query = compileFilter(filter);
@@ -40,7 +53,7 @@ export function selectDocs(coll: Collection | undefined, filter: Document | unde
   try {
     let docs = candidates.filter((d) => query.test(d));
     const sort = usableSort(opts.sort);
-    if (sort) docs = mingoFind(docs, {}).sort(sort).all() as Document[];
+    if (sort) docs = sorted(docs, sort);
     const skip = Math.max(0, opts.skip ?? 0);
     const limit = Math.abs(opts.limit ?? 0);
     return limit ? docs.slice(skip, skip + limit) : skip ? docs.slice(skip) : docs;

@@ -3,6 +3,7 @@ import type { Document } from '../types';
 import { cloneDoc, cloneValue, formatValue, isPlainObject, keyString, numericValue } from './bson-values';
 import { CommandError, toCommandError } from './errors';
 import { Aggregator, mingoOptions, updateInPlace } from './mingo-options';
+import { resolvePositional } from './positional';
 
 /** The update operators mingo implements, plus $setOnInsert which we handle ourselves. */
 const KNOWN_OPERATORS = new Set([
@@ -102,7 +103,7 @@ function applyOperators(doc: Document, u: Document, opts: UpdateOptions): void {
   }
   if (Object.keys(modifier).length === 0) return;
   try {
-    updateInPlace(doc, modifier, opts.arrayFilters ?? [], opts.query);
+    updateInPlace(doc, resolvePositional(doc, modifier, opts.query), opts.arrayFilters ?? [], opts.query);
   } catch (err) {
     throw toCommandError(err);
   }

@@ -63,6 +63,7 @@ export class Journal {
   private failure: Error | undefined;
   private closed = false;
   private readonly compactBytes: number;
+  private compactAt: number;
 
   private constructor(
     private readonly dir: string,
@@ -71,6 +72,7 @@ export class Journal {
     compactBytes: number | undefined,
   ) {
     this.compactBytes = compactBytes ?? DEFAULT_COMPACT_BYTES;
+    this.compactAt = this.compactBytes;
   }
 
   /** Takes the directory's lock; call recover() before any write. */
@@ -122,7 +124,7 @@ export class Journal {
     this.log.info({ dataDir: this.dir, generation: this.gen, records: replayed }, 'embedded database recovered');
     this.handle = await fsp.open(journalFile, 'a');
     this.size = journalBytes;
-    if (journalBytes > 0) await this.compact();
+    if (journalBytes > 0) await this.compactSafely();
     else await fsyncDir(this.dir);
   }
 
@@ -167,7 +169,7 @@ export class Journal {
         this.log.warn({ err: (err as Error).message }, 'journal write failed; refusing further writes');
         for (const p of batch) p.reject(this.failure);
       }
-      if (this.size >= this.compactBytes && !this.failure) await this.compactSafely();
+      if (this.size >= this.compactAt && !this.failure) await this.compactSafely();
     }
   }
 
@@ -175,7 +177,10 @@ export class Journal {
     try {
       await this.compact();
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'journal compaction failed; carrying on with the current journal');
+      // Not retried after every batch (each try rewrites the whole state): only after another threshold's worth.
+      this.compactAt = this.size + this.compactBytes;
+      const outcome = this.failure ? 'refusing further writes' : 'carrying on with the current journal';
+      this.log.warn({ err: (err as Error).message }, `journal compaction failed; ${outcome}`);
     }
   }
 
@@ -211,22 +216,31 @@ export class Journal {
     try {
       for (const record of records) await writeFully(tmp, record);
       await tmp.sync();
+    } catch (err) {
+      await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
+      throw err;
     } finally {
       await tmp.close();
     }
     await fsp.rename(tmpPath, finalPath);
-    await fsyncDir(this.dir);
-    // From here the new snapshot is the truth; the new journal's directory entry is made durable
-    // before anything acknowledged goes into it.
-    const journal = await fsp.open(path.join(this.dir, journalName(next)), 'w');
-    await fsyncDir(this.dir);
-    const old = this.gen;
-    await this.handle?.close();
-    this.handle = journal;
-    this.gen = next;
-    this.size = 0;
-    await fsp.rm(path.join(this.dir, journalName(old)), { force: true });
-    await fsp.rm(path.join(this.dir, snapshotName(old)), { force: true });
+    try {
+      // From here the new snapshot is the truth: appending to the old journal would write where the
+      // next start-up no longer reads, so a failure from here on stops all writes.
+      await fsyncDir(this.dir);
+      const journal = await fsp.open(path.join(this.dir, journalName(next)), 'w');
+      await fsyncDir(this.dir); // the new journal's entry is durable before anything acknowledged goes in
+      const old = this.gen;
+      await this.handle?.close();
+      this.handle = journal;
+      this.gen = next;
+      this.size = 0;
+      this.compactAt = this.compactBytes;
+      await fsp.rm(path.join(this.dir, journalName(old)), { force: true });
+      await fsp.rm(path.join(this.dir, snapshotName(old)), { force: true });
+    } catch (err) {
+      this.failure ??= new Error(`the embedded database could not switch to its new journal: ${(err as Error).message}`);
+      throw err;
+    }
     this.log.info({ generation: next, ops: count }, 'embedded database compacted');
   }
 

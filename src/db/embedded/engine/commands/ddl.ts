@@ -1,5 +1,5 @@
 import type { Document, IndexSpec } from '../../types';
-import { isPlainObject, keyString } from '../bson-values';
+import { cloneValue, isPlainObject, keyString } from '../bson-values';
 import { CommandError } from '../errors';
 import { Query, mingoOptions } from '../mingo-options';
 import type { Collection } from '../store/collection';
@@ -50,7 +50,7 @@ export function listCollections(ctx: CommandContext, cmd: Document): Document {
   const entries = ctx.catalog.collections(ctx.db).map((c) => ({
     name: c.name,
     type: 'collection',
-    options: c.options,
+    options: cloneValue(c.options),
     info: { readOnly: false },
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
@@ -84,7 +84,7 @@ function validateSpec(raw: unknown): IndexSpec {
   if ('expireAfterSeconds' in rest && typeof rest.expireAfterSeconds !== 'number') {
     throw new CommandError('BadValue', 'TTL index \'expireAfterSeconds\' option must be numeric');
   }
-  return { v: 2, key: raw.key as IndexSpec['key'], name, ...rest };
+  return cloneValue({ v: 2, key: raw.key as IndexSpec['key'], name, ...rest });
 }
 
 export function createIndexes(ctx: CommandContext, cmd: Document): Document {
@@ -122,7 +122,7 @@ export function listIndexes(ctx: CommandContext, cmd: Document): Document {
   const name = targetName(cmd);
   const coll = existing(ctx, name);
   const batchSize = (cmd.cursor as Document | undefined)?.batchSize as number | undefined;
-  return { cursor: ctx.cursors.firstBatch(`${ctx.db}.${name}`, coll.indexSpecs().map((s) => ({ ...s })), batchSize), ok: 1 };
+  return { cursor: ctx.cursors.firstBatch(`${ctx.db}.${name}`, coll.indexSpecs().map((s) => cloneValue(s)), batchSize), ok: 1 };
 }
 
 export function dropIndexes(ctx: CommandContext, cmd: Document): Document {

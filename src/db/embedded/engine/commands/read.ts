@@ -1,5 +1,5 @@
 import type { Document } from '../../types';
-import { cloneDoc, keyString, valuesAtPath } from '../bson-values';
+import { cloneDoc, isPlainObject, keyString, valuesAtPath } from '../bson-values';
 import { CommandError, toCommandError } from '../errors';
 import { Aggregator, mingoOptions } from '../mingo-options';
 import { project } from '../projection';
@@ -63,21 +63,26 @@ export function aggregate(ctx: CommandContext, cmd: Document): Document {
     const op = Object.keys(stage)[0];
     if (op === '$out' || op === '$merge') throw new CommandError('IllegalOperation', `${op} is not supported by the embedded database`);
   }
-  const name = targetName(cmd);
-  const source = cmd.aggregate === 1 ? [] : (ctx.catalog.get(ctx.db, name)?.documents() ?? []);
   if (cmd.explain) return { explainVersion: '1', stages: stages.map((s) => ({ [Object.keys(s)[0]]: {} })), ok: 1 };
+  const name = targetName(cmd);
+  const coll = cmd.aggregate === 1 ? undefined : ctx.catalog.get(ctx.db, name);
+  // a leading $match is the find filter: it can use an index, and only its matches are copied
+  const leading = stages[0]?.$match;
+  const source = isPlainObject(leading) ? selectDocs(coll, leading) : (coll?.documents() ?? []);
+  const rest = isPlainObject(leading) ? stages.slice(1) : stages;
   let results: Document[];
   try {
     const options = mingoOptions({
       collectionResolver: (other: string) => (ctx.catalog.get(ctx.db, other)?.documents() ?? []).map(cloneDoc),
       variables: (cmd.let as Document | undefined) ?? undefined,
     });
-    results = new Aggregator(stages, options).run(source.map(cloneDoc)) as Document[];
+    results = new Aggregator(rest, options).run(source.map(cloneDoc)) as Document[];
   } catch (err) {
     throw toCommandError(err);
   }
   const cursorOpts = (cmd.cursor ?? {}) as Document;
   const batchSize = cursorOpts.batchSize === undefined ? undefined : asNumber(cursorOpts.batchSize);
   const ns = `${ctx.db}.${cmd.aggregate === 1 ? '$cmd.aggregate' : name}`;
-  return { cursor: ctx.cursors.firstBatch(ns, results.map(cloneDoc), batchSize), ok: 1 };
+  // results are built from copies (source and $lookup's resolver), so they share nothing with the store
+  return { cursor: ctx.cursors.firstBatch(ns, results, batchSize), ok: 1 };
 }

@@ -1,6 +1,6 @@
 import { ObjectId } from 'bson';
 import type { Document } from '../../types';
-import { cloneDoc, isPlainObject, keyString } from '../bson-values';
+import { cloneDoc, cloneValue, isPlainObject, keyString } from '../bson-values';
 import { CommandError, toCommandError } from '../errors';
 import { project } from '../projection';
 import { selectDocs } from '../query';
@@ -105,7 +105,7 @@ export function update(ctx: CommandContext, cmd: Document): Document {
       const doc = buildUpsert(q, st.u, st.arrayFilters);
       insertOne(ctx, ctx.catalog.ensure(ctx.db, name, ctx.ops), doc);
       n++;
-      upserted.push({ index, _id: doc._id });
+      upserted.push({ index, _id: cloneValue(doc._id) });
       return;
     }
     for (const doc of matched) {
@@ -163,5 +163,5 @@ export function findAndModify(ctx: CommandContext, cmd: Document): Document {
   if (!cmd.upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
   const doc = buildUpsert(query, u as UpdateSpec, arrayFilters);
   insertOne(ctx, ctx.catalog.ensure(ctx.db, name, ctx.ops), doc);
-  return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? shape(doc) : null, ok: 1 };
+  return { lastErrorObject: { n: 1, updatedExisting: false, upserted: cloneValue(doc._id) }, value: cmd.new ? shape(doc) : null, ok: 1 };
 }

@@ -69,16 +69,26 @@ export class Collection {
   candidates(filter: Document): Document[] {
     const ids = equalityValues(filter._id);
     if (ids) return this.inNaturalOrder(ids.map(keyString));
+    // the index whose leading fields the filter pins the most (a prefix of a compound index will do)
+    let best: { index: Index; values: unknown[][] } | undefined;
     for (const index of this.secondary) {
       if (!index.servesEquality) continue;
-      const perField = index.fields.map((f) => equalityValues(filter[f]));
-      if (perField.some((v) => v === undefined)) continue;
+      const values: unknown[][] = [];
+      for (const field of index.fields) {
+        const v = equalityValues(filter[field]);
+        if (!v) break;
+        values.push(v);
+      }
+      if (values.length && (!best || values.length > best.values.length)) best = { index, values };
+    }
+    if (best) {
       let combos: unknown[][] = [[]];
-      for (const values of perField as unknown[][]) combos = combos.flatMap((c) => values.map((v) => [...c, v]));
-      if (combos.length > 1000) continue;
-      const found = new Set<string>();
-      for (const combo of combos) for (const id of index.lookup(index.keyFor(combo))) found.add(id);
-      return this.inNaturalOrder([...found]);
+      for (const values of best.values) combos = combos.flatMap((c) => values.map((v) => [...c, v]));
+      if (combos.length <= 1000) {
+        const found = new Set<string>();
+        for (const combo of combos) for (const id of best.index.lookup(combo)) found.add(id);
+        return this.inNaturalOrder([...found]);
+      }
     }
     return this.documents();
   }

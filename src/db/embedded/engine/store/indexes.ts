@@ -3,9 +3,10 @@ import { CommandError } from '../errors';
 import { formatDoc, hasPath, keyString, valuesAtPath } from '../bson-values';
 import { Query, mingoOptions } from '../mingo-options';
 
-/** One index entry of a document: the canonical key and the field values it was built from. */
+/** One index entry of a document: the canonical key per field, and the field values it was built from. */
 export interface IndexKey {
   key: string;
+  parts: string[];
   values: Document;
 }
 
@@ -17,16 +18,18 @@ export function defaultIndexName(key: Record<string, unknown>): string {
 }
 
 /**
- * A secondary index: a Map from the canonical key string to the ids of documents holding it.
- * It answers equality lookups and enforces uniqueness; range scans are left to a collection scan.
+ * A secondary index: Maps from canonical key strings to the ids of documents holding them, one Map
+ * per key prefix (so `{a, b}` answers equality on `a` alone too). It answers equality lookups and
+ * enforces uniqueness on the full key; range scans are left to a collection scan.
  */
 export class Index {
   readonly fields: string[];
-  private readonly entries = new Map<string, Set<string>>();
+  private readonly levels: Array<Map<string, Set<string>>>; // levels[i]: keys of the first i+1 fields
   private readonly partial?: InstanceType<typeof Query>;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.levels = this.fields.map(() => new Map());
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, mingoOptions());
   }
 
@@ -56,12 +59,13 @@ export class Index {
     const seen = new Set<string>();
     const keys: IndexKey[] = [];
     for (const combo of combos) {
-      const key = this.keyFor(combo);
+      const parts = combo.map(keyString);
+      const key = parts.join('|');
       if (seen.has(key)) continue;
       seen.add(key);
       const values: Document = {};
       this.fields.forEach((f, i) => (values[f] = combo[i] === undefined ? null : combo[i]));
-      keys.push({ key, values });
+      keys.push({ key, parts, values });
     }
     return keys;
   }
@@ -74,32 +78,38 @@ export class Index {
   conflict(doc: Document, idKey: string): IndexKey | undefined {
     if (!this.unique) return undefined;
     for (const k of this.keysOf(doc)) {
-      const holders = this.entries.get(k.key);
+      const holders = this.levels[this.levels.length - 1].get(k.key);
       if (holders && [...holders].some((h) => h !== idKey)) return k;
     }
     return undefined;
   }
 
   add(doc: Document, idKey: string): void {
-    for (const { key } of this.keysOf(doc)) {
-      let holders = this.entries.get(key);
-      if (!holders) this.entries.set(key, (holders = new Set()));
-      holders.add(idKey);
+    for (const { parts } of this.keysOf(doc)) {
+      this.levels.forEach((level, i) => {
+        const key = parts.slice(0, i + 1).join('|');
+        let holders = level.get(key);
+        if (!holders) level.set(key, (holders = new Set()));
+        holders.add(idKey);
+      });
     }
   }
 
   remove(doc: Document, idKey: string): void {
-    for (const { key } of this.keysOf(doc)) {
-      const holders = this.entries.get(key);
-      if (!holders) continue;
-      holders.delete(idKey);
-      if (holders.size === 0) this.entries.delete(key);
+    for (const { parts } of this.keysOf(doc)) {
+      this.levels.forEach((level, i) => {
+        const key = parts.slice(0, i + 1).join('|');
+        const holders = level.get(key);
+        if (!holders) return;
+        holders.delete(idKey);
+        if (holders.size === 0) level.delete(key);
+      });
     }
   }
 
-  /** Ids of documents holding exactly this key. */
-  lookup(key: string): Iterable<string> {
-    return this.entries.get(key) ?? [];
+  /** Ids of documents whose first `values.length` key fields equal `values`. */
+  lookup(values: unknown[]): Iterable<string> {
+    return this.levels[values.length - 1]?.get(this.keyFor(values)) ?? [];
   }
 }
 
