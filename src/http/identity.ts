@@ -96,6 +96,16 @@ function rememberWho(who: Who): void {
   whoCache.set(ltikKey(who.ltik), { who, until: Date.now() + WHO_TTL_MS });
 }
 
+/**
+ * perf: the Who a launch has just recorded (the same fields resolveWho would read back), kept for the launch's new
+ * ltik so its landing page does not read User, Course and Membership again. Consulted, like any entry, only after
+ * ltijs validated that ltik on the landing request.
+ */
+export function rememberLaunchedWho(ltiKey: string, ltik: string, who: Omit<Who, 'ltik' | 'csrfToken' | 'role'>): void {
+  if (!who.roles.length) return;
+  rememberWho({ ...who, roles: [...who.roles], role: who.roles[0], ltik, csrfToken: csrfTokenFor(ltiKey, ltik) });
+}
+
 /** perf: call after changing what a course's roles mean (role overrides), so this process re-reads them at once. */
 export function forgetIdentities(filter: { courseId?: string } = {}): void {
   for (const [key, { who }] of whoCache) if (!filter.courseId || who.courseId === filter.courseId) whoCache.delete(key);

@@ -6,6 +6,7 @@ import { Course } from './course.model';
 import { Deployment } from './deployment.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
 import { LaunchNonce } from './launch-nonce.model';
+import { shareCheckedPlatform } from './ltijs-keys';
 import { platformKey } from './platform-keys';
 import type { LtiPlatform, LtiProvider } from './provider';
 import { noRoleRefusal, REFUSALS, refusalError, type Refusal } from './refusals';
@@ -118,6 +119,7 @@ async function check(deps: GuardDeps, req: Request, idToken: string, state: stri
   checkClaims(payload);
   await checkDeployment(payload.iss as string, clientId, payload[CLAIM.deploymentId] as string);
   if (payload[CLAIM.messageType] === 'LtiResourceLinkRequest') await checkRolesMapToSomething(payload);
+  shareCheckedPlatform(idToken, platform); // every check passed: ltijs need not look the platform up again
   return { claims: payload, platform, clientId };
 }
 

@@ -33,6 +33,10 @@ export interface RecordedLaunch {
   userId: string;
   courseId: string;
   roles: AppRole[];
+  /** What the launch left in the records, for the landing page's identity (identity.ts) without reading them again. */
+  userName?: string;
+  userEmail?: string;
+  courseTitle?: string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -93,40 +97,52 @@ async function upsert<T>(op: () => Promise<T>): Promise<T> {
 
 /** Upserts the user, the course and the membership from a launch; answers the app roles it gives. */
 export async function recordLaunch(f: LaunchFacts, now = new Date()): Promise<RecordedLaunch> {
-  const user = await upsert(() =>
-    User.findOneAndUpdate(
-      { issuer: f.issuer, sub: f.sub },
-      { $set: { name: f.name, email: f.email, picture: f.picture, lastLaunchAt: now } },
-      { upsert: true, new: true, setDefaultsOnInsert: true },
-    ).lean(),
-  );
   const mapping = mapRoles(f.ltiRoles);
   const courseSet: Record<string, unknown> = {};
   if (f.courseTitle) courseSet.title = f.courseTitle;
   if (f.courseLabel) courseSet.label = f.courseLabel;
-  const course = await upsert(() =>
-    Course.findOneAndUpdate(
-      { issuer: f.issuer, deploymentId: f.deploymentId, contextId: f.contextId },
-      { ...(Object.keys(courseSet).length ? { $set: courseSet } : {}), $addToSet: { rolesSeen: { $each: mapping.seen.map((r) => r.key) } } },
-      { upsert: true, new: true, setDefaultsOnInsert: true },
-    ).lean(),
-  );
+  // perf: the user and the course are independent upserts; only the membership needs both ids
+  const [user, course] = await Promise.all([
+    upsert(() =>
+      User.findOneAndUpdate(
+        { issuer: f.issuer, sub: f.sub },
+        { $set: { name: f.name, email: f.email, picture: f.picture, lastLaunchAt: now } },
+        { upsert: true, new: true, setDefaultsOnInsert: true },
+      ).lean(),
+    ),
+    upsert(() =>
+      Course.findOneAndUpdate(
+        { issuer: f.issuer, deploymentId: f.deploymentId, contextId: f.contextId },
+        { ...(Object.keys(courseSet).length ? { $set: courseSet } : {}), $addToSet: { rolesSeen: { $each: mapping.seen.map((r) => r.key) } } },
+        { upsert: true, new: true, setDefaultsOnInsert: true },
+      ).lean(),
+    ),
+  ]);
   if (!user || !course) throw new Error('launch upsert returned nothing');
-  if (f.pathway && !course.pathway) {
-    // the first link added by deep linking decides; a later change of pathway is the coordinator's to make
-    await Course.updateOne({ _id: course._id, pathway: { $exists: false } }, { $set: { pathway: f.pathway } });
-  }
   const overrides = Object.fromEntries((course.roleOverrides ?? []).map((o) => [o.key, o.roles])) as RoleOverrides;
   const roles = mapRoles(f.ltiRoles, overrides).roles;
-  await upsert(() =>
-    Membership.updateOne(
-      { user: user._id, course: course._id },
-      {
-        $set: { ltiRoles: f.ltiRoles, appRoles: roles, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
-        ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
-      },
-      { upsert: true },
+  await Promise.all([
+    f.pathway && !course.pathway
+      ? // the first link added by deep linking decides; a later change of pathway is the coordinator's to make
+        Course.updateOne({ _id: course._id, pathway: { $exists: false } }, { $set: { pathway: f.pathway } })
+      : undefined,
+    upsert(() =>
+      Membership.updateOne(
+        { user: user._id, course: course._id },
+        {
+          $set: { ltiRoles: f.ltiRoles, appRoles: roles, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
+          ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
+        },
+        { upsert: true },
+      ),
     ),
-  );
-  return { userId: String(user._id), courseId: String(course._id), roles };
+  ]);
+  return {
+    userId: String(user._id),
+    courseId: String(course._id),
+    roles,
+    userName: user.name,
+    userEmail: user.email ?? undefined,
+    courseTitle: course.title || course.label || undefined,
+  };
 }

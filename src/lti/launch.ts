@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { requireRole } from '../http/access';
 import type { Who } from '../http/identity';
 import type { Logger } from 'pino';
-import { resolveWho, urlWithLtik } from '../http/identity';
+import { rememberLaunchedWho, resolveWho, urlWithLtik } from '../http/identity';
 import type { CheckedLaunch } from './launch-guard';
 import { launchFacts, recordLaunch, type LaunchFacts, type RecordedLaunch } from './launch.service';
 import { noRoleRefusal, REFUSALS, refusalError } from './refusals';
@@ -37,12 +37,30 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
           for (const hook of deps.afterLaunch) {
             await hook(facts, recorded).catch((err: unknown) => deps.log.error({ err }, 'after-launch hook failed'));
           }
+          if (facts.messageType === 'LtiResourceLinkRequest') rememberLanding(deps, target, facts, recorded);
           redirect(facts.messageType === 'LtiResourceLinkRequest' ? landingFor(deps, facts, recorded, target) : target);
         })
         .catch((err: unknown) => next(err));
     };
     next();
   };
+}
+
+/** perf: the identity this launch recorded, for the landing page it is sent to (see identity.ts). */
+function rememberLanding(deps: LaunchDeps, target: string, facts: LaunchFacts, recorded: RecordedLaunch): void {
+  const ltik = new URL(target, 'http://tool.invalid').searchParams.get('ltik');
+  if (!ltik) return;
+  rememberLaunchedWho(deps.ltiKey, ltik, {
+    userId: recorded.userId,
+    courseId: recorded.courseId,
+    issuer: facts.issuer,
+    sub: facts.sub,
+    name: recorded.userName || 'Unnamed user',
+    email: recorded.userEmail,
+    roles: recorded.roles,
+    courseTitle: recorded.courseTitle || 'this course',
+    mentorScope: facts.mentorScope && facts.mentorScope.length ? facts.mentorScope : undefined,
+  });
 }
 
 /**

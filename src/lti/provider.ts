@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { installLtijsKeyCache } from './ltijs-keys';
 
 /** The parts of ltijs 5.9's Provider we use (it ships no types). */
 export interface LtiPlatform {
@@ -72,6 +73,7 @@ export interface LtiProvider {
  * connection, so only one tool may be open at a time in a process.
  */
 export function newProvider(): LtiProvider {
+  installLtijsKeyCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const singleton = require('ltijs').Provider as object;
   const Ctor = Object.getPrototypeOf(singleton).constructor as new () => LtiProvider;

@@ -41,6 +41,21 @@ const sectionSchema = new Schema(
     examples: { type: [exampleSchema], default: [] },
     version: { type: Number, default: 0 },
     updatedBy: { type: String, default: null },
+    // What the overview shows, kept by every save in the same update (see section-summary.ts).
+    // No default: sections saved before it existed have none, and the overview computes it for them.
+    summary: {
+      type: new Schema(
+        {
+          bodyWords: Number,
+          bodyStamp: Number, // version + 1 when bodyWords was computed
+          exampleWords: Number,
+          exampleCount: Number,
+          examplesStamp: Number, // version + 1 when the example figures were computed
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     // The revision recent saves coalesce into (see revisions.ts); null = the next save starts a new one.
     openRevision: {
       type: new Schema({ id: Schema.Types.ObjectId, byUser: String, startedAt: Date }, { _id: false }),
@@ -89,8 +104,18 @@ export interface SectionDoc {
   version: number;
   updatedBy: string | null;
   openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date } | null;
+  summary?: SectionSummaryDoc | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Figures kept with a section for the overview; each half is trusted only when its stamp is version + 1. */
+export interface SectionSummaryDoc {
+  bodyWords?: number;
+  bodyStamp?: number;
+  exampleWords?: number;
+  exampleCount?: number;
+  examplesStamp?: number;
 }
 
 export interface SectionRevisionDoc {

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { validationFailed } from '../http/errors';
 import { areasFor, Framework, FrameworkRegistry, pathwayOf, PortfolioArea } from './framework';
 import { Portfolio, PortfolioDoc, Section, SectionDoc } from './models';
+import { computedFigures, SectionFigures, storedFigures, SUMMARY_FIELDS } from './section-summary';
 
 /** Who owns a portfolio: one per candidate per course, identified only from the validated launch. */
 export interface Candidate {
@@ -111,7 +112,12 @@ export async function ensureSections(portfolio: PortfolioCore, framework: Framew
   if (!missing.length) return;
   try {
     await Section.insertMany(
-      missing.map((a) => ({ portfolio: portfolio._id, areaId: a.id })),
+      // Empty, at version 0: the overview's figures are zero (stamps are version + 1, see section-summary.ts).
+      missing.map((a) => ({
+        portfolio: portfolio._id,
+        areaId: a.id,
+        summary: { bodyWords: 0, bodyStamp: 1, exampleWords: 0, exampleCount: 0, examplesStamp: 1 },
+      })),
       { ordered: false },
     );
   } catch (err) {
@@ -138,6 +144,52 @@ export async function loadPortfolio<P extends PortfolioCore>(registry: Framework
   const order = new Map(areas.map((a, i) => [a.id, i]));
   sections = sections.filter((s) => order.has(s.areaId)).sort((a, b) => order.get(a.areaId)! - order.get(b.areaId)!);
   return { portfolio, framework, areas, sections };
+}
+
+/** A section as the overview needs it: no content, only its state and figures. */
+export type SectionOverviewDoc = Pick<SectionDoc, '_id' | 'portfolio' | 'areaId' | 'state' | 'version' | 'updatedAt' | 'summary'>;
+
+export interface PortfolioOverview<P extends PortfolioCore = PortfolioDoc> {
+  portfolio: P;
+  framework: Framework;
+  areas: PortfolioArea[];
+  sections: SectionOverviewDoc[]; // in the framework's order
+  figures: Map<string, SectionFigures>; // by section id
+}
+
+/**
+ * The overview's read: one query for the sections' states and stored figures (no rich text); only
+ * sections whose figures are missing or out of date (saved before they existed, or written elsewhere)
+ * are read in full and computed, as before.
+ */
+export async function loadOverview<P extends PortfolioCore>(registry: FrameworkRegistry, portfolio: P): Promise<PortfolioOverview<P>> {
+  const framework = registry.get(portfolio.frameworkId, portfolio.frameworkVersion);
+  if (!framework) throw new Error(`Framework ${portfolio.frameworkId}@${portfolio.frameworkVersion} is missing`);
+  const areas = areasFor(framework, portfolio.pathway, portfolio.specialistAreas);
+  let sections = (await Section.find({ portfolio: portfolio._id }, SUMMARY_FIELDS).lean()) as SectionOverviewDoc[];
+  if (sections.length < areas.length) {
+    await ensureSections(portfolio, framework);
+    sections = (await Section.find({ portfolio: portfolio._id }, SUMMARY_FIELDS).lean()) as SectionOverviewDoc[];
+  }
+  const order = new Map(areas.map((a, i) => [a.id, i]));
+  sections = sections.filter((s) => order.has(s.areaId)).sort((a, b) => order.get(a.areaId)! - order.get(b.areaId)!);
+  const figures = new Map<string, SectionFigures>();
+  const stale: SectionOverviewDoc[] = [];
+  for (const s of sections) {
+    const stored = storedFigures(s);
+    if (stored) figures.set(String(s._id), stored);
+    else stale.push(s);
+  }
+  if (stale.length) {
+    const full = (await Section.find({ _id: { $in: stale.map((s) => s._id) } }, { body: 1, examples: 1, version: 1 }).lean()) as SectionDoc[];
+    const byId = new Map(full.map((s) => [String(s._id), s]));
+    for (const s of stale) {
+      const content = byId.get(String(s._id));
+      // Shown with the version read first; a save in between only means the figures are a moment newer.
+      figures.set(String(s._id), content ? computedFigures(content) : { words: 0, examples: 0 });
+    }
+  }
+  return { portfolio, framework, areas, sections, figures };
 }
 
 export async function loadSection(

@@ -6,6 +6,7 @@ import { RevisionSummary } from './revisions';
 import { htmlToText, wordCount } from './rich-text';
 import { contentOf, Conflict, SectionContent } from './section-service';
 import { STATE_LABELS } from './section-states';
+import { computedFigures, type SectionFigures } from './section-summary';
 
 /**
  * Plain objects for templates. Rich text reaches a page only through fields named `safeHtml`
@@ -17,16 +18,28 @@ export const formatTime = (d: Date | string | null | undefined) => (d ? timeForm
 const hintExamples = (c: SectionContent): HintExample[] =>
   c.examples.map((e) => ({ _id: e._id, title: e.title, description: e.description, reflection: e.reflection, tags: e.tags }));
 
-export function progressOf(areas: PortfolioArea[], sections: SectionDoc[]): Progress {
+export function progressOf(areas: PortfolioArea[], sections: Array<Pick<SectionDoc, 'areaId' | 'state'>>): Progress {
   return computeProgress(areas, sections.map((s) => ({ areaId: s.areaId, state: s.state })));
 }
 
-export function overviewPresenter(input: { portfolio: Pick<PortfolioDoc, 'pathway'>; framework: Framework; areas: PortfolioArea[]; sections: SectionDoc[] }) {
+type OverviewSection = Pick<SectionDoc, '_id' | 'areaId' | 'state' | 'version' | 'updatedAt'> & Partial<Pick<SectionDoc, 'body' | 'examples'>>;
+
+/**
+ * `figures` (words, examples) by section id come from the sections' stored summaries (loadOverview);
+ * a section without them is counted from its content, as it always was.
+ */
+export function overviewPresenter(input: {
+  portfolio: Pick<PortfolioDoc, 'pathway'>;
+  framework: Framework;
+  areas: PortfolioArea[];
+  sections: OverviewSection[];
+  figures?: Map<string, SectionFigures>;
+}) {
   const progress = progressOf(input.areas, input.sections);
   const pathway = input.framework.pathways.find((p) => p.id === input.portfolio.pathway)!;
   const rows = input.areas.map((area) => {
     const section = input.sections.find((s) => s.areaId === area.id)!;
-    const c = contentOf(section);
+    const figures = input.figures?.get(String(section._id)) ?? computedFigures({ body: section.body ?? '', examples: section.examples ?? [] });
     return {
       id: String(section._id),
       areaId: area.id,
@@ -36,8 +49,8 @@ export function overviewPresenter(input: { portfolio: Pick<PortfolioDoc, 'pathwa
       kind: area.kind,
       state: section.state,
       stateLabel: STATE_LABELS[section.state],
-      words: sectionWords({ body: c.body, examples: hintExamples(c) }),
-      examples: c.examples.length,
+      words: figures.words,
+      examples: figures.examples,
       examplesExpected: area.kind === 'examples' ? `${area.examples.min}–${area.examples.max}` : '',
       updated: section.version > 0 ? formatTime(section.updatedAt) : '',
     };

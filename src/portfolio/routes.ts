@@ -10,6 +10,7 @@ import {
   checkChoice,
   findOwnPortfolio,
   findPortfolioById,
+  loadOverview,
   loadPortfolio,
   loadSection,
   openOrCreatePortfolio,
@@ -167,7 +168,8 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
         return;
       }
       if (!(await can(who, 'view', portfolio))) throw forbidden(MESSAGES.notCandidate);
-      const loaded = await loadPortfolio(registry, portfolio);
+      // States and stored figures only: the sections' rich text is not read (see section-summary.ts).
+      const loaded = await loadOverview(registry, portfolio);
       render(res, 'overview', { title: 'My portfolio', overview: present.overviewPresenter(loaded) });
     }),
   );

@@ -4,6 +4,7 @@ import { Section, SectionDoc } from './models';
 import { recordRevision, getRevision } from './revisions';
 import { sanitiseRichText, textToHtml } from './rich-text';
 import { announceStateChange, applyTransition, stateAfterContent } from './section-states';
+import { bodyWordsOf, exampleWordsOf, fullSummarySet, storedFigures } from './section-summary';
 
 /**
  * Saving a section: every save names the version it was based on. The write matches only that version,
@@ -110,6 +111,7 @@ async function writeContent(
         examples: next.examples,
         state: stateAfterContent(current.state, hasContent(next)),
         updatedBy: target.byUser,
+        ...fullSummarySet(next, baseVersion + 1), // the overview's figures, in the same update
       },
       $inc: { version: 1 },
     },
@@ -133,14 +135,29 @@ export async function saveBody(
 ): Promise<SaveResult> {
   const body = cleanRichText(input.body, input.format ?? 'html');
   if (!Types.ObjectId.isValid(target.sectionId)) throw notFound('We could not find that section.');
+  // The overview's figures ride along: the body's words are set; the examples' figures did not change,
+  // so their stamp moves with the version (it stays valid only if it was; see section-summary.ts).
   let updated = (await Section.findOneAndUpdate(
     { _id: target.sectionId, portfolio: target.portfolioId, version: input.baseVersion },
-    { $set: { body, updatedBy: target.byUser }, $inc: { version: 1 } },
+    {
+      $set: { body, updatedBy: target.byUser, 'summary.bodyWords': bodyWordsOf(body), 'summary.bodyStamp': input.baseVersion + 2 },
+      $inc: { version: 1, 'summary.examplesStamp': 1 },
+    },
     { new: true },
   ).lean()) as SectionDoc | null;
   if (!updated) {
     const current = await loadOwned(target);
     return conflictOf(current, { ...contentOf(current), body }, input.baseVersion);
+  }
+  if (!storedFigures(updated)) {
+    // A section saved before the summary existed: fill in the examples' figures once, only if still at this version.
+    const c = contentOf(updated);
+    const summary = { exampleWords: exampleWordsOf(c), exampleCount: c.examples.length, examplesStamp: updated.version + 1 };
+    const filled = await Section.updateOne(
+      { _id: updated._id, version: updated.version },
+      { $set: { 'summary.exampleWords': summary.exampleWords, 'summary.exampleCount': summary.exampleCount, 'summary.examplesStamp': summary.examplesStamp } },
+    );
+    if (filled.modifiedCount === 1) updated = { ...updated, summary: { ...updated.summary, ...summary } };
   }
   const nextState = stateAfterContent(updated.state, hasContent(contentOf(updated)));
   if (nextState !== updated.state) {

@@ -88,7 +88,8 @@ export async function applyTransition(input: {
   if (!canTransition(current.state, input.to, input.by)) return { ok: false, reason: 'not_allowed', current };
   const updated = (await Section.findOneAndUpdate(
     { _id: current._id, version: input.expectedVersion, state: current.state },
-    { $set: { state: input.to, updatedBy: input.byUser }, $inc: { version: 1 } },
+    // The content is unchanged: the overview's figures (section-summary.ts) move with the version.
+    { $set: { state: input.to, updatedBy: input.byUser }, $inc: { version: 1, 'summary.bodyStamp': 1, 'summary.examplesStamp': 1 } },
     { new: true },
   ).lean()) as SectionDoc | null;
   if (!updated) {
