@@ -44,9 +44,7 @@ function takeCheckedPlatform(idToken: string): Platform | undefined {
 }
 
 export function installLtijsKeyCache(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jwt = require('jsonwebtoken') as typeof import('jsonwebtoken');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Auth = require('ltijs/dist/Utils/Auth') as AuthClass;
   if (Auth.__cmaltKeyCache) return;
   const original = Auth.validateToken;

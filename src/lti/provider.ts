@@ -74,7 +74,6 @@ export interface LtiProvider {
  */
 export function newProvider(): LtiProvider {
   installLtijsKeyCache();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const singleton = require('ltijs').Provider as object;
   const Ctor = Object.getPrototypeOf(singleton).constructor as new () => LtiProvider;
   return new Ctor();

@@ -4,7 +4,6 @@ import type { Router } from 'express';
 export function mountOptional(router: Router, at: string, modulePath: string, exportName: string, deps: unknown): boolean {
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     mod = require(modulePath);
   } catch (err) {
     const e = err as { code?: string; message?: string };

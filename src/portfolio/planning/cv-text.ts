@@ -5,7 +5,6 @@ import { extensionOf, looksLikeText } from '../evidence/file-types';
 /** Turns an uploaded CV (text, Word .docx or PDF) into plain text for planning. */
 
 // pdf-parse@1 ships no types; the lib entry point avoids index.js's debug-mode self test.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pdfParse: (data: Uint8Array, options?: { max?: number }) => Promise<{ text: string; numpages: number }> = require('pdf-parse/lib/pdf-parse.js');
 
 export const CV_LIMIT_BYTES = 5 * 1024 * 1024;

@@ -9,7 +9,6 @@ import { bsonTypeOf, holdsBsonNumber, keyString, plainNumbers, valuesAtPath } fr
 import { CommandError } from './errors';
 import type { Document } from '../types';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { Query } = require('mingo/query') as typeof import('mingo/types/query');
 const { Aggregator } = require('mingo/aggregator') as typeof import('mingo/types/aggregator');
 const { update: baseUpdate } = require('mingo/updater') as typeof import('mingo/types/updater');
@@ -99,7 +98,6 @@ const $nin: QueryOperator = (selector, list, options) => {
 const overrides: Record<string, QueryOperator> = { $type, $in, $nin };
 for (const op of ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']) overrides[op] = numericAware(queryOps[op]);
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const engineContext = Context.init({
   accumulator: require('mingo/operators/accumulator'),
   expression: require('mingo/operators/expression'),
