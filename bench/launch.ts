@@ -7,19 +7,13 @@
 import { createPublicKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { startEmbeddedServer } from '../src/db/embedded';
-import { Deployment } from '../src/lti/deployment.model';
-import { quietLogger } from '../src/log';
 import { launchAs, startLogin } from '../test/support/launch';
-import { startTestPlatform, type TestPlatform } from '../test/support/platform';
+import { startBenchTool } from './support/tool';
+import { startTestPlatform } from '../test/support/platform';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -46,44 +40,6 @@ async function rate(once: (i: number) => Promise<void>): Promise<{ perSecond: nu
   return { perSecond: count / ((Date.now() - started) / 1000), count };
 }
 
-async function startTool(dbBase: string, platform: TestPlatform) {
-  const bare = createServer();
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
-  const dbUri = `${dbBase}/bench_tool`;
-  await mongoose.connect(dbUri);
-  const tool = await createApp({ config, log: quietLogger(), dbUri });
-  bare.on('request', tool.app);
-  const client = platform.addClient({
-    jwksUrl: `${baseUrl}/lti/keys`,
-    loginUrl: `${baseUrl}/lti/login`,
-    targetLinkUri: `${baseUrl}/lti/launch`,
-    deploymentIds: ['dep-1'],
-  });
-  const d = platform.registrationDetailsForTool(client.clientId);
-  const registered = await tool.lti.registerPlatform({
-    url: d.issuer,
-    name: 'Bench VLE',
-    clientId: d.clientId,
-    authenticationEndpoint: d.authorizationEndpoint,
-    accesstokenEndpoint: d.tokenEndpoint,
-    authConfig: { method: 'JWK_SET', key: d.jwksUrl },
-  });
-  await registered.platformActive(true);
-  await Deployment.create({ platformUrl: d.issuer, clientId: d.clientId, deploymentId: d.deploymentId, active: true });
-  return {
-    baseUrl,
-    close: async () => {
-      bare.closeAllConnections();
-      await new Promise<void>((resolve) => bare.close(() => resolve()));
-      await tool.close();
-      await mongoose.disconnect();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The floor: what any LTI tool must do per launch at the least (verify one id_token, write one document). */
 async function startFloor(dbBase: string, jwksUrl: string) {
@@ -113,7 +69,7 @@ export async function run(): Promise<void> {
   const engine = await startEmbeddedServer({});
   const dbBase = engine.uri.split('?')[0].replace(/\/$/, '');
   const platform = await startTestPlatform();
-  const tool = await startTool(dbBase, platform);
+  const tool = await startBenchTool(dbBase, 'bench_tool', platform);
   try {
     const users = Array.from({ length: 50 }, (_, i) => platform.user({ name: `Bench User ${i}` }));
     const course = platform.course({ title: 'Bench cohort' });

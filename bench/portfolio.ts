@@ -9,18 +9,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import express from 'express';
 import mongoose from 'mongoose';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { startEmbeddedServer } from '../src/db/embedded';
-import { Deployment } from '../src/lti/deployment.model';
 import { roleLabel } from '../src/lti/roles';
-import { quietLogger } from '../src/log';
 import { frameworks } from '../src/portfolio/framework';
 import { Portfolio, Section } from '../src/portfolio/models';
 import { loadOverview, loadPortfolio } from '../src/portfolio/portfolio-service';
@@ -28,7 +23,8 @@ import { overviewPresenter } from '../src/portfolio/presenters';
 import { contentOf } from '../src/portfolio/section-service';
 import { fullSummarySet } from '../src/portfolio/section-summary';
 import { launchAs, type ToolSession } from '../test/support/launch';
-import { startTestPlatform, type TestPlatform } from '../test/support/platform';
+import { startBenchTool } from './support/tool';
+import { startTestPlatform } from '../test/support/platform';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
 const WRITERS = 50;
@@ -93,43 +89,6 @@ async function measure(workers: number, once: (w: number) => Promise<void>): Pro
   return { perSecond: latencies.length / ((Date.now() - started) / 1000), count: latencies.length, p50: at(0.5), p99: at(0.99) };
 }
 
-async function startTool(dbBase: string, platform: TestPlatform) {
-  const bare = createServer();
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
-  const dbUri = `${dbBase}/bench_portfolio_tool`;
-  await mongoose.connect(dbUri);
-  const tool = await createApp({ config, log: quietLogger(), dbUri });
-  bare.on('request', tool.app);
-  const client = platform.addClient({
-    jwksUrl: `${baseUrl}/lti/keys`,
-    loginUrl: `${baseUrl}/lti/login`,
-    targetLinkUri: `${baseUrl}/lti/launch`,
-    deploymentIds: ['dep-1'],
-  });
-  const d = platform.registrationDetailsForTool(client.clientId);
-  const registered = await tool.lti.registerPlatform({
-    url: d.issuer,
-    name: 'Bench VLE',
-    clientId: d.clientId,
-    authenticationEndpoint: d.authorizationEndpoint,
-    accesstokenEndpoint: d.tokenEndpoint,
-    authConfig: { method: 'JWK_SET', key: d.jwksUrl },
-  });
-  await registered.platformActive(true);
-  await Deployment.create({ platformUrl: d.issuer, clientId: d.clientId, deploymentId: d.deploymentId, active: true });
-  return {
-    baseUrl,
-    close: async () => {
-      await closeServer(bare);
-      await tool.close();
-      await mongoose.disconnect();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** ltijs keeps its own copy of mongoose (its session reads: id token, context token). */
 const ltijsMongoose = require(require.resolve('mongoose', { paths: [path.dirname(require.resolve('ltijs'))] })) as typeof mongoose;
@@ -188,7 +147,7 @@ export async function run(): Promise<void> {
   const engine = await startEmbeddedServer({});
   const dbBase = engine.uri.split('?')[0].replace(/\/$/, '');
   const platform = await startTestPlatform();
-  const tool = await startTool(dbBase, platform);
+  const tool = await startBenchTool(dbBase, 'bench_portfolio_tool', platform);
   const floorConn = await mongoose.createConnection(`${dbBase}/bench_portfolio_floor`).asPromise();
   try {
     // 50 candidates, each with a portfolio; each writer autosaves its own contextual statement.

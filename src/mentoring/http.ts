@@ -12,7 +12,7 @@ export const h = (fn: Handler) => (req: Request, res: Response, next: NextFuncti
 export const whoOf = (res: Response) => res.locals.who as Who;
 export const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
 
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
+export { objectId } from '../http/validation';
 
 /** Parses a form with zod; a bad field is a 422 with the schema's human message, and nothing changes. */
 export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {

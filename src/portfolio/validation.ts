@@ -11,7 +11,7 @@ const richText = (label: string) =>
     .string({ required_error: `${label} was missing, so nothing was saved.`, invalid_type_error: `${label} must be text.` })
     .max(MAX_RICH_TEXT, `${label} is too long to save (over ${MAX_RICH_TEXT.toLocaleString('en-GB')} characters).`);
 
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
+export { objectId } from '../http/validation';
 
 export const startSchema = z.object({
   pathway: z.string({ required_error: 'Please choose a pathway.' }).min(1, 'Please choose a pathway.'),

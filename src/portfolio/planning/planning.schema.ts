@@ -27,5 +27,5 @@ export const noteSchema = z
 
 export type NoteInput = z.infer<typeof noteSchema>;
 
-export const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
+export { objectId } from '../../http/validation';
 export const areaIdSchema = z.string().regex(/^[a-z0-9-]{1,40}$/);

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { Deployment } from '../../src/lti/deployment.model';
+import { quietLogger } from '../../src/log';
+import type { TestPlatform } from '../../test/support/platform';
+
+/** The real tool on a free port, registered with the test VLE (active platform and deployment), for benchmarks. */
+export async function startBenchTool(dbBase: string, dbName: string, platform: TestPlatform) {
+  const bare = createServer();
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
+  const dbUri = `${dbBase}/${dbName}`;
+  await mongoose.connect(dbUri);
+  const tool = await createApp({ config, log: quietLogger(), dbUri });
+  bare.on('request', tool.app);
+  const client = platform.addClient({
+    jwksUrl: `${baseUrl}/lti/keys`,
+    loginUrl: `${baseUrl}/lti/login`,
+    targetLinkUri: `${baseUrl}/lti/launch`,
+    deploymentIds: ['dep-1'],
+  });
+  const d = platform.registrationDetailsForTool(client.clientId);
+  const registered = await tool.lti.registerPlatform({
+    url: d.issuer,
+    name: 'Bench VLE',
+    clientId: d.clientId,
+    authenticationEndpoint: d.authorizationEndpoint,
+    accesstokenEndpoint: d.tokenEndpoint,
+    authConfig: { method: 'JWK_SET', key: d.jwksUrl },
+  });
+  await registered.platformActive(true);
+  await Deployment.create({ platformUrl: d.issuer, clientId: d.clientId, deploymentId: d.deploymentId, active: true });
+  return {
+    baseUrl,
+    close: async () => {
+      bare.closeAllConnections();
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+      await tool.close();
+      await mongoose.disconnect();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
