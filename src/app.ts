@@ -11,13 +11,15 @@ import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { cohortRouter } from './cohort';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
-import { cacheSessionTokens, identity } from './http/identity';
+import { identity } from './http/identity';
 import { requestLogger } from './http/request-log';
 import { clearLtijsHelmet, platformOrigins, securityHeaders, type PlatformOrigins } from './http/security';
 import { deepLinkingHandler, deepLinkingRoutes } from './lti/deep-linking';
 import { placeholderRouter } from './lti/landing';
 import { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture } from './lti/launch-guard';
-import { installerEntry, landOnRolePage, recordValidLaunch, type AfterLaunch } from './lti/launch';
+import { installerEntry, landOnRolePage, recordValidLaunch, whenCourseFactsChange, type AfterLaunch } from './lti/launch';
+import { useKeyObjectForSecret } from './lti/ltijs-keys';
+import { cacheLtijsReads } from './lti/ltijs-reads';
 import { newProvider, type LtiProvider } from './lti/provider';
 import { dynamicRegistrationHandler } from './lti/registration';
 import { REFUSALS, refusalError, refusalForLtijsError } from './lti/refusals';
@@ -73,6 +75,7 @@ async function registeredOrigins(lti: LtiProvider): Promise<string[]> {
 /** Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers. */
 export async function createApp({ config, log, dbUri }: { config: Config; log: Logger; dbUri: string }): Promise<CreatedApp> {
   const lti = newProvider();
+  useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (ltijs-keys.ts)
   const origins = platformOrigins(() => registeredOrigins(lti));
   const deps: AppDeps = { config, log, lti, platformOrigins: origins };
   const security = securityHeaders(origins, { https: config.publicUrl.startsWith('https:') });
@@ -80,8 +83,8 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
     async (facts) => {
       if (!origins.current().includes(new URL(facts.issuer).origin)) await origins.refresh();
     },
-    gradebookAfterLaunch(), // keeps the course's AGS line item and NRPS roster endpoints
-    mentoringAfterLaunch(), // keeps the course's return URL, so emails link back through the VLE
+    whenCourseFactsChange(gradebookAfterLaunch()), // keeps the course's AGS line item and NRPS roster endpoints
+    whenCourseFactsChange(mentoringAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
   const launchDeps = {
     ltiKey: config.ltiKey,
@@ -120,7 +123,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
       },
     },
   );
-  lti.Database = cacheSessionTokens(lti.Database); // perf: ltijs's per-request id/context token reads, kept briefly
+  lti.Database = cacheLtijsReads(lti.Database); // perf: ltijs's per-request token and platform reads, kept briefly
   const sigintBefore = new Set(process.listeners('SIGINT'));
   await lti.deploy({ serverless: true, silent: true });
   // ltijs installs a SIGINT handler that exits at once; server.ts drains requests first

@@ -5,7 +5,6 @@ import { overridesOf } from '../http/identity';
 import { Course } from './course.model';
 import { Deployment } from './deployment.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
-import { LaunchNonce } from './launch-nonce.model';
 import { shareCheckedPlatform } from './ltijs-keys';
 import { platformKey } from './platform-keys';
 import type { LtiPlatform, LtiProvider } from './provider';
@@ -23,7 +22,8 @@ export interface GuardDeps {
 
 /**
  * Before ltijs answers a login initiation: check its parameters, and replace ltijs's Math.random nonce with
- * a strong one that we remember (keyed by the state) so the launch can be held to it.
+ * a strong one. rememberLogin (storage/login.ts, running inside this) keeps it with the login, keyed by the
+ * state, so the launch can be held to it.
  */
 export function loginCapture(): RequestHandler {
   return (req, res, next) => {
@@ -40,15 +40,18 @@ export function loginCapture(): RequestHandler {
       }
       const state = url.searchParams.get('state');
       if (!state) return redirect(target);
-      const nonce = randomBytes(24).toString('base64url');
-      url.searchParams.set('nonce', nonce);
-      LaunchNonce.create({ state, nonce, issuer: String(p.iss) }).then(
-        () => redirect(url.toString()),
-        (err: unknown) => next(err),
-      );
+      url.searchParams.set('nonce', randomBytes(24).toString('base64url'));
+      redirect(url.toString());
     };
     next();
   };
+}
+
+/** The login a launch answers, as launchWithoutCookie (storage/launch.ts) took it, once, from our records. */
+export interface IssuedLogin {
+  state: string;
+  nonce: string;
+  issuer: string;
 }
 
 interface CheckedLaunch {
@@ -60,7 +63,8 @@ interface CheckedLaunch {
 /**
  * Before ltijs stores anything for an id_token POST: every check ltijs makes, plus the ones it lacks
  * (the nonce we sent, the deployment, a future iat, roles that map to something). A refused launch leaves
- * no document behind: the state's nonce is consumed and ltijs's state entry removed.
+ * no document behind: its login (and nonce) was consumed before this, and ltijs's state entry is removed.
+ * Runs after launchWithoutCookie, which puts the login it consumed in res.locals.issuedLogin.
  */
 export function launchCheck(deps: GuardDeps): RequestHandler {
   return async (req, res, next) => {
@@ -68,7 +72,7 @@ export function launchCheck(deps: GuardDeps): RequestHandler {
     if (typeof body.id_token !== 'string' || (req as { token?: unknown }).token) return next();
     const state = typeof body.state === 'string' && body.state ? body.state : null;
     try {
-      const checked = await check(deps, req, body.id_token, state);
+      const checked = await check(deps, req, body.id_token, state, res.locals.issuedLogin as IssuedLogin | undefined);
       res.locals.checkedLaunch = checked;
       next();
     } catch (err) {
@@ -84,15 +88,10 @@ export function launchCheck(deps: GuardDeps): RequestHandler {
 const isRefusal = (e: unknown): e is Refusal =>
   typeof e === 'object' && e !== null && 'heading' in e && 'status' in e && !(e instanceof Error);
 
-async function check(deps: GuardDeps, req: Request, idToken: string, state: string | null): Promise<CheckedLaunch> {
+async function check(deps: GuardDeps, req: Request, idToken: string, state: string | null, issued: IssuedLogin | undefined): Promise<CheckedLaunch> {
   const decoded = jwt.decode(idToken, { complete: true });
   const payload = (decoded && typeof decoded.payload === 'object' ? decoded.payload : {}) as JwtPayload & Record<string, unknown>;
-  const issued = state ? await LaunchNonce.findOneAndDelete({ state }).lean() : null;
-  if (!issued) {
-    // the sign-in this token answers is spoilt too: forget its nonce rather than leave it to expire
-    if (typeof payload.nonce === 'string') await LaunchNonce.deleteOne({ nonce: payload.nonce });
-    throw state ? REFUSALS.stateUnknown : REFUSALS.stateMissing;
-  }
+  if (!state || !issued || issued.state !== state) throw state ? REFUSALS.stateUnknown : REFUSALS.stateMissing;
   if (!decoded) throw REFUSALS.tokenUnreadable;
   const cookieIssuer = (req.signedCookies as Record<string, unknown> | undefined)?.[`state${state}`];
   if (!cookieIssuer) throw REFUSALS.cookieBlocked;

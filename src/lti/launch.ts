@@ -11,6 +11,27 @@ import { LANDING_PAGES } from './roles';
 /** Called after each validated launch is recorded (e.g. the gradebook keeps the AGS endpoint). */
 export type AfterLaunch = (facts: LaunchFacts, recorded: RecordedLaunch) => Promise<void>;
 
+/** What a course-level hook may read: the same on every launch of one link, whoever launches. */
+const courseFacts = (f: LaunchFacts, r: RecordedLaunch) => [r.courseId, f.issuer, f.clientId, f.deploymentId, f.messageType, f.resourceLinkId, f.ags, f.nrps, f.returnUrl];
+export const COURSE_FACTS_TTL_MS = 60_000;
+
+/**
+ * perf: a hook that keeps course-level facts (AGS and NRPS endpoints, the return URL) would write the same
+ * values on every launch; this runs it again only when those facts change, or after COURSE_FACTS_TTL_MS, so
+ * a document removed meanwhile comes back. A hook that failed runs again on the next launch.
+ */
+export function whenCourseFactsChange(hook: AfterLaunch, ttlMs = COURSE_FACTS_TTL_MS, maxEntries = 2_000): AfterLaunch {
+  const done = new Map<string, number>();
+  return async (facts, recorded) => {
+    const key = JSON.stringify(courseFacts(facts, recorded));
+    if ((done.get(key) ?? 0) > Date.now()) return;
+    await hook(facts, recorded);
+    done.delete(key);
+    if (done.size >= maxEntries) done.delete(done.keys().next().value!);
+    done.set(key, Date.now() + ttlMs);
+  };
+}
+
 export interface LaunchDeps {
   ltiKey: string;
   log: Logger;
@@ -34,9 +55,7 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
       const facts = launchFacts(checked.claims, checked.clientId);
       recordLaunch(facts)
         .then(async (recorded) => {
-          for (const hook of deps.afterLaunch) {
-            await hook(facts, recorded).catch((err: unknown) => deps.log.error({ err }, 'after-launch hook failed'));
-          }
+          await Promise.all(deps.afterLaunch.map((hook) => hook(facts, recorded).catch((err: unknown) => deps.log.error({ err }, 'after-launch hook failed'))));
           if (facts.messageType === 'LtiResourceLinkRequest') rememberLanding(deps, target, facts, recorded);
           redirect(facts.messageType === 'LtiResourceLinkRequest' ? landingFor(deps, facts, recorded, target) : target);
         })

@@ -1,4 +1,3 @@
-import { LaunchNonce } from '../../src/lti/launch-nonce.model';
 import { CookielessSession, LoginStart } from '../../src/lti/storage/models';
 import { User } from '../../src/lti/user.model';
 import { launchAs, startLogin } from '../support/launch';
@@ -37,7 +36,7 @@ describe('login when the VLE offers platform storage', () => {
     expect(data['state-key']).toBe(`lti_state_${data.state}`);
     expect(data['nonce-key']).toBe(`lti_nonce_${data.nonce}`);
     // the nonce on the page is the one the tool will hold the launch to
-    expect((await LaunchNonce.findOne({ state: data.state }).lean())?.nonce).toBe(data.nonce);
+    expect((await LoginStart.findOne({ state: data.state }).lean())?.nonce).toBe(data.nonce);
     expect((await LoginStart.findOne({ state: data.state }).lean())?.storageTarget).toBe('post_message_forwarding');
     // CSP-safe: one external script from the tool, no inline code
     expect(login.response.html).toMatch(/<script src="\/public\/js\/lti-storage\.js"/);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
-import { LaunchNonce } from '../launch-nonce.model';
+import type { IssuedLogin } from '../launch-guard';
 import { REFUSALS, refusalError } from '../refusals';
 import type { LtiProvider } from '../provider';
 import { CookielessSession, LoginStart, NewWindowTicket, PendingStorageLaunch, type LoginParams } from './models';
@@ -27,8 +27,9 @@ const nonceOf = (idToken: string): string | null => {
 };
 
 /**
- * Before lti-core's launchCheck, on POST /lti/launch. When the state cookie came back, nothing changes. When it
- * did not: a login that used platform storage answers a page that fetches the state and nonce from the VLE and
+ * Before lti-core's launchCheck, on POST /lti/launch: takes the login this launch answers from our records (once:
+ * a replayed or forged state finds none) and hands it to launchCheck. When the state cookie came back, nothing
+ * else changes. When it did not: a login that used platform storage answers a page that fetches the state and nonce from the VLE and
  * posts them back here; any other login is checked in full and then answered with the new-window page.
  */
 export function launchWithoutCookie(deps: CookielessLaunchDeps): RequestHandler {
@@ -44,6 +45,7 @@ export function launchWithoutCookie(deps: CookielessLaunchDeps): RequestHandler 
         await LoginStart.deleteOne({ nonce: nonceOf(body.id_token) ?? '' }); // the sign-in this token answers is spoilt
         return next(); // launchCheck refuses it
       }
+      res.locals.issuedLogin = { state, nonce: login.nonce, issuer: login.params.iss } satisfies IssuedLogin;
       if (stateCookie(req, state)) return next();
       if (login.storageTarget) return await askPlatformStorage(res, body.id_token, login);
       // Checked in full as if the cookie had come, then turned into the new-window page (never into a session).
@@ -90,11 +92,12 @@ async function finishStorageLaunch(req: Request, res: Response, body: Record<str
   const sameOrigin = site ? site === 'same-origin' : req.get('origin') === toolOrigin;
   const tokenNonce = pending ? nonceOf(pending.idToken) : null;
   const matches = pending && body[FIELDS.state] === pending.state && body[FIELDS.nonce] === pending.nonce && tokenNonce === pending.nonce;
-  if (pending && (!sameOrigin || !matches)) await LaunchNonce.deleteOne({ state: pending.state }); // a spoilt sign-in is never used
+  // a spoilt sign-in is never used: its login was consumed by the first post, and the pending launch now
   if (!sameOrigin) throw refusalError(STORAGE_REFUSALS.storageCrossSite);
   if (!pending) throw refusalError(STORAGE_REFUSALS.storageLaunchUnknown);
   if (!matches) throw refusalError(STORAGE_REFUSALS.storageMismatch);
   req.body = { id_token: pending.idToken, state: pending.state };
+  res.locals.issuedLogin = { state: pending.state, nonce: pending.nonce, issuer: pending.issuer } satisfies IssuedLogin;
   (req.signedCookies as Record<string, unknown>)[`state${pending.state}`] = pending.issuer;
   rememberCookielessSession(res);
 }

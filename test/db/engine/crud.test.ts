@@ -94,6 +94,21 @@ describe('engine: insert, find and cursors', () => {
     expect(mixed).toMatchObject({ ok: 0, code: 2 });
   });
 
+  test('top-level projections keep the document order and treat _id as MongoDB does', async () => {
+    await h.run({ insert: 'top', documents: [{ _id: 1, b: 2, a: 1, c: { d: 3 }, e: [1, 2] }] });
+    expect(await h.findAll('top', {}, { projection: { a: 1, b: 1 } })).toEqual([{ _id: 1, b: 2, a: 1 }]);
+    expect(Object.keys((await h.findAll('top', {}, { projection: { a: 1, b: 1 } }))[0])).toEqual(['_id', 'b', 'a']);
+    expect(await h.findAll('top', {}, { projection: { c: 1, _id: 0 } })).toEqual([{ c: { d: 3 } }]);
+    expect(await h.findAll('top', {}, { projection: { c: 0, e: false } })).toEqual([{ _id: 1, b: 2, a: 1 }]);
+    expect(await h.findAll('top', {}, { projection: { _id: 0 } })).toEqual([{ b: 2, a: 1, c: { d: 3 }, e: [1, 2] }]);
+    expect(await h.findAll('top', {}, { projection: { _id: 1 } })).toEqual([{ _id: 1 }]);
+    expect(await h.findAll('top', {}, { projection: { missing: 1 } })).toEqual([{ _id: 1 }]);
+    // what the projection returned is a copy: changing it changes nothing stored
+    const [copy] = await h.findAll('top', {}, { projection: { c: 1 } });
+    (copy.c as { d: number }).d = 99;
+    expect(await h.findAll('top', {}, { projection: { c: 1 } })).toEqual([{ _id: 1, c: { d: 3 } }]);
+  });
+
   test('top-level $-prefixed field names are refused on insert', async () => {
     const reply = await h.run({ insert: 'dollar', documents: [{ $where: 1 }] });
     expect(reply).toMatchObject({ n: 0, writeErrors: [{ index: 0, code: 2, errmsg: "Document can't have $ prefixed field names: $where" }] });

@@ -35,12 +35,45 @@ const isSlice = (v: unknown): boolean => isPlainObject(v) && '$slice' in v;
 const isInclusion = (k: string, v: unknown): boolean => k !== '_id' && !isSlice(v) && v !== 0 && v !== false;
 
 /**
+ * perf: most projections name top-level fields only (`{ pathway: 1 }`, mongoose's `-__v -_id`), which need no
+ * mingo: keep (or drop) those fields in the document's own order, `_id` kept unless excluded, as MongoDB does.
+ * Anything else (dotted paths, $slice, expressions, a mix) answers undefined and goes to mingo.
+ */
+function topLevelProjection(doc: Document, entries: Array<[string, unknown]>): Document | undefined {
+  let keepId = true;
+  let mode: 'include' | 'exclude' | undefined;
+  const fields = new Set<string>();
+  for (const [key, value] of entries) {
+    if (key.includes('.') || key.startsWith('$')) return undefined;
+    const flag = value === 1 || value === true ? 1 : value === 0 || value === false ? 0 : undefined;
+    if (flag === undefined) return undefined;
+    if (key === '_id') {
+      keepId = flag === 1;
+      continue;
+    }
+    const m = flag === 1 ? 'include' : 'exclude';
+    if (mode && mode !== m) return undefined; // MongoDB refuses the mix; mingo says so
+    mode = m;
+    fields.add(key);
+  }
+  if (!mode) mode = keepId ? 'include' : 'exclude'; // `{ _id: 1 }` alone keeps only _id; `{ _id: 0 }` drops only it
+  const out: Document = {};
+  for (const key of Object.keys(doc)) {
+    const kept = key === '_id' ? keepId : mode === 'include' ? fields.has(key) : !fields.has(key);
+    if (kept) out[key] = doc[key];
+  }
+  return out;
+}
+
+/**
  * mingo counts `{items: {$slice: n}}` as an inclusion; in MongoDB it keeps every other field
  * unless something else is included. So without inclusions we project the rest, then copy in
  * each sliced field as mingo computes it alone.
  */
 function projectOne(doc: Document, projection: Document): Document {
   const entries = Object.entries(projection);
+  const simple = topLevelProjection(doc, entries);
+  if (simple) return simple;
   if (!entries.some(([, v]) => isSlice(v)) || entries.some(([k, v]) => isInclusion(k, v))) {
     return mingoFind([doc], {}, projection).all()[0] as Document;
   }
