@@ -127,4 +127,53 @@ describe('what the request path keeps between requests', () => {
     await ContextToken.updateOne(ctxQuery, { $set: { 'deepLinkingSettings.data': 'second' } });
     expect(await dataNow()).toBe('second');
   });
+
+  test("a launch keeps the tokens it wrote exactly as a read of the database gives them, so its landing page reads none", async () => {
+    const course = platform.course({ title: 'Primed course' });
+    const reads: string[] = [];
+    ltijsMongoose.set('debug', (coll: string, method: string) => void reads.push(`${coll}.${method}`));
+    let s: ToolSession;
+    try {
+      s = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: 'Pia Primed' }), course });
+    } finally {
+      ltijsMongoose.set('debug', false);
+    }
+    expect(s.ok).toBe(true);
+    const afterWrite = reads.slice(reads.lastIndexOf('contexttokens.replaceOne') + 1);
+    expect(reads).toContain('contexttokens.replaceOne');
+    expect(afterWrite.filter((r) => /^(idtokens|contexttokens)\.find/.test(r))).toEqual([]); // the landing page read nothing
+
+    const db = tool.lti.Database as unknown as LtijsDatabase;
+    const IdToken = ltijsMongoose.model('idtoken');
+    const ContextToken = ltijsMongoose.model('contexttoken');
+    const stored = (await IdToken.findOne({ 'userInfo.name': 'Pia Primed' }).lean()) as Record<string, unknown>;
+    const { iss, clientId, deploymentId, user } = stored;
+    const idQuery = { iss, clientId, deploymentId, user };
+    const ctx = (await ContextToken.findOne({ user }).lean()) as Record<string, unknown>;
+    const ctxQuery = { contextId: ctx.contextId, user };
+    // what the cache answers, against what the database holds (both as ltijs uses them: a JSON copy)
+    const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Array<Record<string, unknown>>;
+    const withoutTimes = (docs: Array<Record<string, unknown>>) => docs.map(({ createdAt: _c, ...rest }) => rest);
+    const fromDb = async (Model: typeof IdToken, q: Record<string, unknown>) => json(await Model.find(q).select('-__v -_id'));
+    expect(withoutTimes(json(await db.Get(false, 'idtoken', idQuery)))).toEqual(withoutTimes(await fromDb(IdToken, idQuery)));
+    expect(withoutTimes(json(await db.Get(false, 'contexttoken', ctxQuery)))).toEqual(withoutTimes(await fromDb(ContextToken, ctxQuery)));
+  });
+
+  test("a platform's status is kept for its launches, and ltijs's own change of it applies at once", async () => {
+    const db = tool.lti.Database as unknown as LtijsDatabase;
+    const issuer = platform.issuer;
+    const [registered] = (await tool.lti.getPlatform(issuer)) as Array<{ platformKid(): Promise<string>; platformActive(a?: boolean): Promise<boolean> }>;
+    const kid = await registered.platformKid();
+    const PlatformStatus = ltijsMongoose.model('platformStatus');
+    expect(await registered.platformActive()).toBe(true);
+    await PlatformStatus.updateOne({ id: kid }, { $set: { active: false } }, { upsert: true }); // not through ltijs: not seen yet
+    expect(await registered.platformActive()).toBe(true);
+    await registered.platformActive(false); // an installer deactivating it through ltijs
+    expect(await registered.platformActive()).toBe(false);
+    expect((await launchAs(tool, platform, { role: 'Learner', course: platform.course() })).ok).toBe(false);
+    await registered.platformActive(true);
+    expect((await launchAs(tool, platform, { role: 'Learner', course: platform.course() })).ok).toBe(true);
+    expect(await db.Get(false, 'platformStatus', { id: kid })).toEqual([expect.objectContaining({ active: true })]);
+  });
 });
+
