@@ -10,6 +10,7 @@ import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { cohortRouter } from './cohort';
+import { notifierFor } from './notifications';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
 import { identity } from './http/identity';
 import { requestLogger } from './http/request-log';
@@ -190,6 +191,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
     lti,
     deps,
     close: async () => {
+      await notifierFor(deps).worker.stop(); // an email being sent is finished, not cut off
       await lti.close({ silent: true });
     },
   };

@@ -5,6 +5,8 @@ import { User } from '../../src/lti/user.model';
 import { drainEmailJobs, notify } from '../../src/notifications';
 import { claimEmailJob, LEASE_MS } from '../../src/notifications/email.job';
 import { EmailJob } from '../../src/notifications/models';
+import { startEmailWorker } from '../../src/notifications/worker';
+import { quietLogger } from '../../src/log';
 import { startSmtpServer } from './smtp';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -65,4 +67,22 @@ describe('the email queue', () => {
     expect(await notify({ ...p, kind: 'comment', text: 'Quiet', path: '/x', key: 'quiet' }, { emailEnabled: false })).not.toBeNull();
     expect(await EmailJob.countDocuments({ userId: p.userId })).toBe(0);
   });
+
+  test('a stopped worker finishes the drain it started and sends nothing after', async () => {
+    await EmailJob.updateMany({ status: 'pending' }, { $set: { status: 'skipped' } });
+    const p = await aPerson('stopping@example.ac.uk');
+    await notify({ ...p, kind: 'comment', text: 'Before the stop', path: '/x', key: 'stop-1' }, { emailEnabled: true });
+    const worker = startEmailWorker({ smtpUrl: smtp.url, mailFrom: 'cmalt@example.ac.uk' }, quietLogger(), 60_000);
+    worker.kick();
+    await new Promise((r) => setImmediate(r)); // the kick has started a drain
+    await worker.stop();
+    const mine = () => smtp.received.filter((m) => m.to.includes('stopping@example.ac.uk'));
+    expect(mine()).toHaveLength(1); // stop waited for it
+    await notify({ ...p, kind: 'comment', text: 'After the stop', path: '/x', key: 'stop-2' }, { emailEnabled: true });
+    worker.kick();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mine()).toHaveLength(1);
+    expect(await EmailJob.countDocuments({ userId: p.userId, status: 'pending' })).toBe(1);
+  });
 });
+
