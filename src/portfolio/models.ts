@@ -58,7 +58,8 @@ const sectionSchema = new Schema(
     },
     // The revision recent saves coalesce into (see revisions.ts); null = the next save starts a new one.
     openRevision: {
-      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, startedAt: Date }, { _id: false }),
+      // version/savedAt: when its content (the section's own, while open) was last saved
+      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, startedAt: Date, version: Number, savedAt: Date }, { _id: false }),
       default: null,
     },
   },
@@ -103,7 +104,7 @@ export interface SectionDoc {
   examples: ExampleDoc[];
   version: number;
   updatedBy: string | null;
-  openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date } | null;
+  openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date; version?: number; savedAt?: Date } | null;
   summary?: SectionSummaryDoc | null;
   createdAt: Date;
   updatedAt: Date;

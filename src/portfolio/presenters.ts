@@ -150,7 +150,7 @@ export function revisionsPresenter(area: PortfolioArea, section: SectionDoc, rev
     revisions: revisions.map((r, i) => ({
       id: r.id,
       version: r.version,
-      current: i === 0 && r.version === section.version,
+      current: i === 0 && (r.open || r.version === section.version),
       by: names.get(r.byUser) ?? 'Someone else',
       when: formatTime(r.updatedAt),
       restoredFrom: r.restoredFrom,
@@ -158,14 +158,14 @@ export function revisionsPresenter(area: PortfolioArea, section: SectionDoc, rev
   };
 }
 
-export function revisionPresenter(area: PortfolioArea, section: SectionDoc, revision: SectionRevisionDoc) {
+export function revisionPresenter(area: PortfolioArea, section: SectionDoc, revision: SectionRevisionDoc & { open?: boolean }) {
   const c = contentOf(revision.snapshot as Pick<SectionDoc, 'body' | 'examples'>);
   return {
     sectionId: String(section._id),
     title: area.displayTitle,
     id: String(revision._id),
     version: revision.version,
-    current: revision.version === section.version,
+    current: Boolean(revision.open) || revision.version === section.version,
     sectionVersion: section.version,
     when: formatTime(revision.updatedAt),
     body: { safeHtml: c.body },

@@ -289,7 +289,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
       const { area, section, portfolio } = await readableSection(res, req.params.id, 'view_history');
       const names = new Map([[whoOf(res).userId, 'You']]);
       if (portfolio.userId !== whoOf(res).userId) names.set(portfolio.userId, 'The candidate');
-      const list = await listRevisions(section._id);
+      const list = await listRevisions(section);
       render(res, 'revisions', { title: `History: ${area.displayTitle}`, r: present.revisionsPresenter(area, section, list, names) });
     }),
   );
@@ -298,7 +298,7 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
     '/sections/:id/revisions/:revisionId',
     h(async (req, res) => {
       const { area, section, portfolio } = await readableSection(res, req.params.id, 'view_history');
-      const revision = await getRevision(section._id, req.params.revisionId);
+      const revision = await getRevision(section, req.params.revisionId);
       if (!revision) throw notFound('We could not find that revision.');
       render(res, 'revision', {
         title: `Version ${revision.version}: ${area.displayTitle}`,

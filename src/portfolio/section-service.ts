@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { notFound } from '../http/errors';
 import { Section, SectionDoc } from './models';
-import { recordRevision, getRevision } from './revisions';
+import { closeOpenRevision, coalescingFilter, getRevision, joinsOpenRevision, openingRevision, openRevisionSaved, storeRevision } from './revisions';
 import { sanitiseRichText, textToHtml } from './rich-text';
 import { announceStateChange, applyTransition, stateAfterContent } from './section-states';
 import { bodyWordsOf, exampleWordsOf, fullSummarySet, storedFigures } from './section-summary';
@@ -103,6 +103,10 @@ async function writeContent(
   const current = await loadOwned(target);
   const next = change(contentOf(current));
   if (current.version !== baseVersion) return conflictOf(current, next, baseVersion);
+  const now = new Date();
+  const joins = !options.forceNewRevision && joinsOpenRevision(current, target.byUser, now);
+  const opening = joins ? null : openingRevision(target.byUser, baseVersion + 1, now, { closed: options.forceNewRevision });
+  if (!joins) await closeOpenRevision(current);
   const updated = (await Section.findOneAndUpdate(
     { _id: current._id, portfolio: target.portfolioId, version: baseVersion },
     {
@@ -112,6 +116,7 @@ async function writeContent(
         state: stateAfterContent(current.state, hasContent(next)),
         updatedBy: target.byUser,
         ...fullSummarySet(next, baseVersion + 1), // the overview's figures, in the same update
+        ...(opening ? opening.set : openRevisionSaved(baseVersion + 1, now)),
       },
       $inc: { version: 1 },
     },
@@ -121,7 +126,7 @@ async function writeContent(
   if (updated.state !== current.state) {
     announceStateChange({ section: updated, from: current.state, to: updated.state, by: 'system', byUser: target.byUser });
   }
-  await recordRevision(updated, target.byUser, { forceNew: options.forceNewRevision, restoredFrom: options.restoredFrom });
+  if (opening) await storeRevision(opening.id, updated, target.byUser, options.restoredFrom);
   return { ok: true, section: updated };
 }
 
@@ -137,14 +142,25 @@ export async function saveBody(
   if (!Types.ObjectId.isValid(target.sectionId)) throw notFound('We could not find that section.');
   // The overview's figures ride along: the body's words are set; the examples' figures did not change,
   // so their stamp moves with the version (it stays valid only if it was; see section-summary.ts).
-  let updated = (await Section.findOneAndUpdate(
-    { _id: target.sectionId, portfolio: target.portfolioId, version: input.baseVersion },
-    {
-      $set: { body, updatedBy: target.byUser, 'summary.bodyWords': bodyWordsOf(body), 'summary.bodyStamp': input.baseVersion + 2 },
-      $inc: { version: 1, 'summary.examplesStamp': 1 },
-    },
-    { new: true },
-  ).lean()) as SectionDoc | null;
+  const now = new Date();
+  const update = (revision: Record<string, unknown>) => ({
+    $set: { body, updatedBy: target.byUser, 'summary.bodyWords': bodyWordsOf(body), 'summary.bodyStamp': input.baseVersion + 2, ...revision },
+    $inc: { version: 1, 'summary.examplesStamp': 1 },
+  });
+  const at = { _id: target.sectionId, portfolio: target.portfolioId, version: input.baseVersion };
+  // The usual autosave joins the open revision: one update, matched only while that is still so.
+  const joined = { ...at, ...coalescingFilter(target.byUser, now) };
+  let updated = (await Section.findOneAndUpdate(joined, update(openRevisionSaved(input.baseVersion + 1, now)), { new: true }).lean()) as SectionDoc | null;
+  let opening: ReturnType<typeof openingRevision> | null = null;
+  if (!updated) {
+    // A new revision starts (or the section moved on): what the section holds now closes the open one.
+    const before = await loadOwned(target);
+    if (before.version === input.baseVersion) {
+      await closeOpenRevision(before);
+      opening = openingRevision(target.byUser, input.baseVersion + 1, now);
+      updated = (await Section.findOneAndUpdate(at, update(opening.set), { new: true }).lean()) as SectionDoc | null;
+    }
+  }
   if (!updated) {
     const current = await loadOwned(target);
     return conflictOf(current, { ...contentOf(current), body }, input.baseVersion);
@@ -172,7 +188,7 @@ export async function saveBody(
       updated = moved;
     }
   }
-  await recordRevision(updated, target.byUser);
+  if (opening) await storeRevision(opening.id, updated, target.byUser);
   return { ok: true, section: updated };
 }
 
@@ -223,7 +239,7 @@ export async function restoreRevision(
   input: { baseVersion: number; revisionId: string },
 ): Promise<SaveResult> {
   const section = await loadOwned(target);
-  const revision = await getRevision(section._id, input.revisionId);
+  const revision = await getRevision(section, input.revisionId);
   if (!revision) throw notFound('We could not find that revision.');
   const restored = contentOf(revision.snapshot as Pick<SectionDoc, 'body' | 'examples'>);
   return writeContent(target, input.baseVersion, () => restored, {
