@@ -3,8 +3,15 @@
 // has it, so a closed tab or a dropped network loses nothing.
 (function () {
   'use strict';
-  if (!window.fetch || !window.localStorage) return;
+  if (!window.fetch) return;
   var DELAY_MS = 2500;
+  // Inside a VLE frame with third-party storage blocked, merely reading window.localStorage throws:
+  // autosave then still works while the tab is open, only the copy kept for a closed tab is lost.
+  var store = {
+    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.store.set(k, v); } catch (e) { /* no storage here */ } },
+    remove: function (k) { try { window.store.remove(k); } catch (e) { /* no storage here */ } },
+  };
   var ltik = meta('ltik');
   var csrf = meta('csrf-token');
 
@@ -29,7 +36,7 @@
 
   function restore(form, key) {
     var saved = null;
-    try { saved = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { saved = null; }
+    try { saved = JSON.parse(store.get(key) || 'null'); } catch (e) { saved = null; }
     if (!saved) return false;
     Object.keys(saved).forEach(function (name) {
       var el = form.elements.namedItem(name);
@@ -51,7 +58,7 @@
       clearTimeout(timer);
       if (!dirty) return;
       var payload = fieldsOf(form);
-      localStorage.setItem(key, JSON.stringify(payload));
+      store.set(key, JSON.stringify(payload));
       if (!navigator.onLine) { setStatus('Offline – will save when you are back'); return; }
       setStatus('Saving…');
       fetch(form.action, {
@@ -63,7 +70,7 @@
       }).then(function (r) {
         if (r.ok) {
           dirty = false;
-          localStorage.removeItem(key);
+          store.remove(key);
           setStatus('Saved ' + hhmm());
         } else {
           setStatus('Not saved: ' + ((r.body && r.body.error && r.body.error.message) || 'please use the Save note button'));
@@ -75,12 +82,12 @@
 
     form.addEventListener('input', function () {
       dirty = true;
-      localStorage.setItem(key, JSON.stringify(fieldsOf(form)));
+      store.set(key, JSON.stringify(fieldsOf(form)));
       clearTimeout(timer);
       timer = setTimeout(save, DELAY_MS);
     });
     form.addEventListener('focusout', function () { if (dirty) save(); });
-    form.addEventListener('submit', function () { localStorage.removeItem(key); });
+    form.addEventListener('submit', function () { store.remove(key); });
     window.addEventListener('online', function () { if (dirty) save(); });
     if (restore(form, key)) { dirty = true; setStatus('Unsaved changes from your last visit were found – saving…'); save(); }
   });
@@ -91,7 +98,7 @@
     var draftKey = 'cmalt-planning:new:' + adding.getAttribute('data-keep-draft');
     var empty = Object.values(fieldsOf(adding)).every(function (v) { return !v; });
     if (empty) restore(adding, draftKey);
-    adding.addEventListener('input', function () { localStorage.setItem(draftKey, JSON.stringify(fieldsOf(adding))); });
-    adding.addEventListener('submit', function () { localStorage.removeItem(draftKey); });
+    adding.addEventListener('input', function () { store.set(draftKey, JSON.stringify(fieldsOf(adding))); });
+    adding.addEventListener('submit', function () { store.remove(draftKey); });
   }
 })();

@@ -149,6 +149,22 @@
     document.querySelectorAll('input[name="baseVersion"]').forEach(function (i) { i.value = String(v); });
   }
 
+  /** The header's state and word count, and the review box, as the save left the section. */
+  function showSaved(json) {
+    var badge = document.getElementById('section-state');
+    if (badge && json.state && json.stateLabel) {
+      badge.className = 'status status--' + json.state;
+      badge.textContent = json.stateLabel;
+    }
+    var words = document.getElementById('section-words');
+    if (words && typeof json.words === 'number') words.textContent = String(json.words);
+    var canAsk = json.state === 'draft' || json.state === 'needs_more_work';
+    var ask = document.getElementById('review-request');
+    var needsWriting = document.getElementById('review-needs-writing');
+    if (ask && canAsk) ask.hidden = false;
+    if (needsWriting && json.state && json.state !== 'not_started') needsWriting.hidden = true;
+  }
+
   function nextKey() {
     return Object.keys(pending).filter(function (k) { return !pending[k].conflict; })[0];
   }
@@ -181,6 +197,7 @@
           else if (pending[key]) pending[key].version = r.json.version; // typed more while saving
           Object.keys(pending).forEach(function (k) { if (!pending[k].conflict) pending[k].version = r.json.version; });
           persist();
+          showSaved(r.json);
           setStatus(MESSAGES.saved(hhmm(r.json.savedAt)), 'saved');
         } else if (r.status === 409 && r.json.theirs && contentHtml(r.json.theirs, key) === contentHtml(r.json.yours, key) && sameTitle(r.json, key)) {
           // The server already has exactly this (a save that landed as the last tab closed): nothing to choose.

@@ -22,6 +22,8 @@ import * as sections from './section-service';
 import { bodySchema, exampleSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
 import { Section } from './models';
 import { Course } from '../lti/course.model';
+import { STATE_LABELS } from './section-states';
+import { computedFigures, storedFigures } from './section-summary';
 import { mountOptional } from './mount';
 import { portfolioBodies } from './body-limit';
 import { evidencePickers } from './evidence/picker';
@@ -125,6 +127,8 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
         res.json({
           version: result.section.version,
           state: result.section.state,
+          stateLabel: STATE_LABELS[result.section.state], // the page's header and review box follow the save
+          words: (storedFigures(result.section) ?? computedFigures(result.section)).words,
           savedAt: new Date(result.section.updatedAt).toISOString(),
           exampleIds: result.section.examples.map((e) => String(e._id)),
         });

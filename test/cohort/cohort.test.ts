@@ -43,6 +43,12 @@ describe('the coordinator’s cohort page', () => {
     expect(t).toContain('Nia Notyet Not started: has not opened CMALT Portfolio');
     expect(t).toContain('0 of 10 meet the criterion');
     expect(page.html).toContain('Tam Assistant (not launched yet)');
+    // Nobody is chosen for the coordinator: the first option asks for a choice, and sending it unchosen assigns no one.
+    expect(page.html).toMatch(/<select id="mentor-for-\d+" name="mentorSub" required>\s*<option value="" selected>Choose a mentor<\/option>/);
+    const unchosen = await cora.post('/cohort/assignments', { candidateSub: nia.id, mentorSub: '', action: 'assign' });
+    expect(unchosen.status).toBe(422);
+    expect(text(unchosen.html)).toContain('Please choose a person from the list.');
+    expect(await MentorAssignment.countDocuments({ candidateSub: nia.id })).toBe(0);
 
     // A mentor who has not launched can be assigned to a candidate who has not launched; a candidate may have several mentors.
     expect((await cora.post('/cohort/assignments', { candidateSub: nia.id, mentorSub: tam.id, action: 'assign' })).status).toBe(200);

@@ -60,6 +60,26 @@ describe('a Chromium profile that refuses every cookie of the tool inside the VL
     await refusing?.close();
   });
 
+  test('planning notes still autosave in a frame whose browser storage is blocked, with no script error', async () => {
+    const page = await refusing.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const frame = await launchInBrowser(page, tool, platform, { role: 'Learner', storageTarget: '_parent' });
+    await landsOn(frame, '/portfolio');
+    const ltik = new URL(frame.url()).searchParams.get('ltik')!;
+    await frame.goto(`${tool.baseUrl}/portfolio/planning/areas/1a?ltik=${encodeURIComponent(ltik)}`);
+    await frame.fill('#new-note-did', 'Compared two quiz tools for the maths team.');
+    await frame.fill('#new-note-learned', 'Accessibility decided it.');
+    await frame.fill('#new-note-proof', 'The options paper.');
+    await frame.locator('#new-note button[type="submit"]').press('Enter'); // by keyboard: the VLE page frames it below the fold
+    const note = frame.locator('form[data-autosave-note]').first();
+    await note.waitFor();
+    await note.locator('textarea[name="learned"]').fill('Accessibility decided it, and cost came second.');
+    await note.locator('[role="status"]', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test.each(['_parent', 'post_message_forwarding'])('(b) a VLE offering platform storage (%s) launches with no cookie at all', async (storageTarget) => {
     const page = await refusing.context.newPage();
     const frame = await launchInBrowser(page, tool, platform, { role: 'Learner', storageTarget });

@@ -71,6 +71,21 @@ describe('the section page in Chromium', () => {
     await screenshot(page, 'portfolio-section-saved');
   });
 
+  test('the first autosave turns the header to Draft with its word count and offers review, without a reload', async () => {
+    const { id, ltik } = await candidateWithPortfolio('Nora Noreload');
+    await openSection(page, id('contextual'), ltik);
+    expect(await page.textContent('#section-state')).toBe('Not started');
+    expect(await page.isVisible('#review-request')).toBe(false);
+    await typeInEditor(page, 'Five words written just now.');
+    await page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    await page.locator('#section-state', { hasText: 'Draft' }).waitFor({ timeout: 5000 });
+    expect(await page.textContent('#section-words')).toBe('5');
+    expect(await page.isVisible('#review-needs-writing')).toBe(false);
+    await page.click('#review-request button[type="submit"]');
+    await page.waitForSelector('text=Marked ready for review');
+    expect((await Section.findById(id('contextual')).lean())!.state).toBe('ready_for_review');
+  });
+
   test('offline shows "Offline", and the text is saved when the network is back', async () => {
     const { id, ltik } = await candidateWithPortfolio('Owen Offline');
     await openSection(page, id('future-plans'), ltik);
