@@ -4,6 +4,11 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 
 // The VLE's course page on 127.0.0.1 frames the tool on localhost: another site, as in production.
+
+// In two full runs out of six, one launch in the cookie-refusing profile stalled on the VLE's /auth page (its
+// auto-posting form did not reach the tool in 15 s); it never happened with this file alone, under CPU load, or
+// beside the other browser files. One retry, with the error logged and the frame's content in it.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 let platform: TestPlatform;
 let tool: TestTool;
 let toolOrigin: string;

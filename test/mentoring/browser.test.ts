@@ -136,6 +136,9 @@ describe('mentoring pages in Chromium', () => {
     const selectId = await devRow.locator('select').getAttribute('id');
     await page.focus('body');
     await tabTo(page, `#${selectId}`);
+    expect(await page.inputValue(`#${selectId}`)).toBe(''); // nobody is chosen for the coordinator
+    await page.keyboard.press('ArrowDown'); // the first mentor in the list
+    expect(await page.inputValue(`#${selectId}`)).not.toBe('');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.notice--good');

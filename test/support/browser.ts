@@ -120,7 +120,10 @@ async function settleOnTool(frameOrPage: Frame | Page, launch: PreparedLaunch, f
     if (url.protocol === 'chrome-error:') {
       throw new Error(`the browser refused to show the frame (tool not reachable at ${origin}, or its CSP frame-ancestors does not list the page's origin)`);
     }
-    if (Date.now() > deadline) throw new Error(`the launch did not reach the tool within ${timeoutMs} ms (frame is at ${url.toString()})`);
+    if (Date.now() > deadline) {
+      const shown = await frameOrPage.content().then((html) => html.replace(/\s+/g, ' ').slice(0, 400), () => '(unreadable)');
+      throw new Error(`the launch did not reach the tool within ${timeoutMs} ms (frame is at ${url.toString()}; it shows: ${shown})`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   await frameOrPage.waitForLoadState('load');
