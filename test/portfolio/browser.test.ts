@@ -81,6 +81,7 @@ describe('the section page in Chromium', () => {
     await page.locator('#section-state', { hasText: 'Draft' }).waitFor({ timeout: 5000 });
     expect(await page.textContent('#section-words')).toBe('5');
     expect(await page.isVisible('#review-needs-writing')).toBe(false);
+    await screenshot(page, 'portfolio-section-after-first-save');
     await page.click('#review-request button[type="submit"]');
     await page.waitForSelector('text=Marked ready for review');
     expect((await Section.findById(id('contextual')).lean())!.state).toBe('ready_for_review');
