@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { asyncRouter } from './async-router';
 import { rateLimit } from 'express-rate-limit';
+import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Config } from '../config';
 import type { Logger } from 'pino';
 import { renderError, renderPage } from './render';
@@ -43,6 +44,7 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
     windowMs: LOGIN_ATTEMPTS.windowMinutes * 60_000,
     limit: LOGIN_ATTEMPTS.limit,
     skipSuccessfulRequests: true, // only wrong tokens count
+    store: new MongoRateLimitStore('admin-login:'), // every instance counts the same attempts
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) => {
