@@ -167,6 +167,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   app.use(requestLogger(log));
   app.use(security);
   app.use('/public', express.static(path.join(ROOT, 'public'), { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // browsers ask on every page; no session needed
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     try {

@@ -53,7 +53,8 @@ export function securityHeaders(origins: PlatformOrigins, options: { https: bool
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`],
-        styleSrc: ["'self'"],
+        // the editor (Trix) adds its default <style> carrying the nonce it reads from <meta name="trix-csp-nonce">
+        styleSrc: ["'self'", (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`],
         imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],

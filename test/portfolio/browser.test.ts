@@ -87,6 +87,24 @@ describe('the section page in Chromium', () => {
     expect((await Section.findById(id('contextual')).lean())!.state).toBe('ready_for_review');
   });
 
+  test('a section page with rich text and examples logs no error: the editor\'s styles carry the CSP nonce', async () => {
+    const errors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    page.on('pageerror', (e) => void errors.push(e.message));
+    const { id, ltik } = await candidateWithPortfolio('Cleo Console');
+    const example = (t: string) => ({ title: t, tags: { role: '', project: '', year: '' }, description: '<p>What I did.</p>', reflection: '<p>What I learned.</p>', evidenceIds: [] });
+    await Section.updateOne(
+      { _id: id('1a') },
+      { $set: { body: '<h2>Heading</h2><p>Some <strong>bold</strong> text</p><ul><li>one</li></ul>', examples: [example('First'), example('Second')] } },
+    );
+    errors.length = 0; // from here: the section page only
+    await page.goto(sectionUrl(id('1a'), ltik));
+    await page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && [...document.querySelectorAll('trix-editor')].every((e) => (e as unknown as { editor?: unknown }).editor));
+    await page.waitForTimeout(500);
+    expect(await page.textContent('main')).toContain('What I learned.');
+    expect(errors).toEqual([]);
+  });
+
   test('offline shows "Offline", and the text is saved when the network is back', async () => {
     const { id, ltik } = await candidateWithPortfolio('Owen Offline');
     await openSection(page, id('future-plans'), ltik);
