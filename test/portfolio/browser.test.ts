@@ -99,7 +99,7 @@ describe('the section page in Chromium', () => {
     );
     errors.length = 0; // from here: the section page only
     await page.goto(sectionUrl(id('1a'), ltik));
-    await page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && [...document.querySelectorAll('trix-editor')].every((e) => (e as unknown as { editor?: unknown }).editor));
+    await page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
     await page.waitForTimeout(500);
     expect(await page.textContent('main')).toContain('What I learned.');
     expect(errors).toEqual([]);
