@@ -92,7 +92,7 @@ async function finishStorageLaunch(req: Request, res: Response, body: Record<str
   const sameOrigin = site ? site === 'same-origin' : req.get('origin') === toolOrigin;
   const tokenNonce = pending ? nonceOf(pending.idToken) : null;
   const matches = pending && body[FIELDS.state] === pending.state && body[FIELDS.nonce] === pending.nonce && tokenNonce === pending.nonce;
-  // a spoilt sign-in is never used: its login was consumed by the first post, and the pending launch now
+  // a spoilt sign-in is never used: its login was consumed by the first post and the pending launch just now
   if (!sameOrigin) throw refusalError(STORAGE_REFUSALS.storageCrossSite);
   if (!pending) throw refusalError(STORAGE_REFUSALS.storageLaunchUnknown);
   if (!matches) throw refusalError(STORAGE_REFUSALS.storageMismatch);
