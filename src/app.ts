@@ -144,7 +144,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.onInactivePlatform((req, res) => sendError(req, res, refusalError(REFUSALS.platformInactive), log));
 
   // Behind ltijs's launch check: who is asking, then CSRF on every state-changing request.
-  const launched: RequestHandler[] = [identity(config.ltiKey), requireCsrf(config.ltiKey)];
+  const launched: RequestHandler[] = [identity(config.ltiKey, lti), requireCsrf(config.ltiKey)];
   lti.app.use('/deep-linking', deepLinkingRoutes(deps));
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));

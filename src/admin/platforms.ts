@@ -1,4 +1,5 @@
 import { Deployment } from '../lti/deployment.model';
+import { forgetRegistrationStatus } from '../lti/registration-status';
 import { conflict, notFound } from '../http/errors';
 import type { LtijsPlatform, LtijsProvider } from './ltijs-platforms';
 
@@ -112,6 +113,7 @@ export async function addPlatform(lti: LtijsProvider, input: NewPlatform): Promi
         input.deploymentIds.map((deploymentId) => ({ ...sameIds(input.issuer, input.clientId), deploymentId, active: input.active })),
       );
     }
+    forgetRegistrationStatus();
     return await getPlatform(lti, await platform.platformId());
   } catch (err) {
     await Deployment.deleteMany(sameIds(input.issuer, input.clientId));
@@ -128,6 +130,7 @@ export async function addDeploymentTo(
 ): Promise<DeploymentSummary> {
   try {
     const created = await Deployment.create({ ...sameIds(issuer, clientId), ...deployment, label: deployment.label ?? '' });
+    forgetRegistrationStatus();
     return deploymentSummary(created);
   } catch (err) {
     if ((err as { code?: number }).code === 11000) throw conflict(MESSAGES.deploymentExists, { field: 'deploymentId' });
@@ -152,6 +155,7 @@ export async function setPlatformActive(lti: LtijsProvider, platformId: string, 
   if (active) {
     await Deployment.updateMany(sameIds(await platform.platformUrl(), await platform.platformClientId()), { $set: { active: true } });
   }
+  forgetRegistrationStatus(); // sessions from this VLE end (or may go on) at once, not only new launches
   return getPlatform(lti, platformId);
 }
 
@@ -159,6 +163,7 @@ export async function removePlatform(lti: LtijsProvider, platformId: string): Pr
   const summary = await getPlatform(lti, platformId);
   await Deployment.deleteMany(sameIds(summary.issuer, summary.clientId));
   await lti.deletePlatform(summary.issuer, summary.clientId);
+  forgetRegistrationStatus();
   return summary;
 }
 
@@ -171,12 +176,14 @@ export async function getDeployment(id: string): Promise<DeploymentSummary & { i
 export async function setDeploymentActive(id: string, active: boolean): Promise<DeploymentSummary> {
   await getDeployment(id);
   await Deployment.updateOne({ _id: id }, { $set: { active } });
+  forgetRegistrationStatus();
   return getDeployment(id);
 }
 
 export async function removeDeployment(id: string): Promise<DeploymentSummary> {
   const deployment = await getDeployment(id);
   await Deployment.deleteOne({ _id: id });
+  forgetRegistrationStatus();
   return deployment;
 }
 

@@ -4,6 +4,7 @@ import { Course } from '../lti/course.model';
 import { contextIdOf } from '../lti/launch-claims';
 import { Membership } from '../lti/membership.model';
 import { noRoleRefusal, refusalError, REFUSALS } from '../lti/refusals';
+import { registrationIsOn, type PlatformLookup } from '../lti/registration-status';
 import { mapRoles, type AppRole, type RoleOverrides } from '../lti/roles';
 import { User } from '../lti/user.model';
 import { csrfTokenFor } from './csrf';
@@ -26,6 +27,7 @@ export interface Who {
 
 interface LtijsToken {
   iss: string;
+  clientId: string;
   user: string;
   deploymentId: string;
   platformContext?: { context?: { id?: string }; resource?: { id?: string } };
@@ -111,11 +113,18 @@ export function forgetIdentities(filter: { courseId?: string } = {}): void {
   for (const [key, { who }] of whoCache) if (!filter.courseId || who.courseId === filter.courseId) whoCache.delete(key);
 }
 
-/** Sets res.locals.who and res.locals.url for every route behind the launch check. */
-export function identity(ltiKey: string, options: { optional?: boolean } = {}): RequestHandler {
+/**
+ * Sets res.locals.who and res.locals.url for every route behind the launch check. A session whose VLE or
+ * deployment has since been deactivated or removed is refused (`platforms`: ltijs's platform records).
+ */
+export function identity(ltiKey: string, platforms: PlatformLookup, options: { optional?: boolean } = {}): RequestHandler {
   return async (_req, res, next) => {
     try {
-      if (!res.locals.token) return next(options.optional ? undefined : refusalError(REFUSALS.notLaunched));
+      const token = res.locals.token as LtijsToken | undefined;
+      if (!token) return next(options.optional ? undefined : refusalError(REFUSALS.notLaunched));
+      if (!(await registrationIsOn(platforms, { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId }))) {
+        return next(refusalError(REFUSALS.registrationSwitchedOff));
+      }
       const ltik = res.locals.ltik as string | undefined;
       const cached = ltik ? cachedWho(ltik) : undefined;
       const who = cached ?? (await resolveWho(res, ltiKey));

@@ -56,6 +56,15 @@ export const REFUSALS = {
     message: 'For your security, a CMALT Portfolio session lasts a limited time, and this one has ended.',
     hint: RELAUNCH,
   },
+  registrationSwitchedOff: {
+    status: 403,
+    id: 'registration_switched_off',
+    heading: 'CMALT Portfolio is switched off for this VLE',
+    message:
+      'The person who installs CMALT Portfolio has deactivated or removed this VLE (or the deployment you came from) since you opened it, ' +
+      'so it cannot be used from here for now. Nothing you have saved is lost.',
+    hint: 'Ask the person who installed CMALT Portfolio to activate it again on its installer page.',
+  },
   sessionInvalid: {
     status: 401,
     id: 'session_invalid',

@@ -1,4 +1,6 @@
 import { Deployment } from '../../src/lti/deployment.model';
+import { forgetRegistrationStatus, STATUS_TTL_MS } from '../../src/lti/registration-status';
+import { Portfolio } from '../../src/portfolio/models';
 import { launchAs } from '../support/launch';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
@@ -126,6 +128,49 @@ describe('managing VLEs by hand', () => {
     expect(refused.html).toContain('has not been activated yet');
     await admin.post(`/admin/platforms/${id}/activate`);
     expect((await launchAs(tool, platform, { role: 'Learner', clientId, deploymentId: 'dep-a' })).ok).toBe(true);
+  });
+
+  test('deactivating a deployment ends the sessions already opened from it; activating it lets them go on', async () => {
+    const s = await launchAs(tool, platform, { role: 'Learner', clientId, deploymentId: 'dep-a' });
+    expect(s.ok).toBe(true);
+    expect((await s.get('/portfolio')).status).toBe(200);
+    const dep = await Deployment.findOne({ clientId, deploymentId: 'dep-a' }).lean();
+    await admin.get('/admin');
+    await admin.post(`/admin/deployments/${dep!._id}/deactivate`);
+    const page = await s.get('/portfolio');
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('CMALT Portfolio is switched off for this VLE');
+    expect(page.html).toContain('Nothing you have saved is lost');
+    // a form sent from a page opened before is refused the same way, and creates nothing
+    const started = await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Open badges' });
+    expect(started.status).toBe(403);
+    expect(await Portfolio.countDocuments({})).toBe(0);
+    await admin.post(`/admin/deployments/${dep!._id}/activate`);
+    expect((await s.get('/portfolio')).status).toBe(200);
+  });
+
+  test('deactivating a VLE ends its sessions at once; another instance\'s change applies within STATUS_TTL_MS', async () => {
+    const s = await launchAs(tool, platform, { role: 'Learner', clientId, deploymentId: 'dep-a' });
+    expect((await s.get('/portfolio')).status).toBe(200);
+    const id = platformIdOn((await admin.get('/admin')).html, clientId);
+    await admin.post(`/admin/platforms/${id}/deactivate`);
+    expect((await s.get('/portfolio')).status).toBe(403);
+    await admin.post(`/admin/platforms/${id}/activate`);
+    expect((await s.get('/portfolio')).status).toBe(200);
+
+    // Another instance switches the deployment off: this one keeps its answer for STATUS_TTL_MS at most.
+    await Deployment.updateOne({ clientId, deploymentId: 'dep-a' }, { $set: { active: false } });
+    expect((await s.get('/portfolio')).status).toBe(200);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + STATUS_TTL_MS + 1);
+    try {
+      expect((await s.get('/portfolio')).status).toBe(403);
+    } finally {
+      clock.mockRestore();
+    }
+    await Deployment.updateOne({ clientId, deploymentId: 'dep-a' }, { $set: { active: true } });
+    forgetRegistrationStatus();
+    expect((await s.get('/portfolio')).status).toBe(200);
   });
 
   test('removing a deployment asks for confirmation first', async () => {
