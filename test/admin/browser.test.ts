@@ -1,14 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Deployment } from '../../src/lti/deployment.model';
-import { checkAccessibility, openBrowser } from '../support/browser';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { browserSuite, checkAccessibility } from '../support/browser';
 import { ADMIN_TOKEN } from './admin-client';
 
-let platform: TestPlatform;
-let tool: TestTool;
-let browser: Browser;
-let page: Page;
+const suite = browserSuite();
 
 /** Presses Tab until the focused element's text (or label) matches, as a keyboard user would. */
 async function tabTo(p: Page, matches: RegExp, maxPresses = 150): Promise<void> {
@@ -27,7 +22,7 @@ async function tabTo(p: Page, matches: RegExp, maxPresses = 150): Promise<void> 
 }
 
 async function signInWithKeyboard(p: Page): Promise<void> {
-  await p.goto(`${tool.baseUrl}/admin/login`);
+  await p.goto(`${suite.tool.baseUrl}/admin/login`);
   await tabTo(p, /Admin token/);
   await p.keyboard.type(ADMIN_TOKEN);
   await p.keyboard.press('Enter');
@@ -35,44 +30,27 @@ async function signInWithKeyboard(p: Page): Promise<void> {
 }
 
 async function expectAxeClean(p: Page, path: string): Promise<void> {
-  if (path) await p.goto(`${tool.baseUrl}${path}`);
+  if (path) await p.goto(`${suite.tool.baseUrl}${path}`);
   await p.waitForSelector('h1');
   expect({ path, violations: await checkAccessibility(p) }).toEqual({ path, violations: [] });
 }
 
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-  browser = await openBrowser();
-});
-beforeEach(async () => {
-  page = await browser.newPage();
-});
-afterEach(async () => {
-  await page?.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await tool?.close();
-  await platform?.close();
-});
-
 describe('installer pages in Chromium', () => {
   test('the sign-in page passes axe, with and without an error, and works by keyboard alone', async () => {
-    await expectAxeClean(page, '/admin/login');
-    await tabTo(page, /Admin token/);
-    await page.keyboard.type('not-the-token-at-all');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.error-summary');
-    await expectAxeClean(page, '');
-    await signInWithKeyboard(page);
-    expect(await page.textContent('h1')).toContain('VLEs that can launch CMALT Portfolio');
+    await expectAxeClean(suite.page, '/admin/login');
+    await tabTo(suite.page, /Admin token/);
+    await suite.page.keyboard.type('not-the-token-at-all');
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.error-summary');
+    await expectAxeClean(suite.page, '');
+    await signInWithKeyboard(suite.page);
+    expect(await suite.page.textContent('h1')).toContain('VLEs that can launch CMALT Portfolio');
   });
 
   test('every installer page passes axe (WCAG 2.2 AA)', async () => {
-    await signInWithKeyboard(page);
+    await signInWithKeyboard(suite.page);
     const dep = await Deployment.findOne({}).lean();
-    const platformId = await (await tool.lti.getAllPlatforms())[0].platformId();
+    const platformId = await (await suite.tool.lti.getAllPlatforms())[0].platformId();
     for (const path of [
       '/admin',
       '/admin/platforms/new',
@@ -85,54 +63,54 @@ describe('installer pages in Chromium', () => {
       `/admin/deployments/${dep!._id}/remove`,
       '/admin/no-such-page',
     ]) {
-      await expectAxeClean(page, path);
+      await expectAxeClean(suite.page, path);
     }
   });
 
   test('the add form with errors passes axe and the error summary links to the fields', async () => {
-    await signInWithKeyboard(page);
-    await page.goto(`${tool.baseUrl}/admin/platforms/new`);
-    await tabTo(page, /^Add VLE$/);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.error-summary');
-    await expectAxeClean(page, '');
-    expect(await page.getAttribute('#issuer', 'aria-invalid')).toBe('true');
-    await page.click('.error-summary a[href="#issuer"]');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('issuer');
+    await signInWithKeyboard(suite.page);
+    await suite.page.goto(`${suite.tool.baseUrl}/admin/platforms/new`);
+    await tabTo(suite.page, /^Add VLE$/);
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.error-summary');
+    await expectAxeClean(suite.page, '');
+    expect(await suite.page.getAttribute('#issuer', 'aria-invalid')).toBe('true');
+    await suite.page.click('.error-summary a[href="#issuer"]');
+    expect(await suite.page.evaluate(() => document.activeElement?.id)).toBe('issuer');
   });
 
   test('a deployment can be deactivated with the Space key and the VLE removed with Enter after confirming', async () => {
-    const deploymentId = tool.deploymentId!;
-    await signInWithKeyboard(page);
-    await tabTo(page, new RegExp(`^Deactivate deployment ${deploymentId}$`));
-    await page.keyboard.press('Space');
-    await page.waitForSelector('.notice--good');
+    const deploymentId = suite.tool.deploymentId!;
+    await signInWithKeyboard(suite.page);
+    await tabTo(suite.page, new RegExp(`^Deactivate deployment ${deploymentId}$`));
+    await suite.page.keyboard.press('Space');
+    await suite.page.waitForSelector('.notice--good');
     expect((await Deployment.findOne({ deploymentId }).lean())!.active).toBe(false);
-    await tabTo(page, /^Add a deployment ID/);
-    await page.keyboard.type('bad id');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.field-error');
-    await expectAxeClean(page, '');
+    await tabTo(suite.page, /^Add a deployment ID/);
+    await suite.page.keyboard.type('bad id');
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.field-error');
+    await expectAxeClean(suite.page, '');
 
-    await page.goto(`${tool.baseUrl}/admin`);
-    await tabTo(page, /^Remove CMALT Test VLE/);
-    await page.keyboard.press('Enter');
-    await page.waitForURL((url) => url.pathname.endsWith('/remove'));
-    await tabTo(page, /^Yes, remove it$/);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.notice--good');
-    expect((await tool.lti.getAllPlatforms()).length).toBe(0);
+    await suite.page.goto(`${suite.tool.baseUrl}/admin`);
+    await tabTo(suite.page, /^Remove CMALT Test VLE/);
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForURL((url) => url.pathname.endsWith('/remove'));
+    await tabTo(suite.page, /^Yes, remove it$/);
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.notice--good');
+    expect((await suite.tool.lti.getAllPlatforms()).length).toBe(0);
     expect(await Deployment.countDocuments({})).toBe(0);
   });
 });
 
 describe('the dynamic registration page in Chromium', () => {
   test('the page a VLE sees after dynamic registration passes axe and posts the close message', async () => {
-    const url = new URL(`${tool.baseUrl}/lti/register`);
-    url.searchParams.set('openid_configuration', platform.urls.openIdConfiguration);
-    url.searchParams.set('registration_token', platform.newRegistrationToken());
-    await page.goto(platform.urls.openIdConfiguration); // a page of the VLE's site, to frame the tool from
-    await page.evaluate((src) => {
+    const url = new URL(`${suite.tool.baseUrl}/lti/register`);
+    url.searchParams.set('openid_configuration', suite.platform.urls.openIdConfiguration);
+    url.searchParams.set('registration_token', suite.platform.newRegistrationToken());
+    await suite.page.goto(suite.platform.urls.openIdConfiguration); // a page of the VLE's site, to frame the tool from
+    await suite.page.evaluate((src) => {
       const w = window as unknown as { messages: unknown[] };
       w.messages = [];
       window.addEventListener('message', (e) => w.messages.push(e.data));
@@ -141,13 +119,13 @@ describe('the dynamic registration page in Chromium', () => {
       frame.src = src;
       document.body.appendChild(frame);
     }, url.toString());
-    await page.waitForFunction(() => document.querySelector('iframe')?.contentWindow?.location.pathname === '/lti/register', undefined, { timeout: 30000 }).catch(() => undefined);
-    const frame = page.frame({ url: (u) => u.pathname === '/lti/register' })!;
+    await suite.page.waitForFunction(() => document.querySelector('iframe')?.contentWindow?.location.pathname === '/lti/register', undefined, { timeout: 30000 }).catch(() => undefined);
+    const frame = suite.page.frame({ url: (u) => u.pathname === '/lti/register' })!;
     await frame.waitForSelector('h1', { timeout: 30000 });
     const heading = await frame.textContent('h1');
     const closed = () => (window as unknown as { messages: Array<{ subject?: string }> }).messages.some((m) => m && m.subject === 'org.imsglobal.lti.close');
-    await page.waitForFunction(closed, undefined, { timeout: 5000 }).catch(() => undefined);
-    const messages = await page.evaluate(() => (window as unknown as { messages: unknown[] }).messages);
+    await suite.page.waitForFunction(closed, undefined, { timeout: 5000 }).catch(() => undefined);
+    const messages = await suite.page.evaluate(() => (window as unknown as { messages: unknown[] }).messages);
     expect(heading).toBe('Registration received');
     expect(messages).toContainEqual({ subject: 'org.imsglobal.lti.close' }); // frame.js also reports the page height
     expect(await checkAccessibility(frame)).toEqual([]);

@@ -59,6 +59,22 @@ describe('who can open what, by URL guessing too', () => {
     expect((await sectionNow(id)).body).toBe(before.body);
   });
 
+  test('the candidate page says, per section, what is new since the mentor last read it', async () => {
+    const { mo, cat } = await aCourse('Visits');
+    const row = (html: string, area: string) => text(new RegExp(`<tr>\\s*<th scope="row"><a[^>]*>${area}[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '');
+    const portfolioPage = () => mo.get(`/mentoring/candidates/${String(cat.portfolio._id)}`);
+    const first = (await portfolioPage()).html;
+    expect(row(first, 'Future plans')).toContain('Not read yet');
+    expect(row(first, 'Declaration')).toContain('Nothing written yet'); // empty: nothing to read
+    expect((await mo.get(`/mentoring/sections/${cat.id('future-plans')}`)).status).toBe(200);
+    expect(row((await portfolioPage()).html, 'Future plans')).toContain('No changes');
+    const v = (await sectionNow(cat.id('future-plans'))).version;
+    await cat.session.post(`/portfolio/sections/${cat.id('future-plans')}/withdraw`, { baseVersion: String(v) });
+    const saved = await cat.session.post(`/portfolio/sections/${cat.id('future-plans')}`, { baseVersion: String(v + 1), format: 'text', body: 'My plans, longer now.' });
+    expect(saved.status).toBe(200);
+    expect(row((await portfolioPage()).html, 'Future plans')).toContain('Changed');
+  });
+
   test('a mentor limited by role_scope_mentor cannot open an assigned candidate outside the scope', async () => {
     const course = platform.course({ title: 'Scoped' });
     const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Scoped' }));

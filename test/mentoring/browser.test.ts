@@ -1,32 +1,9 @@
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { checkAccessibility, launchInBrowser, launchTopLevelInBrowser, openBrowser, screenshot } from '../support/browser';
-import { startTestPlatform, type PlatformCourse, type PlatformUser, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import type { Frame, Page } from 'playwright-core';
+import { browserSuite, checkAccessibility, launchInBrowser, launchTopLevelInBrowser, screenshot } from '../support/browser';
+import type { PlatformCourse, PlatformUser } from '../support/platform';
 import { aCandidate, launched, sectionNow, writeAndAskForReview } from './people';
 
-let platform: TestPlatform;
-let tool: TestTool;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-  browser = await openBrowser();
-});
-beforeEach(async () => {
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context?.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await tool?.close();
-  await platform?.close();
-});
+const suite = browserSuite();
 
 /** Presses Tab until `selector` has focus: proves it is reachable by keyboard, in order. */
 async function tabTo(target: Page | Frame, selector: string, max = 120): Promise<void> {
@@ -43,13 +20,13 @@ async function expectAxeClean(target: Page | Frame) {
 }
 
 async function aRound(title: string): Promise<{ course: PlatformCourse; mentorUser: PlatformUser; coraUser: PlatformUser; cand: Awaited<ReturnType<typeof aCandidate>> }> {
-  const course = platform.course({ title });
-  const coraUser = platform.user({ name: `Cora ${title}` });
-  const cora = await launched(tool, platform, course, 'Instructor', coraUser);
-  const mentorUser = platform.user({ name: `Mo ${title}` });
-  await launched(tool, platform, course, 'TeachingAssistant', mentorUser);
-  const cand = await aCandidate(tool, platform, course, `Cat ${title}`);
-  await aCandidate(tool, platform, course, `Dev ${title}`);
+  const course = suite.platform.course({ title });
+  const coraUser = suite.platform.user({ name: `Cora ${title}` });
+  const cora = await launched(suite.tool, suite.platform, course, 'Instructor', coraUser);
+  const mentorUser = suite.platform.user({ name: `Mo ${title}` });
+  await launched(suite.tool, suite.platform, course, 'TeachingAssistant', mentorUser);
+  const cand = await aCandidate(suite.tool, suite.platform, course, `Cat ${title}`);
+  await aCandidate(suite.tool, suite.platform, course, `Dev ${title}`);
   await cora.post('/cohort/assignments', { candidateSub: cand.user.id, mentorSub: mentorUser.id, action: 'assign' });
   await writeAndAskForReview(cand.session, cand.id('future-plans'), 'Next year I will lead a pilot of lecture capture with two departments.');
   return { course, mentorUser, coraUser, cand };
@@ -58,14 +35,14 @@ async function aRound(title: string): Promise<{ course: PlatformCourse; mentorUs
 describe('mentoring pages in Chromium', () => {
   test('the dashboard inside the VLE frame is axe-clean and the waiting section opens from the keyboard', async () => {
     const { course, mentorUser } = await aRound('Dash');
-    const frame = await launchInBrowser(page, tool, platform, { role: 'TeachingAssistant', user: mentorUser, course });
+    const frame = await launchInBrowser(suite.page, suite.tool, suite.platform, { role: 'TeachingAssistant', user: mentorUser, course });
     await frame.waitForSelector('#waiting-heading');
     expect(await frame.textContent('.review-queue')).toContain('Cat Dash');
     await expectAxeClean(frame);
-    await screenshot(page, 'mentoring-dashboard-in-vle');
+    await screenshot(suite.page, 'mentoring-dashboard-in-vle');
     await frame.focus('body');
     await tabTo(frame, '.review-queue a');
-    await page.keyboard.press('Enter');
+    await suite.page.keyboard.press('Enter');
     await frame.waitForSelector('#changes-heading');
     expect(await frame.textContent('h1')).toContain('Future plans');
   });
@@ -73,77 +50,77 @@ describe('mentoring pages in Chromium', () => {
   test('the review page: comment, see the diff after the candidate edits, and pass the section, all by keyboard; axe-clean', async () => {
     const { course, mentorUser, cand } = await aRound('Review');
     const id = cand.id('future-plans');
-    await launchTopLevelInBrowser(page, tool, platform, { role: 'TeachingAssistant', user: mentorUser, course });
-    const ltik = new URL(page.url()).searchParams.get('ltik')!;
-    await page.goto(`${tool.baseUrl}/mentoring/sections/${id}?ltik=${encodeURIComponent(ltik)}`);
-    await expectAxeClean(page);
+    await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'TeachingAssistant', user: mentorUser, course });
+    const ltik = new URL(suite.page.url()).searchParams.get('ltik')!;
+    await suite.page.goto(`${suite.tool.baseUrl}/mentoring/sections/${id}?ltik=${encodeURIComponent(ltik)}`);
+    await expectAxeClean(suite.page);
 
-    await tabTo(page, '#new-comment-section');
-    await page.keyboard.type('Which two departments?');
-    await tabTo(page, '.comment-form button[type=submit]', 5);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.notice--good');
-    expect(await page.textContent('.comments')).toContain('Which two departments?');
+    await tabTo(suite.page, '#new-comment-section');
+    await suite.page.keyboard.type('Which two departments?');
+    await tabTo(suite.page, '.comment-form button[type=submit]', 5);
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.notice--good');
+    expect(await suite.page.textContent('.comments')).toContain('Which two departments?');
 
     // The candidate answers and edits (their own pages), then the mentor comes back.
     const v = (await sectionNow(id)).version;
     await cand.session.post(`/portfolio/sections/${id}`, { baseVersion: String(v), format: 'text', body: 'Next year I will lead a pilot of lecture capture with History and Law.' });
-    await page.goto(`${tool.baseUrl}/mentoring/sections/${id}?ltik=${encodeURIComponent(ltik)}`);
-    await page.waitForSelector('.diff ins');
-    expect(await page.textContent('.diff del')).toContain('two departments');
-    expect(await page.textContent('.diff ins')).toContain('History and Law');
-    await expectAxeClean(page);
-    await screenshot(page, 'mentoring-review-page-diff');
+    await suite.page.goto(`${suite.tool.baseUrl}/mentoring/sections/${id}?ltik=${encodeURIComponent(ltik)}`);
+    await suite.page.waitForSelector('.diff ins');
+    expect(await suite.page.textContent('.diff del')).toContain('two departments');
+    expect(await suite.page.textContent('.diff ins')).toContain('History and Law');
+    await expectAxeClean(suite.page);
+    await screenshot(suite.page, 'mentoring-review-page-diff');
 
-    await page.focus('body');
-    await tabTo(page, '#decision-meets');
-    await page.keyboard.press('Space');
-    await tabTo(page, '#feedback', 5);
-    await page.keyboard.type('Specific and well planned.');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.notice--good');
-    expect(await page.textContent('.notice--good')).toContain('Your review was saved');
+    await suite.page.focus('body');
+    await tabTo(suite.page, '#decision-meets');
+    await suite.page.keyboard.press('Space');
+    await tabTo(suite.page, '#feedback', 5);
+    await suite.page.keyboard.type('Specific and well planned.');
+    await suite.page.keyboard.press('Tab');
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.notice--good');
+    expect(await suite.page.textContent('.notice--good')).toContain('Your review was saved');
     expect((await sectionNow(id)).state).toBe('meets_criterion');
-    await expectAxeClean(page);
-    await screenshot(page, 'mentoring-review-page-decided');
+    await expectAxeClean(suite.page);
+    await screenshot(suite.page, 'mentoring-review-page-decided');
   });
 
   test('the candidate sees comments beside their text; the peer and notifications pages are axe-clean', async () => {
     const { course, cand } = await aRound('Candidate');
-    await launchTopLevelInBrowser(page, tool, platform, { role: 'Learner', user: cand.user, course });
-    const ltik = new URL(page.url()).searchParams.get('ltik')!;
+    await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', user: cand.user, course });
+    const ltik = new URL(suite.page.url()).searchParams.get('ltik')!;
     for (const [path, name] of [
       [`/mentoring/sections/${cand.id('future-plans')}`, 'mentoring-candidate-own-section'],
       ['/mentoring/peer', 'mentoring-peer-and-final-review'],
       ['/mentoring/notifications', 'notifications-list'],
       ['/mentoring/notifications/preferences', 'notifications-preferences'],
     ]) {
-      const answer = await page.goto(`${tool.baseUrl}${path}?ltik=${encodeURIComponent(ltik)}`);
+      const answer = await suite.page.goto(`${suite.tool.baseUrl}${path}?ltik=${encodeURIComponent(ltik)}`);
       expect(answer?.status()).toBe(200);
-      await expectAxeClean(page);
-      await screenshot(page, name);
+      await expectAxeClean(suite.page);
+      await screenshot(suite.page, name);
     }
   });
 
   test('the cohort page is axe-clean and a mentor is assigned from the keyboard', async () => {
     const { course, coraUser } = await aRound('Cohort');
-    await launchTopLevelInBrowser(page, tool, platform, { role: 'Instructor', user: coraUser, course });
-    await page.waitForSelector('#candidates-heading');
-    await expectAxeClean(page);
-    await screenshot(page, 'cohort-page');
-    const devRow = page.locator('tr', { hasText: 'Dev Cohort' });
+    await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Instructor', user: coraUser, course });
+    await suite.page.waitForSelector('#candidates-heading');
+    await expectAxeClean(suite.page);
+    await screenshot(suite.page, 'cohort-page');
+    const devRow = suite.page.locator('tr', { hasText: 'Dev Cohort' });
     const selectId = await devRow.locator('select').getAttribute('id');
-    await page.focus('body');
-    await tabTo(page, `#${selectId}`);
-    expect(await page.inputValue(`#${selectId}`)).toBe(''); // nobody is chosen for the coordinator
-    await page.keyboard.press('ArrowDown'); // the first mentor in the list
-    expect(await page.inputValue(`#${selectId}`)).not.toBe('');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.notice--good');
-    expect(await page.textContent('.notice--good')).toContain('Mentor assigned.');
-    expect(await page.locator('tr', { hasText: 'Dev Cohort' }).textContent()).toContain('Remove');
-    await expectAxeClean(page);
+    await suite.page.focus('body');
+    await tabTo(suite.page, `#${selectId}`);
+    expect(await suite.page.inputValue(`#${selectId}`)).toBe(''); // nobody is chosen for the coordinator
+    await suite.page.keyboard.press('ArrowDown'); // the first mentor in the list
+    expect(await suite.page.inputValue(`#${selectId}`)).not.toBe('');
+    await suite.page.keyboard.press('Tab');
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('.notice--good');
+    expect(await suite.page.textContent('.notice--good')).toContain('Mentor assigned.');
+    expect(await suite.page.locator('tr', { hasText: 'Dev Cohort' }).textContent()).toContain('Remove');
+    await expectAxeClean(suite.page);
   });
 });

@@ -1,37 +1,13 @@
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { checkAccessibility, launchInBrowser, launchTopLevelInBrowser, openBrowser, screenshot } from '../support/browser';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import type { Frame, Page } from 'playwright-core';
+import { browserSuite, checkAccessibility, launchInBrowser, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { Portfolio, Section } from '../../src/portfolio/models';
 
-let platform: TestPlatform;
-let tool: TestTool;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-  browser = await openBrowser();
-});
-beforeEach(async () => {
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context?.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await tool?.close();
-  await platform?.close();
-});
+const suite = browserSuite();
 
 /** Launches a new candidate top-level, starts a CMALT portfolio and returns the section ids by area. */
-async function candidateWithPortfolio(name: string, target: Page = page) {
-  const user = platform.user({ name });
-  await launchTopLevelInBrowser(target, tool, platform, { role: 'Learner', user });
+async function candidateWithPortfolio(name: string, target: Page = suite.page) {
+  const user = suite.platform.user({ name });
+  await launchTopLevelInBrowser(target, suite.tool, suite.platform, { role: 'Learner', user });
   await target.fill('#specialist1', 'Digital accessibility');
   await target.click('button[type="submit"]');
   await target.waitForSelector('#progress-heading');
@@ -41,7 +17,7 @@ async function candidateWithPortfolio(name: string, target: Page = page) {
   return { id, ltik: new URL(target.url()).searchParams.get('ltik')! };
 }
 
-const sectionUrl = (id: string, ltik: string) => `${tool.baseUrl}/portfolio/sections/${id}?ltik=${encodeURIComponent(ltik)}`;
+const sectionUrl = (id: string, ltik: string) => `${suite.tool.baseUrl}/portfolio/sections/${id}?ltik=${encodeURIComponent(ltik)}`;
 const status = (p: Page | Frame) => p.textContent('#save-status').then((t) => (t ?? '').trim());
 const bodyOf = async (id: string) => (await Section.findById(id).lean())!.body;
 
@@ -60,37 +36,37 @@ async function typeInEditor(p: Page, text: string) {
 describe('the section page in Chromium', () => {
   test('autosave shows its status and the text survives a reload', async () => {
     const { id, ltik } = await candidateWithPortfolio('Ada Autosave');
-    await openSection(page, id('contextual'), ltik);
-    await typeInEditor(page, 'I lead digital learning at a college.');
-    await page.waitForFunction(() => /Saved \d\d:\d\d/.test(document.getElementById('save-status')!.textContent ?? ''), null, { timeout: 10000 });
-    expect(await status(page)).toMatch(/^Saved \d\d:\d\d$/);
+    await openSection(suite.page, id('contextual'), ltik);
+    await typeInEditor(suite.page, 'I lead digital learning at a college.');
+    await suite.page.waitForFunction(() => /Saved \d\d:\d\d/.test(document.getElementById('save-status')!.textContent ?? ''), null, { timeout: 10000 });
+    expect(await status(suite.page)).toMatch(/^Saved \d\d:\d\d$/);
     expect(await bodyOf(id('contextual'))).toContain('I lead digital learning at a college.');
-    await page.reload();
-    await page.waitForSelector('trix-editor#body');
-    expect(await page.textContent('trix-editor#body')).toContain('I lead digital learning at a college.');
-    await screenshot(page, 'portfolio-section-saved');
+    await suite.page.reload();
+    await suite.page.waitForSelector('trix-editor#body');
+    expect(await suite.page.textContent('trix-editor#body')).toContain('I lead digital learning at a college.');
+    await screenshot(suite.page, 'portfolio-section-saved');
   });
 
   test('the first autosave turns the header to Draft with its word count and offers review, without a reload', async () => {
     const { id, ltik } = await candidateWithPortfolio('Nora Noreload');
-    await openSection(page, id('contextual'), ltik);
-    expect(await page.textContent('#section-state')).toBe('Not started');
-    expect(await page.isVisible('#review-request')).toBe(false);
-    await typeInEditor(page, 'Five words written just now.');
-    await page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
-    await page.locator('#section-state', { hasText: 'Draft' }).waitFor({ timeout: 5000 });
-    expect(await page.textContent('#section-words')).toBe('5');
-    expect(await page.isVisible('#review-needs-writing')).toBe(false);
-    await screenshot(page, 'portfolio-section-after-first-save');
-    await page.click('#review-request button[type="submit"]');
-    await page.waitForSelector('text=Marked ready for review');
+    await openSection(suite.page, id('contextual'), ltik);
+    expect(await suite.page.textContent('#section-state')).toBe('Not started');
+    expect(await suite.page.isVisible('#review-request')).toBe(false);
+    await typeInEditor(suite.page, 'Five words written just now.');
+    await suite.page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    await suite.page.locator('#section-state', { hasText: 'Draft' }).waitFor({ timeout: 5000 });
+    expect(await suite.page.textContent('#section-words')).toBe('5');
+    expect(await suite.page.isVisible('#review-needs-writing')).toBe(false);
+    await screenshot(suite.page, 'portfolio-section-after-first-save');
+    await suite.page.click('#review-request button[type="submit"]');
+    await suite.page.waitForSelector('text=Marked ready for review');
     expect((await Section.findById(id('contextual')).lean())!.state).toBe('ready_for_review');
   });
 
   test('a section page with rich text and examples logs no error: the editor\'s styles carry the CSP nonce', async () => {
     const errors: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    page.on('pageerror', (e) => void errors.push(e.message));
+    suite.page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    suite.page.on('pageerror', (e) => void errors.push(e.message));
     const { id, ltik } = await candidateWithPortfolio('Cleo Console');
     const example = (t: string) => ({ title: t, tags: { role: '', project: '', year: '' }, description: '<p>What I did.</p>', reflection: '<p>What I learned.</p>', evidenceIds: [] });
     await Section.updateOne(
@@ -98,34 +74,34 @@ describe('the section page in Chromium', () => {
       { $set: { body: '<h2>Heading</h2><p>Some <strong>bold</strong> text</p><ul><li>one</li></ul>', examples: [example('First'), example('Second')] } },
     );
     errors.length = 0; // from here: the section page only
-    await page.goto(sectionUrl(id('1a'), ltik));
-    await page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
-    await page.waitForTimeout(500);
-    expect(await page.textContent('main')).toContain('What I learned.');
+    await suite.page.goto(sectionUrl(id('1a'), ltik));
+    await suite.page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
+    await suite.page.waitForTimeout(500);
+    expect(await suite.page.textContent('main')).toContain('What I learned.');
     expect(errors).toEqual([]);
   });
 
   test('offline shows "Offline", and the text is saved when the network is back', async () => {
     const { id, ltik } = await candidateWithPortfolio('Owen Offline');
-    await openSection(page, id('future-plans'), ltik);
-    await context.setOffline(true);
-    await typeInEditor(page, 'Written on the train.');
-    await page.locator('#save-status', { hasText: 'Offline – will save when you are back' }).waitFor({ timeout: 10000 });
-    await screenshot(page, 'portfolio-section-offline');
+    await openSection(suite.page, id('future-plans'), ltik);
+    await suite.context.setOffline(true);
+    await typeInEditor(suite.page, 'Written on the train.');
+    await suite.page.locator('#save-status', { hasText: 'Offline – will save when you are back' }).waitFor({ timeout: 10000 });
+    await screenshot(suite.page, 'portfolio-section-offline');
     expect(await bodyOf(id('future-plans'))).toBe('');
-    await context.setOffline(false);
-    await page.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 15000 });
+    await suite.context.setOffline(false);
+    await suite.page.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 15000 });
     expect(await bodyOf(id('future-plans'))).toContain('Written on the train.');
   });
 
   test('changes typed just before the tab closed are sent when the section is opened again', async () => {
     const { id, ltik } = await candidateWithPortfolio('Cleo Closed');
-    await openSection(page, id('contextual'), ltik);
-    await typeInEditor(page, 'Typed then closed.');
-    await page.waitForTimeout(150);
-    await page.close({ runBeforeUnload: true }); // well before the autosave delay has passed
+    await openSection(suite.page, id('contextual'), ltik);
+    await typeInEditor(suite.page, 'Typed then closed.');
+    await suite.page.waitForTimeout(150);
+    await suite.page.close({ runBeforeUnload: true }); // well before the autosave delay has passed
     expect(await bodyOf(id('contextual'))).toBe('');
-    const again = await context.newPage();
+    const again = await suite.context.newPage();
     await openSection(again, id('contextual'), ltik);
     await again.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });
     expect(await bodyOf(id('contextual'))).toContain('Typed then closed.');
@@ -134,11 +110,11 @@ describe('the section page in Chromium', () => {
 
   test('two tabs editing one section: the second sees a conflict with both versions, and merging keeps both', async () => {
     const { id, ltik } = await candidateWithPortfolio('Tess Twotabs');
-    const tabB = await context.newPage();
-    await openSection(page, id('contextual'), ltik);
+    const tabB = await suite.context.newPage();
+    await openSection(suite.page, id('contextual'), ltik);
     await openSection(tabB, id('contextual'), ltik);
-    await typeInEditor(page, 'Words from tab A.');
-    await page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    await typeInEditor(suite.page, 'Words from tab A.');
+    await suite.page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
     await typeInEditor(tabB, 'Words from tab B.');
     await tabB.locator('#save-status', { hasText: 'Conflict – choose a version' }).waitFor({ timeout: 10000 });
     const panel = tabB.locator('#conflict-panel');
@@ -158,46 +134,46 @@ describe('the section page in Chromium', () => {
 
   test('keyboard only: write, leave the field (saves), and mark the section ready for review', async () => {
     const { id, ltik } = await candidateWithPortfolio('Kit Keyboard');
-    await openSection(page, id('future-plans'), ltik);
-    await page.focus('body');
+    await openSection(suite.page, id('future-plans'), ltik);
+    await suite.page.focus('body');
     // Presses Tab until the focused element passes `test` (source of a function run in the page).
     const tabTo = async (test: string) => {
       for (let i = 0; i < 60; i++) {
-        await page.keyboard.press('Tab');
-        if (await page.evaluate(`(${test})(document.activeElement)`)) return;
+        await suite.page.keyboard.press('Tab');
+        if (await suite.page.evaluate(`(${test})(document.activeElement)`)) return;
       }
       throw new Error(`Tab never reached ${test}`);
     };
     await tabTo("(el) => el && el.matches('trix-editor#body')");
-    await page.keyboard.type('Plans written by keyboard alone.');
+    await suite.page.keyboard.type('Plans written by keyboard alone.');
     await tabTo("(el) => el && el.matches('button') && /^Save$/.test(el.textContent.trim())");
-    await page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
-    await page.reload();
+    await suite.page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    await suite.page.reload();
     await tabTo("(el) => el && el.matches('button') && /Mark ready for review/.test(el.textContent)");
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    const outline = await suite.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).not.toBe('none');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('text=Marked ready for review');
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForSelector('text=Marked ready for review');
     expect((await Section.findById(id('future-plans')).lean())!.state).toBe('ready_for_review');
   });
 
   test('overview (in the VLE frame), section and revisions pages pass axe, also at 320 px', async () => {
-    const user = platform.user({ name: 'Axel Axe' });
-    const frame = await launchInBrowser(page, tool, platform, { role: 'Learner', user });
+    const user = suite.platform.user({ name: 'Axel Axe' });
+    const frame = await launchInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', user });
     await frame.waitForSelector('#specialist1');
     expect(await checkAccessibility(frame)).toEqual([]);
-    await screenshot(page, 'portfolio-start-in-frame');
+    await screenshot(suite.page, 'portfolio-start-in-frame');
     await frame.fill('#specialist1', 'Learning design');
     await frame.focus('button[type="submit"]');
-    await page.keyboard.press('Enter'); // by keyboard: the framed page keeps resizing to its content
+    await suite.page.keyboard.press('Enter'); // by keyboard: the framed page keeps resizing to its content
     await frame.waitForSelector('#progress-heading');
     expect(await checkAccessibility(frame)).toEqual([]);
-    await screenshot(page, 'portfolio-overview-in-frame');
+    await screenshot(suite.page, 'portfolio-overview-in-frame');
 
     const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
     const s1a = String((await Section.findOne({ portfolio: portfolio._id, areaId: '1a' }).lean())!._id);
     const ltik = new URL(frame.url()).searchParams.get('ltik')!;
-    const top = await context.newPage();
+    const top = await suite.context.newPage();
     await top.goto(sectionUrl(s1a, ltik));
     await top.waitForSelector('trix-editor#new-description');
     await top.fill('#new-title', 'Choosing a polling tool');
@@ -219,7 +195,7 @@ describe('the section page in Chromium', () => {
     expect(await checkAccessibility(top)).toEqual([]);
     await screenshot(top, 'portfolio-section-320');
     await top.setViewportSize({ width: 1024, height: 800 });
-    await top.goto(`${tool.baseUrl}/portfolio/sections/${s1a}/revisions?ltik=${encodeURIComponent(ltik)}`);
+    await top.goto(`${suite.tool.baseUrl}/portfolio/sections/${s1a}/revisions?ltik=${encodeURIComponent(ltik)}`);
     await top.waitForSelector('h1');
     expect(await checkAccessibility(top)).toEqual([]);
     await screenshot(top, 'portfolio-revisions');
@@ -230,15 +206,15 @@ describe('the section page in Chromium', () => {
 
   test('without JavaScript: plain forms save, and a conflict page shows both versions and passes axe', async () => {
     const { id, ltik } = await candidateWithPortfolio('Noah Noscript');
-    await context.route('**/public/**/*.js', (route) => route.abort()); // as if scripts were off
-    const tabB = await context.newPage();
-    for (const p of [page, tabB]) {
+    await suite.context.route('**/public/**/*.js', (route) => route.abort()); // as if scripts were off
+    const tabB = await suite.context.newPage();
+    for (const p of [suite.page, tabB]) {
       await p.goto(sectionUrl(id('contextual'), ltik));
       await p.waitForSelector('textarea#body');
     }
-    await page.fill('textarea#body', 'Plain text from the first tab.');
-    await page.click('button:text-is("Save")');
-    await page.waitForSelector('text=Saved.');
+    await suite.page.fill('textarea#body', 'Plain text from the first tab.');
+    await suite.page.click('button:text-is("Save")');
+    await suite.page.waitForSelector('text=Saved.');
     await tabB.fill('textarea#body', 'Plain text from the second tab.');
     await tabB.click('button:text-is("Save")');
     await tabB.waitForSelector('h1:has-text("changed while you were editing")');

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import type { PreparedLaunch, TestPlatform } from './platform';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
+import { startTestPlatform, type PreparedLaunch, type TestPlatform } from './platform';
+import type { StartTestToolOptions, TestTool } from './tool';
 import { prepareFor, type LaunchAsOptions, type ToolRef } from './launch';
 
 /** Debian's Chromium; never `npx playwright install`. */
@@ -16,6 +17,71 @@ export function openBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
+}
+
+export interface BrowserSuiteOptions {
+  /** For startTestTool, which always gets the suite's platform. */
+  tool?: Omit<StartTestToolOptions, 'platform'>;
+  /** For browser.newContext (e.g. `{ locale: 'en-GB' }`). */
+  context?: BrowserContextOptions;
+  /** 'each' (default): a fresh context and page for every test; 'shared': one for the whole file, opened in beforeAll. */
+  page?: 'each' | 'shared';
+}
+
+export interface BrowserSuite {
+  readonly platform: TestPlatform;
+  readonly tool: TestTool;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/**
+ * The set-up every Chromium test file repeated: registers the jest hooks that start a platform, the tool
+ * registered with it and Chromium, open a context and page, and close them all. Read its getters in hooks and tests.
+ */
+export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
+  let platform: TestPlatform | undefined;
+  let tool: TestTool | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const openPage = async () => {
+    context = await browser!.newContext(opts.context);
+    page = await context.newPage();
+  };
+  const shared = opts.page === 'shared';
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    // Loaded here, not at the top, so that files using only openBrowser (test/platform) do not load the app.
+    const { startTestTool } = await import('./tool');
+    tool = await startTestTool({ ...opts.tool, platform });
+    browser = await openBrowser();
+    if (shared) await openPage();
+  });
+  if (!shared) {
+    beforeEach(openPage);
+    afterEach(async () => {
+      await context?.close();
+    });
+  }
+  afterAll(async () => {
+    if (shared) await context?.close();
+    await browser?.close();
+    await tool?.close();
+    await platform?.close();
+  });
+  const open = <T>(name: string, value: T | undefined): T => {
+    if (value === undefined) throw new Error(`browserSuite: no ${name} yet (read it in a hook or test, not when the file loads)`);
+    return value;
+  };
+  return {
+    get platform() { return open('platform', platform); },
+    get tool() { return open('tool', tool); },
+    get browser() { return open('browser', browser); },
+    get context() { return open('context', context); },
+    get page() { return open('page', page); },
+  };
 }
 
 /**
