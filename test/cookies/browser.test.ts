@@ -61,6 +61,12 @@ describe('a Chromium profile that refuses every cookie of the tool inside the VL
   beforeAll(async () => {
     refusing = await openBrowserRefusingCookies({ toolHost: 'localhost', vleHost: '127.0.0.1' });
   });
+  // jest retries a failed test after the rest of the block: (c)'s top-level window keeps the tool's cookies,
+  // and a failed attempt leaves its page open, so each test starts from no cookies and no pages.
+  beforeEach(async () => {
+    for (const open of refusing.context.pages()) await open.close();
+    await refusing.context.clearCookies();
+  });
   afterAll(async () => {
     await refusing?.close();
   });
