@@ -15,7 +15,7 @@ import { adminNav } from './nav';
 const NOTICES: Record<string, string> = {
   added: 'The VLE was added.',
   activated: 'Activated: launches are accepted.',
-  deactivated: 'Deactivated: launches are refused until you activate it again.',
+  deactivated: 'Deactivated: new launches are refused and open sessions end, until you activate it again. Nothing anyone saved is lost.',
   removed: 'Removed.',
   'deployment-added': 'The deployment was added and is active.',
 };
