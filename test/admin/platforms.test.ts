@@ -1,6 +1,6 @@
 import { Deployment } from '../../src/lti/deployment.model';
 import { forgetRegistrationStatus, STATUS_TTL_MS } from '../../src/lti/registration-status';
-import { Portfolio } from '../../src/portfolio/models';
+import { Portfolio, Section } from '../../src/portfolio/models';
 import { launchAs } from '../support/launch';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
@@ -151,10 +151,16 @@ describe('managing VLEs by hand', () => {
 
   test('deactivating a VLE ends its sessions at once; another instance\'s change applies within STATUS_TTL_MS', async () => {
     const s = await launchAs(tool, platform, { role: 'Learner', clientId, deploymentId: 'dep-a' });
-    expect((await s.get('/portfolio')).status).toBe(200);
+    expect((await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Open badges' })).status).toBe(200);
+    const section = (await Section.findOne({ areaId: 'future-plans' }).lean())!;
     const id = platformIdOn((await admin.get('/admin')).html, clientId);
     await admin.post(`/admin/platforms/${id}/deactivate`);
     expect((await s.get('/portfolio')).status).toBe(403);
+    // an autosave from a page left open gets the reason in words, and writes nothing
+    const save = await s.put(`/portfolio/sections/${String(section._id)}`, { baseVersion: section.version, body: '<p>Typed after the switch-off.</p>' });
+    expect(save.status).toBe(403);
+    expect(JSON.parse(save.html).error.message).toContain('has deactivated or removed this VLE');
+    expect((await Section.findById(section._id).lean())!.version).toBe(section.version);
     await admin.post(`/admin/platforms/${id}/activate`);
     expect((await s.get('/portfolio')).status).toBe(200);
 
