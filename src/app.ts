@@ -28,6 +28,7 @@ import { roleLabel } from './lti/roles';
 import { rolesPageRouter } from './lti/roles-page';
 import { sessionMaxAge } from './lti/session-age';
 import { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, rememberLogin, startLoginInNewWindow } from './lti/storage';
+import { hostedVleOrigins } from './http/frame-origins';
 
 /** What every capability's router is given. */
 export interface AppDeps {
@@ -59,12 +60,14 @@ const partitionedCookies: RequestHandler = (_req, res, next) => {
   next();
 };
 
-async function registeredOrigins(lti: LtiProvider): Promise<string[]> {
-  const origins: string[] = [];
+/** The registered platforms' issuer and login origins, their institutions' hosts (frame-origins.ts), and FRAME_ANCESTORS. */
+async function registeredOrigins(lti: LtiProvider, configured: string[]): Promise<string[]> {
+  const origins: string[] = [...configured];
   for (const platform of await lti.getAllPlatforms()) {
     for (const url of [await platform.platformUrl(), await platform.platformAuthEndpoint()]) {
       try {
-        origins.push(new URL(url).origin);
+        const origin = new URL(url).origin;
+        origins.push(origin, ...hostedVleOrigins(origin));
       } catch {
         // a platform registered with a malformed URL cannot frame us anyway
       }
@@ -77,7 +80,7 @@ async function registeredOrigins(lti: LtiProvider): Promise<string[]> {
 export async function createApp({ config, log, dbUri }: { config: Config; log: Logger; dbUri: string }): Promise<CreatedApp> {
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (ltijs-keys.ts)
-  const origins = platformOrigins(() => registeredOrigins(lti));
+  const origins = platformOrigins(() => registeredOrigins(lti, config.frameAncestors));
   const deps: AppDeps = { config, log, lti, platformOrigins: origins };
   const security = securityHeaders(origins, { https: config.publicUrl.startsWith('https:') });
   const afterLaunch: AfterLaunch[] = [

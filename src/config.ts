@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseFrameAncestors } from './http/frame-origins';
 
 /** Every setting comes from the environment, is validated here once, and is passed down as plain data. */
 const booleanFlag = z
@@ -28,6 +29,7 @@ const schema = z
     LTI_AUTO_ACTIVATE: booleanFlag.default('false'),
     SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(8),
     TRUST_PROXY: z.string().default('false'),
+    FRAME_ANCESTORS: z.string().optional(),
     UPLOAD_LIMIT_MB: z.coerce.number().positive().max(1024).default(20),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('CMALT Portfolio <no-reply@localhost>'),
@@ -43,6 +45,11 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+function frameAncestorProblems(env: Record<string, string | undefined>): string[] {
+  const { bad } = parseFrameAncestors(env.FRAME_ANCESTORS);
+  return bad.length ? [`FRAME_ANCESTORS has entries that are not origins such as https://canvas.school.ac.uk or https://*.school.ac.uk: ${bad.join(', ')}`] : [];
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -55,6 +62,8 @@ export interface Config {
   ltiAutoActivate: boolean;
   sessionMaxAgeMs: number;
   trustProxy: boolean | number | string;
+  /** Extra origins that may frame the tool (an institution's own domain for a hosted Canvas or Blackboard). */
+  frameAncestors: string[];
   uploadLimitBytes: number;
   smtpUrl?: string;
   mailFrom: string;
@@ -74,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
     ...productionProblems(blankAsUnset),
+    ...frameAncestorProblems(blankAsUnset),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -91,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ltiAutoActivate: e.LTI_AUTO_ACTIVATE,
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3600_000,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    frameAncestors: parseFrameAncestors(e.FRAME_ANCESTORS).origins,
     uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
