@@ -58,7 +58,7 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     next(canKeepEvidence(whoOf(res)) ? undefined : forbidden('The evidence library is for candidates building a portfolio.'));
 
   const renderNew = (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, formError = '') =>
-    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError, limitText, accept: ACCEPT_ATTRIBUTE });
+    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError, limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE });
 
   router.get('/', candidateOnly, route(async (req, res) => {
     const filter = listFilterSchema.parse(req.query);

@@ -62,6 +62,7 @@ export function planningRouter(deps: PlanningDeps): Router {
       cv,
       cvValue: pasted ?? cv.text,
       cvError,
+      cvLimitBytes: CV_LIMIT_BYTES,
       areas: presentAreas(plan, areas),
       hasPortfolio: Boolean(portfolio),
       notice: NOTICES[String(req.query.done)] ?? '',

@@ -90,8 +90,49 @@ test('an upload of the wrong type shows the problem on the page, passing axe', a
   await suite.page.click('button[type="submit"]');
   await suite.page.waitForSelector('.error-summary');
   expect(await suite.page.textContent('.error-summary')).toContain('That type of file cannot be kept as evidence');
+  // shown in place of the form: focus on the problems, what was typed kept, and the new form sends again
+  expect(await suite.page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+  expect(await suite.page.inputValue('#evidence-title')).toBe('A web page');
   expect(await checkAccessibility(suite.page)).toEqual([]);
   await screenshot(suite.page, 'evidence-add-refused');
+  await suite.page.setInputFiles('#evidence-file', { name: 'page.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
+  await Promise.all([suite.page.waitForURL(/\/portfolio\/evidence\/[a-f0-9]{24}/), suite.page.click('button[type="submit"]')]);
+  expect(await suite.page.textContent('h1')).toBe('A web page');
+});
+
+test('a large upload shows its progress, and a file over the limit is caught before it is sent', async () => {
+  await suite.page.goto(at('/portfolio/evidence/new?kind=file'));
+  const before = await Evidence.countDocuments({});
+  await suite.page.fill('#evidence-title', 'Too big');
+  await suite.page.setInputFiles('#evidence-file', { name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(21 * 1024 * 1024, 1) });
+  await suite.page.locator('[data-upload-status]', { hasText: 'This file is 21 MB, and the largest you can upload is 20 MB' }).waitFor();
+  await suite.page.click('button[type="submit"]');
+  expect(await suite.page.evaluate(() => document.activeElement?.id)).toBe('evidence-file');
+  expect(await Evidence.countDocuments({})).toBe(before);
+
+  // 3 MB over a connection sending 1 MB a second: the bar and the words move while it goes
+  const cdp = await suite.page.context().newCDPSession(suite.page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+  try {
+    await suite.page.fill('#evidence-title', 'Recording of the workshop');
+    await suite.page.setInputFiles('#evidence-file', { name: 'recording.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3 * 1024 * 1024, 32)]) });
+    await suite.page.click('button[type="submit"]');
+    await suite.page.locator('[data-upload-status]', { hasText: /Uploading recording\.pdf: \d+% \(\d/ }).waitFor();
+    const during = await suite.page.evaluate(() => {
+      const bar = document.querySelector('progress.upload-progress') as HTMLProgressElement;
+      return { shown: !bar.hidden, part: bar.value > 0 && bar.value < bar.max, disabled: (document.querySelector('button[type="submit"]') as HTMLButtonElement).disabled };
+    });
+    expect(during).toEqual({ shown: true, part: true, disabled: true });
+    expect(await checkAccessibility(suite.page)).toEqual([]);
+    await screenshot(suite.page, 'evidence-upload-progress');
+    await suite.page.waitForURL(/\/portfolio\/evidence\/[a-f0-9]{24}/, { timeout: 30000 });
+  } finally {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  }
+  expect(await suite.page.textContent('h1')).toBe('Recording of the workshop');
+  expect(await Evidence.countDocuments({})).toBe(before + 1);
 });
 
 test('keyboard only: paste a CV and plan an area, with the CV alongside', async () => {
