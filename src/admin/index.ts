@@ -53,4 +53,9 @@ export function installerHandoverUrl(config: Config, who: InstallerIdentity): st
 }
 
 export type { InstallerIdentity } from './session';
-export { toolUrls, canvasConfiguration } from './tool-config';
+export { toolUrls, canvasConfiguration, dynamicRegistrationRequest } from './tool-config';
+export type { LtijsProvider } from './ltijs-platforms';
+export { storeDynamicRegistration } from './platforms';
+export { renderError, renderPage } from './render';
+export { sameSecret } from './session';
+export { isAllowedPlatformUrl } from './urls';

@@ -4,7 +4,7 @@ import { Course } from '../lti/course.model';
 import { Membership } from '../lti/membership.model';
 import { mapRoles, type AppRole } from '../lti/roles';
 import { User } from '../lti/user.model';
-import { neverLaunched } from '../roster/service';
+import { neverLaunched } from '../roster';
 
 /** A person in the course: from their launches, or from the roster when they have not opened the tool yet. */
 export interface Person {

@@ -1,4 +1,4 @@
-import { progressPresenter, when } from '../mentoring/presenters';
+import { progressPresenter, when } from '../mentoring';
 import type { Cohort } from './service';
 
 /** The cohort page's rows: plain strings and links, no documents. */

@@ -1,9 +1,6 @@
 import { User } from '../lti/user.model';
-import { assignMentor, assignmentsIn, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring/assignments';
-import { frameworks } from '../portfolio/framework';
-import { Portfolio, Section, type PortfolioDoc, type SectionDoc } from '../portfolio/models';
-import { areasFor } from '../portfolio/framework';
-import { computeProgress, type Progress } from '../portfolio/progress';
+import { assignMentor, assignmentsIn, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
+import { frameworks, Portfolio, Section, type PortfolioDoc, type SectionDoc, areasFor, computeProgress, type Progress } from '../portfolio';
 import { candidatesAmong, mentorsAmong, peopleIn, type Person } from './people';
 
 export interface CohortCandidate {

@@ -1,7 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { areasFor, getFramework } from '../portfolio/framework';
-import { Portfolio, Section, type PortfolioDoc, type SectionDoc } from '../portfolio/models';
-import { computeProgress } from '../portfolio/progress';
+import { areasFor, getFramework, Portfolio, Section, type PortfolioDoc, type SectionDoc, computeProgress } from '../portfolio';
 import { User, type UserDoc } from '../lti/user.model';
 import type { CandidateStanding } from './score';
 

@@ -1,7 +1,7 @@
 /** The gradebook capability: progress to the VLE through a durable outbox (AGS), and its pages. */
 import type { Connection } from 'mongoose';
 import mongoose from 'mongoose';
-import { recordRosterLaunch } from '../roster/service';
+import { recordRosterLaunch } from '../roster';
 import { recordGradebookLaunch } from './launch';
 import { notifyWorkers } from './worker-signal';
 
@@ -9,7 +9,11 @@ export { gradebookRouter } from './routes';
 export { createGradebookWorker, startGradebookWorker, type GradebookWorker, type GradebookDeps, type DrainReport } from './worker';
 export { PROGRESS_LINE_ITEM } from './ags';
 export { notifyWorkers } from './worker-signal';
-export { neverLaunched, rosterOf } from '../roster/service';
+export { DEFAULT_RETRY, backoffMs, type GradebookContext, type RetryPolicy } from './context';
+export { createPlatformClient, ltijsCredentials, PlatformCallError, type PlatformClient, type PlatformTarget } from './platform-client';
+export { nextLink } from './ags';
+export { when } from './presenter';
+export { neverLaunched, rosterOf } from '../roster';
 
 /** What the gradebook reads from lti-core's LaunchFacts / RecordedLaunch (structural, no import cycle). */
 interface Facts {

@@ -6,7 +6,7 @@ import { requireRole } from '../http/access';
 import { AppError, notFound, validationFailed } from '../http/errors';
 import type { Who } from '../http/identity';
 import { navFor } from '../lti/landing';
-import { rosterRouter } from '../roster/routes';
+import { rosterRouter } from '../roster';
 import { presentGradebook } from './presenter';
 import { gradebookOverview, requestGradeSync } from './service';
 

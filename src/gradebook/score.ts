@@ -1,4 +1,4 @@
-import type { Progress } from '../portfolio/progress';
+import type { Progress } from '../portfolio';
 import type { AgsScore } from './ags';
 
 /** What the gradebook needs to know about one candidate's portfolio, besides the progress numbers. */

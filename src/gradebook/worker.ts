@@ -9,8 +9,8 @@ import { perform, retryPolicy, type LineCache } from './post-score.job';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { reconcile } from './reconciler';
 import { notifyWorkers, onWork } from './worker-signal';
-import { runDueRosterSyncs } from '../roster/service';
-import { onSectionStateChanged } from '../portfolio/section-states';
+import { runDueRosterSyncs } from '../roster';
+import { onSectionStateChanged } from '../portfolio';
 
 export interface GradebookWorkerOptions {
   pollMs: number;

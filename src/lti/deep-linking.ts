@@ -2,12 +2,10 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { renderError, renderPage } from '../admin/render';
-import { sameSecret } from '../admin/session';
-import { toolUrls } from '../admin/tool-config';
+import { renderError, renderPage, sameSecret, toolUrls } from '../admin';
 import { csrfTokenFor } from '../http/csrf';
 import { resolveWho } from '../http/identity';
-import { frameworks } from '../portfolio/framework';
+import { frameworks } from '../portfolio';
 import { mapRoles, roleLabel } from './roles';
 
 /**

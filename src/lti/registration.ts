@@ -2,10 +2,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import type { LtijsProvider } from '../admin/ltijs-platforms';
-import { storeDynamicRegistration } from '../admin/platforms';
-import { renderError, renderPage } from '../admin/render';
-import { dynamicRegistrationRequest, toolUrls } from '../admin/tool-config';
+import { type LtijsProvider, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '../admin';
 import { readPlatformConfiguration, RegistrationProblem, sendRegistration } from './registration-client';
 
 /**

@@ -1,7 +1,6 @@
 import { diffWords } from 'diff';
 import { Types } from 'mongoose';
-import type { SectionDoc } from '../portfolio/models';
-import { htmlToText } from '../portfolio/rich-text';
+import { type SectionDoc, htmlToText } from '../portfolio';
 import { SectionVisit, type SectionVisitDoc } from './models';
 
 /** The words of a section as a reader sees them: the body, then each example's parts under headings. */

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { sanitiseRichText, textToHtml } from '../portfolio/rich-text';
+import { sanitiseRichText, textToHtml } from '../portfolio';
 import type { NotifyOptions } from '../notifications';
 import { Comment, type CommentDoc } from './models';
 import { mentorIdsOf, tell } from './notify';

@@ -1,11 +1,8 @@
 import { Types } from 'mongoose';
-import { progressOfPortfolios } from '../cohort/service';
-import { peopleIn, type Person } from '../cohort/people';
-import { Notification, type NotificationDoc } from '../notifications/models';
+import { progressOfPortfolios, peopleIn, type Person } from '../cohort';
+import { Notification, type NotificationDoc } from '../notifications';
 import { NotifyOptions } from '../notifications';
-import { frameworks, areasFor } from '../portfolio/framework';
-import { Portfolio, Section, type PortfolioDoc, type SectionDoc } from '../portfolio/models';
-import type { Progress } from '../portfolio/progress';
+import { frameworks, areasFor, Portfolio, Section, type PortfolioDoc, type SectionDoc, type Progress } from '../portfolio';
 import { candidateSubsOf } from './assignments';
 import { lastVisits } from './changes';
 import type { Asker } from './policy';

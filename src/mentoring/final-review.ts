@@ -1,10 +1,7 @@
 import { Types } from 'mongoose';
-import { notifyWorkers } from '../gradebook/worker-signal';
+import { notifyWorkers } from '../gradebook';
 import type { NotifyOptions } from '../notifications';
-import { frameworks } from '../portfolio/framework';
-import { Portfolio, type PortfolioDoc } from '../portfolio/models';
-import { findPortfolio, loadPortfolio } from '../portfolio/portfolio-service';
-import { progressOf } from '../portfolio/presenters';
+import { frameworks, Portfolio, type PortfolioDoc, findPortfolio, loadPortfolio, progressOf } from '../portfolio';
 import { FinalReviewDecision, type FinalReviewDecisionDoc } from './models';
 import { coordinatorIdsOf, tell } from './notify';
 import { candidateOf } from './sections';

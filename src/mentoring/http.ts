@@ -4,7 +4,7 @@ import { AppError, notFound } from '../http/errors';
 import type { Who } from '../http/identity';
 import { navFor } from '../lti/landing';
 import { roleLabel } from '../lti/roles';
-import { unreadCount } from '../notifications/service';
+import { unreadCount } from '../notifications/service'; // direct: the notifications index loads its routes, which import this file and read objectId at load time (cycle)
 
 /** What every mentoring, cohort and notifications route shares: async errors, who is asking, rendering with the nav. */
 type Handler = (req: Request, res: Response) => Promise<void>;

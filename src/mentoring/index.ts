@@ -2,7 +2,7 @@
 import { mentoringRouter as makeRouter, type MentoringDeps } from './routes';
 import { registerMentoringPolicy } from './policy';
 
-export { registerMentoringPolicy, canOnSection, mentors } from './policy';
+export { registerMentoringPolicy, canOnSection, canOnCohort, mentors } from './policy';
 export { courseLinkAfterLaunch as mentoringAfterLaunch } from '../notifications';
 export { noteReadySection } from './reviews';
 export type { MentoringDeps };
@@ -13,3 +13,7 @@ export function mentoringRouter(deps: MentoringDeps) {
   return makeRouter(deps);
 }
 export { commentLocalsFor } from './comments-partial';
+export { assignMentor, assignmentsIn, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
+export { h, objectId, parse, refuse, render, urlOf, whoOf } from './http';
+export { decideFinalReview } from './final-review';
+export { progressPresenter, when } from './presenters';

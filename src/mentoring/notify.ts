@@ -2,7 +2,7 @@ import { Course } from '../lti/course.model';
 import { Membership } from '../lti/membership.model';
 import { User } from '../lti/user.model';
 import { notify, type NotifyOptions } from '../notifications';
-import type { NotificationKind } from '../notifications/models';
+import type { NotificationKind } from '../notifications';
 import { MentorAssignment } from './models';
 
 /** User ids of the people assigned to mentor a candidate (those who have launched; others hear when they do). */

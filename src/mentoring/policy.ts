@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { User } from '../lti/user.model';
-import { addEvidenceReadRule } from '../portfolio/evidence';
-import { allowPortfolio } from '../portfolio/policy';
+import { addEvidenceReadRule, allowPortfolio } from '../portfolio';
 import { CoMentorShare, MentorAssignment } from './models';
 
 /**

@@ -1,8 +1,6 @@
 import { Types } from 'mongoose';
 import { User } from '../lti/user.model';
-import { findEvidence } from '../portfolio/evidence';
-import { STATE_LABELS } from '../portfolio/section-states';
-import type { Progress } from '../portfolio/progress';
+import { findEvidence, STATE_LABELS, type Progress } from '../portfolio';
 import type { SinceLastVisit } from './changes';
 import type { CommentDoc, MentorReviewDoc, CoMentorShareDoc } from './models';
 import { canDeleteComment, canEditComment, type Asker } from './policy';

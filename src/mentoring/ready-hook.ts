@@ -1,5 +1,5 @@
 import type { NotifyOptions } from '../notifications';
-import { onSectionStateChanged } from '../portfolio/section-states';
+import { onSectionStateChanged } from '../portfolio';
 import { noteReadySection } from './reviews';
 import { loadSectionById } from './sections';
 

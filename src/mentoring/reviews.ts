@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import type { NotifyOptions } from '../notifications';
-import { Section, type SectionDoc } from '../portfolio/models';
-import { applyTransition } from '../portfolio/section-states';
+import { Section, type SectionDoc, applyTransition } from '../portfolio';
 import { commentHtml } from './comments';
 import { MentorReview, ReviewRequest, type MentorReviewDoc, type ReviewRequestDoc } from './models';
 import { mentorIdsOf, tell } from './notify';

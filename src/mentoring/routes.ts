@@ -1,10 +1,7 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { notificationsRouter, notifierFor } from '../notifications';
-import { STATE_LABELS } from '../portfolio/section-states';
-import { progressOf } from '../portfolio/presenters';
-import { findPortfolio, loadPortfolio } from '../portfolio/portfolio-service';
-import { frameworks } from '../portfolio/framework';
+import { STATE_LABELS, progressOf, findPortfolio, loadPortfolio, frameworks } from '../portfolio';
 import { lastVisits } from './changes';
 import { dashboardFor } from './dashboard';
 import { finalDecisionsOf, requestFinalReview } from './final-review';

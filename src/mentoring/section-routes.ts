@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { candidatesAmong, peopleIn } from '../cohort/people';
+import { candidatesAmong, peopleIn } from '../cohort';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';

@@ -1,8 +1,6 @@
 import { Types } from 'mongoose';
 import { User } from '../lti/user.model';
-import { frameworks, type PortfolioArea } from '../portfolio/framework';
-import { Section, type PortfolioDoc, type SectionDoc } from '../portfolio/models';
-import { findPortfolioById, loadPortfolio } from '../portfolio/portfolio-service';
+import { frameworks, type PortfolioArea, Section, type PortfolioDoc, type SectionDoc, findPortfolioById, loadPortfolio } from '../portfolio';
 import type { CandidateRef } from './policy';
 
 /** A section with what a reader needs around it: its portfolio, area, and whose it is. */

@@ -8,6 +8,7 @@ export { drainEmailJobs, composeEmail } from './email.job';
 export { courseLinkAfterLaunch, returnUrlOf } from './course-link';
 export { notificationsRouter } from './routes';
 export type { EmailWorker } from './worker';
+export { Notification, type NotificationDoc, type NotificationKind } from './models';
 
 export interface Notifier {
   options: NotifyOptions;

@@ -16,3 +16,5 @@ export {
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
 export { progressOf } from './presenters';
+export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
+export { findEvidence, addEvidenceReadRule } from './evidence';

@@ -1,6 +1,4 @@
-import { nextLink } from '../gradebook/ags';
-import type { PlatformClient, PlatformTarget } from '../gradebook/platform-client';
-import { PlatformCallError } from '../gradebook/platform-client';
+import { nextLink, type PlatformClient, type PlatformTarget, PlatformCallError } from '../gradebook';
 
 export const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
 const CONTAINER_TYPE = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';

@@ -1,4 +1,4 @@
-import { when } from '../gradebook/presenter';
+import { when } from '../gradebook';
 import type { Roster } from './service';
 
 export interface RosterRow {

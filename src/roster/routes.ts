@@ -6,8 +6,7 @@ import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
 import type { Who } from '../http/identity';
 import { navFor } from '../lti/landing';
-import { DEFAULT_RETRY, type GradebookContext } from '../gradebook/context';
-import { createPlatformClient, ltijsCredentials, type PlatformClient } from '../gradebook/platform-client';
+import { DEFAULT_RETRY, type GradebookContext, createPlatformClient, ltijsCredentials, type PlatformClient } from '../gradebook';
 import { presentRoster } from './presenter';
 import { rosterOf, syncRosterNow } from './service';
 

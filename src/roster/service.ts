@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import type { GradebookContext } from '../gradebook/context';
+import type { GradebookContext } from '../gradebook';
 import { Membership, type MembershipDoc } from '../lti/membership.model';
 import { User, type UserDoc } from '../lti/user.model';
 import { rosterMemberModel, type RosterMember } from './member.model';

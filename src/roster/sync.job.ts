@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { backoffMs, type GradebookContext, type RetryPolicy } from '../gradebook/context';
-import { PlatformCallError } from '../gradebook/platform-client';
+import { backoffMs, type GradebookContext, type RetryPolicy, PlatformCallError } from '../gradebook';
 import { rosterMemberModel } from './member.model';
 import { fetchAllMembers } from './nrps';
 import { rosterSyncModel, type RosterSync } from './sync.model';
