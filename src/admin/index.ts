@@ -19,8 +19,8 @@ export interface AdminDeps {
   config: Config;
   lti: LtijsProvider;
   log: Logger;
-  /** Told after each change to the platforms, so the CSP's frame-ancestors follows at once. */
-  platformOrigins?: { refresh(): Promise<void> };
+  /** Told after each change to the platforms, so the CSP's frame-ancestors follows at once; listed on the tool page. */
+  platformOrigins?: { refresh(): Promise<void>; current(): string[] };
 }
 
 export function adminRouter(deps: AdminDeps): Router {

@@ -27,7 +27,7 @@ async function toolKeyset(lti: LtijsProvider): Promise<{ keys: Array<Record<stri
   return { keys };
 }
 
-export function setupRoutes(deps: { config: Config; lti: LtijsProvider }): Router {
+export function setupRoutes(deps: { config: Config; lti: LtijsProvider; platformOrigins?: { current(): string[] } }): Router {
   const { config, lti } = deps;
   const router = asyncRouter();
   const urls = toolUrls(config);
@@ -39,6 +39,7 @@ export function setupRoutes(deps: { config: Config; lti: LtijsProvider }): Route
       urls,
       scopes: LTI_SCOPES,
       keyset: JSON.stringify(await toolKeyset(lti), null, 2),
+      frameOrigins: deps.platformOrigins?.current() ?? [],
     }),
   );
 

@@ -65,6 +65,11 @@ describe("the installer's instructions for each VLE", () => {
     expect(shown.keys.length).toBe(1);
     expect(shown).toEqual(served);
     expect(page.html).toContain(`${tool.baseUrl}/lti/register`);
+    // and the sites the CSP lets frame the tool, the same list the headers carry
+    const listed = [...(/<ul id="frame-origins">([\s\S]*?)<\/ul>/.exec(page.html)?.[1] ?? '').matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const csp = (await fetch(`${tool.baseUrl}/healthz`)).headers.get('content-security-policy') ?? '';
+    expect(listed).toContain(new URL(platform.issuer).origin);
+    expect(["'self'", ...listed]).toEqual(/frame-ancestors ([^;]+)/.exec(csp)![1].split(' '));
   });
 
   test('an unknown VLE name gets a 404 page', async () => {
