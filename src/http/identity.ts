@@ -8,6 +8,7 @@ import { registrationIsOn, type PlatformLookup } from '../lti/registration-statu
 import { mapRoles, type AppRole, type RoleOverrides } from '../lti/roles';
 import { User } from '../lti/user.model';
 import { csrfTokenFor } from './csrf';
+import { shortLived } from './short-lived';
 
 /** Who is asking: built only from the validated launch (ltijs's token) and our records of it. */
 export interface Who {
@@ -82,20 +83,16 @@ export function urlWithLtik(path: string, ltik: string): string {
  */
 export const WHO_TTL_MS = 30_000;
 const WHO_CACHE_SIZE = 2_000;
-const whoCache = new Map<string, { who: Who; until: number }>();
+const whoCache = shortLived<Who>(WHO_CACHE_SIZE, WHO_TTL_MS);
 const ltikKey = (ltik: string) => createHash('sha256').update(ltik).digest('base64url');
 
 function cachedWho(ltik: string): Who | undefined {
-  const key = ltikKey(ltik);
-  const hit = whoCache.get(key);
-  if (hit && hit.until > Date.now()) return { ...hit.who, roles: [...hit.who.roles] }; // a request may not change another's
-  if (hit) whoCache.delete(key);
-  return undefined;
+  const hit = whoCache.get(ltikKey(ltik));
+  return hit ? { ...hit, roles: [...hit.roles] } : undefined; // a request may not change another's
 }
 
 function rememberWho(who: Who): void {
-  if (whoCache.size >= WHO_CACHE_SIZE) whoCache.delete(whoCache.keys().next().value!); // the oldest entry
-  whoCache.set(ltikKey(who.ltik), { who, until: Date.now() + WHO_TTL_MS });
+  whoCache.set(ltikKey(who.ltik), who);
 }
 
 /**
@@ -110,7 +107,7 @@ export function rememberLaunchedWho(ltiKey: string, ltik: string, who: Omit<Who,
 
 /** perf: call after changing what a course's roles mean (role overrides), so this process re-reads them at once. */
 export function forgetIdentities(filter: { courseId?: string } = {}): void {
-  for (const [key, { who }] of whoCache) if (!filter.courseId || who.courseId === filter.courseId) whoCache.delete(key);
+  for (const [key, who] of [...whoCache.entries()]) if (!filter.courseId || who.courseId === filter.courseId) whoCache.delete(key);
 }
 
 /**

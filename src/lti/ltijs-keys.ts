@@ -1,4 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
+import { shortLived } from '../http/short-lived';
 import { platformKey } from './platform-keys';
 
 /**
@@ -30,18 +31,16 @@ type GetPlatform = (iss: unknown, aud: unknown, encryptionKey: unknown, db: unkn
  */
 const SHARE_TTL_MS = 10_000;
 const SHARE_MAX = 1_000;
-const checkedPlatforms = new Map<string, { platform: Platform; until: number }>();
+const checkedPlatforms = shortLived<Platform>(SHARE_MAX, SHARE_TTL_MS);
 
 export function shareCheckedPlatform(idToken: string, platform: Platform): void {
-  if (checkedPlatforms.size >= SHARE_MAX) checkedPlatforms.delete(checkedPlatforms.keys().next().value!);
-  checkedPlatforms.set(idToken, { platform, until: Date.now() + SHARE_TTL_MS });
+  checkedPlatforms.set(idToken, platform);
 }
 
 function takeCheckedPlatform(idToken: string): Platform | undefined {
-  const entry = checkedPlatforms.get(idToken);
-  if (!entry) return undefined;
+  const platform = checkedPlatforms.get(idToken);
   checkedPlatforms.delete(idToken);
-  return entry.until > Date.now() ? entry.platform : undefined;
+  return platform;
 }
 
 export function installLtijsKeyCache(): void {

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type mongoose from 'mongoose';
 import { WHO_TTL_MS } from '../http/identity';
+import { shortLived } from '../http/short-lived';
 
 /** ltijs keeps its collections through its own copy of mongoose. */
 const ltijsMongoose = (): typeof mongoose =>
@@ -48,22 +49,18 @@ const MAX_ENTRIES = 2_000;
 
 export function cacheLtijsReads<D extends object>(db: D, maxEntries = MAX_ENTRIES): D {
   const inner = db as unknown as LtijsDatabase;
-  const kept = new Map<string, { value: unknown; until: number }>();
+  const kept = shortLived<{ value: unknown }>(maxEntries, PLATFORM_TTL_MS);
   const generation: Record<string, number> = Object.fromEntries(Object.keys(KEPT).map((c) => [c, 0]));
   const forget = (collection: string) => {
     generation[collection] += 1;
-    for (const key of kept.keys()) if (key.startsWith(`${collection}\n`)) kept.delete(key);
+    for (const key of [...kept.keys()]) if (key.startsWith(`${collection}\n`)) kept.delete(key);
   };
   const forgetOne = (collection: string, cacheKey: string) => {
     generation[collection] += 1; // a read of another entry racing this write is simply not kept
     kept.delete(cacheKey);
   };
 
-  const keep = (cacheKey: string, value: unknown, ttlMs: number) => {
-    kept.delete(cacheKey);
-    if (kept.size >= maxEntries) kept.delete(kept.keys().next().value!);
-    kept.set(cacheKey, { value, until: Date.now() + ttlMs });
-  };
+  const keep = (cacheKey: string, value: unknown, ttlMs: number) => void kept.set(cacheKey, { value }, { ttl: ttlMs });
   /** What ltijs's Get (find, without _id and __v) answers for a document just replaced by `item`. */
   const asRead = (collection: string, item: unknown) => {
     const { _id, __v, ...read } = new (ltijsMongoose().model(collection))(item).toJSON() as Record<string, unknown>;
@@ -75,7 +72,7 @@ export function cacheLtijsReads<D extends object>(db: D, maxEntries = MAX_ENTRIE
     if (key !== false || !policy || !query) return inner.Get(key, collection, query);
     const cacheKey = `${collection}\n${JSON.stringify(query)}`;
     const hit = kept.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.value; // ltijs copies or only reads what it gets
+    if (hit) return hit.value; // ltijs copies or only reads what it gets
     const before = generation[collection];
     const value = await inner.Get(key, collection, query);
     if (generation[collection] === before && policy.keepable(value)) keep(cacheKey, value, policy.ttlMs);

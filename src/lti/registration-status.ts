@@ -1,3 +1,4 @@
+import { shortLived } from '../http/short-lived';
 import { Deployment } from './deployment.model';
 
 /**
@@ -23,7 +24,7 @@ export interface PlatformLookup {
   getPlatform(url: string, clientId: string): Promise<{ platformActive(): Promise<boolean> } | false>;
 }
 
-const known = new Map<string, { on: boolean; until: number }>();
+const known = shortLived<boolean>(STATUS_CACHE_SIZE, STATUS_TTL_MS);
 
 export function forgetRegistrationStatus(): void {
   known.clear();
@@ -41,10 +42,8 @@ async function readStatus(lti: PlatformLookup, r: SessionRegistration): Promise<
 export async function registrationIsOn(lti: PlatformLookup, r: SessionRegistration): Promise<boolean> {
   const key = `${r.iss}\n${r.clientId}\n${r.deploymentId}`;
   const hit = known.get(key);
-  if (hit && hit.until > Date.now()) return hit.on;
+  if (hit !== undefined) return hit;
   const on = await readStatus(lti, r);
-  known.delete(key);
-  if (known.size >= STATUS_CACHE_SIZE) known.delete(known.keys().next().value!);
-  known.set(key, { on, until: Date.now() + STATUS_TTL_MS });
+  known.set(key, on);
   return on;
 }

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { validationFailed } from '../http/errors';
+import { shortLived } from '../http/short-lived';
 import { areasFor, Framework, FrameworkRegistry, pathwayOf, PortfolioArea } from './framework';
 import { Portfolio, PortfolioDoc, Section, SectionDoc } from './models';
 import { computedFigures, SectionFigures, storedFigures, SUMMARY_FIELDS } from './section-summary';
@@ -33,18 +34,16 @@ const CORE_FIELDS = { userId: 1, courseId: 1, frameworkId: 1, frameworkVersion: 
 /** Remembered per process (a candidate's autosaves and pages all need it); only found portfolios are remembered. */
 const CORE_TTL_MS = 60_000;
 const CORE_CACHE_SIZE = 2_000;
-const coreCache = new Map<string, { core: PortfolioCore; until: number }>();
+const coreCache = shortLived<PortfolioCore>(CORE_CACHE_SIZE, CORE_TTL_MS);
 
 /** The candidate's own portfolio, for their pages and saves: its unchanging part, usually without a database read. */
 export async function findOwnPortfolio(candidate: Candidate): Promise<PortfolioCore | null> {
   const key = `${candidate.userId}\n${candidate.courseId}`;
   const hit = coreCache.get(key);
-  if (hit && hit.until > Date.now()) return hit.core;
+  if (hit) return hit;
   const core = (await Portfolio.findOne({ userId: candidate.userId, courseId: candidate.courseId }, CORE_FIELDS).lean()) as PortfolioCore | null;
-  coreCache.delete(key);
   if (!core) return null;
-  if (coreCache.size >= CORE_CACHE_SIZE) coreCache.delete(coreCache.keys().next().value!);
-  coreCache.set(key, { core, until: Date.now() + CORE_TTL_MS });
+  coreCache.set(key, core);
   return core;
 }
 
