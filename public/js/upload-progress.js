@@ -14,12 +14,13 @@
     if (!input || !status || !bar || !button) return;
     var max = Number(input.getAttribute('data-max-bytes')) || 0;
     var tooBig = function (f) { return max && f.size > max; };
+    var overLimit = function (f) {
+      return 'This file is ' + size(f.size) + ', and the largest you can upload is ' + size(max) + '. Choose a smaller file.';
+    };
 
     input.addEventListener('change', function () {
       var f = input.files && input.files[0];
-      status.textContent = f && tooBig(f)
-        ? 'This file is ' + size(f.size) + ', and the largest you can upload is ' + size(max) + '. Choose a smaller file.'
-        : '';
+      status.textContent = f && tooBig(f) ? overLimit(f) : '';
     });
 
     form.addEventListener('submit', function (event) {
@@ -27,7 +28,7 @@
       if (!f || button.disabled) return; // no file: the server's own answer says what is missing
       event.preventDefault();
       if (tooBig(f)) {
-        status.textContent = 'This file is ' + size(f.size) + ', and the largest you can upload is ' + size(max) + '. Choose a smaller file.';
+        status.textContent = overLimit(f);
         input.focus();
         return;
       }
