@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import express from 'express';
+import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { startEmbeddedServer } from '../src/db/embedded';
 import { roleLabel } from '../src/lti/roles';
@@ -23,7 +24,7 @@ import { overviewPresenter } from '../src/portfolio/presenters';
 import { contentOf } from '../src/portfolio/section-service';
 import { fullSummarySet } from '../src/portfolio/section-summary';
 import { launchAs, type ToolSession } from '../test/support/launch';
-import { startBenchTool } from './support/tool';
+import { BENCH_LTI_KEY, startBenchTool } from './support/tool';
 import { startTestPlatform } from '../test/support/platform';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
@@ -278,6 +279,23 @@ export async function run(): Promise<void> {
       await res.text();
     });
     await closeServer(staticServer.server);
+
+    // The ceiling: the least an authenticated overview costs. Bare Express verifying the session token, making
+    // the tool's one read (loadOverview), presenting and rendering the same page; no ltijs, no headers, no log.
+    const minimalApp = express();
+    minimalApp.get('/overview', async (req, res) => {
+      jwt.verify(String(req.query.ltik), BENCH_LTI_KEY, { algorithms: ['HS256'] });
+      const loaded = await loadOverview(frameworks(), portfolio);
+      const html = await ejs.renderFile(path.join(VIEWS, 'portfolio/overview.ejs'), overviewLocals(reader.s, overviewPresenter(loaded)), { cache: true });
+      res.type('html').send(html);
+    });
+    const minimalServer = await listen(minimalApp);
+    const pageMinimal = await rate('overview-minimal', 8, async () => {
+      const res = await fetch(`${minimalServer.url}/overview?ltik=${encodeURIComponent(reader.s.ltik!)}`);
+      if (res.status !== 200) throw new Error(`minimal overview answered ${res.status}`);
+      await res.text();
+    });
+    await closeServer(minimalServer.server);
     await closeServer(floor.server);
 
     const autosaveRatio = ours.perSecond / bare.perSecond;
@@ -292,6 +310,9 @@ export async function run(): Promise<void> {
     console.log(`autosave ratio: ${autosaveRatio.toFixed(2)} (goal >= 0.4) ${autosaveRatio >= 0.4 ? 'MET' : 'NOT MET'}; p99/p50 ${tail.toFixed(1)} (goal < 10) ${tail < 10 ? 'MET' : 'NOT MET'}`);
     console.log(`overview page (12 sections, 36 examples, ${comments} comments; ${page.length} bytes): ${pageOurs.perSecond.toFixed(1)}/s vs static EJS render (${staticHtml.length} bytes) ${pageStatic.perSecond.toFixed(1)}/s`);
     console.log(`overview ratio: ${pageRatio.toFixed(2)} (goal >= 0.5) ${pageRatio >= 0.5 ? 'MET' : 'NOT MET'}`);
+    const ceiling = pageMinimal.perSecond / pageStatic.perSecond;
+    console.log(`ceiling, the least an authenticated overview costs (bare Express: verify the token, the one read, render): ${pageMinimal.perSecond.toFixed(1)}/s`);
+    console.log(`  its ratio to the static render: ${ceiling.toFixed(2)}; the tool reaches ${(pageOurs.perSecond / pageMinimal.perSecond).toFixed(2)} of it`);
   } finally {
     await floorConn.close();
     await tool.close();

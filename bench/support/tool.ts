@@ -10,13 +10,16 @@ import { Deployment } from '../../src/lti/deployment.model';
 import { quietLogger } from '../../src/log';
 import type { TestPlatform } from '../../test/support/platform';
 
+/** The tool's ltijs key in benchmarks (a baseline may verify the tool's session token with it). */
+export const BENCH_LTI_KEY = 'bench-lti-key-0123456789';
+
 /** The real tool on a free port, registered with the test VLE (active platform and deployment), for benchmarks. */
 export async function startBenchTool(dbBase: string, dbName: string, platform: TestPlatform) {
   const bare = createServer();
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: BENCH_LTI_KEY, LOG_LEVEL: 'silent' });
   const dbUri = `${dbBase}/${dbName}`;
   await mongoose.connect(dbUri);
   const tool = await createApp({ config, log: quietLogger(), dbUri });
