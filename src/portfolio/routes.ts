@@ -24,12 +24,13 @@ import { Section } from './models';
 import { Course } from '../lti/course.model';
 import { STATE_LABELS } from './section-states';
 import { computedFigures, storedFigures } from './section-summary';
-import { mountOptional } from './mount';
 import { portfolioBodies } from './body-limit';
 import { evidencePickers } from './evidence/picker';
+import { evidenceRouter } from './evidence';
+import { planningRouter } from './planning';
 
 /** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
-export type PortfolioDeps = Partial<AppDeps> & {
+export type PortfolioDeps = Pick<AppDeps, 'config'> & Partial<AppDeps> & {
   frameworks?: FrameworkRegistry;
   /** The pathway set for the course, if any; by default the one chosen in deep linking. */
   coursePathway?: (courseId: string) => Promise<string | undefined>;
@@ -50,7 +51,7 @@ const MESSAGES = {
   staleChange: 'This section was changed somewhere else since you opened it, so nothing was changed. Here is the latest version: please check it and try again.',
 };
 
-export function portfolioRouter(deps: PortfolioDeps = {}): Router {
+export function portfolioRouter(deps: PortfolioDeps): Router {
   const registry = deps.frameworks ?? frameworks(); // validated now: a broken framework file stops start-up
   // The pathway a teacher chose when adding the tool to the course (deep linking), if any.
   const coursePathway =
@@ -63,14 +64,14 @@ export function portfolioRouter(deps: PortfolioDeps = {}): Router {
     });
   const router = Router();
   router.use(...portfolioBodies());
-  const hasEvidence = mountOptional(router, '/evidence', './evidence', 'evidenceRouter', deps);
-  const hasPlanning = mountOptional(router, '/planning', './planning', 'planningRouter', deps);
+  router.use('/evidence', evidenceRouter(deps));
+  router.use('/planning', planningRouter(deps));
 
   const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
     const nav = [
       { href: urlOf(res, '/portfolio'), label: 'My portfolio', current: current === '/portfolio' },
-      ...(hasPlanning ? [{ href: urlOf(res, '/portfolio/planning'), label: 'Planning', current: false }] : []),
-      ...(hasEvidence ? [{ href: urlOf(res, '/portfolio/evidence'), label: 'Evidence', current: false }] : []),
+      { href: urlOf(res, '/portfolio/planning'), label: 'Planning', current: false },
+      { href: urlOf(res, '/portfolio/evidence'), label: 'Evidence', current: false },
     ];
     res.render(`portfolio/${view}`, { who: whoOf(res), url: (p: string) => urlOf(res, p), roleLabel, nav, ...locals });
   };
