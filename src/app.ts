@@ -14,7 +14,7 @@ import { notifierFor } from './notifications';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
 import { identity } from './http/identity';
 import { requestLogger } from './http/request-log';
-import { clearLtijsHelmet, platformOrigins, securityHeaders, type PlatformOrigins } from './http/security';
+import { platformOrigins, securityHeaders, securityHeadersAgain, type PlatformOrigins } from './http/security';
 import { deepLinkingHandler, deepLinkingRoutes } from './lti/deep-linking';
 import { placeholderRouter } from './lti/landing';
 import { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture } from './lti/launch-guard';
@@ -111,7 +111,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
       // ltijs only calls onDynamicRegistration when dynReg is configured; our handler does the registering
       dynReg: { url: config.publicUrl, name: 'CMALT Portfolio', autoActivate: config.ltiAutoActivate, useDeepLinking: true },
       serverAddon: (ltiApp: express.Express) => {
-        ltiApp.use(clearLtijsHelmet, ...security); // again, over the defaults ltijs's own helmet set
+        ltiApp.use(securityHeadersAgain(security)); // ours again, over the defaults ltijs's own helmet set
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
         ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie

@@ -69,17 +69,38 @@ export function securityHeaders(origins: PlatformOrigins, options: { https: bool
     crossOriginOpenerPolicy: false, // dynamic registration posts back to the VLE window that opened us
     crossOriginResourcePolicy: { policy: 'same-site' },
     strictTransportSecurity: options.https ? { maxAge: 15552000, includeSubDomains: false } : false,
-  })];
+  }), rememberSecurityHeaders];
 }
 
+/** ltijs's own (older) helmet sets these where ours sets nothing; see securityHeadersAgain. */
+const LTIJS_ONLY_HEADERS = ['Cross-Origin-Embedder-Policy', 'Cross-Origin-Opener-Policy', 'Strict-Transport-Security', 'X-Frame-Options'];
+
+/** Where securityHeaders leaves the headers it set, for securityHeadersAgain. */
+const SET_BY_US = 'securityHeadersSet';
+
 /**
- * ltijs runs its own (older) helmet on its app, which sets Cross-Origin-Embedder-Policy: require-corp
- * (breaks VLE-hosted profile pictures), Cross-Origin-Opener-Policy: same-origin (cuts the VLE window that
- * opened dynamic registration off from its answer) and HSTS on plain HTTP. Clear them before ours run.
+ * ltijs runs its own (older) helmet on its app, after ours: it sets Cross-Origin-Embedder-Policy:
+ * require-corp (breaks VLE-hosted profile pictures), Cross-Origin-Opener-Policy: same-origin (cuts the VLE
+ * window that opened dynamic registration off from its answer), HSTS on plain HTTP, and its own values over
+ * ours. This puts back exactly what our pass set, with the same nonce (perf: helmet and the CSP once per request).
  */
-export const clearLtijsHelmet: RequestHandler = (_req, res, next) => {
-  for (const name of ['Cross-Origin-Embedder-Policy', 'Cross-Origin-Opener-Policy', 'Strict-Transport-Security', 'X-Frame-Options']) {
-    res.removeHeader(name);
-  }
+export function securityHeadersAgain(security: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    for (const name of LTIJS_ONLY_HEADERS) res.removeHeader(name);
+    const ours = res.locals[SET_BY_US] as Array<[string, string | number | string[]]> | undefined;
+    if (!ours) return runAll(security, req, res, next); // reached ltijs's app without our first pass
+    for (const [name, value] of ours) res.setHeader(name, value);
+    next();
+  };
+}
+
+/** Remembers the headers our pass set (everything on the response at that point but the request id). */
+export const rememberSecurityHeaders: RequestHandler = (_req, res, next) => {
+  res.locals[SET_BY_US] = Object.entries(res.getHeaders()).filter(([name, value]) => name !== 'x-request-id' && value !== undefined);
   next();
 };
+
+function runAll(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], done: (err?: unknown) => void): void {
+  const step = (i: number) => (err?: unknown) => (err || i === handlers.length ? done(err) : handlers[i](req, res, step(i + 1)));
+  step(0)();
+}

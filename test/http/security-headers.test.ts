@@ -1,0 +1,46 @@
+import { launchAs } from '../support/launch';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startTestTool, type TestTool } from '../support/tool';
+
+let platform: TestPlatform;
+let tool: TestTool;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  tool = await startTestTool({ platform });
+});
+afterAll(async () => {
+  await tool?.close();
+  await platform?.close();
+});
+
+/** Our helmet's headers, the CSP's per-request nonce blanked out. */
+function securityHeadersOf(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (['date', 'etag', 'content-length', 'content-type', 'connection', 'keep-alive', 'x-request-id', 'set-cookie', 'location', 'vary', 'cache-control'].includes(name)) return;
+    kept[name] = value.replace(/'nonce-[^']+'/g, "'nonce-*'");
+  });
+  return kept;
+}
+
+describe('security headers', () => {
+  it('a page behind ltijs carries exactly the headers of a page outside it, whatever ltijs set between', async () => {
+    const outside = await fetch(`${tool.baseUrl}/healthz`);
+    const s = await launchAs(tool, platform, { role: 'Learner' });
+    const inside = await s.get('/portfolio');
+    expect(inside.status).toBe(200);
+    expect(securityHeadersOf(inside.headers)).toEqual(securityHeadersOf(outside.headers));
+    expect(securityHeadersOf(outside.headers)['content-security-policy']).toContain('frame-ancestors');
+  });
+
+  it('the page and its CSP carry the same nonce, so its own scripts and styles run', async () => {
+    const s = await launchAs(tool, platform, { role: 'Learner' });
+    const page = await s.get('/portfolio');
+    const nonce = /'nonce-([^']+)'/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
+    expect(nonce).toBeTruthy();
+    expect(page.html).toContain(nonce);
+    const again = await s.get('/portfolio');
+    expect(/'nonce-([^']+)'/.exec(again.headers.get('content-security-policy') ?? '')?.[1]).not.toBe(nonce);
+  });
+});
