@@ -3,12 +3,12 @@ import type { CookieOptions, Request, RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { overridesOf } from '../http/identity';
 import { Course } from './course.model';
-import { Deployment } from './deployment.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
 import { shareCheckedPlatform } from './ltijs-keys';
 import { platformKey } from './platform-keys';
 import type { LtiPlatform, LtiProvider } from './provider';
 import { noRoleRefusal, REFUSALS, refusalError, type Refusal } from './refusals';
+import { deploymentStatus } from './registration-status';
 import { describeRoleKey, mapRoles } from './roles';
 
 /** How long an id_token may take from the VLE to us, and how far the VLE's clock may run ahead. */
@@ -151,10 +151,11 @@ function checkClaims(payload: Record<string, unknown>): void {
   }
 }
 
-async function checkDeployment(platformUrl: string, clientId: string, deploymentId: string): Promise<void> {
-  const deployment = await Deployment.findOne({ platformUrl, clientId, deploymentId }).lean();
-  if (!deployment) throw REFUSALS.unknownDeployment;
-  if (!deployment.active) throw REFUSALS.deploymentInactive;
+/** perf: an active deployment's answer is kept briefly (registration-status.ts); an installer's change applies at once. */
+async function checkDeployment(iss: string, clientId: string, deploymentId: string): Promise<void> {
+  const status = await deploymentStatus({ iss, clientId, deploymentId });
+  if (status === 'unknown') throw REFUSALS.unknownDeployment;
+  if (status === 'inactive') throw REFUSALS.deploymentInactive;
 }
 
 /** Refused here, before ltijs stores the launch, rather than after. */
