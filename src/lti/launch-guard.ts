@@ -5,6 +5,7 @@ import { overridesOf } from '../http/identity';
 import { Course } from './course.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
 import { shareCheckedPlatform } from './ltijs-keys';
+import type { KnownCourse } from './launch.service';
 import { platformKey } from './platform-keys';
 import type { LtiPlatform, LtiProvider } from './provider';
 import { noRoleRefusal, REFUSALS, refusalError, type Refusal } from './refusals';
@@ -58,6 +59,8 @@ interface CheckedLaunch {
   claims: JwtPayload & Record<string, unknown>;
   platform: LtiPlatform;
   clientId: string;
+  /** The course as the role check read it, for recordLaunch (null: not stored yet; absent: not read, as for deep linking). */
+  course?: KnownCourse | null;
 }
 
 /**
@@ -117,9 +120,9 @@ async function check(deps: GuardDeps, req: Request, idToken: string, state: stri
 
   checkClaims(payload);
   await checkDeployment(payload.iss as string, clientId, payload[CLAIM.deploymentId] as string);
-  if (payload[CLAIM.messageType] === 'LtiResourceLinkRequest') await checkRolesMapToSomething(payload);
+  const course = payload[CLAIM.messageType] === 'LtiResourceLinkRequest' ? await checkRolesMapToSomething(payload) : undefined;
   shareCheckedPlatform(idToken, platform); // every check passed: ltijs need not look the platform up again
-  return { claims: payload, platform, clientId };
+  return { claims: payload, platform, clientId, ...(course !== undefined ? { course } : {}) };
 }
 
 /** The registration this token is for: its aud (one of them, named by azp when there are several). */
@@ -158,20 +161,21 @@ async function checkDeployment(iss: string, clientId: string, deploymentId: stri
   if (status === 'inactive') throw REFUSALS.deploymentInactive;
 }
 
-/** Refused here, before ltijs stores the launch, rather than after. */
-async function checkRolesMapToSomething(payload: Record<string, unknown>): Promise<void> {
+/**
+ * Refused here, before ltijs stores the launch, rather than after. Answers the course it read (its role overrides
+ * included), so recordLaunch need not read it again.
+ */
+async function checkRolesMapToSomething(payload: Record<string, unknown>): Promise<KnownCourse | null> {
   const rawRoles = asStrings(payload[CLAIM.roles]);
   const contextId = contextIdOf(payload[CLAIM.context] as { id?: unknown }, payload[CLAIM.resourceLink] as { id?: unknown });
-  const course = await Course.findOne(
-    { issuer: payload.iss, deploymentId: payload[CLAIM.deploymentId], contextId },
-    { roleOverrides: 1 },
-  ).lean();
+  const course = await Course.findOne({ issuer: payload.iss, deploymentId: payload[CLAIM.deploymentId], contextId }).lean();
   const mapping = mapRoles(rawRoles, course ? overridesOf(course) : {});
   if (mapping.roles.length === 0 && course && mapping.seen.length) {
     // a genuine launch (every check above passed): let the coordinator see this role and give it access
     await Course.updateOne({ _id: course._id }, { $addToSet: { rolesSeen: { $each: mapping.seen.map((r) => r.key) } } });
   }
   if (mapping.roles.length === 0) throw noRoleRefusal([...mapping.seen.map((r) => describeRoleKey(r.key)), ...mapping.unrecognised]);
+  return course;
 }
 
 export type { CheckedLaunch };

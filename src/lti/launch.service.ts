@@ -1,4 +1,5 @@
 import type { JwtPayload } from 'jsonwebtoken';
+import type { Types } from 'mongoose';
 import { Course } from './course.model';
 import { asStrings, CLAIM, contextIdOf } from './launch-claims';
 import { Membership } from './membership.model';
@@ -37,6 +38,16 @@ export interface RecordedLaunch {
   userName?: string;
   userEmail?: string;
   courseTitle?: string;
+}
+
+/** A course as the launch check read it (launch-guard.ts): what recordLaunch needs to know of it. */
+export interface KnownCourse {
+  _id: Types.ObjectId;
+  title?: string | null;
+  label?: string | null;
+  pathway?: string | null;
+  rolesSeen?: string[] | null;
+  roleOverrides?: Array<{ key: string; roles: string[] }> | null;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -95,9 +106,22 @@ async function upsert<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Upserts the user, the course and the membership from a launch; answers the app roles it gives. */
-export async function recordLaunch(f: LaunchFacts, now = new Date()): Promise<RecordedLaunch> {
-  const mapping = mapRoles(f.ltiRoles);
+/** What this launch would change in a course as stored: nothing, usually (same title, no role not seen before). */
+function courseChanges(f: LaunchFacts, seenKeys: string[], known: KnownCourse | null | undefined): boolean {
+  if (!known) return true;
+  if (f.courseTitle && f.courseTitle !== known.title) return true;
+  if (f.courseLabel && f.courseLabel !== known.label) return true;
+  const seen = new Set(known.rolesSeen ?? []);
+  return seenKeys.some((k) => !seen.has(k));
+}
+
+/**
+ * Upserts the user, the course and the membership from a launch; answers the app roles it gives.
+ * perf: `known` is the course as the launch check read it a moment ago (with its role overrides); when the launch
+ * changes nothing in it, it is not written or read again. Otherwise (or when not known) it is upserted as ever.
+ */
+export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, now = new Date()): Promise<RecordedLaunch> {
+  const seenKeys = mapRoles(f.ltiRoles).seen.map((r) => r.key);
   const courseSet: Record<string, unknown> = {};
   if (f.courseTitle) courseSet.title = f.courseTitle;
   if (f.courseLabel) courseSet.label = f.courseLabel;
@@ -110,13 +134,15 @@ export async function recordLaunch(f: LaunchFacts, now = new Date()): Promise<Re
         { upsert: true, new: true, setDefaultsOnInsert: true },
       ).lean(),
     ),
-    upsert(() =>
-      Course.findOneAndUpdate(
-        { issuer: f.issuer, deploymentId: f.deploymentId, contextId: f.contextId },
-        { ...(Object.keys(courseSet).length ? { $set: courseSet } : {}), $addToSet: { rolesSeen: { $each: mapping.seen.map((r) => r.key) } } },
-        { upsert: true, new: true, setDefaultsOnInsert: true },
-      ).lean(),
-    ),
+    known && !courseChanges(f, seenKeys, known)
+      ? known
+      : upsert(() =>
+          Course.findOneAndUpdate(
+            { issuer: f.issuer, deploymentId: f.deploymentId, contextId: f.contextId },
+            { ...(Object.keys(courseSet).length ? { $set: courseSet } : {}), $addToSet: { rolesSeen: { $each: seenKeys } } },
+            { upsert: true, new: true, setDefaultsOnInsert: true },
+          ).lean(),
+        ),
   ]);
   if (!user || !course) throw new Error('launch upsert returned nothing');
   const overrides = Object.fromEntries((course.roleOverrides ?? []).map((o) => [o.key, o.roles])) as RoleOverrides;

@@ -53,7 +53,7 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
       const target = String(args[args.length - 1]);
       if (!/[?&]ltik=/.test(target)) return redirect(target);
       const facts = launchFacts(checked.claims, checked.clientId);
-      recordLaunch(facts)
+      recordLaunch(facts, checked.course)
         .then(async (recorded) => {
           await Promise.all(deps.afterLaunch.map((hook) => hook(facts, recorded).catch((err: unknown) => deps.log.error({ err }, 'after-launch hook failed'))));
           if (facts.messageType === 'LtiResourceLinkRequest') rememberLanding(deps, target, facts, recorded);
