@@ -5,6 +5,7 @@ import { overridesOf } from '../http/identity';
 import { Course } from './course.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
 import { shareCheckedPlatform } from './ltijs-keys';
+import { expectNoLtijsState } from './ltijs-reads';
 import type { KnownCourse } from './launch.service';
 import { platformKey } from './platform-keys';
 import type { LtiPlatform, LtiProvider } from './provider';
@@ -53,6 +54,8 @@ export interface IssuedLogin {
   state: string;
   nonce: string;
   issuer: string;
+  /** Whether ltijs kept a state entry at this login (only for a target_link_uri with a query); absent: not known. */
+  ltijsKeptState?: boolean;
 }
 
 interface CheckedLaunch {
@@ -121,7 +124,9 @@ async function check(deps: GuardDeps, req: Request, idToken: string, state: stri
   checkClaims(payload);
   await checkDeployment(payload.iss as string, clientId, payload[CLAIM.deploymentId] as string);
   const course = payload[CLAIM.messageType] === 'LtiResourceLinkRequest' ? await checkRolesMapToSomething(payload) : undefined;
-  shareCheckedPlatform(idToken, platform); // every check passed: ltijs need not look the platform up again
+  // every check passed: ltijs need not look the platform up again, nor look for a state it never kept
+  shareCheckedPlatform(idToken, platform);
+  if (issued.ltijsKeptState === false) expectNoLtijsState(state);
   return { claims: payload, platform, clientId, ...(course !== undefined ? { course } : {}) };
 }
 

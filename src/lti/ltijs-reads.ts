@@ -47,6 +47,26 @@ const KEPT: Record<string, Kept> = {
 const WRITES = new Set(['Insert', 'Replace', 'Modify', 'Delete']);
 const MAX_ENTRIES = 2_000;
 
+/**
+ * perf: ltijs looks its state entry up on every launch, though it keeps one only when the login's target_link_uri
+ * had a query (to put that query back on the redirect). Nothing is checked against it. The launch check, which
+ * knows the login from our records (shared by every instance), says when ltijs kept none: that one look-up is then
+ * answered "none" without a read. An entry is taken by the look-up, or lapses.
+ */
+const NO_STATE_TTL_MS = 10_000;
+const withoutState = shortLived<true>(1_000, NO_STATE_TTL_MS);
+
+export function expectNoLtijsState(state: string): void {
+  withoutState.set(state, true);
+}
+
+function takeNoState(query: Record<string, unknown>): boolean {
+  const keys = Object.keys(query);
+  if (keys.length !== 1 || typeof query.state !== 'string' || !withoutState.get(query.state)) return false;
+  withoutState.delete(query.state);
+  return true;
+}
+
 export function cacheLtijsReads<D extends object>(db: D, maxEntries = MAX_ENTRIES): D {
   const inner = db as unknown as LtijsDatabase;
   const kept = shortLived<{ value: unknown }>(maxEntries, PLATFORM_TTL_MS);
@@ -68,6 +88,7 @@ export function cacheLtijsReads<D extends object>(db: D, maxEntries = MAX_ENTRIE
   };
 
   async function Get(key: string | false, collection: string, query?: Record<string, unknown>): Promise<unknown> {
+    if (collection === 'state' && key === false && query && takeNoState(query)) return false; // ltijs's answer for none
     const policy = KEPT[collection];
     if (key !== false || !policy || !query) return inner.Get(key, collection, query);
     const cacheKey = `${collection}\n${JSON.stringify(query)}`;

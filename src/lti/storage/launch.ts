@@ -45,7 +45,9 @@ export function launchWithoutCookie(deps: CookielessLaunchDeps): RequestHandler 
         await LoginStart.deleteOne({ nonce: nonceOf(body.id_token) ?? '' }); // the sign-in this token answers is spoilt
         return next(); // launchCheck refuses it
       }
-      res.locals.issuedLogin = { state, nonce: login.nonce, issuer: login.params.iss } satisfies IssuedLogin;
+      // ltijs keeps a state entry at login only for a target_link_uri with a query (see ltijs-reads.ts)
+      const ltijsKeptState = login.params.target_link_uri.includes('?');
+      res.locals.issuedLogin = { state, nonce: login.nonce, issuer: login.params.iss, ltijsKeptState } satisfies IssuedLogin;
       if (stateCookie(req, state)) return next();
       if (login.storageTarget) return await askPlatformStorage(res, body.id_token, login);
       // Checked in full as if the cookie had come, then turned into the new-window page (never into a session).
