@@ -9,7 +9,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import express from 'express';
@@ -24,10 +23,10 @@ import { overviewPresenter } from '../src/portfolio/presenters';
 import { contentOf } from '../src/portfolio/section-service';
 import { fullSummarySet } from '../src/portfolio/section-summary';
 import { launchAs, type ToolSession } from '../test/support/launch';
+import { interleaved } from './support/interleaved';
 import { BENCH_LTI_KEY, startBenchTool } from './support/tool';
 import { startTestPlatform } from '../test/support/platform';
 
-const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
 const WRITERS = 50;
 const VIEWS = path.resolve(__dirname, '..', 'views').replace(`${path.sep}dist${path.sep}views`, `${path.sep}views`);
 
@@ -41,55 +40,6 @@ async function closeServer(server: Server) {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
-
-interface Rate {
-  perSecond: number;
-  count: number;
-  p50: number;
-  p99: number;
-}
-
-/** With BENCH_PROFILE=<dir>, each measurement also writes a CPU profile of this process (<dir>/<label>.cpuprofile). */
-async function profiled<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const dir = process.env.BENCH_PROFILE;
-  if (!dir) return fn();
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(path.join(dir, `${label}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
-}
-
-/** Runs `once(worker)` from `workers` loops for DURATION_MS; answers rate and latency percentiles. */
-async function rate(label: string, workers: number, once: (w: number) => Promise<void>): Promise<Rate> {
-  return profiled(label, () => measure(workers, once));
-}
-
-async function measure(workers: number, once: (w: number) => Promise<void>): Promise<Rate> {
-  const latencies: number[] = [];
-  const deadline = Date.now() + DURATION_MS;
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      while (Date.now() < deadline) {
-        const t = performance.now();
-        await once(w);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { perSecond: latencies.length / ((Date.now() - started) / 1000), count: latencies.length, p50: at(0.5), p99: at(0.99) };
-}
-
 
 /** ltijs keeps its own copy of mongoose (its session reads: id token, context token). */
 const ltijsMongoose = require(require.resolve('mongoose', { paths: [path.dirname(require.resolve('ltijs'))] })) as typeof mongoose;
@@ -174,14 +124,6 @@ export async function run(): Promise<void> {
     const opsOver20Autosaves = await countOps(async () => {
       for (let i = 0; i < 20; i++) await autosaveOnce(writers[i % WRITERS]);
     });
-    const ours = await rate('autosave', WRITERS, async (w) => {
-      const me = writers[w];
-      const res = await fetch(me.url, { method: 'PUT', headers: scriptHeaders(me.s, me.url), body: JSON.stringify({ baseVersion: me.version, body: `${text}<p>${me.version}</p>` }) });
-      const json = (await res.json()) as { version?: number };
-      if (res.status !== 200 || typeof json.version !== 'number') throw new Error(`autosave answered ${res.status}`);
-      me.version = json.version;
-    });
-
     // The floor: bare Express, one findOneAndUpdate with the same version check, same database server.
     const Doc = floorConn.model('FloorSection', new mongoose.Schema({ body: String, version: Number }));
     const docs = await Doc.insertMany(Array.from({ length: WRITERS }, () => ({ body: '', version: 0 })));
@@ -198,16 +140,35 @@ export async function run(): Promise<void> {
     });
     const floor = await listen(floorApp);
     const floorVersions = docs.map(() => 0);
-    const bare = await rate('autosave-floor', WRITERS, async (w) => {
-      const res = await fetch(`${floor.url}/sections/${docs[w]._id}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ baseVersion: floorVersions[w], body: `${text}<p>${floorVersions[w]}</p>` }),
-      });
-      const json = (await res.json()) as { version?: number };
-      if (res.status !== 200 || typeof json.version !== 'number') throw new Error(`floor answered ${res.status}`);
-      floorVersions[w] = json.version;
-    });
+    const autosaves = await interleaved([
+      {
+        name: 'tool',
+        workers: WRITERS,
+        once: async (w) => {
+          const me = writers[w];
+          const res = await fetch(me.url, { method: 'PUT', headers: scriptHeaders(me.s, me.url), body: JSON.stringify({ baseVersion: me.version, body: `${text}<p>${me.version}</p>` }) });
+          const json = (await res.json()) as { version?: number };
+          if (res.status !== 200 || typeof json.version !== 'number') throw new Error(`autosave answered ${res.status}`);
+          me.version = json.version;
+        },
+      },
+      {
+        name: 'floor',
+        workers: WRITERS,
+        once: async (w) => {
+          const res = await fetch(`${floor.url}/sections/${docs[w]._id}`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify({ baseVersion: floorVersions[w], body: `${text}<p>${floorVersions[w]}</p>` }),
+          });
+          const json = (await res.json()) as { version?: number };
+          if (res.status !== 200 || typeof json.version !== 'number') throw new Error(`floor answered ${res.status}`);
+          floorVersions[w] = json.version;
+        },
+      },
+    ]);
+    const { tool: ours, floor: bare } = autosaves;
+    await closeServer(floor.server);
 
     // Overview: fill one portfolio's 12 sections, then read it through the tool vs a static render.
     const reader = writers[0];
@@ -256,11 +217,6 @@ export async function run(): Promise<void> {
     const opsOver20Overviews = await countOps(async () => {
       for (let i = 0; i < 20; i++) await (await fetch(overviewUrl, { headers: { cookie: reader.s.jar.header(new URL(overviewUrl)) ?? '' } })).text();
     });
-    const pageOurs = await rate('overview', 8, async () => {
-      const res = await fetch(overviewUrl, { headers: { cookie: reader.s.jar.header(new URL(overviewUrl)) ?? '' } });
-      if (res.status !== 200) throw new Error(`overview answered ${res.status}`);
-      await res.text();
-    });
     const full = await loadPortfolio(frameworks(), portfolio);
     // The same page the tool sends: same links (each carrying the session token), same navigation.
     const locals = overviewLocals(reader.s, overviewPresenter(full));
@@ -274,12 +230,6 @@ export async function run(): Promise<void> {
       res.type('html').send(await ejs.renderFile(path.join(VIEWS, 'portfolio/overview.ejs'), locals, { cache: true }));
     });
     const staticServer = await listen(staticApp);
-    const pageStatic = await rate('overview-static', 8, async () => {
-      const res = await fetch(`${staticServer.url}/overview`);
-      await res.text();
-    });
-    await closeServer(staticServer.server);
-
     // The ceiling: the least an authenticated overview costs. Bare Express verifying the session token, making
     // the tool's one read (loadOverview), presenting and rendering the same page; no ltijs, no headers, no log.
     const minimalApp = express();
@@ -290,18 +240,42 @@ export async function run(): Promise<void> {
       res.type('html').send(html);
     });
     const minimalServer = await listen(minimalApp);
-    const pageMinimal = await rate('overview-minimal', 8, async () => {
-      const res = await fetch(`${minimalServer.url}/overview?ltik=${encodeURIComponent(reader.s.ltik!)}`);
-      if (res.status !== 200) throw new Error(`minimal overview answered ${res.status}`);
-      await res.text();
-    });
+    const pages = await interleaved([
+      {
+        name: 'tool',
+        workers: 8,
+        once: async () => {
+          const res = await fetch(overviewUrl, { headers: { cookie: reader.s.jar.header(new URL(overviewUrl)) ?? '' } });
+          if (res.status !== 200) throw new Error(`overview answered ${res.status}`);
+          await res.text();
+        },
+      },
+      {
+        name: 'static',
+        workers: 8,
+        once: async () => {
+          const res = await fetch(`${staticServer.url}/overview`);
+          await res.text();
+        },
+      },
+      {
+        name: 'minimal',
+        workers: 8,
+        once: async () => {
+          const res = await fetch(`${minimalServer.url}/overview?ltik=${encodeURIComponent(reader.s.ltik!)}`);
+          if (res.status !== 200) throw new Error(`minimal overview answered ${res.status}`);
+          await res.text();
+        },
+      },
+    ]);
+    const { tool: pageOurs, static: pageStatic, minimal: pageMinimal } = pages;
+    await closeServer(staticServer.server);
     await closeServer(minimalServer.server);
-    await closeServer(floor.server);
 
     const autosaveRatio = ours.perSecond / bare.perSecond;
     const tail = ours.p99 / ours.p50;
     const pageRatio = pageOurs.perSecond / pageStatic.perSecond;
-    console.log(`${WRITERS} concurrent writers, ${DURATION_MS} ms per measurement, body ${text.length} chars`);
+    console.log(`${WRITERS} concurrent writers, body ${text.length} chars; each pair measured in alternating 250 ms slices`);
     console.log(`autosave through the tool: ${ours.perSecond.toFixed(1)}/s (${ours.count}); p50 ${ours.p50.toFixed(1)} ms, p99 ${ours.p99.toFixed(1)} ms`);
     console.log(`floor (bare Express + one findOneAndUpdate): ${bare.perSecond.toFixed(1)}/s (${bare.count}); p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms`);
     console.log(`database operations per request: autosave ${opsText(opsPerAutosave)}, overview ${opsText(opsPerOverview)}; the floor does 1 and the static page 0`);

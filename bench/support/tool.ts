@@ -43,6 +43,8 @@ export async function startBenchTool(dbBase: string, dbName: string, platform: T
   await Deployment.create({ platformUrl: d.issuer, clientId: d.clientId, deploymentId: d.deploymentId, active: true });
   return {
     baseUrl,
+    /** The test VLE's client id for this tool: launches name it, as another tool may be registered too. */
+    clientId: client.clientId,
     close: async () => {
       bare.closeAllConnections();
       await new Promise<void>((resolve) => bare.close(() => resolve()));
