@@ -80,6 +80,8 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
 export async function createApp({ config, log, dbUri }: { config: Config; log: Logger; dbUri: string }): Promise<CreatedApp> {
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (ltijs-keys.ts)
+  // perf: mongoose otherwise records a stack trace on every query, only to explain a query run twice (a bug we do not have)
+  mongoose.set('skipOriginalStackTraces', true);
   const origins = platformOrigins(() => registeredOrigins(lti, config.frameAncestors));
   const deps: AppDeps = { config, log, lti, platformOrigins: origins };
   const security = securityHeaders(origins, { https: config.publicUrl.startsWith('https:') });
