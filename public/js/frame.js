@@ -4,7 +4,8 @@
   if (window.parent === window) return;
   var last = 0;
   function report() {
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // the page's own height: scrollHeight never drops below the frame's, so a frame could grow but not shrink
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     window.parent.postMessage({ subject: 'lti.frameResize', height: height }, '*');

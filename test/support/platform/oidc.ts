@@ -96,7 +96,21 @@ export function mountOidc(app: Express, ctx: PlatformContext, ags: AgsStore): vo
     res.type('html').send(autoPostForm(p.redirect_uri, fields));
   });
 
-  /** A VLE course page framing the tool, as a teacher's click on the activity would show it. */
+  /**
+ * The course page's script: records every message from the tool (window.__ltiMessages), and sets the frame's
+ * height from lti.frameResize as Moodle does (an object, or Canvas's JSON string), but only from the tool's frame.
+ */
+const RECORD_AND_RESIZE = `window.addEventListener("message", function (e) {
+  (window.__ltiMessages = window.__ltiMessages || []).push(e.data);
+  var frame = document.getElementById("tool-frame");
+  if (!frame || e.source !== frame.contentWindow) return;
+  var m = e.data;
+  if (typeof m === "string") { try { m = JSON.parse(m); } catch (err) { return; } }
+  var height = m && m.subject === "lti.frameResize" ? Number(m.height) : 0;
+  if (height > 0) frame.style.height = Math.min(height, 50000) + "px";
+});`;
+
+/** A VLE course page framing the tool, as a teacher's click on the activity would show it. */
   app.get('/course/:courseId/launch', (req, res) => {
     const launch = ctx.launches.get(String(req.query.hint ?? ''));
     if (!launch) return errorPage(res, 404, 'No launch prepared with that hint');
@@ -109,7 +123,7 @@ export function mountOidc(app: Express, ctx: PlatformContext, ags: AgsStore): vo
         `${storage}<header><h1>${escapeHtml(launch.course.title)}</h1></header><main>` +
           `<iframe id="tool-frame" name="tool-frame" title="CMALT Portfolio" src="${escapeHtml(src)}" ` +
           'style="width:100%;height:800px;border:0" allow="clipboard-write; fullscreen"></iframe></main>' +
-          '<script>window.addEventListener("message",function(e){(window.__ltiMessages=window.__ltiMessages||[]).push(e.data)});</script>',
+          `<script>${RECORD_AND_RESIZE}</script>`,
       ),
     );
   });
