@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { csrfTokenFor, sameSecret, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session';
+import { csrfTokenFor, sameSecret, SESSION_HOURS, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session';
 
 const config = { ltiKey: 'k'.repeat(32) };
 
@@ -16,7 +16,16 @@ describe('installer session tokens', () => {
   });
 
   test('an expired session, another key, or a ticket is refused as a session', () => {
-    const expired = jwt.sign({ via: 'token' }, 'x', { expiresIn: -10 });
+    // Signed by the tool itself, so only its age can refuse it (a token signed with another key would be refused anyway).
+    const issuedAt = Date.now() - (SESSION_HOURS * 3600 + 60) * 1000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => issuedAt);
+    let expired: string;
+    try {
+      expired = signSession(config, { via: 'token', name: 'Installer' });
+      expect(verifySession(config, expired)).not.toBeNull(); // a good session while it was fresh
+    } finally {
+      clock.mockRestore();
+    }
     expect(verifySession(config, expired)).toBeNull();
     expect(verifySession({ ltiKey: 'another-key-another-key' }, signSession(config, { via: 'token', name: 'x' }))).toBeNull();
     expect(verifySession(config, signTicket(config, { issuer: 'i', sub: 's' }))).toBeNull();
