@@ -55,6 +55,9 @@ describe('signing in to the installer pages', () => {
     expect(answer.html).toMatch(/<input type="hidden" name="session" value="/);
     const page = await client.get('/admin/setup/moodle');
     expect(page.status).toBe(200);
+    // the session in the address, not a redirect to the sign-in form (which is a 200 page too)
+    expect(new URL(page.url).pathname).toBe('/admin/setup/moodle');
+    expect(page.html).toContain('Initiate login URL');
   });
 
   test('signing out ends the cookie session', async () => {
