@@ -38,6 +38,10 @@ describe('MongoRateLimitStore', () => {
     const app = anInstance('success:');
     for (let i = 0; i < 5; i += 1) expect((await request(app).post('/login?ok=1')).status).toBe(200);
     expect((await RateLimitHit.findOne({ key: /^success:/ }).lean())?.hits).toBe(0);
+    // a full counter under one prefix leaves another prefix's counter alone
+    const full = anInstance('full:');
+    for (let i = 0; i < 3; i += 1) expect((await request(full).post('/login')).status).toBe(401);
+    expect((await request(full).post('/login')).status).toBe(429);
     expect((await request(anInstance('other:')).post('/login')).status).toBe(401);
   });
 
