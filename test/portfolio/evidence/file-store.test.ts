@@ -31,8 +31,10 @@ test('a file larger than one GridFS chunk comes back byte for byte', async () =>
 test('a removed file is gone, chunks and all, and removing it again is not an error', async () => {
   const id = await storeFile({ filename: 'a.txt', contentType: 'text/plain', bytes: Buffer.from('hello'), metadata: owner });
   const before = await countStoredFiles(owner);
+  const chunksBefore = await countChunks();
   await removeFile(id);
   expect(await countStoredFiles(owner)).toBe(before - 1);
+  expect(await countChunks()).toBe(chunksBefore - 1); // its one chunk went with it
   await expect(removeFile(id)).resolves.toBeUndefined();
   await expect(readAll(id)).rejects.toThrow();
 });
