@@ -1,6 +1,8 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { candidatesAmong, peopleIn } from '../cohort';
+import { wantsJson } from '../http/error-handler';
+import { AppError } from '../http/errors';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
@@ -22,6 +24,18 @@ const reviewSchema = z.object({
   feedback: z.string().max(10000, 'Please keep feedback under 10,000 characters.').default(''),
   expectedVersion: z.coerce.number({ invalid_type_error: 'This form is out of date. Please reload the page.' }).int().min(0),
 }).passthrough();
+/** A form the page refused, shown again at that form with what was typed. */
+interface FormProblem {
+  form: 'review' | 'comment' | 'reply';
+  status: number;
+  message: string;
+  /** The example a new comment was on ('' for the section). */
+  exampleId: string;
+  /** The thread a refused reply was for. */
+  parentId: string;
+  values: { decision: string; feedback: string; body: string };
+}
+
 const shareSchema = z.object({ peerId: objectId.or(z.literal('')).refine((v) => v !== '', 'Please choose a candidate to invite.') }).passthrough();
 
 /** Reading a candidate's section, commenting, reviewing and co-mentoring: every route asks the policy first. */
@@ -37,17 +51,22 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
   }
   const back = (res: Response, id: string, done: string, anchor = '') => res.redirect(303, urlOf(res, `/mentoring/sections/${id}?done=${done}${anchor ? `#${anchor}` : ''}`));
 
-  router.get('/:id', h(async (req, res) => {
+  /**
+   * The section page. With `problem`, the same page again for a form it refused (status 409 or 422): the message
+   * sits at that form, what was typed or chosen is kept, and the visit is not counted again.
+   */
+  async function showSection(res: Response, loaded: LoadedSection, done: string, problem?: FormProblem): Promise<void> {
     const who = whoOf(res);
-    const loaded = await sectionFor(res, req.params.id, 'read');
+    const id = String(loaded.section._id);
     const owner = who.userId === loaded.candidate.userId;
     const isMentor = !owner && (await mentors(who, loaded.candidate));
-    const since = owner ? null : await visitSection(who.userId, loaded.section);
-    await markReadByPath(who.userId, `/mentoring/sections/${req.params.id}`);
+    const since = owner || problem ? null : await visitSection(who.userId, loaded.section);
+    if (!problem) await markReadByPath(who.userId, `/mentoring/sections/${id}`);
     const threads = await present.threadsPresenter(who, await commentsOn(loaded.section._id));
     const peers = owner ? candidatesAmong(await peopleIn(who.courseId)).filter((p) => p.userId !== who.userId) : [];
+    if (problem) res.status(problem.status);
     await render(res, 'mentoring/section', {
-      title: `${loaded.area.displayTitle} – ${loaded.candidate.name}`,
+      title: `${problem ? 'Error: ' : ''}${loaded.area.displayTitle} – ${loaded.candidate.name}`,
       s: await present.readerSectionPresenter(loaded, { evidenceLinks: owner || isMentor }),
       threads: Object.fromEntries(threads),
       changes: present.changesPresenter(since),
@@ -56,16 +75,47 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
       owner,
       isMentor,
       sharing: owner && canShare(who, loaded.candidate) ? await present.sharesPresenter(await sharesOf(loaded.section._id), peers) : null,
-      done: typeof req.query.done === 'string' ? req.query.done : '',
+      done,
+      problem: problem ?? null,
     }, isMentor ? '/mentoring' : '/mentoring/peer');
+  }
+
+  /** Runs a form's change; a refusal a person can put right comes back as the page with their input kept. */
+  async function orShowProblem(req: Request, res: Response, loaded: LoadedSection, form: FormProblem['form'], change: () => Promise<void>): Promise<boolean> {
+    try {
+      await change();
+      return true;
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 422) || wantsJson(req)) throw err;
+      const body = req.body as Record<string, unknown>;
+      const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+      await showSection(res, loaded, '', {
+        form,
+        status: err.status,
+        message: err.message,
+        exampleId: field('exampleId'),
+        parentId: field('parentId'),
+        values: { decision: field('decision'), feedback: field('feedback'), body: field('body') },
+      });
+      return false;
+    }
+  }
+
+  router.get('/:id', h(async (req, res) => {
+    const loaded = await sectionFor(res, req.params.id, 'read');
+    await showSection(res, loaded, typeof req.query.done === 'string' ? req.query.done : '');
   }));
 
   router.post('/:id/comments', h(async (req, res) => {
     const loaded = await sectionFor(res, req.params.id, 'comment');
-    const input = parse(commentSchema, req.body);
-    const r = await addComment(whoOf(res), loaded, { body: input.body, exampleId: input.exampleId || undefined, parentId: input.parentId || undefined }, notifyOptions);
-    if (!r.ok) refuse(r);
-    back(res, req.params.id, 'commented', `comment-${String(r.comment._id)}`);
+    let added = '';
+    const ok = await orShowProblem(req, res, loaded, (req.body as { parentId?: unknown }).parentId ? 'reply' : 'comment', async () => {
+      const input = parse(commentSchema, req.body);
+      const r = await addComment(whoOf(res), loaded, { body: input.body, exampleId: input.exampleId || undefined, parentId: input.parentId || undefined }, notifyOptions);
+      if (!r.ok) refuse(r);
+      added = String(r.comment._id);
+    });
+    if (ok) back(res, req.params.id, 'commented', `comment-${added}`);
   }));
 
   router.post('/:id/comments/:commentId/edit', h(async (req, res) => {
@@ -94,10 +144,12 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
 
   router.post('/:id/review', h(async (req, res) => {
     const loaded = await sectionFor(res, req.params.id, 'review');
-    const input = parse(reviewSchema, req.body);
-    const r = await decide(whoOf(res), loaded, input, notifyOptions);
-    if (!r.ok) refuse(r);
-    back(res, req.params.id, 'reviewed', 'reviews-heading');
+    const ok = await orShowProblem(req, res, loaded, 'review', async () => {
+      const input = parse(reviewSchema, req.body);
+      const r = await decide(whoOf(res), loaded, input, notifyOptions);
+      if (!r.ok) refuse(r);
+    });
+    if (ok) back(res, req.params.id, 'reviewed', 'reviews-heading');
   }));
 
   router.post('/:id/shares', h(async (req, res) => {
