@@ -107,10 +107,33 @@ test('bad sync requests get a status and a message, and change nothing', async (
 
 test('a course the VLE gave no gradebook service says so instead of queueing', async () => {
   const course = platform.course();
+  // A candidate whose progress would score: launched, like everyone here, without the AGS claim.
+  const carol = await aCandidate(tool, platform, course, platform.user({ name: 'Carol Clark' }), { ags: false });
+  await carol.moveTo(assessedAreaIds()[0], 'meets_criterion');
+  // Next door, a course the VLE did give a gradebook: its line item is not hers to be scored in.
+  const neighbour = await aCandidate(tool, platform, platform.course());
   const coordinator = await launchAs(tool, platform, { role: 'Instructor', course, ags: false });
+  expect(coordinator.ok).toBe(true);
+  const agsCallsForCourse = () => platform.ags.calls.filter((c) => c.path.includes(`/ags/contexts/${encodeURIComponent(course.id)}/`));
+
   const page = await coordinator.get('/gradebook');
   expect(page.html).toContain('has not told CMALT Portfolio where its gradebook is yet');
+  expect(page.html).toContain('Carol Clark'); // she is in the course, so there is someone who could be queued
   const refused = await coordinator.post('/gradebook/sync', { all: '1' });
   expect(refused.status).toBe(409);
   expect(refused.html).toContain('Open the tool once from the course link');
+  const refusedOne = await coordinator.post('/gradebook/sync', { candidate: carol.userId });
+  expect(refusedOne.status).toBe(409);
+  expect(refusedOne.html).toContain('Open the tool once from the course link');
+
+  // Nothing was queued for her, and a worker going round finds nothing of hers to send either.
+  expect(await outbox().countDocuments({ courseId: carol.courseId })).toBe(0);
+  expect(await outbox().countDocuments({ candidateId: carol.userId })).toBe(0);
+  const worker = aWorker(tool);
+  await worker.reconcile();
+  await settle(worker);
+  expect(await outbox().countDocuments({ candidateId: carol.userId })).toBe(0);
+  expect(platform.ags.scoresFor(carol.user.id)).toEqual([]);
+  expect(agsCallsForCourse()).toEqual([]);
+  expect(platform.ags.scoresFor(neighbour.user.id)).toHaveLength(1); // the worker did send where it could
 });
