@@ -1,6 +1,6 @@
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
-import { Comment, CoMentorShare, MentorReview } from '../../src/mentoring/models';
+import { Comment, CoMentorShare, MentorAssignment, MentorReview } from '../../src/mentoring/models';
 import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
 
 let platform: TestPlatform;
@@ -123,15 +123,26 @@ describe('who can open what, by URL guessing too', () => {
   });
 
   test('only the coordinator opens the cohort page or changes assignments', async () => {
-    const { mo, cat, dan, moUser } = await aCourse('Cohort gate');
+    const { coordinator, mo, cat, dan, moUser } = await aCourse('Cohort gate');
+    const assignments = async () => JSON.stringify(await MentorAssignment.find({}).sort({ _id: 1 }).lean());
+    const before = await assignments();
+    // The one assignment aCourse made (Cat to Mo) is there to be removed, and Dan has none to be given.
+    expect(await MentorAssignment.find({ candidateSub: { $in: [cat.user.id, dan.user.id] } }, { _id: 0, candidateSub: 1, mentorSub: 1 }).lean())
+      .toEqual([{ candidateSub: cat.user.id, mentorSub: moUser.id }]);
     for (const s of [mo, cat.session]) {
       const page = await s.get('/cohort');
       expect(page.status).toBe(403);
       const r = await s.post('/cohort/assignments', { candidateSub: dan.user.id, mentorSub: moUser.id, action: 'assign' });
       expect(r.status).toBe(403);
+      const removal = await s.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'unassign' });
+      expect(removal.status).toBe(403);
+      expect(await assignments()).toBe(before);
     }
     expect(text((await mo.get('/mentoring')).html)).not.toContain('Dan Cohort gate');
     expect((await cat.session.get('/mentoring')).url).toContain('/mentoring/peer');
+    // The same request from the coordinator does change it: the refusals above were the gate, not the form.
+    expect((await coordinator.post('/cohort/assignments', { candidateSub: dan.user.id, mentorSub: moUser.id, action: 'assign' })).status).toBe(200);
+    expect(await MentorAssignment.countDocuments({ candidateSub: dan.user.id, mentorSub: moUser.id })).toBe(1);
   });
   test('evidence opens for the assigned mentor only; other mentors and peers get "not found"', async () => {
     const { mo, otherMentor, cat, dan } = await aCourse('Evidence');
