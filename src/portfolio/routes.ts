@@ -26,6 +26,7 @@ import { STATE_LABELS } from './section-states';
 import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
 import { evidencePickers } from './evidence/picker';
+import { sectionFeedback } from './section-feedback';
 import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
@@ -208,12 +209,14 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
       // The owner links evidence from their library to each example, right beside it.
       const pickers = canEdit ? await evidencePickers(whoOf(res), section, `/portfolio/sections/${req.params.id}`) : {};
+      const feedback = canEdit ? await sectionFeedback(whoOf(res), req.params.id) : null;
       render(res, 'section', {
         title: area.displayTitle,
         s: present.sectionPresenter({ framework, area, section, allSections: all }),
         done,
         canEdit,
         pickers,
+        feedback: feedback ? { ...feedback, href: urlOf(res, feedback.path) } : null,
       });
     }),
   );
