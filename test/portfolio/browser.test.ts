@@ -146,8 +146,17 @@ describe('the section page in Chromium', () => {
     };
     await tabTo("(el) => el && el.matches('trix-editor#body')");
     await suite.page.keyboard.type('Plans written by keyboard alone.');
-    await tabTo("(el) => el && el.matches('button') && /^Save$/.test(el.textContent.trim())");
+    // As a person would, Tab once the editor has taken in the last keystroke (it does so a frame later).
+    await suite.page.waitForFunction(() => (document.getElementById('body-html') as HTMLInputElement).value.includes('keyboard alone.'));
+    // Leave the field with one Tab (no Save button pressed). Typing alone would save only once it has
+    // stopped for 2.5 s, so a save sent within 2 s of the last keystroke is the one leaving the field made.
+    const sent = suite.page.waitForRequest((r) => r.method() === 'PUT' && new URL(r.url()).pathname === `/portfolio/sections/${id('future-plans')}`, { timeout: 2000 });
+    await suite.page.keyboard.press('Tab');
+    expect((await sent).postDataJSON().body).toContain('Plans written by keyboard alone.');
     await suite.page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
+    expect(await status(suite.page)).toMatch(/^Saved \d\d:\d\d$/);
+    expect(await bodyOf(id('future-plans'))).toContain('Plans written by keyboard alone.');
+    expect(await suite.page.evaluate(() => !!document.activeElement?.closest('trix-editor#body'))).toBe(false); // it was left, and stayed left
     await suite.page.reload();
     await tabTo("(el) => el && el.matches('button') && /Mark ready for review/.test(el.textContent)");
     const outline = await suite.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
