@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { LANDING_PAGES, type AppRole } from '../lti/roles';
 import { AppError, notFound } from './errors';
 
 const HEADINGS: Record<number, string> = {
@@ -11,6 +12,20 @@ const HEADINGS: Record<number, string> = {
   413: 'That file is too large',
   422: 'Please check what you entered',
 };
+/** A way on from an error page, for someone signed in through a launch: their own start page. */
+const HOME_LABELS: Partial<Record<AppRole, string>> = {
+  candidate: 'Back to my portfolio',
+  mentor: 'Back to my candidates',
+  coordinator: 'Back to the cohort',
+};
+
+function homeLink(res: Response): { href: string; label: string } | undefined {
+  const role = (res.locals.who as { role?: AppRole } | undefined)?.role;
+  const url = res.locals.url as ((path: string) => string) | undefined;
+  const label = role ? HOME_LABELS[role] : undefined;
+  return role && url && label ? { href: url(LANDING_PAGES[role]), label } : undefined;
+}
+
 const INTERNAL = 'Something went wrong on our side. Please try again; if it keeps happening, tell the support team the reference below.';
 
 /** JSON for fetch calls and API clients; a page for everyone else. */
@@ -46,6 +61,7 @@ export function sendError(req: Request, res: Response, err: unknown, log?: Logge
       steps: Array.isArray(details.steps) ? details.steps : undefined,
       requestId: status === 404 || status === 422 ? undefined : requestId, // a reference helps support with everything else
       who: res.locals.who,
+      home: homeLink(res),
     },
     (renderErr, html) => {
       if (renderErr) {
