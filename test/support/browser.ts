@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
-import { startTestPlatform, type PreparedLaunch, type TestPlatform } from './platform';
-import type { StartTestToolOptions, TestTool } from './tool';
+import type { PreparedLaunch, TestPlatform } from './platform';
+import type { StartTestToolOptions } from './tool';
+import { required, toolSuiteParts, type ToolSuite } from './suite';
 import { prepareFor, type LaunchAsOptions, type ToolRef } from './launch';
 
 /** Debian's Chromium; never `npx playwright install`. */
@@ -28,9 +29,7 @@ export interface BrowserSuiteOptions {
   page?: 'each' | 'shared';
 }
 
-export interface BrowserSuite {
-  readonly platform: TestPlatform;
-  readonly tool: TestTool;
+export interface BrowserSuite extends ToolSuite {
   readonly browser: Browser;
   readonly context: BrowserContext;
   readonly page: Page;
@@ -41,8 +40,7 @@ export interface BrowserSuite {
  * registered with it and Chromium, open a context and page, and close them all. Read its getters in hooks and tests.
  */
 export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
-  let platform: TestPlatform | undefined;
-  let tool: TestTool | undefined;
+  const toolParts = toolSuiteParts('browserSuite', { tool: opts.tool });
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page | undefined;
@@ -52,10 +50,7 @@ export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
   };
   const shared = opts.page === 'shared';
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    // Loaded here, not at the top, so that files using only openBrowser (test/platform) do not load the app.
-    const { startTestTool } = await import('./tool');
-    tool = await startTestTool({ ...opts.tool, platform });
+    await toolParts.start(); // the platform, then the tool registered with it
     browser = await openBrowser();
     if (shared) await openPage();
   });
@@ -68,16 +63,12 @@ export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
   afterAll(async () => {
     if (shared) await context?.close();
     await browser?.close();
-    await tool?.close();
-    await platform?.close();
+    await toolParts.close(); // the tool, then the platform
   });
-  const open = <T>(name: string, value: T | undefined): T => {
-    if (value === undefined) throw new Error(`browserSuite: no ${name} yet (read it in a hook or test, not when the file loads)`);
-    return value;
-  };
+  const open = <T>(name: string, value: T | undefined): T => required('browserSuite', name, value);
   return {
-    get platform() { return open('platform', platform); },
-    get tool() { return open('tool', tool); },
+    get platform() { return toolParts.suite.platform; },
+    get tool() { return toolParts.suite.tool; },
     get browser() { return open('browser', browser); },
     get context() { return open('context', context); },
     get page() { return open('page', page); },

@@ -1,0 +1,60 @@
+import { startTestPlatform, type TestPlatform, type TestPlatformOptions } from './platform';
+import type { StartTestToolOptions, TestTool } from './tool';
+
+export interface ToolSuiteOptions {
+  /** For startTestPlatform (e.g. `{ nrpsPageSize: 10 }`, `{ productFamilyCode: 'moodle' }`). */
+  platform?: TestPlatformOptions;
+  /** For startTestTool, which gets the suite's platform unless `register` is false. */
+  tool?: Omit<StartTestToolOptions, 'platform'>;
+  /** false: the tool starts knowing no VLE (for a platform that registers itself, dynamically). Default true. */
+  register?: boolean;
+}
+
+export interface ToolSuite {
+  readonly platform: TestPlatform;
+  readonly tool: TestTool;
+}
+
+/** A suite's value, or a clear error when it is read before its hooks ran (at file load, or outside the describe). */
+export function required<T>(suite: string, name: string, value: T | undefined): T {
+  if (value === undefined) throw new Error(`${suite}: no ${name} yet (read it in a hook or test, not when the file loads)`);
+  return value;
+}
+
+/**
+ * toolSuite without the jest hooks: `start` starts the platform and then the tool, `close` closes the tool and
+ * then the platform. For a suite that runs them inside hooks of its own (browserSuite); `suiteName` goes into
+ * the getters' errors.
+ */
+export function toolSuiteParts(suiteName: string, opts: ToolSuiteOptions = {}): { suite: ToolSuite; start(): Promise<void>; close(): Promise<void> } {
+  let platform: TestPlatform | undefined;
+  let tool: TestTool | undefined;
+  return {
+    suite: {
+      get platform() { return required(suiteName, 'platform', platform); },
+      get tool() { return required(suiteName, 'tool', tool); },
+    },
+    start: async () => {
+      platform = await startTestPlatform(opts.platform);
+      // Loaded here, not at the top, so that files using only openBrowser (test/platform) do not load the app.
+      const { startTestTool } = await import('./tool');
+      tool = await startTestTool(opts.register === false ? { ...opts.tool } : { ...opts.tool, platform });
+    },
+    close: async () => {
+      await tool?.close();
+      await platform?.close();
+    },
+  };
+}
+
+/**
+ * The set-up most HTTP-level test files repeated: registers the jest hooks that start a test platform and the
+ * tool registered with it (beforeAll), and close the tool and then the platform (afterAll). Call it at the top
+ * of a file or inside a describe; read its getters in hooks and tests.
+ */
+export function toolSuite(opts: ToolSuiteOptions = {}): ToolSuite {
+  const parts = toolSuiteParts('toolSuite', opts);
+  beforeAll(parts.start);
+  afterAll(parts.close);
+  return parts.suite;
+}
