@@ -1,5 +1,4 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { MentorAssignment, FinalReviewDecision } from '../../src/mentoring/models';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import mongoose from 'mongoose';
@@ -7,32 +6,22 @@ import { loadCandidates } from '../../src/gradebook/candidates';
 import { scoreValues } from '../../src/gradebook/score';
 import { aCandidate, launched, text } from '../mentoring/people';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 describe('the coordinator’s cohort page', () => {
   test('lists launched candidates with progress and roster members who have not launched as "not started"; they can be assigned', async () => {
-    const course = platform.course({ title: 'Roster course' });
-    const coraUser = platform.user({ name: 'Cora Roster' });
-    const cat = await aCandidate(tool, platform, course, 'Cat Launched');
-    const nia = platform.user({ name: 'Nia Notyet' });
-    const tam = platform.user({ name: 'Tam Assistant' });
-    platform.setMembers(course.id, [
+    const course = suite.platform.course({ title: 'Roster course' });
+    const coraUser = suite.platform.user({ name: 'Cora Roster' });
+    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Launched');
+    const nia = suite.platform.user({ name: 'Nia Notyet' });
+    const tam = suite.platform.user({ name: 'Tam Assistant' });
+    suite.platform.setMembers(course.id, [
       { user: coraUser, roles: ['Instructor'] },
       { user: cat.user, roles: ['Learner'] },
       { user: nia, roles: ['Learner'] },
       { user: tam, roles: ['TeachingAssistant'] },
     ]);
-    const cora = await launched(tool, platform, course, 'Instructor', coraUser);
+    const cora = await launched(suite.tool, suite.platform, course, 'Instructor', coraUser);
     const sync = await cora.post('/gradebook/roster/sync');
     expect(sync.status).toBeLessThan(400);
 
@@ -67,16 +56,16 @@ describe('the coordinator’s cohort page', () => {
     expect(await MentorAssignment.countDocuments({ candidateSub: nia.id })).toBe(2);
 
     // When Tam launches, Nia is on Tam's dashboard as not started.
-    const tamSession = await launched(tool, platform, course, 'TeachingAssistant', tam);
+    const tamSession = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', tam);
     expect(text((await tamSession.get('/mentoring')).html)).toContain('Nia Notyet Not started: has not opened CMALT Portfolio yet');
     expect((await cora.post('/cohort/assignments', { candidateSub: nia.id, mentorSub: tam.id, action: 'unassign' })).status).toBe(200);
     expect(await MentorAssignment.countDocuments({ candidateSub: nia.id })).toBe(1);
   });
 
   test('final review: asked for only when every assessed section meets the criterion; sent back needs a reason; signed off once', async () => {
-    const course = platform.course({ title: 'Final course' });
-    const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Final' }));
-    const cat = await aCandidate(tool, platform, course, 'Cat Final');
+    const course = suite.platform.course({ title: 'Final course' });
+    const cora = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Final' }));
+    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Final');
     const early = await cat.session.post('/mentoring/final-review');
     expect(early.status).toBe(422);
     expect(text(early.html)).toContain('Every assessed section must meet the criterion');

@@ -1,33 +1,23 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import type { TestPlatform } from '../support/platform';
+import { toolSuite } from '../support/suite';
 import { requestGradeSync } from '../../src/gradebook/service';
 import { aCandidate, assessedAreaIds, aWorker, outbox, settle } from './support';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 afterEach(() => {
-  platform.ags.faults.clear();
-  platform.assertNoUnexpectedCalls();
+  suite.platform.ags.faults.clear();
+  suite.platform.assertNoUnexpectedCalls();
 });
 
 /** A candidate whose first score is already in the VLE, so the next call is the score post under test. */
 async function deliveredCandidate() {
-  const course = platform.course();
-  const c = await aCandidate(tool, platform, course);
-  const worker = aWorker(tool);
+  const course = suite.platform.course();
+  const c = await aCandidate(suite.tool, suite.platform, course);
+  const worker = aWorker(suite.tool);
   await worker.reconcile();
   await settle(worker);
-  expect(platform.ags.scoresFor(c.user.id)).toHaveLength(1);
-  platform.ags.calls.length = 0;
+  expect(suite.platform.ags.scoresFor(c.user.id)).toHaveLength(1);
+  suite.platform.ags.calls.length = 0;
   return { ...c, course, worker };
 }
 
@@ -36,11 +26,11 @@ const scorePosts = (platform: TestPlatform) => platform.ags.calls.filter((c) => 
 test('the VLE answering 500 for a while: retried with backoff, then delivered once, nothing lost', async () => {
   const c = await deliveredCandidate();
   await c.moveTo(assessedAreaIds()[0], 'ready_for_review');
-  platform.ags.failNext(3, 500);
+  suite.platform.ags.failNext(3, 500);
   await c.worker.reconcile();
   await settle(c.worker);
-  expect(scorePosts(platform).map((p) => p.status)).toEqual([500, 500, 500, 204]);
-  const scores = platform.ags.scoresFor(c.user.id);
+  expect(scorePosts(suite.platform).map((p) => p.status)).toEqual([500, 500, 500, 204]);
+  const scores = suite.platform.ags.scoresFor(c.user.id);
   expect(scores).toHaveLength(2);
   expect(scores[1]).toMatchObject({ gradingProgress: 'PendingManual' });
   expect(await outbox().findOne({ candidateId: c.userId }).lean()).toMatchObject({ status: 'sent', attempts: 0, lastError: null });
@@ -48,19 +38,19 @@ test('the VLE answering 500 for a while: retried with backoff, then delivered on
 
 test('the VLE not answering: each call times out, is retried, and the score arrives once', async () => {
   const c = await deliveredCandidate();
-  const worker = aWorker(tool, { timeoutMs: 300 });
+  const worker = aWorker(suite.tool, { timeoutMs: 300 });
   await c.moveTo(assessedAreaIds()[0], 'draft');
-  platform.ags.hangNext(2);
+  suite.platform.ags.hangNext(2);
   await worker.reconcile();
   await settle(worker);
-  expect(scorePosts(platform)).toHaveLength(3);
-  expect(platform.ags.scoresFor(c.user.id)).toHaveLength(2);
+  expect(scorePosts(suite.platform)).toHaveLength(3);
+  expect(suite.platform.ags.scoresFor(c.user.id)).toHaveLength(2);
 });
 
 test('429 with Retry-After: the next try waits at least that long, then the score arrives once', async () => {
   const c = await deliveredCandidate();
   await c.moveTo(assessedAreaIds()[0], 'draft');
-  platform.ags.rateLimitNext(1, 1);
+  suite.platform.ags.rateLimitNext(1, 1);
   await c.worker.reconcile();
   const triedAfter = Date.now();
   await c.worker.drainOnce();
@@ -69,59 +59,59 @@ test('429 with Retry-After: the next try waits at least that long, then the scor
   expect(waiting!.lastError).toMatch(/429/);
   expect(waiting!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(triedAfter + 1000);
   await settle(c.worker);
-  expect(scorePosts(platform).map((p) => p.status)).toEqual([429, 204]);
-  expect(platform.ags.scoresFor(c.user.id)).toHaveLength(2);
+  expect(scorePosts(suite.platform).map((p) => p.status)).toEqual([429, 204]);
+  expect(suite.platform.ags.scoresFor(c.user.id)).toHaveLength(2);
 });
 
 test('a 401 (revoked token) gets one fresh token and the post goes through; tokens are otherwise reused', async () => {
   const c = await deliveredCandidate();
-  const tokensBefore = platform.token.requests.length;
+  const tokensBefore = suite.platform.token.requests.length;
   await c.moveTo(assessedAreaIds()[0], 'draft');
-  platform.ags.unauthorizedNext(1);
+  suite.platform.ags.unauthorizedNext(1);
   await c.worker.reconcile();
   await settle(c.worker);
-  const posts = scorePosts(platform);
+  const posts = scorePosts(suite.platform);
   expect(posts.map((p) => p.status)).toEqual([401, 204]);
   expect(posts[0].headers.authorization).not.toEqual(posts[1].headers.authorization);
-  expect(platform.token.requests.length).toBe(tokensBefore + 1);
+  expect(suite.platform.token.requests.length).toBe(tokensBefore + 1);
   // Another change: the cached token is reused, no new token request.
   await c.moveTo(assessedAreaIds()[0], 'ready_for_review');
   await c.worker.reconcile();
   await settle(c.worker);
-  expect(platform.token.requests.length).toBe(tokensBefore + 1);
-  expect(platform.ags.scoresFor(c.user.id)).toHaveLength(3);
+  expect(suite.platform.token.requests.length).toBe(tokensBefore + 1);
+  expect(suite.platform.ags.scoresFor(c.user.id)).toHaveLength(3);
 });
 
 test('after the retry limit the entry is failed with the reason, and the coordinator can send it again', async () => {
   const c = await deliveredCandidate();
-  const worker = aWorker(tool, { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
+  const worker = aWorker(suite.tool, { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
   await c.moveTo(assessedAreaIds()[0], 'draft');
-  platform.ags.failNext(3, 503);
+  suite.platform.ags.failNext(3, 503);
   await worker.reconcile();
   await settle(worker);
   const failed = await outbox().findOne({ candidateId: c.userId }).lean();
   expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
   expect(failed!.lastError).toMatch(/^The VLE answered 503 to POST .*\/scores/);
-  expect(platform.ags.scoresFor(c.user.id)).toHaveLength(1);
+  expect(suite.platform.ags.scoresFor(c.user.id)).toHaveLength(1);
 
   const queued = await requestGradeSync({ connection: worker.context.connection, now: () => new Date() }, c.courseId, c.userId);
   expect(queued).toEqual({ ok: true, queued: 1 });
   await settle(worker);
-  expect(platform.ags.scoresFor(c.user.id)).toHaveLength(2);
-  expect(platform.ags.scoresFor(c.user.id)[1]).toMatchObject({ activityProgress: 'InProgress' });
+  expect(suite.platform.ags.scoresFor(c.user.id)).toHaveLength(2);
+  expect(suite.platform.ags.scoresFor(c.user.id)[1]).toMatchObject({ activityProgress: 'InProgress' });
   expect(await outbox().findOne({ candidateId: c.userId }).lean()).toMatchObject({ status: 'sent', lastError: null });
 });
 
 test('a refusal that retrying cannot fix (400) fails at once with the VLE’s reason', async () => {
   const c = await deliveredCandidate();
   await c.moveTo(assessedAreaIds()[0], 'draft');
-  platform.ags.faults.add({ kind: 'status', status: 400, body: { error: 'user is not enrolled' } });
+  suite.platform.ags.faults.add({ kind: 'status', status: 400, body: { error: 'user is not enrolled' } });
   await c.worker.reconcile();
   await settle(c.worker);
   const failed = await outbox().findOne({ candidateId: c.userId }).lean();
   expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
   expect(failed!.lastError).toContain('user is not enrolled');
-  expect(scorePosts(platform)).toHaveLength(1);
+  expect(scorePosts(suite.platform)).toHaveLength(1);
 });
 
 test('only the latest standing is sent: several changes before the worker runs make one post', async () => {
@@ -134,6 +124,6 @@ test('only the latest standing is sent: several changes before the worker runs m
   await c.moveTo(b, 'ready_for_review');
   await c.worker.reconcile();
   await settle(c.worker);
-  expect(scorePosts(platform)).toHaveLength(1);
-  expect(platform.ags.scoresFor(c.user.id).at(-1)).toMatchObject({ gradingProgress: 'PendingManual', comment: expect.stringMatching(/^1 of /) });
+  expect(scorePosts(suite.platform)).toHaveLength(1);
+  expect(suite.platform.ags.scoresFor(c.user.id).at(-1)).toMatchObject({ gradingProgress: 'PendingManual', comment: expect.stringMatching(/^1 of /) });
 });

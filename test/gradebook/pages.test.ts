@@ -1,36 +1,25 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { aCandidate, assessedAreaIds, aWorker, outbox, settle } from './support';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 afterEach(() => {
-  platform.ags.faults.clear();
-  platform.assertNoUnexpectedCalls();
+  suite.platform.ags.faults.clear();
+  suite.platform.assertNoUnexpectedCalls();
 });
 
 async function aCourseWithCandidates() {
-  const course = platform.course();
-  const alice = await aCandidate(tool, platform, course, platform.user({ name: 'Alice Adams' }));
-  const bob = await aCandidate(tool, platform, course, platform.user({ name: 'Bob Brown' }));
-  const coordinator = await launchAs(tool, platform, { role: 'Instructor', course });
+  const course = suite.platform.course();
+  const alice = await aCandidate(suite.tool, suite.platform, course, suite.platform.user({ name: 'Alice Adams' }));
+  const bob = await aCandidate(suite.tool, suite.platform, course, suite.platform.user({ name: 'Bob Brown' }));
+  const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', course });
   expect(coordinator.ok).toBe(true);
   return { course, alice, bob, coordinator };
 }
 
 test('the coordinator sees each candidate’s sync state, the reason a send failed, and the last successful send', async () => {
   const { alice, bob, coordinator } = await aCourseWithCandidates();
-  const worker = aWorker(tool, { retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 5 } });
+  const worker = aWorker(suite.tool, { retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 5 } });
   let page = await coordinator.get('/gradebook');
   expect(page.status).toBe(200);
   expect(page.html).toContain('Nothing sent yet');
@@ -40,7 +29,7 @@ test('the coordinator sees each candidate’s sync state, the reason a send fail
   await settle(worker); // both sent
   await alice.moveTo(assessedAreaIds()[0], 'meets_criterion');
   await worker.reconcile();
-  platform.ags.failNext(1, 502);
+  suite.platform.ags.failNext(1, 502);
   await settle(worker); // alice's second score fails (one try allowed)
   page = await coordinator.get('/gradebook');
   const rowOf = (name: string) => page.html.slice(page.html.indexOf(name), page.html.indexOf('</tr>', page.html.indexOf(name)));
@@ -55,7 +44,7 @@ test('the coordinator sees each candidate’s sync state, the reason a send fail
 
 test('“sync now” for one candidate queues only theirs; for all queues everyone; both then reach the VLE', async () => {
   const { alice, bob, coordinator } = await aCourseWithCandidates();
-  const worker = aWorker(tool);
+  const worker = aWorker(suite.tool);
   await worker.reconcile();
   await settle(worker);
   const one = await coordinator.post('/gradebook/sync', { candidate: alice.userId });
@@ -65,22 +54,22 @@ test('“sync now” for one candidate queues only theirs; for all queues everyo
   expect(await outbox().findOne({ candidateId: alice.userId }).lean()).toMatchObject({ status: 'pending' });
   expect(await outbox().findOne({ candidateId: bob.userId }).lean()).toMatchObject({ status: 'sent' });
   await settle(worker);
-  expect(platform.ags.scoresFor(alice.user.id)).toHaveLength(2);
-  expect(platform.ags.scoresFor(bob.user.id)).toHaveLength(1);
+  expect(suite.platform.ags.scoresFor(alice.user.id)).toHaveLength(2);
+  expect(suite.platform.ags.scoresFor(bob.user.id)).toHaveLength(1);
 
   const all = await coordinator.post('/gradebook/sync', { all: '1' });
   expect(all.url).toMatch(/queued=2/);
   await settle(worker);
-  expect(platform.ags.scoresFor(alice.user.id)).toHaveLength(3);
-  expect(platform.ags.scoresFor(bob.user.id)).toHaveLength(2);
-  const [first, second] = platform.ags.scoresFor(bob.user.id);
+  expect(suite.platform.ags.scoresFor(alice.user.id)).toHaveLength(3);
+  expect(suite.platform.ags.scoresFor(bob.user.id)).toHaveLength(2);
+  const [first, second] = suite.platform.ags.scoresFor(bob.user.id);
   expect(Date.parse(second.timestamp)).toBeGreaterThan(Date.parse(first.timestamp));
 });
 
 test('bad sync requests get a status and a message, and change nothing', async () => {
   const { alice, coordinator } = await aCourseWithCandidates();
-  const other = await aCandidate(tool, platform, platform.course());
-  const worker = aWorker(tool);
+  const other = await aCandidate(suite.tool, suite.platform, suite.platform.course());
+  const worker = aWorker(suite.tool);
   await worker.reconcile();
   await settle(worker);
   const before = JSON.stringify(await outbox().find({}).sort({ _id: 1 }).lean());
@@ -100,21 +89,21 @@ test('bad sync requests get a status and a message, and change nothing', async (
   const candidate = alice.session;
   expect((await candidate.get('/gradebook')).status).toBe(403);
   expect((await candidate.post('/gradebook/sync', { all: '1' })).status).toBe(403);
-  const mentor = await launchAs(tool, platform, { role: 'Instructor#TeachingAssistant' });
+  const mentor = await launchAs(suite.tool, suite.platform, { role: 'Instructor#TeachingAssistant' });
   expect((await mentor.get('/gradebook')).status).toBe(403);
   expect(JSON.stringify(await outbox().find({}).sort({ _id: 1 }).lean())).toBe(before);
 });
 
 test('a course the VLE gave no gradebook service says so instead of queueing', async () => {
-  const course = platform.course();
+  const course = suite.platform.course();
   // A candidate whose progress would score: launched, like everyone here, without the AGS claim.
-  const carol = await aCandidate(tool, platform, course, platform.user({ name: 'Carol Clark' }), { ags: false });
+  const carol = await aCandidate(suite.tool, suite.platform, course, suite.platform.user({ name: 'Carol Clark' }), { ags: false });
   await carol.moveTo(assessedAreaIds()[0], 'meets_criterion');
   // Next door, a course the VLE did give a gradebook: its line item is not hers to be scored in.
-  const neighbour = await aCandidate(tool, platform, platform.course());
-  const coordinator = await launchAs(tool, platform, { role: 'Instructor', course, ags: false });
+  const neighbour = await aCandidate(suite.tool, suite.platform, suite.platform.course());
+  const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', course, ags: false });
   expect(coordinator.ok).toBe(true);
-  const agsCallsForCourse = () => platform.ags.calls.filter((c) => c.path.includes(`/ags/contexts/${encodeURIComponent(course.id)}/`));
+  const agsCallsForCourse = () => suite.platform.ags.calls.filter((c) => c.path.includes(`/ags/contexts/${encodeURIComponent(course.id)}/`));
 
   const page = await coordinator.get('/gradebook');
   expect(page.html).toContain('has not told CMALT Portfolio where its gradebook is yet');
@@ -129,11 +118,11 @@ test('a course the VLE gave no gradebook service says so instead of queueing', a
   // Nothing was queued for her, and a worker going round finds nothing of hers to send either.
   expect(await outbox().countDocuments({ courseId: carol.courseId })).toBe(0);
   expect(await outbox().countDocuments({ candidateId: carol.userId })).toBe(0);
-  const worker = aWorker(tool);
+  const worker = aWorker(suite.tool);
   await worker.reconcile();
   await settle(worker);
   expect(await outbox().countDocuments({ candidateId: carol.userId })).toBe(0);
-  expect(platform.ags.scoresFor(carol.user.id)).toEqual([]);
+  expect(suite.platform.ags.scoresFor(carol.user.id)).toEqual([]);
   expect(agsCallsForCourse()).toEqual([]);
-  expect(platform.ags.scoresFor(neighbour.user.id)).toHaveLength(1); // the worker did send where it could
+  expect(suite.platform.ags.scoresFor(neighbour.user.id)).toHaveLength(1); // the worker did send where it could
 });

@@ -1,23 +1,12 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { notifyWorkers, startGradebookWorker } from '../../src/gradebook';
 import { Portfolio } from '../../src/portfolio/models';
 import { quietLogger } from '../../src/log';
 import { aCandidate, assessedAreaIds, FAST } from './support';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
-afterEach(() => platform.assertNoUnexpectedCalls());
+const suite = toolSuite();
+afterEach(() => suite.platform.assertNoUnexpectedCalls());
 
 async function until(what: () => boolean, rounds = 500): Promise<void> {
   for (let i = 0; i < rounds && !what(); i += 1) await new Promise((r) => setTimeout(r, 20));
@@ -25,12 +14,12 @@ async function until(what: () => boolean, rounds = 500): Promise<void> {
 }
 
 test('the worker inside the tool process reconciles at start, hears state changes at once, and stops cleanly', async () => {
-  const course = platform.course();
-  const alice = await aCandidate(tool, platform, course); // before the worker exists: found by the start-up reconcile
-  const worker = startGradebookWorker({ lti: tool.lti, log: quietLogger(), options: { ...FAST, pollMs: 40, reconcileMs: 3_600_000 } }); // no periodic reconcile in this test
+  const course = suite.platform.course();
+  const alice = await aCandidate(suite.tool, suite.platform, course); // before the worker exists: found by the start-up reconcile
+  const worker = startGradebookWorker({ lti: suite.tool.lti, log: quietLogger(), options: { ...FAST, pollMs: 40, reconcileMs: 3_600_000 } }); // no periodic reconcile in this test
   try {
-    await until(() => platform.ags.scoresFor(alice.user.id).length === 1);
-    const scores = () => platform.ags.scoresFor(alice.user.id);
+    await until(() => suite.platform.ags.scoresFor(alice.user.id).length === 1);
+    const scores = () => suite.platform.ags.scoresFor(alice.user.id);
     const latest = () => scores()[scores().length - 1] as Record<string, unknown> | undefined;
     // moveTo may pass through draft first; each change is posted, and the last one must arrive.
     await alice.moveTo(assessedAreaIds()[0], 'ready_for_review');
@@ -38,7 +27,7 @@ test('the worker inside the tool process reconciles at start, hears state change
 
     // The coordinator's "sync now" wakes the worker in this process.
     const before = scores().length;
-    const coordinator = await launchAs(tool, platform, { role: 'Instructor', course });
+    const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', course });
     expect((await coordinator.post('/gradebook/sync', { all: '1' })).status).toBe(200);
     await until(() => scores().length === before + 1);
 

@@ -1,5 +1,5 @@
-import { startTestPlatform, type MemberInput, type PlatformCourse, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import type { MemberInput, PlatformCourse } from '../support/platform';
+import { toolSuite } from '../support/suite';
 import { launchAs, type ToolSession } from '../support/launch';
 import { rosterMemberModel } from '../../src/roster/member.model';
 import { rosterSyncModel } from '../../src/roster/sync.model';
@@ -8,41 +8,31 @@ import { Course } from '../../src/lti/course.model';
 import mongoose from 'mongoose';
 import { aWorker } from '../gradebook/support';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform({ nrpsPageSize: 100 });
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
-afterEach(() => platform.assertNoUnexpectedCalls());
+const suite = toolSuite({ platform: { nrpsPageSize: 100 } });
+afterEach(() => suite.platform.assertNoUnexpectedCalls());
 
 const Member = () => rosterMemberModel(mongoose.connection);
 
 /** A course of `size` learners on the VLE roster, plus its coordinator, who has launched. */
 async function aRosteredCourse(size: number): Promise<{ course: PlatformCourse; members: MemberInput[]; coordinator: ToolSession; courseId: string }> {
-  const course = platform.course();
-  const teacher = platform.user({ name: 'Clara Coordinator' });
+  const course = suite.platform.course();
+  const teacher = suite.platform.user({ name: 'Clara Coordinator' });
   const members: MemberInput[] = [{ user: teacher, roles: ['Instructor'] }];
-  for (let i = 0; i < size - 1; i += 1) members.push({ user: platform.user(), roles: ['Learner'] });
-  platform.setMembers(course.id, members);
-  const coordinator = await launchAs(tool, platform, { role: 'Instructor', user: teacher, course });
+  for (let i = 0; i < size - 1; i += 1) members.push({ user: suite.platform.user(), roles: ['Learner'] });
+  suite.platform.setMembers(course.id, members);
+  const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', user: teacher, course });
   expect(coordinator.ok).toBe(true);
   const c = await Course.findOne({ contextId: course.id }).lean();
   return { course, members, coordinator, courseId: String(c!._id) };
 }
 
-const nrpsCalls = () => platform.nrps.calls;
+const nrpsCalls = () => suite.platform.nrps.calls;
 
 test('a roster of 250 over three pages all arrives; leavers are marked; who never launched is listed', async () => {
   const { course, members, coordinator, courseId } = await aRosteredCourse(250);
   const learner = members[7].user;
-  expect((await launchAs(tool, platform, { role: 'Learner', user: learner, course })).ok).toBe(true);
-  platform.nrps.calls.length = 0;
+  expect((await launchAs(suite.tool, suite.platform, { role: 'Learner', user: learner, course })).ok).toBe(true);
+  suite.platform.nrps.calls.length = 0;
 
   const synced = await coordinator.post('/gradebook/roster/sync');
   expect(synced.status).toBe(200);
@@ -63,8 +53,8 @@ test('a roster of 250 over three pages all arrives; leavers are marked; who neve
 
   // Ten people leave the course and one more joins.
   const leavers = members.slice(100, 110);
-  const joiner = { user: platform.user(), roles: ['Learner'] };
-  platform.setMembers(course.id, [...members.filter((m) => !leavers.includes(m)), joiner]);
+  const joiner = { user: suite.platform.user(), roles: ['Learner'] };
+  suite.platform.setMembers(course.id, [...members.filter((m) => !leavers.includes(m)), joiner]);
   const again = await coordinator.post('/gradebook/roster/sync');
   expect(again.url).toMatch(/synced=ok&members=241&left=10/);
   const left = await Member().find({ courseId, status: 'left' }).lean();
@@ -78,9 +68,9 @@ test('a roster of 250 over three pages all arrives; leavers are marked; who neve
 test('a roster read the VLE refuses changes nothing (nobody is marked as left) and says why', async () => {
   const { course, members, coordinator, courseId } = await aRosteredCourse(150);
   expect((await coordinator.post('/gradebook/roster/sync')).url).toMatch(/synced=ok&members=150/);
-  platform.setMembers(course.id, members.slice(0, 120));
-  platform.nrps.calls.length = 0;
-  platform.nrps.failNext(1, 500);
+  suite.platform.setMembers(course.id, members.slice(0, 120));
+  suite.platform.nrps.calls.length = 0;
+  suite.platform.nrps.failNext(1, 500);
   const failed = await coordinator.post('/gradebook/roster/sync');
   expect(failed.url).toMatch(/synced=failed/);
   expect(failed.html).toContain('The roster could not be read from the VLE: The VLE answered 500');
@@ -92,8 +82,8 @@ test('the daily job runs each due course once, however many workers look for it'
   const { courseId } = await aRosteredCourse(120);
   await rosterSyncModel(mongoose.connection).updateOne({ courseId }, { $set: { nextRunAt: new Date(Date.now() - 1000) } });
   await rosterSyncModel(mongoose.connection).updateMany({ courseId: { $ne: courseId } }, { $set: { nextRunAt: new Date(Date.now() + 3600_000) } });
-  platform.nrps.calls.length = 0;
-  const workers = [aWorker(tool), aWorker(tool), aWorker(tool)];
+  suite.platform.nrps.calls.length = 0;
+  const workers = [aWorker(suite.tool), aWorker(suite.tool), aWorker(suite.tool)];
   const ran = await Promise.all(workers.map((w) => w.syncDueRosters()));
   expect(ran.reduce((a, b) => a + b, 0)).toBe(1);
   expect(nrpsCalls()).toHaveLength(2); // two pages, fetched once
@@ -104,9 +94,9 @@ test('the daily job runs each due course once, however many workers look for it'
 
 test('only a coordinator may see or sync the roster; a form without its CSRF token changes nothing', async () => {
   const { course, coordinator, courseId } = await aRosteredCourse(5);
-  const learner = await launchAs(tool, platform, { role: 'Learner', course });
+  const learner = await launchAs(suite.tool, suite.platform, { role: 'Learner', course });
   expect((await learner.get('/gradebook/roster')).status).toBe(403);
-  platform.nrps.calls.length = 0;
+  suite.platform.nrps.calls.length = 0;
   expect((await learner.post('/gradebook/roster/sync')).status).toBe(403);
   const forged = await coordinator.post('/gradebook/roster/sync', { _csrf: 'not-the-token' }, { headers: { 'X-CSRF-Token': 'not-the-token' } });
   expect(forged.status).toBe(403);
