@@ -1,19 +1,8 @@
 import { launchAs, startLogin } from '../support/launch';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { signIn } from '../admin/admin-client';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 /** Every cookie a cross-site frame must keep: Secure, SameSite=None, Partitioned (CHIPS), HttpOnly. */
 function expectCrossSiteCookie(header: string | undefined): void {
@@ -24,20 +13,20 @@ function expectCrossSiteCookie(header: string | undefined): void {
 
 describe('cookies set for a launch inside the VLE frame', () => {
   test('the login\'s state cookie is Secure; SameSite=None; Partitioned; HttpOnly', async () => {
-    const login = await startLogin(tool, platform, { role: 'Learner' });
+    const login = await startLogin(suite.tool, suite.platform, { role: 'Learner' });
     expect(login.redirectsToPlatform).toBe(true);
     const cookies = login.response.headers.getSetCookie();
     expectCrossSiteCookie(cookies.find((c) => c.startsWith('state')));
   });
 
   test('the login answered through platform storage sets its state cookie the same way', async () => {
-    const login = await startLogin(tool, platform, { role: 'Learner', storageTarget: '_parent' });
+    const login = await startLogin(suite.tool, suite.platform, { role: 'Learner', storageTarget: '_parent' });
     expect(login.response.status).toBe(200);
     expectCrossSiteCookie(login.response.headers.getSetCookie().find((c) => c.startsWith('state')));
   });
 
   test('the launch sets ltijs\'s session cookie the same way, and clears the state cookie the same way', async () => {
-    const s = await launchAs(tool, platform, { role: 'Learner' });
+    const s = await launchAs(suite.tool, suite.platform, { role: 'Learner' });
     expect(s.ok).toBe(true);
     const launchAnswer = s.response.chain[0];
     const cookies = launchAnswer.headers.getSetCookie();
@@ -47,14 +36,14 @@ describe('cookies set for a launch inside the VLE frame', () => {
   });
 
   test('pages after the launch set no cookie that lacks these attributes', async () => {
-    const s = await launchAs(tool, platform, { role: 'Learner' });
+    const s = await launchAs(suite.tool, suite.platform, { role: 'Learner' });
     const page = await s.get('/portfolio');
     expect(page.status).toBe(200);
     for (const c of page.headers.getSetCookie()) expectCrossSiteCookie(c);
   });
 
   test('the installer\'s admin session cookie is Secure; SameSite=None; Partitioned; HttpOnly', async () => {
-    const { chain } = await signIn(tool);
+    const { chain } = await signIn(suite.tool);
     expectCrossSiteCookie(chain[0].headers.getSetCookie().find((c) => c.startsWith('cmalt_installer=')));
   });
 });

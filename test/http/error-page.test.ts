@@ -1,18 +1,7 @@
 import { launchAs } from '../support/launch';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 describe('an error page is never a dead end', () => {
   test.each([
@@ -20,7 +9,7 @@ describe('an error page is never a dead end', () => {
     ['TeachingAssistant', '/mentoring/sections/0123456789abcdef01234567', 'Back to my candidates', '/mentoring?ltik='],
     ['Instructor', '/mentoring/candidates/0123456789abcdef01234567', 'Back to the cohort', '/cohort?ltik='],
   ])('launched as %s, a missing page offers their own start page, session kept', async (role, path, label, href) => {
-    const s = await launchAs(tool, platform, { role });
+    const s = await launchAs(suite.tool, suite.platform, { role });
     expect(s.ok).toBe(true);
     const page = await s.get(path);
     expect(page.status).toBe(404);
@@ -32,7 +21,7 @@ describe('an error page is never a dead end', () => {
   });
 
   test('someone not signed in gets no such link', async () => {
-    const page = await fetch(`${tool.baseUrl}/portfolio`);
+    const page = await fetch(`${suite.tool.baseUrl}/portfolio`);
     expect(page.status).toBeGreaterThanOrEqual(400);
     expect(await page.text()).not.toContain('Back to my');
   });

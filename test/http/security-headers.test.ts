@@ -1,18 +1,7 @@
 import { launchAs } from '../support/launch';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 /** Our helmet's headers, the CSP's per-request nonce blanked out. */
 function securityHeadersOf(headers: Headers): Record<string, string> {
@@ -26,8 +15,8 @@ function securityHeadersOf(headers: Headers): Record<string, string> {
 
 describe('security headers', () => {
   it('a page behind ltijs carries exactly the headers of a page outside it, whatever ltijs set between', async () => {
-    const outside = await fetch(`${tool.baseUrl}/healthz`);
-    const s = await launchAs(tool, platform, { role: 'Learner' });
+    const outside = await fetch(`${suite.tool.baseUrl}/healthz`);
+    const s = await launchAs(suite.tool, suite.platform, { role: 'Learner' });
     const inside = await s.get('/portfolio');
     expect(inside.status).toBe(200);
     expect(securityHeadersOf(inside.headers)).toEqual(securityHeadersOf(outside.headers));
@@ -35,7 +24,7 @@ describe('security headers', () => {
   });
 
   it('the page and its CSP carry the same nonce, so its own scripts and styles run', async () => {
-    const s = await launchAs(tool, platform, { role: 'Learner' });
+    const s = await launchAs(suite.tool, suite.platform, { role: 'Learner' });
     const page = await s.get('/portfolio');
     const nonce = /'nonce-([^']+)'/.exec(page.headers.get('content-security-policy') ?? '')?.[1];
     expect(nonce).toBeTruthy();

@@ -1,25 +1,14 @@
 import { readForm, send } from '../support/platform/browser-http';
 import { launchAs, type ToolSession } from '../support/launch';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 
 const formOf = (session: ToolSession, html: string) => readForm(html, session.url)!;
 
 describe('adding CMALT Portfolio to a course (deep linking)', () => {
-  let tool: TestTool;
-  let platform: TestPlatform;
-
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-    tool = await startTestTool({ platform });
-  });
-  afterAll(async () => {
-    await tool.close();
-    await platform.close();
-  });
+  const suite = toolSuite();
 
   async function instructorChoosing() {
-    const session = await launchAs(tool, platform, { role: 'Instructor', messageType: 'LtiDeepLinkingRequest', user: platform.user({ name: 'Ivy Instructor' }) });
+    const session = await launchAs(suite.tool, suite.platform, { role: 'Instructor', messageType: 'LtiDeepLinkingRequest', user: suite.platform.user({ name: 'Ivy Instructor' }) });
     expect(session.status).toBe(200);
     return session;
   }
@@ -41,35 +30,35 @@ describe('adding CMALT Portfolio to a course (deep linking)', () => {
     const answer = await session.post('/deep-linking', { ...form.fields, pathway: 'cmalt:senior' });
     expect(answer.status).toBe(200);
     const back = readForm(answer.html, answer.url)!;
-    expect(back.action.startsWith(`${platform.baseUrl}/deep-link-return`)).toBe(true);
+    expect(back.action.startsWith(`${suite.platform.baseUrl}/deep-link-return`)).toBe(true);
     expect(answer.html).toContain('/public/js/autosubmit.js');
     const returned = await send(session.jar, back.action, { method: 'POST', form: back.fields });
     expect(returned.status).toBe(200);
-    const entry = platform.deepLinkReturns[platform.deepLinkReturns.length - 1];
+    const entry = suite.platform.deepLinkReturns[suite.platform.deepLinkReturns.length - 1];
     expect(entry.problems).toEqual([]);
     expect(entry.verified).toBe(true);
     const claims = entry.claims!;
     expect(claims['https://purl.imsglobal.org/spec/lti/claim/message_type']).toBe('LtiDeepLinkingResponse');
-    expect(claims['https://purl.imsglobal.org/spec/lti/claim/deployment_id']).toBe(tool.deploymentId);
-    expect(claims.iss).toBe(tool.clientId);
-    expect(claims.aud).toBe(platform.issuer);
+    expect(claims['https://purl.imsglobal.org/spec/lti/claim/deployment_id']).toBe(suite.tool.deploymentId);
+    expect(claims.iss).toBe(suite.tool.clientId);
+    expect(claims.aud).toBe(suite.platform.issuer);
     expect(claims['https://purl.imsglobal.org/spec/lti-dl/claim/data']).toMatch(/^dl-/); // the VLE's data is echoed
     const items = claims['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as Array<Record<string, any>>;
     expect(items).toHaveLength(1);
     expect(items[0].type).toBe('ltiResourceLink');
-    expect(items[0].url).toBe(`${tool.baseUrl}/lti/launch`);
+    expect(items[0].url).toBe(`${suite.tool.baseUrl}/lti/launch`);
     expect(items[0].lineItem).toMatchObject({ label: 'CMALT portfolio progress', scoreMaximum: 100, resourceId: 'cmalt-progress', tag: 'cmalt-progress' });
     expect(items[0].custom).toEqual({ cmalt_pathway: 'senior', cmalt_framework: 'cmalt' });
   });
 
   test('a pathway that is not offered gets the form again with a message, and nothing goes to the VLE', async () => {
     const session = await instructorChoosing();
-    const before = platform.deepLinkReturns.length;
+    const before = suite.platform.deepLinkReturns.length;
     const answer = await session.post('/deep-linking', { ...formOf(session, session.html).fields, pathway: 'cmalt:made-up' });
     expect(answer.status).toBe(422);
     expect(answer.html).toContain('Choose one of the pathways listed.');
     expect(answer.html).not.toContain('name="JWT"');
-    expect(platform.deepLinkReturns.length).toBe(before);
+    expect(suite.platform.deepLinkReturns.length).toBe(before);
   });
 
   test('a forged CSRF token is refused with a page and nothing is signed', async () => {
@@ -80,13 +69,13 @@ describe('adding CMALT Portfolio to a course (deep linking)', () => {
   });
 
   test('a learner sent a deep linking request is told only teaching staff can add the tool', async () => {
-    const session = await launchAs(tool, platform, { role: 'Learner', messageType: 'LtiDeepLinkingRequest' });
+    const session = await launchAs(suite.tool, suite.platform, { role: 'Learner', messageType: 'LtiDeepLinkingRequest' });
     expect(session.status).toBe(403);
     expect(session.html).toContain('Only teaching staff can add CMALT Portfolio to a course.');
   });
 
   test('the pathway form cannot be used from an ordinary course launch', async () => {
-    const session = await launchAs(tool, platform, { role: 'Instructor' });
+    const session = await launchAs(suite.tool, suite.platform, { role: 'Instructor' });
     expect(session.ok).toBe(true);
     const answer = await session.post('/deep-linking', { pathway: 'cmalt:cmalt' });
     expect(answer.status).toBe(400);

@@ -1,26 +1,15 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 describe("the candidate's section page shows what their mentor said", () => {
   test('after "needs more work" the feedback, the reviewer and the open threads are on the page the candidate edits', async () => {
-    const course = platform.course({ title: 'Feedback in place' });
-    const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Place' }));
-    const moUser = platform.user({ name: 'Mo Place' });
-    const mo = await launched(tool, platform, course, 'TeachingAssistant', moUser);
-    const cat = await aCandidate(tool, platform, course, 'Cat Place');
+    const course = suite.platform.course({ title: 'Feedback in place' });
+    const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Place' }));
+    const moUser = suite.platform.user({ name: 'Mo Place' });
+    const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
+    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Place');
     await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
     const id = cat.id('future-plans');
     await writeAndAskForReview(cat.session, id, 'My plans.');

@@ -1,26 +1,15 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { Comment, MentorReview } from '../../src/mentoring/models';
 import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 async function aMentoredSection(title: string) {
-  const course = platform.course({ title });
-  const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: `Cora ${title}` }));
-  const moUser = platform.user({ name: `Mo ${title}` });
-  const mo = await launched(tool, platform, course, 'TeachingAssistant', moUser);
-  const cat = await aCandidate(tool, platform, course, `Cat ${title}`);
+  const course = suite.platform.course({ title });
+  const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: `Cora ${title}` }));
+  const moUser = suite.platform.user({ name: `Mo ${title}` });
+  const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
+  const cat = await aCandidate(suite.tool, suite.platform, course, `Cat ${title}`);
   await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
   await writeAndAskForReview(cat.session, cat.id('future-plans'), 'My plans.');
   return { mo, cat, id: cat.id('future-plans') };

@@ -1,30 +1,19 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { Comment, MentorReview } from '../../src/mentoring/models';
 import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 const commentIdIn = (location: string) => /#comment-([0-9a-f]{24})/.exec(location)?.[1];
 
 describe('a full mentoring round through the test VLE', () => {
   test('candidate asks for review, the assigned mentor sees it first, they discuss, the mentor sees the diff and passes it; progress moves', async () => {
-    const course = platform.course({ title: 'CMALT round' });
-    const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Coordinator' }));
-    const mentorUser = platform.user({ name: 'Mo Mentor' });
-    const mentor = await launched(tool, platform, course, 'TeachingAssistant', mentorUser);
-    const cand = await aCandidate(tool, platform, course, 'Cat Candidate');
-    const other = await aCandidate(tool, platform, course, 'Olly Other');
+    const course = suite.platform.course({ title: 'CMALT round' });
+    const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Coordinator' }));
+    const mentorUser = suite.platform.user({ name: 'Mo Mentor' });
+    const mentor = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', mentorUser);
+    const cand = await aCandidate(suite.tool, suite.platform, course, 'Cat Candidate');
+    const other = await aCandidate(suite.tool, suite.platform, course, 'Olly Other');
 
     // The coordinator assigns Mo to Cat (and to Olly, so "oldest first" has two to order).
     for (const c of [other, cand]) {

@@ -5,8 +5,7 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { TEXT_TOO_LONG } from '../../src/portfolio';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launchAs, type ToolSession } from '../support/launch';
 import { aLaunchedCandidate, sectionNow } from '../portfolio/journey';
 
@@ -18,17 +17,7 @@ interface LtijsDatabase {
   Replace(key: false, collection: string, query: Record<string, unknown>, item: Record<string, unknown>): Promise<true>;
 }
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 /** A paragraph-per-line section of about `bytes` bytes of HTML. */
 const longSection = (bytes: number) => {
@@ -38,8 +27,8 @@ const longSection = (bytes: number) => {
 
 describe('section text and the body limit', () => {
   test('a 200 kB section saves, by autosave and by the no-JavaScript form', async () => {
-    const course = platform.course({ title: 'Long writing course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Lena Long');
+    const course = suite.platform.course({ title: 'Long writing course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Lena Long');
     const body = longSection(200_000);
     const put = await s.put(`/portfolio/sections/${id('contextual')}`, { baseVersion: 0, body });
     expect(put.status).toBe(200);
@@ -53,8 +42,8 @@ describe('section text and the body limit', () => {
   });
 
   test('a 2 MB section is refused with "that text is too long", not a file message, and nothing changes', async () => {
-    const course = platform.course({ title: 'Too long course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Tom Toolong');
+    const course = suite.platform.course({ title: 'Too long course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Tom Toolong');
     const body = longSection(2_000_000);
 
     const put = await s.put(`/portfolio/sections/${id('contextual')}`, { baseVersion: 0, body });
@@ -71,11 +60,11 @@ describe('section text and the body limit', () => {
 
 describe('what the request path keeps between requests', () => {
   test('a warm session still needs its session cookie and an untampered ltik', async () => {
-    const s = await launchAs(tool, platform, { role: 'Learner', course: platform.course() });
+    const s = await launchAs(suite.tool, suite.platform, { role: 'Learner', course: suite.platform.course() });
     expect((await s.get('/portfolio')).status).toBe(200); // who and ltijs's tokens are now kept
     expect((await s.get('/portfolio')).status).toBe(200);
 
-    const noCookie = await fetch(`${tool.baseUrl}/portfolio?ltik=${encodeURIComponent(s.ltik!)}`, { headers: { accept: 'application/json' } });
+    const noCookie = await fetch(`${suite.tool.baseUrl}/portfolio?ltik=${encodeURIComponent(s.ltik!)}`, { headers: { accept: 'application/json' } });
     expect(noCookie.status).toBe(401);
 
     const [head, payload, signature] = s.ltik!.split('.');
@@ -85,13 +74,13 @@ describe('what the request path keeps between requests', () => {
   });
 
   test("a coordinator's role change applies at once to a session that is already open", async () => {
-    const course = platform.course({ title: 'Changing roles course' });
-    const learner = await launchAs(tool, platform, { role: 'Learner', course });
+    const course = suite.platform.course({ title: 'Changing roles course' });
+    const learner = await launchAs(suite.tool, suite.platform, { role: 'Learner', course });
     const before = await learner.get('/portfolio');
     expect(before.status).toBe(200);
     expect(before.html).toContain('Start your CMALT portfolio');
 
-    const coordinator = await launchAs(tool, platform, { role: 'Instructor', course });
+    const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', course });
     const page = await coordinator.get('/lti/roles');
     const keys = [...page.html.matchAll(/name="(key\d+)" value="([^"]+)"/g)].map((m) => [m[1], m[2]]);
     const learnerField = keys.find(([, v]) => v === 'context:Learner')![0];
@@ -103,9 +92,9 @@ describe('what the request path keeps between requests', () => {
   });
 
   test("ltijs's token reads are kept until ltijs writes that token again; deep-linking context tokens are never kept", async () => {
-    const s: ToolSession = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: 'Kit Kept' }), course: platform.course() });
+    const s: ToolSession = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Kit Kept' }), course: suite.platform.course() });
     expect(s.ok).toBe(true);
-    const db = tool.lti.Database as unknown as LtijsDatabase;
+    const db = suite.tool.lti.Database as unknown as LtijsDatabase;
     const IdToken = ltijsMongoose.model('idtoken');
     const stored = (await IdToken.findOne({ 'userInfo.name': 'Kit Kept' }).lean()) as Record<string, unknown> | null;
     const { iss, clientId, deploymentId, user } = stored!;
@@ -129,12 +118,12 @@ describe('what the request path keeps between requests', () => {
   });
 
   test("a launch keeps the tokens it wrote exactly as a read of the database gives them, so its landing page reads none", async () => {
-    const course = platform.course({ title: 'Primed course' });
+    const course = suite.platform.course({ title: 'Primed course' });
     const reads: string[] = [];
     ltijsMongoose.set('debug', (coll: string, method: string) => void reads.push(`${coll}.${method}`));
     let s: ToolSession;
     try {
-      s = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: 'Pia Primed' }), course });
+      s = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Pia Primed' }), course });
     } finally {
       ltijsMongoose.set('debug', false);
     }
@@ -143,7 +132,7 @@ describe('what the request path keeps between requests', () => {
     expect(reads).toContain('contexttokens.replaceOne');
     expect(afterWrite.filter((r) => /^(idtokens|contexttokens)\.find/.test(r))).toEqual([]); // the landing page read nothing
 
-    const db = tool.lti.Database as unknown as LtijsDatabase;
+    const db = suite.tool.lti.Database as unknown as LtijsDatabase;
     const IdToken = ltijsMongoose.model('idtoken');
     const ContextToken = ltijsMongoose.model('contexttoken');
     const stored = (await IdToken.findOne({ 'userInfo.name': 'Pia Primed' }).lean()) as Record<string, unknown>;
@@ -160,9 +149,9 @@ describe('what the request path keeps between requests', () => {
   });
 
   test("a platform's status is kept for its launches, and ltijs's own change of it applies at once", async () => {
-    const db = tool.lti.Database as unknown as LtijsDatabase;
-    const issuer = platform.issuer;
-    const [registered] = (await tool.lti.getPlatform(issuer)) as Array<{ platformKid(): Promise<string>; platformActive(a?: boolean): Promise<boolean> }>;
+    const db = suite.tool.lti.Database as unknown as LtijsDatabase;
+    const issuer = suite.platform.issuer;
+    const [registered] = (await suite.tool.lti.getPlatform(issuer)) as Array<{ platformKid(): Promise<string>; platformActive(a?: boolean): Promise<boolean> }>;
     const kid = await registered.platformKid();
     const PlatformStatus = ltijsMongoose.model('platformStatus');
     expect(await registered.platformActive()).toBe(true);
@@ -170,9 +159,9 @@ describe('what the request path keeps between requests', () => {
     expect(await registered.platformActive()).toBe(true);
     await registered.platformActive(false); // an installer deactivating it through ltijs
     expect(await registered.platformActive()).toBe(false);
-    expect((await launchAs(tool, platform, { role: 'Learner', course: platform.course() })).ok).toBe(false);
+    expect((await launchAs(suite.tool, suite.platform, { role: 'Learner', course: suite.platform.course() })).ok).toBe(false);
     await registered.platformActive(true);
-    expect((await launchAs(tool, platform, { role: 'Learner', course: platform.course() })).ok).toBe(true);
+    expect((await launchAs(suite.tool, suite.platform, { role: 'Learner', course: suite.platform.course() })).ok).toBe(true);
     expect(await db.Get(false, 'platformStatus', { id: kid })).toEqual([expect.objectContaining({ active: true })]);
   });
 });

@@ -1,27 +1,16 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Section, SectionRevision } from '../../src/portfolio/models';
 import { aLaunchedCandidate, sectionNow } from './journey';
 
-let platform: TestPlatform;
-let tool: TestTool;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  tool = await startTestTool({ platform });
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-});
+const suite = toolSuite();
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('a candidate builds their portfolio through the VLE launch', () => {
   test('first visit asks for the pathway and specialist area, then shows every area', async () => {
-    const course = platform.course({ title: 'First visit course' });
-    const s = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: 'Fern First' }), course });
+    const course = suite.platform.course({ title: 'First visit course' });
+    const s = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Fern First' }), course });
     expect(s.status).toBe(200);
     expect(s.html).toContain('Start your CMALT portfolio');
     const missing = await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: '' });
@@ -37,8 +26,8 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
   });
 
   test('writes three areas with examples, marks one ready for review and withdraws it', async () => {
-    const course = platform.course({ title: 'Journey course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Jo Journey');
+    const course = suite.platform.course({ title: 'Journey course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Jo Journey');
 
     const ctx = await s.post(`/portfolio/sections/${id('contextual')}`, { baseVersion: '0', format: 'text', body: 'I support staff at a college.\n\n- Moodle\n- Teams' });
     expect(ctx.status).toBe(200);
@@ -74,10 +63,10 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
   });
 
   test('another candidate cannot read or write the section, even by guessing its address', async () => {
-    const course = platform.course({ title: 'Privacy course' });
-    const owner = await aLaunchedCandidate(tool, platform, course, 'Olive Owner');
+    const course = suite.platform.course({ title: 'Privacy course' });
+    const owner = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Olive Owner');
     await owner.session.post(`/portfolio/sections/${owner.id('contextual')}`, { baseVersion: '0', format: 'text', body: 'Private words' });
-    const other = await aLaunchedCandidate(tool, platform, course, 'Oscar Other');
+    const other = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Oscar Other');
     const target = owner.id('contextual');
     const before = await sectionNow(target);
 
@@ -103,15 +92,15 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
   });
 
   test('a mentor has no portfolio of their own to open', async () => {
-    const s = await launchAs(tool, platform, { roles: ['Instructor#TeachingAssistant'], user: platform.user({ name: 'Mo Mentor' }) });
+    const s = await launchAs(suite.tool, suite.platform, { roles: ['Instructor#TeachingAssistant'], user: suite.platform.user({ name: 'Mo Mentor' }) });
     const r = await s.get('/portfolio');
     expect(r.status).toBe(403);
     expect(r.html).toContain('Portfolios belong to candidates');
   });
 
   test('bad input gets a readable 4xx and changes nothing', async () => {
-    const course = platform.course({ title: 'Bad input course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Bea Bad');
+    const course = suite.platform.course({ title: 'Bad input course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Bea Bad');
     const target = id('contextual');
     const cases = [
       [await s.post(`/portfolio/sections/${target}`, { format: 'text', body: 'No version' }), 422, 'did not say which version'],
@@ -133,8 +122,8 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
   });
 
   test('a save from an old version shows both versions, and keeping mine saves it on top', async () => {
-    const course = platform.course({ title: 'Conflict course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Cal Conflict');
+    const course = suite.platform.course({ title: 'Conflict course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Cal Conflict');
     const target = id('contextual');
     await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'Written in tab one' });
     const late = await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'Written in tab two' });
@@ -151,8 +140,8 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
   });
 
   test('revision history lists, shows and restores an earlier version as a new revision', async () => {
-    const course = platform.course({ title: 'History course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Hal History');
+    const course = suite.platform.course({ title: 'History course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Hal History');
     const target = id('future-plans');
     await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'Plan A' });
     // As if the coalescing window had passed: the next save starts a new revision.
@@ -173,8 +162,8 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
   });
 
   test('adding an example to a section changed elsewhere adds it on top; a stale removal changes nothing', async () => {
-    const course = platform.course({ title: 'Stale examples course' });
-    const { session: s, id } = await aLaunchedCandidate(tool, platform, course, 'Sam Stale');
+    const course = suite.platform.course({ title: 'Stale examples course' });
+    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Sam Stale');
     const target = id('2a');
     const add = (title: string, base: string) =>
       s.post(`/portfolio/sections/${target}/examples`, { baseVersion: base, title, description: 'd', reflection: 'r', format: 'text' });
