@@ -10,7 +10,7 @@ import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { cohortRouter } from './cohort';
-import { notifierFor } from './notifications';
+import { notifierFor, unreadForPages } from './notifications';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
 import { identity } from './http/identity';
 import { requestLogger } from './http/request-log';
@@ -149,7 +149,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.onInactivePlatform((req, res) => sendError(req, res, refusalError(REFUSALS.platformInactive), log));
 
   // Behind ltijs's launch check: who is asking, then CSRF on every state-changing request.
-  const launched: RequestHandler[] = [identity(config.ltiKey, lti), requireCsrf(config.ltiKey)];
+  const launched: RequestHandler[] = [identity(config.ltiKey, lti), requireCsrf(config.ltiKey), unreadForPages()];
   lti.app.use('/deep-linking', deepLinkingRoutes(deps));
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));

@@ -61,5 +61,5 @@ export function gradebookRouter(deps: GradebookRouterDeps): Router {
 
 function render(res: Response, view: string, locals: Record<string, unknown>): void {
   const who = res.locals.who as Who;
-  res.render(view, { title: 'Grades in the VLE', nav: navFor(who, '/gradebook', res.locals.url), ...locals });
+  res.render(view, { title: 'Grades in the VLE', nav: navFor(who, '/gradebook', res.locals.url, res.locals.unread), ...locals });
 }

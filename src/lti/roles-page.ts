@@ -37,7 +37,7 @@ export function rolesPageRouter(): Router {
         rows: await roleTable(who.courseId),
         choices: CHOICES,
         saved: req.query.saved === '1',
-        nav: navFor(who, '/lti/roles', res.locals.url),
+        nav: navFor(who, '/lti/roles', res.locals.url, res.locals.unread),
       });
     } catch (err) {
       next(err);

@@ -4,7 +4,6 @@ import { AppError, notFound } from '../http/errors';
 import type { Who } from '../http/identity';
 import { navFor } from '../lti/landing';
 import { roleLabel } from '../lti/roles';
-import { unreadCount } from '../notifications/service'; // direct: the notifications index loads its routes, which import this file and read objectId at load time (cycle)
 
 /** What every mentoring, cohort and notifications route shares: async errors, who is asking, rendering with the nav. */
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -32,9 +31,6 @@ export const hidden = () => notFound(NOT_FOUND);
 export async function render(res: Response, view: string, locals: Record<string, unknown>, current: string): Promise<void> {
   const who = whoOf(res);
   const url = (p: string) => urlOf(res, p);
-  const unread = await unreadCount(who.userId, who.courseId);
-  const nav = navFor(who, current, url);
-  if (who.roles.includes('candidate')) nav.push({ href: url('/mentoring/peer'), label: 'Co-mentoring and final review', current: current === '/mentoring/peer' });
-  nav.push({ href: url('/mentoring/notifications'), label: unread ? `Notifications (${unread} unread)` : 'Notifications', current: current === '/mentoring/notifications' });
+  const nav = navFor(who, current, url, res.locals.unread as number | undefined);
   res.render(view, { who, url, roleLabel, nav, ...locals });
 }

@@ -61,7 +61,10 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
     const owner = who.userId === loaded.candidate.userId;
     const isMentor = !owner && (await mentors(who, loaded.candidate));
     const since = owner || problem ? null : await visitSection(who.userId, loaded.section);
-    if (!problem) await markReadByPath(who.userId, `/mentoring/sections/${id}`);
+    if (!problem) {
+      const seen = await markReadByPath(who.userId, `/mentoring/sections/${id}`);
+      if (typeof res.locals.unread === 'number') res.locals.unread = Math.max(0, res.locals.unread - seen);
+    }
     const threads = await present.threadsPresenter(who, await commentsOn(loaded.section._id));
     const peers = owner ? candidatesAmong(await peopleIn(who.courseId)).filter((p) => p.userId !== who.userId) : [];
     if (problem) res.status(problem.status);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { NotifyOptions } from './service';
 import { startEmailWorker, type EmailWorker } from './worker';
 
-export { notify, notificationsFor, unreadCount, markRead, markReadByPath, emailChoiceOf, setEmailChoice, type NotifyOptions } from './service';
+export { notify, notificationsFor, unreadCount, unreadForPages, markRead, markReadByPath, emailChoiceOf, setEmailChoice, type NotifyOptions } from './service';
 export { drainEmailJobs, composeEmail } from './email.job';
 export { courseLinkAfterLaunch, returnUrlOf } from './course-link';
 export { notificationsRouter } from './routes';

@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import { Types } from 'mongoose';
 import { EmailChoice, EmailJob, Notification, NotificationDoc, NotificationKind, NotificationPreference } from './models';
 
@@ -80,6 +81,25 @@ export async function markRead(userId: string, courseId: string, id?: string): P
 }
 
 /** Mentoring marks a notification read when the person has seen what it pointed at. */
-export async function markReadByPath(userId: string, path: string): Promise<void> {
-  await Notification.updateMany({ userId, path, readAt: null }, { $set: { readAt: new Date() } });
+/** Marks read what points at `path` (the page being opened); returns how many changed. */
+export async function markReadByPath(userId: string, path: string): Promise<number> {
+  const r = await Notification.updateMany({ userId, path, readAt: null }, { $set: { readAt: new Date() } });
+  return r.modifiedCount;
+}
+
+/**
+ * Sets res.locals.unread (the navigation's count) for pages: one count per page view; scripts' calls and
+ * form posts (which redirect to a page) skip it.
+ */
+export function unreadForPages(): RequestHandler {
+  return async (req, res, next) => {
+    const who = res.locals.who as { userId: string; courseId: string } | undefined;
+    if (req.method !== 'GET' || !who || !req.accepts('html')) return next();
+    try {
+      res.locals.unread = await unreadCount(who.userId, who.courseId);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
 }

@@ -2,6 +2,7 @@ import { NextFunction, Request, Response, Router } from 'express';
 import type { AppDeps } from '../app';
 import { forbidden, notFound } from '../http/errors';
 import type { Who } from '../http/identity';
+import { navFor } from '../lti/landing';
 import { roleLabel } from '../lti/roles';
 import { FrameworkRegistry, frameworks } from './framework';
 import type { PortfolioDoc, SectionDoc } from './models';
@@ -69,12 +70,8 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.use('/planning', planningRouter(deps));
 
   const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
-    const nav = [
-      { href: urlOf(res, '/portfolio'), label: 'My portfolio', current: current === '/portfolio' },
-      { href: urlOf(res, '/portfolio/planning'), label: 'Planning', current: false },
-      { href: urlOf(res, '/portfolio/evidence'), label: 'Evidence', current: false },
-    ];
-    res.render(`portfolio/${view}`, { who: whoOf(res), url: (p: string) => urlOf(res, p), roleLabel, nav, ...locals });
+    const url = (p: string) => urlOf(res, p);
+    res.render(`portfolio/${view}`, { who: whoOf(res), url, roleLabel, nav: navFor(whoOf(res), current, url, res.locals.unread), ...locals });
   };
 
   /** The signed-in candidate's own portfolio, for writes: only the owner edits. */

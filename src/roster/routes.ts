@@ -44,7 +44,7 @@ export function rosterRouter(deps: RosterRouterDeps): Router {
       const q = resultQuery.safeParse(req.query);
       res.render('roster/index', {
         title: 'Course roster',
-        nav: navFor(who, '/gradebook/roster', res.locals.url),
+        nav: navFor(who, '/gradebook/roster', res.locals.url, res.locals.unread),
         page: presentRoster(await rosterOf(conn(), who.courseId)),
         result: q.success ? q.data : {},
       });

@@ -1,11 +1,8 @@
 import type { Response } from 'express';
+import type { Who } from '../../http/identity';
+import { navFor } from '../../lti/landing';
 
-/** The portfolio's main navigation on evidence and planning pages, matching the portfolio's own pages. */
+/** The main navigation on evidence and planning pages, the same as on every other page. */
 export function portfolioNav(res: Response, current: '/portfolio/evidence' | '/portfolio/planning') {
-  const url = res.locals.url as (p: string) => string;
-  return [
-    { href: url('/portfolio'), label: 'My portfolio', current: false },
-    { href: url('/portfolio/planning'), label: 'Planning', current: current === '/portfolio/planning' },
-    { href: url('/portfolio/evidence'), label: 'Evidence', current: current === '/portfolio/evidence' },
-  ];
+  return navFor(res.locals.who as Who, current, res.locals.url as (p: string) => string, res.locals.unread as number | undefined);
 }
