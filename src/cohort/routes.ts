@@ -1,8 +1,9 @@
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { requireRole } from '../http/access';
-import { forbidden } from '../http/errors';
+import { wantsJson } from '../http/error-handler';
+import { AppError, forbidden } from '../http/errors';
 import { h, objectId, parse, refuse, render, urlOf, whoOf, decideFinalReview, canOnCohort } from '../mentoring';
 import { notifierFor } from '../notifications';
 import { cohortPresenter } from './presenter';
@@ -24,6 +25,15 @@ const finalSchema = z.object({
   reason: z.string().max(5000, 'Please keep the reason under 5,000 characters.').default(''),
 }).passthrough();
 
+/** A form the page refused, shown again at that form with what was chosen or typed. */
+interface CohortProblem {
+  form: 'assign' | 'final';
+  message: string;
+  /** The candidate an assignment was for, or the portfolio a final decision was on. */
+  about: string;
+  values: { decision: string; reason: string };
+}
+
 const NOT_COORDINATOR = 'The cohort page is for the scheme coordinator of this course.';
 
 /** The coordinator's cohort page: candidates (launched or on the roster), mentors, assignments, final review. */
@@ -34,30 +44,60 @@ export function cohortRouter(deps: CohortDeps): Router {
   router.use(requireRole('coordinator'));
   router.use((_req, res, next) => next(canOnCohort(whoOf(res), 'manage_cohort', whoOf(res).courseId) ? undefined : forbidden(NOT_COORDINATOR)));
 
-  router.get('/', h(async (req, res) => {
+  /** The cohort page; with `problem`, again for a refused form (its status), the problem at that form. */
+  async function showCohort(res: Response, done: string, problem?: CohortProblem & { status: number }) {
     const who = whoOf(res);
+    if (problem) res.status(problem.status);
     await render(res, 'cohort/index', {
-      title: 'The cohort',
+      title: `${problem ? 'Error: ' : ''}The cohort`,
       cohort: cohortPresenter(await cohortOf(who.courseId), (p) => urlOf(res, p)),
-      done: typeof req.query.done === 'string' ? req.query.done : '',
+      done,
+      problem: problem ?? null,
     }, '/cohort');
+  }
+
+  /** Runs a form's change; a refusal a person can put right (409, 422) comes back as the page. */
+  async function orShowProblem(req: Request, res: Response, form: CohortProblem['form'], about: string, change: () => Promise<void>): Promise<boolean> {
+    try {
+      await change();
+      return true;
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 422) || wantsJson(req)) throw err;
+      const body = req.body as Record<string, unknown>;
+      const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+      await showCohort(res, '', { form, about, status: err.status, message: err.message, values: { decision: field('decision'), reason: field('reason') } });
+      return false;
+    }
+  }
+
+  router.get('/', h(async (req, res) => {
+    await showCohort(res, typeof req.query.done === 'string' ? req.query.done : '');
   }));
 
   router.post('/assignments', h(async (req, res) => {
     const who = whoOf(res);
-    const input = parse(assignSchema, req.body);
-    const r = await changeAssignment(who.courseId, input, who.userId);
-    if (!r.ok) refuse(r);
-    res.redirect(303, urlOf(res, `/cohort?done=${input.action === 'assign' ? 'assigned' : 'unassigned'}#candidates-heading`));
+    const about = typeof req.body.candidateSub === 'string' ? req.body.candidateSub : '';
+    let action = '';
+    const ok = await orShowProblem(req, res, 'assign', about, async () => {
+      const input = parse(assignSchema, req.body);
+      const r = await changeAssignment(who.courseId, input, who.userId);
+      if (!r.ok) refuse(r);
+      action = input.action;
+    });
+    if (ok) res.redirect(303, urlOf(res, `/cohort?done=${action === 'assign' ? 'assigned' : 'unassigned'}#candidates-heading`));
   }));
 
   router.post('/final-review/:portfolioId', h(async (req, res) => {
     const who = whoOf(res);
     if (!objectId.safeParse(req.params.portfolioId).success) refuse({ status: 404, message: 'We could not find that portfolio in this course.' });
-    const input = parse(finalSchema, req.body);
-    const r = await decideFinalReview(who, req.params.portfolioId, input, notifier.options);
-    if (!r.ok) refuse(r);
-    res.redirect(303, urlOf(res, `/cohort?done=${input.decision}#final-review`));
+    let decision = '';
+    const ok = await orShowProblem(req, res, 'final', req.params.portfolioId, async () => {
+      const input = parse(finalSchema, req.body);
+      const r = await decideFinalReview(who, req.params.portfolioId, input, notifier.options);
+      if (!r.ok) refuse(r);
+      decision = input.decision;
+    });
+    if (ok) res.redirect(303, urlOf(res, `/cohort?done=${decision}#final-review`));
   }));
   return router;
 }
