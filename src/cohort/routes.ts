@@ -2,8 +2,8 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { requireRole } from '../http/access';
-import { wantsJson } from '../http/error-handler';
-import { AppError, forbidden } from '../http/errors';
+import { forbidden } from '../http/errors';
+import { attemptForm } from '../http/form-refusal';
 import { h, objectId, parse, refuse, render, urlOf, whoOf, decideFinalReview, canOnCohort } from '../mentoring';
 import { notifierFor } from '../notifications';
 import { cohortPresenter } from './presenter';
@@ -56,19 +56,9 @@ export function cohortRouter(deps: CohortDeps): Router {
     }, '/cohort');
   }
 
-  /** Runs a form's change; a refusal a person can put right (409, 422) comes back as the page. */
-  async function orShowProblem(req: Request, res: Response, form: CohortProblem['form'], about: string, change: () => Promise<void>): Promise<boolean> {
-    try {
-      await change();
-      return true;
-    } catch (err) {
-      if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 422) || wantsJson(req)) throw err;
-      const body = req.body as Record<string, unknown>;
-      const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-      await showCohort(res, '', { form, about, status: err.status, message: err.message, values: { decision: field('decision'), reason: field('reason') } });
-      return false;
-    }
-  }
+  /** Runs a form's change; a refusal a person can put right comes back as the cohort page. */
+  const orShowProblem = (req: Request, res: Response, form: CohortProblem['form'], about: string, change: () => Promise<void>) =>
+    attemptForm(req, change, (r) => showCohort(res, '', { form, about, status: r.status, message: r.message, values: { decision: r.field('decision'), reason: r.field('reason') } }));
 
   router.get('/', h(async (req, res) => {
     await showCohort(res, typeof req.query.done === 'string' ? req.query.done : '');

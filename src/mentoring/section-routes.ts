@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { candidatesAmong, peopleIn } from '../cohort';
-import { wantsJson } from '../http/error-handler';
-import { AppError } from '../http/errors';
+import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
@@ -83,26 +82,18 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
     }, isMentor ? '/mentoring' : '/mentoring/peer');
   }
 
-  /** Runs a form's change; a refusal a person can put right comes back as the page with their input kept. */
-  async function orShowProblem(req: Request, res: Response, loaded: LoadedSection, form: FormProblem['form'], change: () => Promise<void>): Promise<boolean> {
-    try {
-      await change();
-      return true;
-    } catch (err) {
-      if (!(err instanceof AppError) || (err.status !== 409 && err.status !== 422) || wantsJson(req)) throw err;
-      const body = req.body as Record<string, unknown>;
-      const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-      await showSection(res, loaded, '', {
+  /** Runs a form's change; a refusal a person can put right comes back as the section page with their input kept. */
+  const orShowProblem = (req: Request, res: Response, loaded: LoadedSection, form: FormProblem['form'], change: () => Promise<void>) =>
+    attemptForm(req, change, (r) =>
+      showSection(res, loaded, '', {
         form,
-        status: err.status,
-        message: err.message,
-        exampleId: field('exampleId'),
-        parentId: field('parentId'),
-        values: { decision: field('decision'), feedback: field('feedback'), body: field('body') },
-      });
-      return false;
-    }
-  }
+        status: r.status,
+        message: r.message,
+        exampleId: r.field('exampleId'),
+        parentId: r.field('parentId'),
+        values: { decision: r.field('decision'), feedback: r.field('feedback'), body: r.field('body') },
+      }),
+    );
 
   router.get('/:id', h(async (req, res) => {
     const loaded = await sectionFor(res, req.params.id, 'read');
