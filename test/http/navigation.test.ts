@@ -1,4 +1,4 @@
-import { aCandidate, launched, sectionNow, writeAndAskForReview } from '../mentoring/people';
+import { aMentoredCandidate, launched, sectionNow } from '../mentoring/people';
 import { toolSuite } from '../support/suite';
 
 const suite = toolSuite();
@@ -18,14 +18,7 @@ const CANDIDATE_NAV = [
 
 describe('one navigation on every page', () => {
   test('a candidate finds final review and notifications from every page, with the unread count, which opening the section clears', async () => {
-    const course = suite.platform.course({ title: 'Navigation' });
-    const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Nav' }));
-    const moUser = suite.platform.user({ name: 'Mo Nav' });
-    const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
-    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Nav');
-    await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
-    const id = cat.id('future-plans');
-    await writeAndAskForReview(cat.session, id, 'My plans.');
+    const { mo, cat, id } = await aMentoredCandidate(suite.tool, suite.platform, 'Nav');
 
     for (const path of ['/portfolio', `/portfolio/sections/${id}`, '/portfolio/planning', '/portfolio/evidence', '/mentoring/peer', '/mentoring/notifications']) {
       const page = await cat.session.get(path);

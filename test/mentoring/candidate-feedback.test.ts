@@ -1,18 +1,11 @@
 import { toolSuite } from '../support/suite';
-import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
+import { aMentoredCandidate, sectionNow, text } from './people';
 
 const suite = toolSuite();
 
 describe("the candidate's section page shows what their mentor said", () => {
   test('after "needs more work" the feedback, the reviewer and the open threads are on the page the candidate edits', async () => {
-    const course = suite.platform.course({ title: 'Feedback in place' });
-    const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Place' }));
-    const moUser = suite.platform.user({ name: 'Mo Place' });
-    const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
-    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Place');
-    await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
-    const id = cat.id('future-plans');
-    await writeAndAskForReview(cat.session, id, 'My plans.');
+    const { mo, cat, id } = await aMentoredCandidate(suite.tool, suite.platform, 'Place');
 
     const before = text((await cat.session.get(`/portfolio/sections/${id}`)).html);
     expect(before).not.toContain('From your mentor');

@@ -1,19 +1,10 @@
 import { toolSuite } from '../support/suite';
 import { Comment, MentorReview } from '../../src/mentoring/models';
-import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
+import { aMentoredCandidate, sectionNow, text } from './people';
 
 const suite = toolSuite();
 
-async function aMentoredSection(title: string) {
-  const course = suite.platform.course({ title });
-  const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: `Cora ${title}` }));
-  const moUser = suite.platform.user({ name: `Mo ${title}` });
-  const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
-  const cat = await aCandidate(suite.tool, suite.platform, course, `Cat ${title}`);
-  await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
-  await writeAndAskForReview(cat.session, cat.id('future-plans'), 'My plans.');
-  return { mo, cat, id: cat.id('future-plans') };
-}
+const aMentoredSection = (who: string) => aMentoredCandidate(suite.tool, suite.platform, who);
 
 const textareaValue = (html: string, id: string) => new RegExp(`<textarea id="${id}"[^>]*>([^<]*)</textarea>`).exec(html)?.[1];
 

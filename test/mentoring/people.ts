@@ -38,3 +38,19 @@ export async function writeAndAskForReview(s: ToolSession, sectionId: string, te
 }
 
 export const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+
+/**
+ * A course in which the coordinator (Cora <who>) has assigned a mentor (Mo <who>) to a candidate (Cat <who>), who
+ * has written their future plans and asked for review. `id` is that section's id.
+ */
+export async function aMentoredCandidate(tool: TestTool, platform: TestPlatform, who: string) {
+  const course = platform.course({ title: `Course ${who}` });
+  const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: `Cora ${who}` }));
+  const moUser = platform.user({ name: `Mo ${who}` });
+  const mo = await launched(tool, platform, course, 'TeachingAssistant', moUser);
+  const cat = await aCandidate(tool, platform, course, `Cat ${who}`);
+  await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
+  const id = cat.id('future-plans');
+  await writeAndAskForReview(cat.session, id, 'My plans.');
+  return { course, coordinator, mo, moUser, cat, id };
+}
