@@ -4,8 +4,6 @@
  * score, post, mark sent) versus 200 bare POSTs of the same scores with a cached token, at the same
  * concurrency. Prints the ratio (goal < 2x). `npm run bench -- gradebook` or `npx tsx bench/gradebook.ts`.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +24,7 @@ import { frameworks } from '../src/portfolio/framework';
 import { openOrCreatePortfolio } from '../src/portfolio/portfolio-service';
 import { launchAs } from '../test/support/launch';
 import { startTestPlatform } from '../test/support/platform';
+import { onLoopback } from './support/loopback';
 
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -38,15 +37,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function run(): Promise<void> {
   const db = await startEmbeddedServer({ log: { warn: () => undefined, info: () => undefined } });
   const platform = await startTestPlatform();
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await onLoopback();
+  const baseUrl = server.url;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-gradebook-'));
   const dbUri = `${db.uri.replace(/\/$/, '')}/bench_gradebook`;
   await mongoose.connect(dbUri);
   const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
   const tool = await createApp({ config, log: quietLogger(), dbUri });
-  server.on('request', tool.app);
+  server.server.on('request', tool.app);
   try {
     const client = platform.addClient({ jwksUrl: `${baseUrl}/lti/keys`, loginUrl: `${baseUrl}/lti/login`, targetLinkUri: `${baseUrl}/lti/launch`, deploymentIds: ['dep-1'] });
     const d = platform.registrationDetailsForTool(client.clientId);
@@ -113,8 +111,7 @@ export async function run(): Promise<void> {
     console.log(`  through the outbox  median ${median(outboxMs).toFixed(0)} ms  (${outboxMs.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`  ratio outbox / raw: ${ratio.toFixed(2)}x (goal < 2x) ${ratio < 2 ? 'OK' : 'OVER GOAL'}`);
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await tool.close();
     await mongoose.disconnect();
     await platform.close();

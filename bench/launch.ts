@@ -5,25 +5,18 @@
  * `npx tsx bench/launch.ts`.
  */
 import { createPublicKey } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { startEmbeddedServer } from '../src/db/embedded';
 import { launchAs, startLogin } from '../test/support/launch';
 import { interleaved } from './support/interleaved';
+import { onLoopback } from './support/loopback';
 import { startMinimalLtiTool } from './support/minimal-lti-tool';
 import { startBenchTool } from './support/tool';
 import { startTestPlatform } from '../test/support/platform';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-
-async function listen(app: express.Express | undefined): Promise<{ server: Server; url: string }> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** The floor: what any LTI tool must do per launch at the least (verify one id_token, write one document). */
 async function startFloor(dbBase: string, jwksUrl: string) {
@@ -38,12 +31,11 @@ async function startFloor(dbBase: string, jwksUrl: string) {
     await Seen.findOneAndUpdate({ sub: claims.sub }, { $inc: { count: 1 } }, { upsert: true, new: true });
     res.send('ok');
   });
-  const { server, url } = await listen(app);
+  const { url, close } = await onLoopback(app);
   return {
     url,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await conn.close();
     },
   };

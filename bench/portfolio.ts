@@ -7,8 +7,6 @@
  *     page from data already in memory (a static render of the same size). Goal: ratio >= 0.5.
  * `npm run bench -- portfolio` or `npx tsx bench/portfolio.ts`.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import ejs from 'ejs';
 import express from 'express';
@@ -25,22 +23,12 @@ import { contentOf } from '../src/portfolio/section-service';
 import { fullSummarySet } from '../src/portfolio/section-summary';
 import { launchAs, type ToolSession } from '../test/support/launch';
 import { interleaved } from './support/interleaved';
+import { onLoopback } from './support/loopback';
 import { BENCH_LTI_KEY, startBenchTool } from './support/tool';
 import { startTestPlatform } from '../test/support/platform';
 
 const WRITERS = 50;
 const VIEWS = path.resolve(__dirname, '..', 'views').replace(`${path.sep}dist${path.sep}views`, `${path.sep}views`);
-
-async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function closeServer(server: Server) {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 /** ltijs keeps its own copy of mongoose (its session reads: id token, context token). */
 const ltijsMongoose = require(require.resolve('mongoose', { paths: [path.dirname(require.resolve('ltijs'))] })) as typeof mongoose;
@@ -141,7 +129,7 @@ export async function run(): Promise<void> {
       if (!updated) return void res.status(409).json({});
       res.json({ version: updated.version });
     });
-    const floor = await listen(floorApp);
+    const floor = await onLoopback(floorApp);
     const floorVersions = docs.map(() => 0);
     const autosaves = await interleaved([
       {
@@ -171,7 +159,7 @@ export async function run(): Promise<void> {
       },
     ]);
     const { tool: ours, floor: bare } = autosaves;
-    await closeServer(floor.server);
+    await floor.close();
 
     // Overview: fill one portfolio's 12 sections, then read it through the tool vs a static render.
     const reader = writers[0];
@@ -232,7 +220,7 @@ export async function run(): Promise<void> {
     staticApp.get('/overview', async (_req, res) => {
       res.type('html').send(await ejs.renderFile(path.join(VIEWS, 'portfolio/overview.ejs'), locals, { cache: true }));
     });
-    const staticServer = await listen(staticApp);
+    const staticServer = await onLoopback(staticApp);
     // The ceiling: the least an authenticated overview costs. Bare Express verifying the session token, making the
     // page's two reads (loadOverview; the navigation's unread count), presenting and rendering the same page; no
     // ltijs, no headers, no log.
@@ -243,7 +231,7 @@ export async function run(): Promise<void> {
       const html = await ejs.renderFile(path.join(VIEWS, 'portfolio/overview.ejs'), overviewLocals(reader.s, overviewPresenter(loaded)), { cache: true });
       res.type('html').send(html);
     });
-    const minimalServer = await listen(minimalApp);
+    const minimalServer = await onLoopback(minimalApp);
     const pages = await interleaved([
       {
         name: 'tool',
@@ -273,8 +261,8 @@ export async function run(): Promise<void> {
       },
     ]);
     const { tool: pageOurs, static: pageStatic, minimal: pageMinimal } = pages;
-    await closeServer(staticServer.server);
-    await closeServer(minimalServer.server);
+    await staticServer.close();
+    await minimalServer.close();
 
     const autosaveRatio = ours.perSecond / bare.perSecond;
     const tail = ours.p99 / ours.p50;

@@ -8,12 +8,11 @@
  * no implementation can.
  */
 import { createHmac, createPublicKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import type { TestPlatform } from '../../test/support/platform';
+import { onLoopback } from './loopback';
 
 const SECRET = randomBytes(32);
 const sign = (value: string) => `${value}.${createHmac('sha256', SECRET).update(value).digest('base64url')}`;
@@ -29,9 +28,8 @@ const cookieOf = (header: string | undefined, name: string) =>
   header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
 
 export async function startMinimalLtiTool(dbUri: string, platform: TestPlatform) {
-  const bare = createServer();
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+  const bare = await onLoopback();
+  const baseUrl = bare.url;
   const client = platform.addClient({
     jwksUrl: `${baseUrl}/keys`,
     loginUrl: `${baseUrl}/login`,
@@ -73,13 +71,12 @@ export async function startMinimalLtiTool(dbUri: string, platform: TestPlatform)
     const claims = jwt.verify(String(req.query.ltik), sessionKey, { algorithms: ['HS256'] }) as { sub: string };
     res.type('html').send(`<!doctype html><html lang="en"><head><meta name="ltik" content="${req.query.ltik}"><title>Home</title></head><body><main><h1>Hello ${claims.sub}</h1></main></body></html>`);
   });
-  bare.on('request', app);
+  bare.server.on('request', app);
   return {
     baseUrl,
     clientId: client.clientId,
     close: async () => {
-      bare.closeAllConnections();
-      await new Promise<void>((resolve) => bare.close(() => resolve()));
+      await bare.close();
       await conn.close();
     },
   };

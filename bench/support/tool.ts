@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -9,21 +7,21 @@ import { loadConfig } from '../../src/config';
 import { Deployment } from '../../src/lti/deployment.model';
 import { quietLogger } from '../../src/log';
 import type { TestPlatform } from '../../test/support/platform';
+import { onLoopback } from './loopback';
 
 /** The tool's ltijs key in benchmarks (a baseline may verify the tool's session token with it). */
 export const BENCH_LTI_KEY = 'bench-lti-key-0123456789';
 
 /** The real tool on a free port, registered with the test VLE (active platform and deployment), for benchmarks. */
 export async function startBenchTool(dbBase: string, dbName: string, platform: TestPlatform) {
-  const bare = createServer();
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+  const bare = await onLoopback();
+  const baseUrl = bare.url;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
   const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: BENCH_LTI_KEY, LOG_LEVEL: 'silent' });
   const dbUri = `${dbBase}/${dbName}`;
   await mongoose.connect(dbUri);
   const tool = await createApp({ config, log: quietLogger(), dbUri });
-  bare.on('request', tool.app);
+  bare.server.on('request', tool.app);
   const client = platform.addClient({
     jwksUrl: `${baseUrl}/lti/keys`,
     loginUrl: `${baseUrl}/lti/login`,
@@ -46,8 +44,7 @@ export async function startBenchTool(dbBase: string, dbName: string, platform: T
     /** The test VLE's client id for this tool: launches name it, as another tool may be registered too. */
     clientId: client.clientId,
     close: async () => {
-      bare.closeAllConnections();
-      await new Promise<void>((resolve) => bare.close(() => resolve()));
+      await bare.close();
       await tool.close();
       await mongoose.disconnect();
       rmSync(dataDir, { recursive: true, force: true });
