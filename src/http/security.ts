@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /** The origins allowed to frame the tool and receive its forms: the registered platforms, kept fresh. */
@@ -85,10 +85,11 @@ const SET_BY_US = 'securityHeadersSet';
  * ours. This puts back exactly what our pass set, with the same nonce (perf: helmet and the CSP once per request).
  */
 export function securityHeadersAgain(security: RequestHandler[]): RequestHandler {
+  const firstPass = Router().use(...security);
   return (req, res, next) => {
     for (const name of LTIJS_ONLY_HEADERS) res.removeHeader(name);
     const ours = res.locals[SET_BY_US] as Array<[string, string | number | string[]]> | undefined;
-    if (!ours) return runAll(security, req, res, next); // reached ltijs's app without our first pass
+    if (!ours) return firstPass(req, res, next); // reached ltijs's app without our first pass
     for (const [name, value] of ours) res.setHeader(name, value);
     next();
   };
@@ -99,8 +100,3 @@ export const rememberSecurityHeaders: RequestHandler = (_req, res, next) => {
   res.locals[SET_BY_US] = Object.entries(res.getHeaders()).filter(([name, value]) => name !== 'x-request-id' && value !== undefined);
   next();
 };
-
-function runAll(handlers: RequestHandler[], req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], done: (err?: unknown) => void): void {
-  const step = (i: number) => (err?: unknown) => (err || i === handlers.length ? done(err) : handlers[i](req, res, step(i + 1)));
-  step(0)();
-}

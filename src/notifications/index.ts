@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { NotifyOptions } from './service';
 import { startEmailWorker, type EmailWorker } from './worker';
 
-export { notify, notificationsFor, unreadCount, unreadForPages, markRead, markReadByPath, emailChoiceOf, setEmailChoice, type NotifyOptions } from './service';
+export { notify, notificationsFor, unreadCount, markRead, markReadByPath, emailChoiceOf, setEmailChoice, type NotifyOptions } from './service';
 export { drainEmailJobs, composeEmail } from './email.job';
 export { courseLinkAfterLaunch, returnUrlOf } from './course-link';
 export { notificationsRouter } from './routes';
+export { unreadForPages } from './unread';
 export type { EmailWorker } from './worker';
 export { Notification, type NotificationDoc, type NotificationKind } from './models';
 

@@ -1,6 +1,6 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import multer from 'multer';
-import { portfolioNav } from './nav';
+import { navFor } from '../../lti/landing';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { requireCsrf } from '../../http/csrf';
@@ -50,7 +50,7 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '200kb' }));
   router.use((_req, res, next) => {
     if (!res.locals.who) return next(unauthorised());
-    res.locals.nav = portfolioNav(res, '/portfolio/evidence');
+    res.locals.nav = navFor(res.locals.who as Who, '/portfolio/evidence', res.locals.url, res.locals.unread);
     next();
   });
   // Keeping a library is for candidates; reading one item is for whoever the policy lets read it.

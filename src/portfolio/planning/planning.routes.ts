@@ -1,6 +1,6 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import multer from 'multer';
-import { portfolioNav } from '../evidence/nav';
+import { navFor } from '../../lti/landing';
 import type { Config } from '../../config';
 import { requireCsrf } from '../../http/csrf';
 import { wantsJson } from '../../http/error-handler';
@@ -50,7 +50,7 @@ export function planningRouter(deps: PlanningDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '400kb' }), express.json({ limit: '100kb' }));
   router.use((_req, res, next) => {
     if (!res.locals.who) return next(unauthorised());
-    res.locals.nav = portfolioNav(res, '/portfolio/planning');
+    res.locals.nav = navFor(res.locals.who as Who, '/portfolio/planning', res.locals.url, res.locals.unread);
     next(canKeepEvidence(whoOf(res)) ? undefined : forbidden('Planning is for candidates building a portfolio.'));
   });
 
