@@ -96,7 +96,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
     ltiKey: config.ltiKey,
     log,
     afterLaunch,
-    installerLanding: (who: { issuer: string; sub: string; name: string }) => installerHandoverUrl(config, who),
+    installerLanding: (who: { issuer: string; sub: string; clientId: string; name: string }) => installerHandoverUrl(config, who),
   };
 
   lti.setup(

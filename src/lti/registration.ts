@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { type LtijsProvider, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '../admin';
+import { type LtijsProvider, issuerRegisteredElsewhere, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '../admin';
 import { readPlatformConfiguration, RegistrationProblem, sendRegistration } from './registration-client';
 
 /**
@@ -62,7 +62,9 @@ export function dynamicRegistrationHandler(deps: RegistrationDeps) {
         query.data.registration_token,
         dynamicRegistrationRequest(toolUrls(deps.config), { productFamily, claimsSupported: configuration.claims_supported }),
       );
-      const active = deps.config.ltiAutoActivate;
+      // an issuer already registered under another client could be a VLE posing as another: never switched on by itself
+      const shared = await issuerRegisteredElsewhere(deps.lti, configuration.issuer, registered.clientId);
+      const active = deps.config.ltiAutoActivate && !shared;
       const { platform, created } = await storeDynamicRegistration(
         deps.lti,
         {
@@ -79,6 +81,7 @@ export function dynamicRegistrationHandler(deps: RegistrationDeps) {
       );
       await deps.platformOrigins?.refresh();
       deps.log.info({ issuer: platform.issuer, clientId: platform.clientId, deploymentId: registered.deploymentId, created, active }, 'platform registered dynamically');
+      if (shared) deps.log.warn({ issuer: platform.issuer, clientId: platform.clientId }, 'a dynamic registration reuses an issuer registered under another client: left inactive');
       await renderPage(res, 200, 'lti/registration-complete', {
         title: active ? 'CMALT Portfolio is registered' : 'Registration received',
         active,

@@ -41,7 +41,7 @@ describe('managing VLEs by hand', () => {
       deploymentIds: 'dep-a',
       active: 'on',
     };
-    admin = (await signIn(tool, { cookies: false })).client;
+    admin = (await signIn(tool)).client;
   });
   afterAll(async () => {
     await tool.close();
