@@ -29,6 +29,7 @@ import { rolesPageRouter } from './lti/roles-page';
 import { sessionMaxAge } from './lti/session-age';
 import { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, rememberLogin, startLoginInNewWindow } from './lti/storage';
 import { hostedVleOrigins } from './http/frame-origins';
+import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
 export interface AppDeps {
@@ -78,6 +79,7 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
 
 /** Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers. */
 export async function createApp({ config, log, dbUri }: { config: Config; log: Logger; dbUri: string }): Promise<CreatedApp> {
+  setOutboundPolicy(config.outbound); // every VLE- or visitor-supplied URL is called through src/vle/guarded-fetch.ts
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (ltijs-keys.ts)
   // perf: mongoose otherwise records a stack trace on every query, only to explain a query run twice (a bug we do not have)

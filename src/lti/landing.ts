@@ -42,7 +42,7 @@ const PLACEHOLDERS: Record<string, Placeholder> = {
     path: '/lti/installer',
     role: 'installer',
     heading: 'Registration',
-    intro: 'Your VLE role gives you installer rights: the registration pages will let you manage the VLEs CMALT Portfolio trusts.',
+    intro: 'Your VLE role lets you see how this VLE is registered with CMALT Portfolio. Changing the tool\'s VLEs is for whoever runs it.',
     upcoming: ['Registered VLEs and their deployments', "The tool's URLs and public keys", 'Activating and removing registrations'],
   },
 };

@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { closeLtijsHttpClient } from './ltijs-http';
 import { installLtijsKeyCache } from './ltijs-keys';
 
 /** The parts of ltijs 5.9's Provider we use (it ships no types). */
@@ -74,6 +75,7 @@ export interface LtiProvider {
  */
 export function newProvider(): LtiProvider {
   installLtijsKeyCache();
+  closeLtijsHttpClient(); // every VLE call goes through src/vle/guarded-fetch.ts (ltijs-http.ts)
   const singleton = require('ltijs').Provider as object;
   const Ctor = Object.getPrototypeOf(singleton).constructor as new () => LtiProvider;
   return new Ctor();

@@ -91,7 +91,7 @@ export function dynamicRegistrationHandler(deps: RegistrationDeps) {
       });
     } catch (err) {
       if (err instanceof RegistrationProblem) {
-        deps.log.warn({ reason: err.message }, 'dynamic registration refused');
+        (req.log ?? deps.log).warn({ reason: err.message, detail: err.detail }, 'dynamic registration refused');
         await renderError(res, err.status, TITLES.failed, err.message, err.hint);
         return;
       }
