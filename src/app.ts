@@ -14,10 +14,12 @@ import { notifierFor, unreadForPages } from './notifications';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
 import { identity } from './http/identity';
 import { requestLogger } from './http/request-log';
-import { platformOrigins, securityHeaders, securityHeadersAgain, type PlatformOrigins } from './http/security';
+import { noStore } from './http/no-store';
+import { largeBodiesAfterSession } from './http/session-first';
+import { plainSecurityHeaders, platformOrigins, securityHeaders, securityHeadersAgain, type PlatformOrigins } from './http/security';
 import { deepLinkingHandler, deepLinkingRoutes } from './lti/deep-linking';
 import { placeholderRouter } from './lti/landing';
-import { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture } from './lti/launch-guard';
+import { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture, plainLoginParams } from './lti/launch-guard';
 import { installerEntry, landOnRolePage, recordValidLaunch, whenCourseFactsChange, type AfterLaunch } from './lti/launch';
 import { useKeyObjectForSecret } from './lti/ltijs-keys';
 import { cacheLtijsReads } from './lti/ltijs-reads';
@@ -61,10 +63,11 @@ const partitionedCookies: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The registered platforms' issuer and login origins, their institutions' hosts (frame-origins.ts), and FRAME_ANCESTORS. */
+/** The active platforms' issuer and login origins, their institutions' hosts (frame-origins.ts), and FRAME_ANCESTORS. */
 async function registeredOrigins(lti: LtiProvider, configured: string[]): Promise<string[]> {
   const origins: string[] = [...configured];
   for (const platform of await lti.getAllPlatforms()) {
+    if (!(await platform.platformActive())) continue; // a registration waiting for the installer frames nothing yet
     for (const url of [await platform.platformUrl(), await platform.platformAuthEndpoint()]) {
       try {
         const origin = new URL(url).origin;
@@ -116,11 +119,12 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
       dynReg: { url: config.publicUrl, name: 'CMALT Portfolio', autoActivate: config.ltiAutoActivate, useDeepLinking: true },
       serverAddon: (ltiApp: express.Express) => {
         ltiApp.use(securityHeadersAgain(security)); // ours again, over the defaults ltijs's own helmet set
+        ltiApp.use(noStore(['/lti/keys'])); // launched pages, launches and logins: never cached
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
         ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie
         ltiApp.get('/lti/new-window/:ticket', startLoginInNewWindow('/lti/login')); // cookies: the login again, top-level
-        ltiApp.all('/lti/login', rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
+        ltiApp.all('/lti/login', plainLoginParams(), rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
         ltiApp.post(
           '/lti/launch',
           launchWithoutCookie({ lti, publicUrl: config.publicUrl }), // cookies: platform storage, or the new-window page
@@ -172,7 +176,9 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.app.set('trust proxy', config.trustProxy);
 
   app.use(requestLogger(log));
-  app.use(security);
+  // Health checks, static files and the favicon are never framed and carry no list of VLEs (frame-ancestors would
+  // tell any anonymous visitor which institutions use the tool): a fixed, closed policy instead of `security`.
+  app.use(['/healthz', '/readyz', '/public', '/favicon.ico'], plainSecurityHeaders({ https: config.publicUrl.startsWith('https:') }));
   app.use('/public', express.static(path.join(ROOT, 'public'), { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
   app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // browsers ask on every page; no session needed
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
@@ -186,8 +192,10 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
       res.status(503).json({ status: 'unavailable', message: 'The database is not answering.' });
     }
   });
+  app.use(security);
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
-  app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
+  // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token
+  app.use('/portfolio', largeBodiesAfterSession(config.ltiKey, config.sessionMaxAgeMs, portfolioBodies()));
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"
   app.use(notFoundHandler());

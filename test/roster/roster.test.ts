@@ -70,7 +70,7 @@ test('a roster read the VLE refuses changes nothing (nobody is marked as left) a
   expect((await coordinator.post('/gradebook/roster/sync')).url).toMatch(/synced=ok&members=150/);
   suite.platform.setMembers(course.id, members.slice(0, 120));
   suite.platform.nrps.calls.length = 0;
-  suite.platform.nrps.failNext(1, 500, { error_description: 'INTERNAL-SECRET database password is hunter2' });
+  suite.platform.nrps.faults.failNext(1, 500, { error_description: 'INTERNAL-SECRET database password is hunter2' });
   const failed = await coordinator.post('/gradebook/roster/sync');
   expect(failed.url).toMatch(/synced=failed/);
   expect(failed.html).toContain('The roster could not be read from the VLE: The VLE answered 500');
