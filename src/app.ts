@@ -29,7 +29,7 @@ import { REFUSALS, refusalError, refusalForLtijsError } from './lti/refusals';
 import { roleLabel } from './lti/roles';
 import { rolesPageRouter } from './lti/roles-page';
 import { sessionMaxAge } from './lti/session-age';
-import { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, rememberLogin, startLoginInNewWindow } from './lti/storage';
+import { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, PASS_ROUTE, rememberLogin, sessionPassRoute, startLoginInNewWindow } from './lti/storage';
 import { hostedVleOrigins } from './http/frame-origins';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
@@ -123,6 +123,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
         ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie
+        ltiApp.post(PASS_ROUTE, sessionPassRoute(config.ltiKey)); // cookies: a cookieless page, again, in the tab that launched it
         ltiApp.get('/lti/new-window/:ticket', startLoginInNewWindow('/lti/login')); // cookies: the login again, top-level
         ltiApp.all('/lti/login', plainLoginParams(), rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
         ltiApp.post(
