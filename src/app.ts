@@ -24,7 +24,7 @@ import { installerEntry, landOnRolePage, recordValidLaunch, whenCourseFactsChang
 import { useKeyObjectForSecret } from './lti/ltijs-keys';
 import { cacheLtijsReads } from './lti/ltijs-reads';
 import { newProvider, type LtiProvider } from './lti/provider';
-import { dynamicRegistrationHandler } from './lti/registration';
+import { dynamicRegistrationHandler, registrationRateLimit } from './lti/registration';
 import { REFUSALS, refusalError, refusalForLtijsError } from './lti/refusals';
 import { roleLabel } from './lti/roles';
 import { rolesPageRouter } from './lti/roles-page';
@@ -123,6 +123,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
         ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie
+        ltiApp.use('/lti/register', registrationRateLimit({ config, log })); // per client address, every instance counting
         ltiApp.post(PASS_ROUTE, sessionPassRoute(config.ltiKey)); // cookies: a cookieless page, again, in the tab that launched it
         ltiApp.get('/lti/new-window/:ticket', startLoginInNewWindow('/lti/login')); // cookies: the login again, top-level
         ltiApp.all('/lti/login', plainLoginParams(), rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture

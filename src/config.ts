@@ -30,6 +30,8 @@ const schema = z
     INSTALLERS: z.string().optional(),
     OUTBOUND_ALLOWED_ORIGINS: z.string().optional(),
     OUTBOUND_LOOPBACK: booleanFlag.optional(),
+    REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+    PENDING_REGISTRATIONS_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
     SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(8),
     TRUST_PROXY: z.string().default('false'),
     FRAME_ANCESTORS: z.string().optional(),
@@ -114,6 +116,8 @@ export interface Config {
   installers: Array<{ issuer: string; sub: string }>;
   /** What the guarded client (src/vle/guarded-fetch.ts) may reach beyond the public internet. */
   outbound: { allowedOrigins: string[]; loopback: boolean };
+  /** Dynamic registration: attempts per client address per hour, and how many may wait inactive at once. */
+  registration: { perHour: number; pendingMax: number };
   sessionMaxAgeMs: number;
   trustProxy: boolean | number | string;
   /** Extra origins that may frame the tool (an institution's own domain for a hosted Canvas or Blackboard). */
@@ -156,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ltiAutoActivate: e.LTI_AUTO_ACTIVATE,
     installers: parseInstallers(e.INSTALLERS).installers,
     // a laptop trial reaches a VLE on this machine; tests and production list each private origin
+    registration: { perHour: e.REGISTRATIONS_PER_HOUR, pendingMax: e.PENDING_REGISTRATIONS_MAX },
     outbound: { allowedOrigins: parseOutboundOrigins(e.OUTBOUND_ALLOWED_ORIGINS).origins, loopback: e.OUTBOUND_LOOPBACK ?? e.NODE_ENV === 'development' },
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3600_000,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

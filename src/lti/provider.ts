@@ -1,6 +1,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import { closeLtijsHttpClient } from './ltijs-http';
 import { installLtijsKeyCache } from './ltijs-keys';
+import { generateKeysOffTheEventLoop } from './ltijs-keygen';
 
 /** The parts of ltijs 5.9's Provider we use (it ships no types). */
 export interface LtiPlatform {
@@ -76,6 +77,7 @@ export interface LtiProvider {
 export function newProvider(): LtiProvider {
   installLtijsKeyCache();
   closeLtijsHttpClient(); // every VLE call goes through src/vle/guarded-fetch.ts (ltijs-http.ts)
+  generateKeysOffTheEventLoop(); // a registration's RSA key pair is made on the thread pool (ltijs-keygen.ts)
   const singleton = require('ltijs').Provider as object;
   const Ctor = Object.getPrototypeOf(singleton).constructor as new () => LtiProvider;
   return new Ctor();

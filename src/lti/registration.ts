@@ -1,4 +1,6 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -22,7 +24,11 @@ const querySchema = z.object({
   registration_token: z.string().min(1).optional(),
 });
 
-const TITLES = { failed: 'Registration did not finish', missing: 'This page is for your VLE' };
+const TITLES = { failed: 'Registration did not finish', missing: 'This page is for your VLE', full: 'Too many registrations are waiting' };
+const FULL = {
+  message: 'CMALT Portfolio already has as many VLE registrations waiting for its installer as it accepts, so this one was not started and nothing was saved.',
+  hint: 'Ask whoever runs CMALT Portfolio to activate or remove the waiting registrations on its installer page, then register again.',
+};
 const MISSING = {
   message: 'This address is where a VLE registers CMALT Portfolio. It needs the registration details your VLE adds to it.',
   hint: 'In your VLE\'s administration pages, choose to add an LTI Advantage tool by dynamic registration and paste this address there.',
@@ -46,6 +52,31 @@ function letRegisteringSiteFrame(res: Response, openidConfiguration: unknown): v
   res.setHeader('Content-Security-Policy', [...rest, `frame-ancestors 'self' ${origin}`].join('; '));
 }
 
+/** Registrations waiting for the installer: inactive platforms. */
+async function pendingRegistrations(lti: LtijsProvider): Promise<number> {
+  let waiting = 0;
+  for (const platform of await lti.getAllPlatforms()) if (!(await platform.platformActive())) waiting += 1;
+  return waiting;
+}
+
+/**
+ * Dynamic registration is open to anyone who can reach the tool: each attempt costs two outbound calls and a key
+ * pair, so attempts are counted per client address (in the database, so every instance counts the same).
+ */
+export function registrationRateLimit(deps: { config: Config; log: Logger }): RequestHandler {
+  return rateLimit({
+    windowMs: 3600_000,
+    limit: deps.config.registration.perHour,
+    store: new MongoRateLimitStore('dynamic-registration:'),
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      (req.log ?? deps.log).warn('dynamic registration rate limited');
+      void renderError(res, 429, 'Too many registrations from here', 'This computer has started more VLE registrations in the last hour than CMALT Portfolio accepts, so this one was not started.', 'Wait an hour, then start the registration again from your VLE.');
+    },
+  });
+}
+
 export function dynamicRegistrationHandler(deps: RegistrationDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     letRegisteringSiteFrame(res, req.query.openid_configuration);
@@ -55,6 +86,11 @@ export function dynamicRegistrationHandler(deps: RegistrationDeps) {
       return;
     }
     try {
+      // before anything is fetched or stored: a flood of registrations cannot pile up unseen
+      if ((await pendingRegistrations(deps.lti)) >= deps.config.registration.pendingMax) {
+        (req.log ?? deps.log).warn('dynamic registration refused: too many waiting');
+        return void (await renderError(res, 503, TITLES.full, FULL.message, FULL.hint));
+      }
       const configuration = await readPlatformConfiguration(query.data.openid_configuration, deps.config.env);
       const productFamily = configuration['https://purl.imsglobal.org/spec/lti-platform-configuration']?.product_family_code;
       const registered = await sendRegistration(
