@@ -10,6 +10,8 @@
   if (!secret) return;
   var form = document.getElementById('resume-form');
   form.elements.bind.value = secret;
+  document.getElementById('resume-why').hidden = true;
+  document.getElementById('resume-heading').textContent = 'Opening your page';
   document.getElementById('resume-status').textContent = 'Opening your page…';
   form.submit();
 })();

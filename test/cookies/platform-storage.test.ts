@@ -79,6 +79,7 @@ describe('a launch through platform storage with no cookie at all', () => {
   test('an ordinary launch\'s session still needs its cookie: its ltik alone is refused', async () => {
     const s = await launchAs(tool, platform, { role: 'Learner' });
     expect(s.ok).toBe(true);
+    expect(s.html).not.toContain('cmalt-bound'); // a cookie session's links are ordinary links
     const stolen = await send(new RefusingCookieJar(), `${tool.baseUrl}/portfolio?ltik=${encodeURIComponent(s.ltik!)}`);
     expect(stolen.status).toBe(401);
   });
@@ -88,6 +89,7 @@ describe('a launch through platform storage with no cookie at all', () => {
     const { session, bind } = await launchThroughStorage(tool, platform, { role: 'Learner', user: candidate });
     expect(session.ok).toBe(true);
     expect(session.html).toContain('Carys Copied');
+    expect(session.html).toContain('<meta name="cmalt-bound" content="/lti/session/pass">'); // frame.js opens links with a pass
     const landing = session.response.chain[session.response.chain.length - 1].url; // the address bar, pass and all
     for (const copied of [landing, `${tool.baseUrl}/portfolio?ltik=${encodeURIComponent(session.ltik!)}`]) {
       const elsewhere = await send(new RefusingCookieJar(), copied);

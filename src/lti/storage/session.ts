@@ -33,6 +33,7 @@ export function cookielessSession(ltiKey: string): RequestHandler {
       const fromAddress = (req.method === 'GET' || req.method === 'HEAD') && req.query.ltik === ltik;
       if (fromAddress && !(await boundTabAsks(req, session, s))) return renderResume(req, _res, ltik);
       cookies[platformCode] = user;
+      _res.locals.boundSession = true; // pages tell frame.js to open links with a pass (bind.ts)
       next();
     } catch (err) {
       next(err);
