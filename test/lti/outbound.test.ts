@@ -1,3 +1,5 @@
+import { Deployment } from '../../src/lti/deployment.model';
+import { launchAs } from '../support/launch';
 import { toolSuite } from '../support/suite';
 import { startListener, streamBytes, type Listener } from '../vle/listener';
 
@@ -63,5 +65,57 @@ describe('anonymous dynamic registration cannot make the tool call internal serv
     await huge.closed;
     expect(huge.written).toBeLessThan(40 * MB);
     expect(await suite.tool.lti.getAllPlatforms()).toEqual([]);
+  });
+});
+
+describe('a VLE cannot aim the tool at internal services through its keys or service URLs', () => {
+  let internal: Listener;
+  beforeAll(async () => {
+    internal = await startListener((_req, res) => res.end('{"keys":[],"members":[],"secret":"INTERNAL-SECRET"}'));
+  });
+  const suite = toolSuite();
+  afterAll(async () => internal?.close());
+
+  test('a registration whose keyset URL is an internal service: the launch is refused and the service hears nothing', async () => {
+    const client = suite.platform.addClient({
+      jwksUrl: `${suite.tool.baseUrl}/lti/keys`,
+      loginUrl: `${suite.tool.baseUrl}/lti/login`,
+      targetLinkUri: `${suite.tool.baseUrl}/lti/launch`,
+      deploymentIds: ['dep-internal'],
+    });
+    const details = suite.platform.registrationDetailsForTool(client.clientId);
+    const registered = await suite.tool.lti.registerPlatform({
+      url: details.issuer,
+      name: 'Keys on an internal address',
+      clientId: client.clientId,
+      authenticationEndpoint: details.authorizationEndpoint,
+      accesstokenEndpoint: details.tokenEndpoint,
+      authConfig: { method: 'JWK_SET', key: `${internal.origin}/jwks` },
+    });
+    await registered.platformActive(true);
+    await Deployment.create({ platformUrl: details.issuer, clientId: client.clientId, deploymentId: 'dep-internal', active: true });
+    const session = await launchAs(suite.tool, suite.platform, { role: 'Learner', clientId: client.clientId, deploymentId: 'dep-internal' });
+    expect(session.ok).toBe(false);
+    expect(session.status).toBe(502);
+    expect(session.html).toContain('could not fetch the keys your VLE publishes');
+    expect(session.html).not.toContain('INTERNAL-SECRET');
+    expect(internal.requests).toEqual([]);
+  });
+
+  test('a launch whose roster URL is an internal service: the sync fails in words and the service hears nothing', async () => {
+    const course = suite.platform.course();
+    const coordinator = await launchAs(suite.tool, suite.platform, {
+      role: 'Instructor',
+      course,
+      clientId: suite.tool.clientId, // the suite's own registration, not the one added with internal keys
+      deploymentId: suite.tool.deploymentId,
+      claims: { 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice': { context_memberships_url: `${internal.origin}/members`, service_versions: ['2.0'] } },
+    });
+    expect(coordinator.ok).toBe(true);
+    const synced = await coordinator.post('/gradebook/roster/sync');
+    expect(synced.url).toMatch(/synced=failed/);
+    expect(synced.html).toContain('The VLE gave an address the tool does not call');
+    expect(synced.html).not.toContain('INTERNAL-SECRET');
+    expect(internal.requests).toEqual([]);
   });
 });
