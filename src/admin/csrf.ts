@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
-import { renderError } from './render';
+import { renderError } from '../http/render-page';
 import { sameSecret } from './session';
 
 /** Every installer form carries _csrf, tied to the session; a form from anywhere else is refused. */

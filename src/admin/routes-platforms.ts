@@ -8,7 +8,7 @@ import { checkCsrf } from './csrf';
 import type { LtijsProvider } from './ltijs-platforms';
 import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform-form';
 import * as platforms from './platforms';
-import { renderPage } from './render';
+import { renderPage } from '../http/render-page';
 import { adminNav } from './nav';
 
 /** The installer's list of VLEs: add by hand, activate, deactivate and remove platforms and deployments. */

@@ -4,7 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Config } from '../config';
 import type { Logger } from 'pino';
-import { renderError, renderPage } from './render';
+import { renderError, renderPage } from '../http/render-page';
 import { readSession, requireInstaller, sameSecret, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
 import { UsedInstallerTicket } from './ticket.model';
 import { checkCsrf } from './csrf';

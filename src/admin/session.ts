@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
-import { renderError } from './render';
+import { renderError } from '../http/render-page';
 
 /**
  * The installer session: a signed token with an expiry, kept in a partitioned cookie and, because VLE

@@ -1,7 +1,7 @@
-import { User } from '../lti/user.model';
+import { User } from '../people/user.model';
 import { assignMentor, assignmentsIn, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
 import { frameworks, Portfolio, Section, type PortfolioDoc, type SectionDoc, areasFor, computeProgress, type Progress } from '../portfolio';
-import { candidatesAmong, mentorsAmong, peopleIn, type Person } from './people';
+import { candidatesAmong, mentorsAmong, peopleIn, type Person } from '../roster/people';
 
 export interface CohortCandidate {
   person: Person;

@@ -7,11 +7,11 @@ import { notifyWorkers } from './worker-signal';
 
 export { gradebookRouter } from './routes';
 export { createGradebookWorker, startGradebookWorker, type GradebookWorker, type GradebookDeps, type DrainReport } from './worker';
-export { PROGRESS_LINE_ITEM } from './ags';
+export { PROGRESS_LINE_ITEM } from '../vle/ags';
 export { notifyWorkers } from './worker-signal';
-export { DEFAULT_RETRY, backoffMs, type GradebookContext, type RetryPolicy } from './context';
-export { createPlatformClient, ltijsCredentials, PlatformCallError, type PlatformClient, type PlatformTarget } from './platform-client';
-export { nextLink } from './ags';
+export { DEFAULT_RETRY, backoffMs, type GradebookContext, type RetryPolicy } from '../vle/context';
+export { createPlatformClient, ltijsCredentials, PlatformCallError, type PlatformClient, type PlatformTarget } from '../vle/platform-client';
+export { nextLink } from '../vle/ags';
 export { when } from './presenter';
 export { neverLaunched, rosterOf } from '../roster';
 

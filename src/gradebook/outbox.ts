@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Candidate } from './candidates';
-import { backoffMs, type GradebookContext } from './context';
+import { backoffMs, type GradebookContext } from '../vle/context';
 import { gradebookLineModel } from './line.model';
 import { gradeOutboxModel, type GradeOutboxEntry, type SentScore } from './outbox.model';
-import { PlatformCallError } from './platform-client';
+import { PlatformCallError } from '../vle/platform-client';
 import { fingerprintOf, wantedStanding, type WantedStanding } from './score';
 
 /** Queueing needs only the database and a clock (the coordinator's page has no VLE client). */

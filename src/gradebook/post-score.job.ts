@@ -1,5 +1,5 @@
-import { agsScopes, postScore } from './ags';
-import { DEFAULT_RETRY, type GradebookContext, type RetryPolicy } from './context';
+import { agsScopes, postScore } from '../vle/ags';
+import { DEFAULT_RETRY, type GradebookContext, type RetryPolicy } from '../vle/context';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { markFailedAttempt, putBack } from './outbox';
 import { resolveLine, type ResolvedLine } from './resolve-line';

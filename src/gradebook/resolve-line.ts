@@ -1,5 +1,5 @@
-import { agsScopes, createLineItem, findLineItems, getLineItem, PROGRESS_LINE_ITEM, AGS_SCOPES } from './ags';
-import type { GradebookContext } from './context';
+import { agsScopes, createLineItem, findLineItems, getLineItem, PROGRESS_LINE_ITEM, AGS_SCOPES } from '../vle/ags';
+import type { GradebookContext } from '../vle/context';
 import { gradebookLineModel, type GradebookLine } from './line.model';
 
 export type ResolvedLine = { ok: true; line: GradebookLine & { lineItemUrl: string; scoreMaximum: number } } | { ok: false; busy: true };

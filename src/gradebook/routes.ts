@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError, notFound, validationFailed } from '../http/errors';
-import type { Who } from '../http/identity';
+import type { Who } from '../lti/identity';
 import { navFor } from '../lti/landing';
 import { rosterRouter } from '../roster';
 import { presentGradebook } from './presenter';

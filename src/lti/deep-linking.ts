@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { renderError, renderPage, sameSecret, toolUrls } from '../admin';
 import { csrfTokenFor } from '../http/csrf';
-import { resolveWho } from '../http/identity';
+import { resolveWho } from './identity';
 import { frameworks } from '../portfolio';
-import { mapRoles, roleLabel } from './roles';
+import { mapRoles, roleLabel } from '../people/roles';
 
 /**
  * Deep linking: a teacher adding CMALT Portfolio to a course chooses the pathway, and the tool answers

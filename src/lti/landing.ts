@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireRole } from '../http/access';
-import type { Who } from '../http/identity';
-import type { AppRole } from './roles';
+import type { Who } from './identity';
+import type { AppRole } from '../people/roles';
 
 /**
  * The main navigation, the same on every page: one entry per page the person's roles open, then their

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { overridesOf } from '../http/identity';
-import { Course } from './course.model';
+import { overridesOf } from './identity';
+import { Course } from '../people/course.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
-import { shareCheckedPlatform } from './ltijs-keys';
-import { expectNoLtijsState } from './ltijs-reads';
+import { shareCheckedPlatform } from './ltijs/validate-token';
+import { expectNoLtijsState } from './ltijs/cached-reads';
 import type { KnownCourse } from './launch.service';
 import { platformKey } from './platform-keys';
-import type { LtiPlatform, LtiProvider } from './provider';
+import type { LtiPlatform, LtiProvider } from './ltijs/provider';
 import { noRoleRefusal, REFUSALS, refusalError, type Refusal } from './refusals';
 import { deploymentStatus } from './registration-status';
-import { describeRoleKey, mapRoles } from './roles';
+import { describeRoleKey, mapRoles } from '../people/roles';
 
 /** How long an id_token may take from the VLE to us, and how far the VLE's clock may run ahead. */
 export const ID_TOKEN_MAX_AGE_S = 60;

@@ -1,12 +1,12 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { requireRole } from '../http/access';
-import type { Who } from '../http/identity';
+import type { Who } from './identity';
 import type { Logger } from 'pino';
-import { rememberLaunchedWho, resolveWho, urlWithLtik } from '../http/identity';
+import { rememberLaunchedWho, resolveWho, urlWithLtik } from './identity';
 import type { CheckedLaunch } from './launch-guard';
 import { launchFacts, recordLaunch, type LaunchFacts, type RecordedLaunch } from './launch.service';
 import { noRoleRefusal, REFUSALS, refusalError } from './refusals';
-import { LANDING_PAGES } from './roles';
+import { LANDING_PAGES } from '../people/roles';
 
 /** Called after each validated launch is recorded (e.g. the gradebook keeps the AGS endpoint). */
 export type AfterLaunch = (facts: LaunchFacts, recorded: RecordedLaunch) => Promise<void>;

@@ -17,6 +17,6 @@ export function mentoringRouter(deps: MentoringDeps) {
 }
 export { commentLocalsFor } from './comments-partial';
 export { assignMentor, assignmentsIn, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
-export { h, objectId, parse, refuse, render, urlOf, whoOf } from './http';
+export { h, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 export { decideFinalReview } from './final-review';
 export { progressPresenter, when } from './presenters';

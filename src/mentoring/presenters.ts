@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { User } from '../lti/user.model';
+import { User } from '../people/user.model';
 import { findEvidence, STATE_LABELS, type Progress } from '../portfolio';
 import type { SinceLastVisit } from './changes';
 import type { CommentDoc, MentorReviewDoc, CoMentorShareDoc } from './models';

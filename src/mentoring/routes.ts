@@ -5,7 +5,7 @@ import { STATE_LABELS, progressOf, findPortfolio, loadPortfolio, frameworks } fr
 import { lastVisits } from './changes';
 import { dashboardFor } from './dashboard';
 import { finalDecisionsOf, requestFinalReview } from './final-review';
-import { h, hidden, objectId, refuse, render, urlOf, whoOf } from './http';
+import { h, hidden, objectId, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canReadPortfolio } from './policy';
 import * as present from './presenters';
 import { listenForReadySections } from './ready-hook';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
-import type { Who } from '../http/identity';
+import type { Who } from '../lti/identity';
 import { navFor } from '../lti/landing';
 import { DEFAULT_RETRY, type GradebookContext, createPlatformClient, ltijsCredentials, type PlatformClient } from '../gradebook';
 import { presentRoster } from './presenter';

@@ -1,7 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { GradebookContext } from '../gradebook';
-import { Membership, type MembershipDoc } from '../lti/membership.model';
-import { User, type UserDoc } from '../lti/user.model';
+import { Membership, type MembershipDoc } from '../people/membership.model';
+import { User, type UserDoc } from '../people/user.model';
 import { rosterMemberModel, type RosterMember } from './member.model';
 import { claimRosterSync, perform, type RosterOutcome } from './sync.job';
 import { rosterSyncModel, type RosterSync } from './sync.model';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { backoffMs, type GradebookContext, type RetryPolicy, PlatformCallError } from '../gradebook';
 import { rosterMemberModel } from './member.model';
-import { fetchAllMembers } from './nrps';
+import { fetchAllMembers } from '../vle/nrps';
 import { rosterSyncModel, type RosterSync } from './sync.model';
 
 /** The job behind a RosterSync: read the whole NRPS roster, upsert members, mark the ones who left. */

@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { Deployment } from '../../src/lti/deployment.model';
-import type { LtiProvider } from '../../src/lti/provider';
+import type { LtiProvider } from '../../src/lti/ltijs/provider';
 import { quietLogger } from '../../src/log';
 import { freshDatabaseUri } from './db';
 import type { TestPlatform } from './platform';

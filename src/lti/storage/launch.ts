@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { IssuedLogin } from '../launch-guard';
 import { REFUSALS, refusalError } from '../refusals';
-import type { LtiProvider } from '../provider';
+import type { LtiProvider } from '../ltijs/provider';
 import { CookielessSession, LoginStart, NewWindowTicket, PendingStorageLaunch, type LoginParams } from './models';
 import { newWindowTicket } from '../new-window';
 import { storageKeys } from './login';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { requireCsrf } from '../../http/csrf';
 import { AppError, badRequest, forbidden, notFound, unauthorised } from '../../http/errors';
-import type { Who } from '../../http/identity';
+import type { Who } from '../../lti/identity';
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
 import { formValues, presentEvidence } from './evidence.presenter';
 import { detailsSchema, fieldErrors, linkSchema, listFilterSchema, noteSchema } from './evidence.schema';

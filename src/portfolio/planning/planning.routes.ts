@@ -5,7 +5,7 @@ import type { Config } from '../../config';
 import { requireCsrf } from '../../http/csrf';
 import { wantsJson } from '../../http/error-handler';
 import { AppError, forbidden, notFound, unauthorised } from '../../http/errors';
-import type { Who } from '../../http/identity';
+import type { Who } from '../../lti/identity';
 import { canKeepEvidence } from '../evidence/policy';
 import { sectionHref } from '../evidence';
 import { CV_LIMIT_BYTES, CV_MESSAGES, extractCvText } from './cv-text';

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { shortLived } from '../http/short-lived';
-import { platformKey } from './platform-keys';
+import { shortLived } from '../../http/short-lived';
+import { platformKey } from '../platform-keys';
 
 /**
  * ltijs 5.9 fetches a platform's JWKS over HTTP on every launch (no cache) and verifies with a PEM string

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { type LtijsProvider, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '../admin';
+import { type LtijsProvider, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '.';
 import { readPlatformConfiguration, RegistrationProblem, sendRegistration } from './registration-client';
 
 /**

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { Course } from '../lti/course.model';
-import { contextIdOf } from '../lti/launch-claims';
-import { Membership } from '../lti/membership.model';
-import { noRoleRefusal, refusalError, REFUSALS } from '../lti/refusals';
-import { registrationIsOn, type PlatformLookup } from '../lti/registration-status';
-import { mapRoles, type AppRole, type RoleOverrides } from '../lti/roles';
-import { User } from '../lti/user.model';
-import { csrfTokenFor } from './csrf';
-import { shortLived } from './short-lived';
+import { Course } from '../people/course.model';
+import { contextIdOf } from './launch-claims';
+import { Membership } from '../people/membership.model';
+import { noRoleRefusal, refusalError, REFUSALS } from './refusals';
+import { registrationIsOn, type PlatformLookup } from './registration-status';
+import { mapRoles, type AppRole, type RoleOverrides } from '../people/roles';
+import { User } from '../people/user.model';
+import { csrfTokenFor } from '../http/csrf';
+import { shortLived } from '../http/short-lived';
 
 /** Who is asking: built only from the validated launch (ltijs's token) and our records of it. */
 export interface Who {
