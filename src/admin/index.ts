@@ -56,6 +56,5 @@ export type { InstallerIdentity } from './session';
 export { toolUrls, canvasConfiguration, dynamicRegistrationRequest } from './tool-config';
 export type { LtijsProvider } from './ltijs-platforms';
 export { storeDynamicRegistration } from './platforms';
-export { renderError, renderPage } from '../http/render-page';
-export { sameSecret } from './session';
 export { isAllowedPlatformUrl } from './urls';
+export { dynamicRegistrationHandler } from './dynamic-registration';

@@ -5,7 +5,8 @@ import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Config } from '../config';
 import type { Logger } from 'pino';
 import { renderError, renderPage } from '../http/render-page';
-import { readSession, requireInstaller, sameSecret, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
+import { sameSecret } from '../http/same-secret';
+import { readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
 import { UsedInstallerTicket } from './ticket.model';
 import { checkCsrf } from './csrf';
 

@@ -91,13 +91,6 @@ export function csrfTokenFor(config: Pick<Config, 'ltiKey'>, session: InstallerS
   return createHmac('sha256', keyFor(config, 'csrf')).update(session.id).digest('base64url');
 }
 
-export function sameSecret(given: string, expected: string): boolean {
-  // Hash both so the comparison is constant-time whatever the lengths.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export function sessionCookieOptions(): CookieOptions {
   return { httpOnly: true, secure: true, sameSite: 'none', partitioned: true, path: '/admin', maxAge: SESSION_HOURS * 3600_000 };
 }

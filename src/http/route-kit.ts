@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { AppError, notFound } from './errors';
-import type { Who } from '../lti/identity';
-import { navFor } from '../lti/landing';
+import type { Who } from './who';
+import { navFor } from './nav';
 import { roleLabel } from '../people/roles';
 
 /** What every mentoring, cohort and notifications route shares: async errors, who is asking, rendering with the nav. */

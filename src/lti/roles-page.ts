@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { validationFailed } from '../http/errors';
-import type { Who } from './identity';
-import { navFor } from './landing';
+import type { Who } from '../http/who';
+import { navFor } from '../http/nav';
 import { roleTable, saveRoleOverrides } from './role-overrides.service';
 import { COURSE_APP_ROLES, ROLE_LABELS } from '../people/roles';
 

@@ -1,8 +1,9 @@
 import { NextFunction, Request, Response, Router } from 'express';
-import type { AppDeps } from '../app';
+import type { EvidenceDeps } from './evidence/evidence.routes';
+import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
-import type { Who } from '../lti/identity';
-import { navFor } from '../lti/landing';
+import type { Who } from '../http/who';
+import { navFor } from '../http/nav';
 import { roleLabel } from '../people/roles';
 import { FrameworkRegistry, frameworks } from './framework';
 import type { PortfolioDoc, SectionDoc } from './models';
@@ -32,7 +33,7 @@ import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
 /** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
-export type PortfolioDeps = Pick<AppDeps, 'config'> & Partial<AppDeps> & {
+export type PortfolioDeps = EvidenceDeps & PlanningDeps & {
   frameworks?: FrameworkRegistry;
   /** The pathway set for the course, if any; by default the one chosen in deep linking. */
   coursePathway?: (courseId: string) => Promise<string | undefined>;

@@ -1,8 +1,7 @@
 import mongoose, { Types } from 'mongoose';
-import { overridesOf } from '../lti/identity';
 import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
-import { mapRoles, type AppRole } from '../people/roles';
+import { mapRoles, overridesOf, type AppRole } from '../people/roles';
 import { User } from '../people/user.model';
 import { neverLaunched } from '.';
 

@@ -3,7 +3,7 @@ import { toolSuite } from '../support/suite';
 import { launchAs, type ToolSession } from '../support/launch';
 import { rosterMemberModel } from '../../src/roster/member.model';
 import { rosterSyncModel } from '../../src/roster/sync.model';
-import { neverLaunched } from '../../src/gradebook';
+import { neverLaunched } from '../../src/roster';
 import { Course } from '../../src/people/course.model';
 import mongoose from 'mongoose';
 import { aWorker } from '../gradebook/support';

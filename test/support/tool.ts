@@ -6,7 +6,7 @@ import path from 'node:path';
 import type express from 'express';
 import type { Logger } from 'pino';
 import mongoose from 'mongoose';
-import { createApp, type AppDeps } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/boot';
 import { loadConfig, type Config } from '../../src/config';
 import { Deployment } from '../../src/lti/deployment.model';
 import type { LtiProvider } from '../../src/lti/ltijs/provider';

@@ -8,6 +8,7 @@ import { CookielessSession, LoginStart, NewWindowTicket, PendingStorageLaunch, t
 import { newWindowTicket } from '../new-window';
 import { storageKeys } from './login';
 import { STORAGE_REFUSALS } from './refusals';
+import { onLtijsRedirect } from '../ltijs/redirect';
 
 export interface CookielessLaunchDeps {
   lti: LtiProvider;
@@ -106,9 +107,7 @@ async function finishStorageLaunch(req: Request, res: Response, body: Record<str
 
 /** When ltijs answers with the new session's ltik, let that ltik stand without ltijs's session cookie. */
 function rememberCookielessSession(res: Response): void {
-  const redirect = res.redirect.bind(res) as (url: string) => void;
-  (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-    const target = String(args[args.length - 1]);
+  onLtijsRedirect(res, (target, redirect) => {
     const ltik = new URL(target, 'http://x').searchParams.get('ltik');
     const payload = ltik ? jwt.decode(ltik) : null;
     if (!payload || typeof payload !== 'object' || !payload.s || !payload.user || !payload.platformCode) return redirect(target);
@@ -116,7 +115,7 @@ function rememberCookielessSession(res: Response): void {
       () => redirect(target),
       () => redirect(target), // the session then needs its cookie, like any other
     );
-  };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { LoginStart, type LoginParams } from './models';
+import { onLtijsRedirect } from '../ltijs/redirect';
 
 /** Keys the tool puts in platform storage, in the shape of 1EdTech's example library. */
 export const storageKeys = (state: string, nonce: string) => ({ state: `lti_state_${state}`, nonce: `lti_nonce_${nonce}` });
@@ -38,9 +39,7 @@ export function rememberLogin(): RequestHandler {
     const params = loginParamsOf(p);
     const target = str(p.lti_storage_target);
     const storageTarget = target && FRAME_NAME.test(target) ? target : null;
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-      const authUrl = String(args[args.length - 1]);
+    onLtijsRedirect(res, (authUrl, redirect) => {
       let url: URL;
       try {
         url = new URL(authUrl);
@@ -58,7 +57,7 @@ export function rememberLogin(): RequestHandler {
         },
         (err: unknown) => next(err),
       );
-    };
+    });
     next();
   };
 }
