@@ -1,4 +1,3 @@
-import type { Config } from '../config';
 import { toolUrls, type ToolUrls } from '../http/tool-urls';
 
 export { toolUrls, type ToolUrls };

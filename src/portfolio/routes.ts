@@ -202,7 +202,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.get(
     '/sections/:id',
     h(async (req, res) => {
-      const { framework, area, section, sections: all, portfolio } = await readableSection(res, req.params.id);
+      const { framework, area, section, sections: all } = await readableSection(res, req.params.id);
       const done = typeof req.query.done === 'string' ? req.query.done : '';
       const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
       // The owner links evidence from their library to each example, right beside it.

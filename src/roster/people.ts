@@ -3,7 +3,7 @@ import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
 import { mapRoles, overridesOf, type AppRole } from '../people/roles';
 import { User } from '../people/user.model';
-import { neverLaunched } from '.';
+import { neverLaunched } from './service';
 
 /** A person in the course: from their launches, or from the roster when they have not opened the tool yet. */
 export interface Person {
