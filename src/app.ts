@@ -92,7 +92,7 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
  */
 export async function composeApp({ config, log, dbUri, notifier }: { config: Config; log: Logger; dbUri: string; notifier: Notifier }): Promise<ComposedApp> {
   const lti = newProvider();
-  useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (ltijs-keys.ts)
+  useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (lti/ltijs/jsonwebtoken-key.ts)
   // perf: mongoose otherwise records a stack trace on every query, only to explain a query run twice (a bug we do not have)
   mongoose.set('skipOriginalStackTraces', true);
   const origins = platformOrigins(() => registeredOrigins(lti, config.frameAncestors));

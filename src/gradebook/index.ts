@@ -9,7 +9,7 @@ export { gradebookRouter } from './routes';
 export { createGradebookWorker, startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions, type GradebookDeps, type DrainReport } from './worker';
 export { notifyWorkers } from './worker-signal';
 
-/** What the gradebook reads from lti-core's LaunchFacts / RecordedLaunch (structural, no import cycle). */
+/** What the gradebook reads from lti's LaunchFacts / RecordedLaunch (structural, no import cycle). */
 interface Facts {
   issuer: string;
   clientId: string;

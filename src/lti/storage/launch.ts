@@ -28,7 +28,7 @@ const nonceOf = (idToken: string): string | null => {
 };
 
 /**
- * Before lti-core's launchCheck, on POST /lti/launch: takes the login this launch answers from our records (once:
+ * Before lti's launchCheck, on POST /lti/launch: takes the login this launch answers from our records (once:
  * a replayed or forged state finds none) and hands it to launchCheck. When the state cookie came back, nothing
  * else changes. When it did not: a login that used platform storage answers a page that fetches the state and nonce from the VLE and
  * posts them back here; any other login is checked in full and then answered with the new-window page.
@@ -46,7 +46,7 @@ export function launchWithoutCookie(deps: CookielessLaunchDeps): RequestHandler 
         await LoginStart.deleteOne({ nonce: nonceOf(body.id_token) ?? '' }); // the sign-in this token answers is spoilt
         return next(); // launchCheck refuses it
       }
-      // ltijs keeps a state entry at login only for a target_link_uri with a query (see ltijs-reads.ts)
+      // ltijs keeps a state entry at login only for a target_link_uri with a query (see ltijs/cached-reads.ts)
       const ltijsKeptState = login.params.target_link_uri.includes('?');
       res.locals.issuedLogin = { state, nonce: login.nonce, issuer: login.params.iss, ltijsKeptState } satisfies IssuedLogin;
       if (stateCookie(req, state)) return next();

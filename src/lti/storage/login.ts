@@ -29,7 +29,7 @@ export function loginParamsOf(p: Record<string, unknown>): LoginParams | null {
 }
 
 /**
- * Runs inside lti-core's loginCapture (register it first), so it sees the final redirect to the VLE with our
+ * Runs inside lti's loginCapture (register it first), so it sees the final redirect to the VLE with our
  * nonce. Remembers every login by its state (for the new-window fallback), and when the VLE offers platform
  * storage answers a page that stores the state and nonce there before going on to the VLE.
  */
