@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
 import type { LtijsProvider } from './ltijs-platforms';
-import { renderError } from './render';
+import { renderError } from '../http/render-page';
 import { platformRoutes } from './routes-platforms';
 import { sessionRoutes } from './routes-session';
 import { setupRoutes } from './routes-setup';
@@ -58,7 +58,6 @@ export function installerHandoverUrl(config: Config, who: InstallerIdentity): st
 export type { InstallerIdentity } from './session';
 export { toolUrls, canvasConfiguration, dynamicRegistrationRequest } from './tool-config';
 export type { LtijsProvider } from './ltijs-platforms';
-export { issuerRegisteredElsewhere, storeDynamicRegistration } from './platforms';
-export { renderError, renderPage } from './render';
-export { sameSecret } from './session';
+export { storeDynamicRegistration } from './platforms';
 export { isAllowedPlatformUrl } from './urls';
+export { dynamicRegistrationHandler, registrationRateLimit } from './dynamic-registration';

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { asyncRouter } from './async-router';
 import type { LtijsProvider } from './ltijs-platforms';
 import { listPlatforms } from './platforms';
-import { renderError, renderPage } from './render';
+import { renderError, renderPage } from '../http/render-page';
 import type { InstallerSession } from './session';
 
 /**

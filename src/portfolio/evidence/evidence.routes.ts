@@ -1,11 +1,11 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import multer from 'multer';
-import { navFor } from '../../lti/landing';
+import { navFor } from '../../http/nav';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { requireCsrf } from '../../http/csrf';
 import { AppError, badRequest, forbidden, notFound, unauthorised } from '../../http/errors';
-import type { Who } from '../../http/identity';
+import type { Who } from '../../http/who';
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
 import { formValues, presentEvidence } from './evidence.presenter';
 import { detailsSchema, fieldErrors, linkSchema, listFilterSchema, noteSchema } from './evidence.schema';

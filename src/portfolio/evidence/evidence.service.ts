@@ -171,6 +171,7 @@ export function safeFilename(original: string, extension: string): string {
   const base = original.split(/[\\/]/).pop() ?? '';
   const stem = base
     .replace(/\.[^.]*$/, '')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must lose
     .replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '')
     .trim()
     .slice(0, 120);

@@ -1,4 +1,4 @@
-import { OutboundRefused } from '../vle/guarded-fetch';
+import { OutboundRefused } from '../../vle/guarded-fetch';
 
 /**
  * ltijs 5.9 has its own HTTP client (got, in ltijs/dist/Utils/Http.js) for JWKS, access tokens, AGS, NRPS and

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isAllowedPlatformUrl } from '../admin';
 import { forTheLog, guardedFetch, jsonOf, LIMITS } from '../vle/guarded-fetch';
+import { isAllowedPlatformUrl } from './urls';
 
 /**
  * The tool's side of LTI Dynamic Registration 1.0: read the platform's OpenID configuration, check it,

@@ -4,7 +4,10 @@ import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { type LtijsProvider, issuerRegisteredElsewhere, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '../admin';
+import { renderError, renderPage } from '../http/render-page';
+import type { LtijsProvider } from './ltijs-platforms';
+import { issuerRegisteredElsewhere, storeDynamicRegistration } from './platforms';
+import { dynamicRegistrationRequest, toolUrls } from './tool-config';
 import { readPlatformConfiguration, RegistrationProblem, sendRegistration } from './registration-client';
 
 /**
