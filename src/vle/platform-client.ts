@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { forTheLog, guardedFetch, LIMITS, OutboundRefused } from '../vle/guarded-fetch';
+import { forTheLog, guardedFetch, LIMITS, OutboundRefused } from './guarded-fetch';
 
 /** What the tool needs to ask a platform for an access token (the tool's own key for that registration). */
 export interface PlatformCredentials {

@@ -3,8 +3,8 @@ import { OutboundRefused } from '../../vle/guarded-fetch';
 /**
  * ltijs 5.9 has its own HTTP client (got, in ltijs/dist/Utils/Http.js) for JWKS, access tokens, AGS, NRPS and
  * dynamic registration, with no address checks, size cap or overall deadline. The tool calls none of those
- * paths: keys come through platform-keys.ts (ltijs-keys.ts replaces ltijs's JWKS fetch), registration through
- * registration-client.ts, AGS and NRPS through gradebook/platform-client.ts, all over src/vle/guarded-fetch.ts.
+ * paths: keys come through lti/platform-keys.ts (validate-token.ts replaces ltijs's JWKS fetch), registration
+ * through admin/registration-client.ts, AGS and NRPS through vle/platform-client.ts, all over vle/guarded-fetch.ts.
  * So that a future ltijs code path cannot quietly reach a URL a VLE supplied, every method of ltijs's client
  * is replaced, in this one place, by one that refuses. ltijs's file is not edited; applied once per process.
  */
