@@ -26,3 +26,6 @@ export type { ZipLimits, ZipVerdict } from './zip-inspect';
 export { DEFAULT_LIMITS } from './sandbox';
 export type { SandboxLimits } from './sandbox';
 export type { FileTask } from './parsers';
+export { streamToSink } from './streamed-upload';
+export type { StreamRules, UploadSink } from './streamed-upload';
+export { streamingStorage, storedFileOf } from './multer-storage';
