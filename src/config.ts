@@ -117,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function developmentKey(dataDir: string): { value: string; generated: boolean } {
   const file = path.join(dataDir, 'lti-key');
   if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), generated: true };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // it will hold the database and keys: the tool's user only
   const value = randomBytes(32).toString('hex');
   writeFileSync(file, value, { mode: 0o600 });
   return { value, generated: true };
