@@ -35,6 +35,7 @@ export function streamToSink<Id>(source: Source, rules: StreamRules<Id>): Promis
     let sink: UploadSink<Id> | undefined;
     let size = 0;
     let settled = false;
+    let ended = false;
 
     const fail = (err: unknown) => {
       if (settled) return;
@@ -78,6 +79,7 @@ export function streamToSink<Id>(source: Source, rules: StreamRules<Id>): Promis
       if (headLength >= rules.headBytes) start();
     }
     function onEnd() {
+      ended = true;
       if (settled) return;
       if (!sink && !start()) return;
       if (source.truncated) return fail(rules.budget.refuse()); // cut short by the form parser's own limit
@@ -88,8 +90,10 @@ export function streamToSink<Id>(source: Source, rules: StreamRules<Id>): Promis
       });
       sink!.stream.end();
     }
+    const interrupted = () => fail(new Error('the upload was interrupted before it ended'));
     source.on('data', onData);
     source.once('end', onEnd);
     source.once('error', fail);
+    source.once('close', () => setImmediate(() => settled || ended || interrupted()));
   });
 }

@@ -89,3 +89,10 @@ test('a parser that outgrows its heap or its time is stopped, and the next file 
   const after = await readUntrustedText('docx-text', docxOf(['Still here']));
   expect(after).toEqual({ ok: true, text: expect.stringContaining('Still here') });
 });
+
+test('at most two files are parsed at once and eight wait; the next is told the parser is busy at once', async () => {
+  const bomb = pdfBomb(30);
+  const outcomes = await Promise.all(Array.from({ length: 11 }, () => readUntrustedText('pdf-text', bomb, { timeoutMs: 300 })));
+  expect(outcomes.filter((o) => !o.ok && o.reason === 'busy')).toHaveLength(1);
+  expect(outcomes.filter((o) => !o.ok && o.reason === 'timeout')).toHaveLength(10);
+});

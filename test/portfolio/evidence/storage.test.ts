@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
 import { Evidence } from '../../../src/portfolio/evidence/evidence.model';
 import { FILE_MESSAGES } from '../../../src/portfolio/evidence/evidence.service';
 import { countChunks } from '../../../src/portfolio/evidence/file-store';
@@ -48,6 +50,32 @@ test('a file one byte over the 20 MB default limit is refused and leaves no part
 
 });
 
+test('an upload whose connection drops half way leaves no partial file behind', async () => {
+  const chunksBefore = await countChunks();
+  const url = new URL('/portfolio/evidence/files', tool.baseUrl);
+  url.searchParams.set('ltik', alice.ltik!);
+  url.searchParams.set('_csrf', alice.csrfToken!);
+  const boundary = 'cmaltboundary';
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nHalf a file\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+  );
+  const cookie = alice.jar.header(url);
+  const socket = net.connect(Number(url.port), url.hostname);
+  await once(socket, 'connect');
+  socket.write(
+    `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+      `Content-Length: ${head.length + 5 * MiB}\r\n${cookie ? `Cookie: ${cookie}\r\n` : ''}\r\n`,
+  );
+  socket.write(head);
+  socket.write(pdfOfSize(2 * MiB)); // eight GridFS chunks' worth, then the connection drops
+  // Wait until the tool has stored some of it, so the drop really leaves a partial file to clean up.
+  await until(async () => (await countChunks()) > chunksBefore);
+  socket.destroy();
+  await until(async () => (await countChunks()) === chunksBefore);
+  expect(await Evidence.countDocuments({ title: 'Half a file' })).toBe(0);
+});
+
 test('the evidence page shows the storage used; a file that would not fit, or any file once full, gets a clear 413 page and nothing is stored', async () => {
   const list = await alice.get('/portfolio/evidence');
   expect(textOf(list.html)).toContain(`Your evidence files: 20 MB of ${QUOTA_MB} MB used.`);
@@ -72,3 +100,12 @@ test('the evidence page shows the storage used; a file that would not fit, or an
   expect(await countChunks()).toBe(chunksWhenFull);
   expect(await Evidence.countDocuments({ kind: 'file' })).toBe(2);
 });
+
+/** Polls a condition the server reaches on its own (no fixed sleep); fails the test after 20 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('the condition was not reached in 20 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
