@@ -63,7 +63,8 @@ test('while a .docx bomb, a lying .docx bomb and a PDF bomb are read, another cl
   expect(liar.status).toBe(422);
   expect([CV_MESSAGES.unreadable, CV_MESSAGES.tooComplex].some((m) => textOf(liar.html).includes(m))).toBe(true);
   expect(stream.status).toBe(422);
-  expect(textOf(stream.html)).toContain(CV_MESSAGES.tooComplex);
+  // Stopped at the deadline, or (on a fast machine) read to the end and found to hold no text.
+  expect([CV_MESSAGES.tooComplex, CV_MESSAGES.noText].some((m) => textOf(stream.html).includes(m))).toBe(true);
   expect(await Plan.countDocuments({ cvText: { $exists: true, $ne: '' } })).toBe(0); // nothing saved
 
   // The tool still reads an ordinary CV straight afterwards.
