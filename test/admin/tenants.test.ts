@@ -39,6 +39,7 @@ describe('a VLE Administrator launch reaches its own VLE only', () => {
     expect(new URL(session.url).pathname).toBe('/admin');
     expect(session.status).toBe(200);
     expect(session.html).toContain('This VLE’s registration');
+    expect(session.html).toContain('(this VLE’s administrator)');
     expect(session.html).toContain(suite.tool.clientId!);
     expect(session.html).not.toContain(OTHER.issuer);
     expect(session.html).not.toContain(OTHER.clientId);
