@@ -1,6 +1,6 @@
 import { User } from '../lti/user.model';
 import { assignMentor, assignmentsIn, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
-import { frameworks, Portfolio, Section, type PortfolioDoc, type SectionDoc, areasFor, computeProgress, type Progress } from '../portfolio';
+import { frameworks, Portfolio, Section, type PortfolioDoc, type SectionDoc, areasOf, computeProgress, type Progress } from '../portfolio';
 import { candidatesAmong, mentorsAmong, peopleIn, type Person } from './people';
 
 export interface CohortCandidate {
@@ -26,7 +26,7 @@ export async function progressOfPortfolios(portfolios: PortfolioDoc[]): Promise<
   const out = new Map<string, Progress>();
   for (const p of portfolios) {
     const framework = registry.get(p.frameworkId, p.frameworkVersion);
-    const areas = framework ? areasFor(framework, p.pathway, p.specialistAreas ?? []) : [];
+    const areas = framework ? areasOf(framework, p) : [];
     const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state }));
     out.set(String(p._id), computeProgress(areas, own));
   }
