@@ -98,7 +98,7 @@ export async function run(): Promise<void> {
     for (let i = 0; i < WRITERS; i++) {
       const s = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: `Writer ${i}` }), course });
       if (!s.ok) throw new Error(`launch ${i} failed (${s.status})`);
-      const started = await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Bench specialism' });
+      const started = await s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Bench specialism' });
       if (started.status !== 200) throw new Error(`start ${i} failed (${started.status})`);
       const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
       const section = (await Section.findOne({ portfolio: portfolio._id, areaId: 'contextual' }).lean())!;

@@ -65,13 +65,13 @@ describe('a full mentoring round through the test VLE', () => {
     const now = await sectionNow(sectionId);
     expect(now.state).toBe('ready_for_review');
     const overviewBefore = text((await cand.session.get('/portfolio')).html);
-    expect(overviewBefore).toContain('0 of 10 assessed sections meet the criterion');
+    expect(overviewBefore).toContain('0 of 9 assessed sections meet the criterion');
     const decided = await mentor.post(`/mentoring/sections/${sectionId}/review`, { decision: 'meets_criterion', feedback: 'Clear and specific.', expectedVersion: String(now.version) });
     expect(decided.status).toBe(200);
     expect(text(decided.html)).toContain('Your review was saved');
     expect(await sectionNow(sectionId)).toMatchObject({ state: 'meets_criterion', version: now.version + 1 });
     expect(await MentorReview.countDocuments({ section: sectionId })).toBe(1);
-    expect(text((await cand.session.get('/portfolio')).html)).toContain('1 of 10 assessed sections meet the criterion');
+    expect(text((await cand.session.get('/portfolio')).html)).toContain('1 of 9 assessed sections meet the criterion');
     const candidatePage = text((await cand.session.get(`/mentoring/sections/${sectionId}`)).html);
     expect(candidatePage).toContain('Meets the criterion by Mo Mentor');
     expect(candidatePage).toContain('Clear and specific.');
