@@ -27,6 +27,7 @@ import { addChosenArea } from './chosen-areas';
 import { saveFields } from './section-fields';
 import { migrateToLatest, markMigrationSeen } from './migration';
 import { startPresenter } from './start-presenter';
+import { lengthAdviceRouter } from './length-advice.routes';
 import { STATE_LABELS } from './section-states';
 import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
@@ -68,6 +69,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.use(...portfolioBodies());
   router.use('/evidence', evidenceRouter(deps));
   router.use('/planning', planningRouter(deps));
+  router.use('/length-advice', lengthAdviceRouter(registry));
 
   const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
     const url = (p: string) => urlOf(res, p);
