@@ -16,6 +16,8 @@ export {
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
+export { onPortfolioReshaped, migrateToLatest } from './migration';
+export { courseScheme, type CourseScheme } from './course-scheme';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule } from './evidence';
