@@ -73,6 +73,7 @@ export function overviewPresenter(input: {
     // A second or third specialist area the candidate may still add.
     canAdd: openSlots(input.framework, input.portfolio).map((s) => ({ set: s.set, label: s.label, hint: s.hint })),
     migration: migrationNotice(input.portfolio.migrations),
+    hasDimensions: input.framework.dimensions.length > 0,
   };
 }
 
@@ -119,6 +120,7 @@ export function sectionPresenter(input: {
     group: area.group,
     kind: area.kind,
     assessed: area.assessed,
+    tagged: area.tagged,
     guidance: {
       asks: area.asks,
       prompts: area.prompts,

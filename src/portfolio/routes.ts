@@ -28,6 +28,7 @@ import { saveFields } from './section-fields';
 import { migrateToLatest, markMigrationSeen } from './migration';
 import { startPresenter } from './start-presenter';
 import { lengthAdviceRouter } from './length-advice.routes';
+import { dimensionsRouter } from './dimensions.routes';
 import { STATE_LABELS } from './section-states';
 import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
@@ -70,6 +71,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.use('/evidence', evidenceRouter(deps));
   router.use('/planning', planningRouter(deps));
   router.use('/length-advice', lengthAdviceRouter(registry));
+  router.use(dimensionsRouter(registry));
 
   const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
     const url = (p: string) => urlOf(res, p);
