@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { Course } from '../lti/course.model';
+import { Course } from '../people/course.model';
 import { validationFailed } from '../http/errors';
 import { pathwayOf, type Framework, type FrameworkRegistry, type WordAdvice } from './framework';
 

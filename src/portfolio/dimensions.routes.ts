@@ -1,8 +1,6 @@
-import { NextFunction, Request, Response, Router } from 'express';
+import { Response, Router } from 'express';
 import { forbidden, notFound } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from '../lti/landing';
-import { roleLabel } from '../lti/roles';
+import { h, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { coverageOf } from './coverage';
 import { saveDimensions } from './dimensions';
 import type { FrameworkRegistry } from './framework';
@@ -14,21 +12,15 @@ import { objectId, parse, versionOnlySchema } from './validation';
  * Dimensions (PSF 2023's A, K and V): the candidate tags each part of a tagged section, and the coverage
  * page shows what is evidenced, where, and what the chosen descriptor still needs. Only the owner, for now.
  */
-type Handler = (req: Request, res: Response) => Promise<void>;
-const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
 const NOT_HERE = 'We could not find that section in your portfolio.';
 const NO_DIMENSIONS = 'Your framework has no dimensions to show coverage for.';
 
 export function dimensionsRouter(registry: FrameworkRegistry): Router {
   const router = Router();
-  const render = (res: Response, view: string, locals: Record<string, unknown>) => {
-    const who = res.locals.who as Who;
-    const url = (p: string) => (res.locals.url ? res.locals.url(p) : p);
-    res.render(`portfolio/${view}`, { who, url, roleLabel, nav: navFor(who, '/portfolio', url, res.locals.unread), ...locals });
-  };
+  const render = (res: Response, view: string, locals: Record<string, unknown>) => renderPage(res, `portfolio/${view}`, locals, '/portfolio');
 
   async function own(res: Response, action: 'view' | 'edit') {
-    const who = res.locals.who as Who;
+    const who = whoOf(res);
     const portfolio = await findOwnPortfolio(who);
     if (!portfolio || !(await can(who, action, portfolio))) throw forbidden(NOT_HERE);
     return loadPortfolio(registry, portfolio);
@@ -70,11 +62,11 @@ export function dimensionsRouter(registry: FrameworkRegistry): Router {
         const list = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((x: unknown): x is string => typeof x === 'string');
         byExample[String(e._id)] = list.flatMap((x: string) => x.split(',')).map((x: string) => x.trim()).filter(Boolean).slice(0, 50);
       }
-      const who = res.locals.who as Who;
+      const who = whoOf(res);
       const r = await saveDimensions(t.framework, t.area, { portfolioId: t.portfolio._id, sectionId: req.params.id, byUser: who.userId }, { baseVersion, byExample });
-      if (r.ok) return res.redirect(303, res.locals.url ? res.locals.url('/portfolio/coverage?done=tagged') : '/portfolio/coverage?done=tagged');
+      if (r.ok) return res.redirect(303, urlOf(res, '/portfolio/coverage?done=tagged'));
       res.status(409);
-      showTags(res, await taggedSection(res, req.params.id), 'This section changed since you opened it, so nothing was saved. Here it is as it is now.');
+      await showTags(res, await taggedSection(res, req.params.id), 'This section changed since you opened it, so nothing was saved. Here it is as it is now.');
     }),
   );
 
@@ -84,7 +76,7 @@ export function dimensionsRouter(registry: FrameworkRegistry): Router {
       const loaded = await own(res, 'view');
       if (!loaded.framework.dimensions.length) throw notFound(NO_DIMENSIONS);
       const pathway = loaded.framework.pathways.find((p) => p.id === loaded.portfolio.pathway)!;
-      render(res, 'coverage', {
+      await render(res, 'coverage', {
         title: 'Coverage',
         done: typeof req.query.done === 'string' ? req.query.done : '',
         pathwayTitle: pathway.title,

@@ -21,3 +21,5 @@ export { courseScheme, type CourseScheme } from './course-scheme';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule } from './evidence';
+export { progressOfPortfolios } from './progress-of';
+export { progressPresenter } from './presenters';

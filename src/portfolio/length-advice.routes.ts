@@ -1,10 +1,8 @@
-import { NextFunction, Request, Response, Router } from 'express';
+import { Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from '../lti/landing';
-import { roleLabel } from '../lti/roles';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
 import { wordRange, type FrameworkRegistry } from './framework';
 import { courseScheme, setWordAdvice } from './course-scheme';
 
@@ -25,35 +23,28 @@ const adviceForm = z.object({
   note: z.string().trim().max(200, 'The note must be 200 characters or fewer.').default(''),
 });
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
-
 export function lengthAdviceRouter(registry: FrameworkRegistry): Router {
   const router = Router();
   router.use(requireRole('coordinator'));
   const page = async (res: Response, status: number, done: string, error: string | null, values?: Record<string, unknown>) => {
-    const who = res.locals.who as Who;
-    const url = (p: string) => (res.locals.url ? res.locals.url(p) : p);
+    const who = whoOf(res);
     const scheme = await courseScheme(registry, who.courseId);
     const g = scheme.framework.guidance.words;
-    res.status(status).render('portfolio/length-advice', {
+    res.status(status);
+    await render(res, 'portfolio/length-advice', {
       title: `${error ? 'Error: ' : ''}Length advice for this course`,
-      who,
-      url,
-      roleLabel,
-      nav: navFor(who, '/cohort', url, res.locals.unread),
       frameworkTitle: scheme.framework.title,
       schemeAdvice: { range: wordRange(g), note: g.note },
       values: values ?? { min: scheme.wordAdvice?.min ?? '', max: scheme.wordAdvice?.max ?? '', note: scheme.wordAdvice?.note ?? '' },
       done,
       error,
-    });
+    }, '/cohort');
   };
   router.get('/', h(async (req, res) => page(res, 200, typeof req.query.done === 'string' ? req.query.done : '', null)));
   router.post(
     '/',
     h(async (req, res) => {
-      const who = res.locals.who as Who;
+      const who = whoOf(res);
       const form = adviceForm.safeParse(req.body ?? {});
       const values = { min: String(req.body?.min ?? ''), max: String(req.body?.max ?? ''), note: String(req.body?.note ?? '').slice(0, 200) };
       if (!form.success) return page(res, 422, '', form.error.issues[0]?.message ?? 'Please check the form.', values);
@@ -63,7 +54,7 @@ export function lengthAdviceRouter(registry: FrameworkRegistry): Router {
         if (err instanceof AppError) return page(res, err.status, '', err.message, values);
         throw err;
       }
-      res.redirect(303, res.locals.url ? res.locals.url('/portfolio/length-advice?done=saved') : '/portfolio/length-advice?done=saved');
+      res.redirect(303, urlOf(res, '/portfolio/length-advice?done=saved'));
     }),
   );
   return router;

@@ -1,9 +1,10 @@
 import { NextFunction, Request, Response, Router } from 'express';
-import type { AppDeps } from '../app';
+import type { EvidenceDeps } from './evidence/evidence.routes';
+import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from '../lti/landing';
-import { roleLabel } from '../lti/roles';
+import type { Who } from '../http/who';
+import { navFor } from '../http/nav';
+import { roleLabel } from '../people/roles';
 import { FrameworkRegistry, frameworks } from './framework';
 import type { PortfolioDoc, SectionDoc } from './models';
 import { can, PortfolioAction } from './policy';
@@ -38,7 +39,7 @@ import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
 /** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
-export type PortfolioDeps = Pick<AppDeps, 'config'> & Partial<AppDeps> & {
+export type PortfolioDeps = EvidenceDeps & PlanningDeps & {
   frameworks?: FrameworkRegistry;
   /** The framework, pathway and length advice set for the course; by default from deep linking and the coordinator. */
   courseScheme?: (courseId: string) => Promise<CourseScheme>;
@@ -64,7 +65,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   // The framework and pathway a teacher chose when adding the tool to the course (deep linking), if any.
   const schemeOf = deps.courseScheme ?? ((courseId: string) => courseScheme(registry, courseId));
   /** The section page's presenter, with the course's length advice. */
-  const presentSection = async (res: Response, input: Omit<Parameters<typeof present.sectionPresenter>[0], 'courseAdvice' | 'pathwayId'> & { portfolio: PortfolioCore }) =>
+  const presentSection = async (input: Omit<Parameters<typeof present.sectionPresenter>[0], 'courseAdvice' | 'pathwayId'> & { portfolio: PortfolioCore }) =>
     present.sectionPresenter({ ...input, pathwayId: input.portfolio.pathway, courseAdvice: (await schemeOf(input.portfolio.courseId)).wordAdvice });
   const router = Router();
   router.use(...portfolioBodies());
@@ -148,7 +149,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const { framework, area, section, sections: all, portfolio } = await readableSection(res, id, 'edit');
       render(res, 'section', {
         title: area.displayTitle,
-        s: await presentSection(res, { framework, area, section, allSections: all, portfolio }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio }),
         done: '',
         canEdit: true,
         error: MESSAGES.staleChange,
@@ -217,7 +218,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const feedback = canEdit ? await sectionFeedback(whoOf(res), req.params.id) : null;
       render(res, 'section', {
         title: area.displayTitle,
-        s: await presentSection(res, { framework, area, section, allSections: all, portfolio }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio }),
         done,
         canEdit,
         pickers,
@@ -287,7 +288,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       res.status(r.reason === 'stale' ? 409 : 422);
       render(res, 'section', {
         title: area.displayTitle,
-        s: await presentSection(res, { framework, area, section, allSections: all, portfolio: p }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio: p }),
         done: '',
         canEdit: true,
         error: r.reason === 'stale' ? MESSAGES.staleReview : MESSAGES.notAllowedReview,
@@ -327,7 +328,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       res.status(409);
       render(res, 'section', {
         title: area.displayTitle,
-        s: await presentSection(res, { framework, area, section, allSections: all, portfolio }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio }),
         done: '',
         canEdit: true,
         error: MESSAGES.staleChange,

@@ -6,8 +6,8 @@ import { areasOf, getFramework } from '../../src/portfolio/framework';
 import { addExample, saveBody } from '../../src/portfolio/section-service';
 import { applyTransition, type StateActor } from '../../src/portfolio/section-states';
 import { htmlToText } from '../../src/portfolio/rich-text';
-import { User } from '../../src/lti/user.model';
-import { Course } from '../../src/lti/course.model';
+import { User } from '../../src/people/user.model';
+import { Course } from '../../src/people/course.model';
 import { aWorker, settle } from '../gradebook/support';
 
 /** A portfolio begun on CMALT version 1 meets the corrected version 2: every word kept, told what moved, re-scored. */

@@ -1,7 +1,7 @@
 import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Portfolio, Section } from '../../src/portfolio/models';
-import { Course } from '../../src/lti/course.model';
+import { Course } from '../../src/people/course.model';
 
 /** The corrected CMALT through real launches: Senior, Associate, adding a specialist area, the declaration, length advice. */
 const suite = toolSuite();
