@@ -146,15 +146,17 @@ export function namesOf(framework: Framework, choices: AreaChoices): Map<string,
 }
 
 /** The areas of a portfolio, in the pathway's order; an area the candidate chooses is there once named. */
-export function areasOf(framework: Framework, choices: AreaChoices): PortfolioArea[] {
+export function areasOf(framework: Framework, choices: AreaChoices, options: { unnamedRequired?: boolean } = {}): PortfolioArea[] {
   const pathway = pathwayOf(framework, choices.pathway);
   if (!pathway) return [];
   const names = namesOf(framework, choices);
+  // Before a portfolio exists (planning), the areas every candidate of the pathway will name are shown unnamed.
+  const required = (a: FrameworkArea) => options.unnamedRequired && a.chosen && a.chosen.slot <= (pathway.chosen.find((c) => c.set === a.chosen!.set)?.min ?? 0);
   return pathway.areas.flatMap((id) => {
     const base = framework.areas.find((a) => a.id === id)!;
     const area: FrameworkArea = { ...base, ...pathway.overrides[id] };
     const name = names.get(id);
-    if (area.chosen && !name) return [];
+    if (area.chosen && !name && !required(area)) return [];
     const code = area.code ? `${area.code} ` : '';
     return [{ ...area, chosenName: name, displayTitle: name ? `${code}${area.title}: ${name}` : `${code}${area.title}` }];
   });

@@ -39,7 +39,7 @@ export async function planningAreas(owner: Owner): Promise<{ portfolio: Portfoli
   const scheme = portfolio ? null : await courseScheme(frameworks(), owner.courseId);
   const framework = portfolio ? frameworks().get(portfolio.frameworkId, portfolio.frameworkVersion) : scheme!.framework;
   if (!framework) return { portfolio, areas: [] };
-  const areas = areasOf(framework, portfolio ?? { pathway: scheme!.pathwayId ?? framework.pathways[0].id });
+  const areas = portfolio ? areasOf(framework, portfolio) : areasOf(framework, { pathway: scheme!.pathwayId ?? framework.pathways[0].id }, { unnamedRequired: true });
   return { portfolio, areas: areas.filter((a) => a.kind === 'examples') };
 }
 
