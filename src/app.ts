@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl } from './admin';
 import { cohortRouter } from './cohort';
+import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
@@ -169,6 +170,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  lti.app.use('/referees', ...launched, refereesRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 
   const app = express();
@@ -198,6 +200,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
     }
   });
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
   app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"

@@ -74,6 +74,7 @@ export function overviewPresenter(input: {
     canAdd: openSlots(input.framework, input.portfolio).map((s) => ({ set: s.set, label: s.label, hint: s.hint })),
     migration: migrationNotice(input.portfolio.migrations),
     hasDimensions: input.framework.dimensions.length > 0,
+    hasReferees: Boolean(input.framework.referees),
   };
 }
 
