@@ -19,3 +19,14 @@ export function refereesPresenter(input: { requests: RefereeRequestDoc[]; canAsk
     })),
   };
 }
+
+/** The coordinator's page: each statement that arrived, with whose it is. */
+export function courseStatementsPresenter(rows: Array<RefereeRequestDoc & { candidateName: string }>) {
+  return rows.map((r) => ({
+    candidate: r.candidateName,
+    referee: r.refereeName,
+    relationship: r.relationship,
+    received: r.receivedAt ? day.format(r.receivedAt) : '',
+    statementHtml: r.statement, // sanitised when it arrived
+  }));
+}

@@ -4,8 +4,8 @@ import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
 import { renderPage } from '../http/render-page';
 import { h, parse, render, whoOf } from '../http/route-kit';
-import { refereesPresenter } from './presenter';
-import { askReferee, receiveStatement, refereesOf, requestForLink } from './service';
+import { courseStatementsPresenter, refereesPresenter } from './presenter';
+import { askReferee, receiveStatement, refereesOf, requestForLink, statementsInCourse } from './service';
 
 const askSchema = z.object({
   refereeName: z.string({ required_error: 'Please give the referee’s name.' }).trim().min(1, 'Please give the referee’s name.').max(120, 'Names must be 120 characters or fewer.'),
@@ -17,6 +17,11 @@ const statementSchema = z.object({ statement: z.string({ required_error: 'Please
 export function refereesRouter(deps: { config: { ltiKey: string; publicUrl: string } }): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  router.get('/course', requireRole('coordinator'), h(async (req, res) => {
+    const page = Math.min(Math.max(Number.parseInt(String(req.query.page ?? '0'), 10) || 0, 0), 10_000);
+    const { rows, hasMore } = await statementsInCourse(whoOf(res).courseId, page);
+    await render(res, 'referees/course', { title: 'Referee statements', r: courseStatementsPresenter(rows), page, hasMore }, '/cohort');
+  }));
   router.use(requireRole('candidate'));
   const show = async (res: express.Response, status: number, extra: { link?: string; error?: string; values?: Record<string, string> } = {}) => {
     const state = await refereesOf(whoOf(res));

@@ -2,6 +2,7 @@ import { notFound, validationFailed } from '../http/errors';
 import { frameworks, findPortfolio, findPortfolioById, textToHtml, type Framework, type PortfolioDoc } from '../portfolio';
 import { checkRefereeToken, refereeToken } from './link';
 import { RefereeRequest, type RefereeRequestDoc } from './referee.model';
+import { User } from '../people/user.model';
 
 /** Referee statements for frameworks that ask for them (PSF 2023): asked by the candidate, written through a link. */
 export const LINK_DAYS = 30;
@@ -69,4 +70,19 @@ export async function receiveStatement(key: string, token: string, statement: st
   const done = await RefereeRequest.updateOne({ _id: found.request._id, receivedAt: null }, { $set: { statement: textToHtml(text), receivedAt: now } });
   if (done.modifiedCount !== 1) return { ok: false as const, status: 410, message: REFEREE_MESSAGES.alreadyIn };
   return { ok: true as const };
+}
+
+export const PAGE_SIZE = 20;
+
+/** The coordinator reads the statements that arrived in their course, newest first, a page at a time. */
+export async function statementsInCourse(courseId: string, page: number) {
+  const found = (await RefereeRequest.find({ courseId, receivedAt: { $ne: null } })
+    .sort({ receivedAt: -1, _id: -1 })
+    .skip(page * PAGE_SIZE)
+    .limit(PAGE_SIZE + 1)
+    .lean()) as RefereeRequestDoc[];
+  const rows = found.slice(0, PAGE_SIZE);
+  const users = (await User.find({ _id: { $in: [...new Set(rows.map((r) => r.candidateId))] } }, { name: 1 }).lean()) as Array<{ _id: unknown; name?: string }>;
+  const names = new Map(users.map((u) => [String(u._id), u.name || 'A candidate']));
+  return { rows: rows.map((r) => ({ ...r, candidateName: names.get(r.candidateId) ?? 'A candidate' })), hasMore: found.length > PAGE_SIZE };
 }

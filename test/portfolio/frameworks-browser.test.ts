@@ -27,7 +27,8 @@ async function tabToAndPress(page: Page, selector: string, key = 'Enter') {
 test('a Fellowship candidate starts, tags a case study and reads coverage, asks a referee who writes at 320 px: all by keyboard, all passing axe', async () => {
   const page = suite.page;
   const user = suite.platform.user({ name: 'Kit Keyboard' });
-  await launchTopLevelInBrowser(page, suite.tool, suite.platform, { role: 'Learner', user, custom: { cmalt_pathway: 'd2', cmalt_framework: 'psf-2023' } });
+  const course = suite.platform.course({ title: 'Fellowship axe course' });
+  await launchTopLevelInBrowser(page, suite.tool, suite.platform, { role: 'Learner', user, course, custom: { cmalt_pathway: 'd2', cmalt_framework: 'psf-2023' } });
   await page.waitForSelector('h1:has-text("Start your Fellowship portfolio")');
   await passesAt320(page, 'psf-start');
   await tabToAndPress(page, 'button[type="submit"]');
@@ -75,6 +76,12 @@ test('a Fellowship candidate starts, tags a case study and reads coverage, asks 
   await referee.context().close();
   await page.reload();
   expect(await page.textContent('main')).toMatch(/Arrived on/);
+  const coordinator = await (await suite.browser.newContext()).newPage();
+  await launchTopLevelInBrowser(coordinator, suite.tool, suite.platform, { role: 'Instructor', user: suite.platform.user({ name: 'Cy Coordinator' }), course });
+  await coordinator.goto(`${suite.tool.baseUrl}/referees/course?ltik=${encodeURIComponent(new URL(coordinator.url()).searchParams.get('ltik')!)}`);
+  await coordinator.waitForSelector('text=I have seen Kit teach for three years.');
+  await passesAt320(coordinator, 'referee-statements-course');
+  await coordinator.context().close();
 });
 
 test('CMALT start with its named areas, the overview with room for a second specialist area, and the coordinator’s length advice pass axe', async () => {

@@ -8,15 +8,15 @@ import { checkRefereeToken, refereeToken } from '../../src/referees/link';
 const suite = toolSuite();
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
-async function fellow(name: string) {
-  const course = suite.platform.course({ title: `${name}'s course` });
+async function fellow(name: string, course = suite.platform.course({ title: `${name}'s course` })) {
   const s = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name }), course, custom: { cmalt_pathway: 'd2', cmalt_framework: 'psf-2023' } });
   expect((await s.post('/portfolio/start', { pathway: 'd2' })).status).toBe(200);
   return s;
 }
 
 test('a referee statement arrives through its link once; the candidate sees that it arrived, not what it says', async () => {
-  const s = await fellow('Rhea Referred');
+  const ourCourse = suite.platform.course({ title: 'Referee course' });
+  const s = await fellow('Rhea Referred', ourCourse);
   expect(text((await s.get('/portfolio')).html)).toContain('Referees: ask for statements');
   const empty = await s.post('/referees', { refereeName: '', relationship: '' });
   expect(empty.status).toBe(422);
@@ -51,6 +51,17 @@ test('a referee statement arrives through its link once; the candidate sees that
   const mine = text((await s.get('/referees')).html);
   expect(mine).toMatch(/Prof Ruth Reader \(Head of department\): Arrived on/);
   expect(mine).not.toContain('observed Rhea');
+
+  // The course's coordinator reads it; a coordinator elsewhere, or the candidate, does not.
+  const course = (await RefereeRequest.findOne({}).lean())!.courseId;
+  expect(course).toBeTruthy();
+  const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', user: suite.platform.user({ name: 'Cora Coordinator' }), course: ourCourse });
+  const read = text((await coordinator.get('/referees/course')).html);
+  expect(read).toContain('Rhea Referred: from Prof Ruth Reader');
+  expect(read).toContain('I have observed Rhea teach for three years.');
+  const elsewhere = await launchAs(suite.tool, suite.platform, { role: 'Instructor', user: suite.platform.user({ name: 'Ed Elsewhere' }), course: suite.platform.course() });
+  expect(text((await elsewhere.get('/referees/course')).html)).toContain('No statements have arrived yet.');
+  expect((await s.get('/referees/course')).status).toBe(403);
 
   // A changed link, or one made with another key, opens nothing.
   const [id, expires, mac] = token.split('.');
