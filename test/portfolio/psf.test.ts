@@ -1,6 +1,7 @@
 import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Portfolio, Section } from '../../src/portfolio/models';
+import { aWorker, settle } from '../gradebook/support';
 
 /** PSF 2023 as a second framework, chosen with its descriptor when the tool is added to the course. */
 const suite = toolSuite();
@@ -79,6 +80,11 @@ test('D1 needs two Areas of Activity with K1 to K3, V1 and V3; a CMALT portfolio
   expect(page).toContain('At least 2 of A1, A2, A3, A4, A5: 0 evidenced so far.');
   expect(page).toContain('K1 How learners learn: not yet evidenced.');
   expect(missingPart(page)).not.toContain('K4');
+  // The grade column the tool creates is named after the course's framework.
+  const worker = aWorker(suite.tool);
+  await worker.reconcile();
+  await settle(worker);
+  expect(suite.platform.ags.lineItemsIn(course.id).map((i) => i.label)).toEqual(['Fellowship portfolio progress']);
   const cmalt = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Cal Cmalt' }), course: suite.platform.course() });
   await cmalt.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Video' });
   expect((await cmalt.get('/portfolio/coverage')).status).toBe(404);
