@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { Course } from '../people/course.model';
 import { validationFailed } from '../http/errors';
+import { shortLived } from '../http/short-lived';
 import { pathwayOf, type Framework, type FrameworkRegistry, type WordAdvice } from './framework';
 
 /**
@@ -20,10 +21,19 @@ interface CourseFields {
   wordAdvice?: { min?: number | null; max?: number | null; note?: string | null } | null;
 }
 
+// perf: every section page shows the course's advice; a course's set-up rarely changes. Another instance sees a change within the TTL.
+const courseCache = shortLived<{ course: CourseFields | null }>(2_000, 30_000);
+
 export async function courseScheme(registry: FrameworkRegistry, courseId: string): Promise<CourseScheme> {
-  const course = Types.ObjectId.isValid(courseId)
-    ? ((await Course.findById(courseId, { pathway: 1, frameworkId: 1, wordAdvice: 1 }).lean()) as CourseFields | null)
-    : null;
+  let hit = courseCache.get(courseId);
+  if (!hit) {
+    const course = Types.ObjectId.isValid(courseId)
+      ? ((await Course.findById(courseId, { pathway: 1, frameworkId: 1, wordAdvice: 1 }).lean()) as CourseFields | null)
+      : null;
+    hit = { course };
+    courseCache.set(courseId, hit);
+  }
+  const course = hit.course;
   const framework = (course?.frameworkId && registry.latest(course.frameworkId)) || registry.defaultFramework();
   const pathwayId = course?.pathway && pathwayOf(framework, course.pathway) ? course.pathway : undefined;
   return { framework, pathwayId, wordAdvice: adviceOf(course?.wordAdvice) };
@@ -45,8 +55,10 @@ export async function setWordAdvice(courseId: string, input: { min?: number; max
   if (!ok(input.min) || !ok(input.max)) throw validationFailed(ADVICE_MESSAGES.range);
   if (input.min !== undefined && input.max !== undefined && input.min > input.max) throw validationFailed(ADVICE_MESSAGES.order);
   const empty = input.min === undefined && input.max === undefined && !input.note;
+  courseCache.delete(courseId);
   await Course.updateOne(
     { _id: courseId },
     empty ? { $unset: { wordAdvice: 1 } } : { $set: { wordAdvice: { min: input.min ?? null, max: input.max ?? null, note: input.note ?? '' } } },
   );
+  courseCache.delete(courseId);
 }
