@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Portfolio, Section, type SectionDoc } from '../../src/portfolio/models';
 import { ensureSections, type PortfolioCore } from '../../src/portfolio/portfolio-service';
-import { areasOf, getFramework } from '../../src/portfolio/framework';
+import { areasOf, getFramework, loadFrameworks } from '../../src/portfolio/framework';
+import { migrateToLatest } from '../../src/portfolio/migration';
 import { addExample, saveBody } from '../../src/portfolio/section-service';
 import { applyTransition, type StateActor } from '../../src/portfolio/section-states';
 import { htmlToText } from '../../src/portfolio/rich-text';
@@ -95,4 +99,41 @@ test('a Senior CMALT portfolio on version 1 moves to version 2 with every word k
   expect(again).not.toContain('Your framework was updated');
   expect((await Portfolio.findById(portfolio._id).lean())!.migrations).toHaveLength(1);
   expect(await Section.countDocuments({ portfolio: portfolio._id })).toBe(before.length);
+});
+
+test('a split area keeps its text in the first part, the new part starts empty, and both are named in what moved', async () => {
+  const dir = path.resolve(__dirname, '../../config/frameworks');
+  const v2 = JSON.parse(readFileSync(path.join(dir, 'cmalt.json'), 'utf8'));
+  const v3 = JSON.parse(JSON.stringify(v2));
+  v3.version = 3;
+  const oneA = v3.areas.find((a: { id: string }) => a.id === '1a');
+  v3.areas.push({ ...oneA, id: '1a-ii', title: 'Weighing up technologies for others' });
+  oneA.id = '1a-i';
+  for (const p of v3.pathways) {
+    p.areas = p.areas.flatMap((id: string) => (id === '1a' ? ['1a-i', '1a-ii'] : [id]));
+    if (p.overrides?.['1a']) {
+      p.overrides['1a-i'] = p.overrides['1a'];
+      delete p.overrides['1a'];
+    }
+  }
+  v3.migrations = [{ from: 2, notice: 'Core area 1a is now two areas.', areas: [{ from: '1a', to: '1a-i', note: 'Your 1a text is now in 1a (i); divide it with 1a (ii) as you see fit.' }] }];
+  const tmp = mkdtempSync(path.join(tmpdir(), 'fw-split-'));
+  writeFileSync(path.join(tmp, 'cmalt-v1.json'), readFileSync(path.join(dir, 'cmalt-v1.json')));
+  writeFileSync(path.join(tmp, 'cmalt.json'), JSON.stringify(v2));
+  writeFileSync(path.join(tmp, 'cmalt-v3.json'), JSON.stringify(v3));
+  const registry = loadFrameworks(tmp);
+
+  const created = await Portfolio.create({ userId: 'split-user', courseId: 'split-course', frameworkId: 'cmalt', frameworkVersion: 2, pathway: 'cmalt', areaNames: [{ areaId: 'specialist-1', name: 'Video' }] });
+  const portfolio = created.toObject() as unknown as PortfolioCore;
+  await ensureSections(portfolio, getFramework('cmalt', 2));
+  const oneASection = (await Section.findOne({ portfolio: portfolio._id, areaId: '1a' }).lean())!;
+  await saveBody({ portfolioId: portfolio._id, sectionId: String(oneASection._id), byUser: 'split-user' }, { baseVersion: 0, body: '<p>Every word of my 1a text.</p>' });
+
+  const moved = (await migrateToLatest(registry, portfolio))!;
+  expect(moved.frameworkVersion).toBe(3);
+  expect((await Section.findById(oneASection._id).lean())!).toMatchObject({ areaId: '1a-i', body: '<p>Every word of my 1a text.</p>', state: 'draft' });
+  expect((await Section.findOne({ portfolio: portfolio._id, areaId: '1a-ii' }).lean())!).toMatchObject({ state: 'not_started', body: '' });
+  const record = (await Portfolio.findById(portfolio._id).lean())!.migrations!.at(-1)!;
+  expect(record.moved).toEqual(expect.arrayContaining(['Your 1a text is now in 1a (i); divide it with 1a (ii) as you see fit.', 'New section: 1a Weighing up technologies for others.']));
+  expect(await migrateToLatest(registry, moved)).toBeNull(); // nothing further to move
 });
