@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl, registrationRateLimit } from './admin';
 import { cohortRouter } from './cohort';
+import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
@@ -180,6 +181,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  lti.app.use('/referees', ...launched, refereesRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 
   const app = express();
@@ -212,6 +214,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   });
   app.use(security);
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
   // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token
   app.use('/portfolio', largeBodiesAfterSession(config.ltiKey, config.sessionMaxAgeMs, portfolioBodies()));
   app.use(lti.app);

@@ -30,6 +30,8 @@ export const FRAMEWORK_CUSTOM_PARAM = 'cmalt_framework';
 interface PathwayChoice {
   value: string; // "<framework>:<pathway>"
   frameworkId: string;
+  frameworkTitle: string;
+  shortTitle: string;
   pathwayId: string;
   title: string;
   summary: string;
@@ -53,12 +55,12 @@ const TEXT = {
   choose: 'Choose the pathway for this course',
 };
 
-/** The pathways in config/frameworks/*.json, newest version of each framework. */
+/** The pathways in config/frameworks/*.json, newest version of each framework: a framework is chosen with its pathway. */
 export function pathwayChoices(): PathwayChoice[] {
   const latest = new Map<string, ReturnType<ReturnType<typeof frameworks>['all']>[number]>();
   for (const f of frameworks().all()) if ((latest.get(f.id)?.version ?? 0) < f.version) latest.set(f.id, f);
   return [...latest.values()].flatMap((f) =>
-    f.pathways.map((p) => ({ value: `${f.id}:${p.id}`, frameworkId: f.id, pathwayId: p.id, title: p.title, summary: p.summary })),
+    f.pathways.map((p) => ({ value: `${f.id}:${p.id}`, frameworkId: f.id, frameworkTitle: f.title, shortTitle: f.shortTitle, pathwayId: p.id, title: p.title, summary: p.summary })),
   );
 }
 
@@ -70,7 +72,8 @@ export function progressLink(config: Config, choice: PathwayChoice): Record<stri
     text: choice.summary,
     url: toolUrls(config).launch,
     custom: { [PATHWAY_CUSTOM_PARAM]: choice.pathwayId, [FRAMEWORK_CUSTOM_PARAM]: choice.frameworkId },
-    lineItem: { ...PROGRESS_LINE_ITEM },
+    // The column is named after the framework; the tag stays the tool's own, so existing columns are still found.
+    lineItem: { ...PROGRESS_LINE_ITEM, label: `${choice.shortTitle} portfolio progress` },
   };
 }
 
@@ -108,6 +111,10 @@ async function choosePage(deps: DeepLinkingDeps, res: Response, status: number, 
     ltik,
     csrfToken: csrfTokenFor(deps.config.ltiKey, ltik),
     choices: pathwayChoices(),
+    groups: [...new Set(pathwayChoices().map((c) => c.frameworkId))].map((id) => {
+      const inGroup = pathwayChoices().filter((c) => c.frameworkId === id);
+      return { id, title: inGroup[0].frameworkTitle, shortTitle: inGroup[0].shortTitle, choices: inGroup };
+    }),
     error,
   });
 }
