@@ -10,6 +10,7 @@ import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { cohortRouter } from './cohort';
+import { exportRouter } from './export';
 import { notifierFor, unreadForPages } from './notifications';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
 import { identity } from './http/identity';
@@ -154,6 +155,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
+  lti.app.use('/export', ...launched, exportRouter());
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps, placeholderRouter('installer')));
