@@ -10,7 +10,7 @@ import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { cohortRouter } from './cohort';
-import { exportRouter } from './export';
+import { assessorRouter, exportRouter } from './export';
 import { notifierFor, unreadForPages } from './notifications';
 import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
 import { identity } from './http/identity';
@@ -155,7 +155,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
-  lti.app.use('/export', ...launched, exportRouter());
+  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps, placeholderRouter('installer')));
@@ -187,6 +187,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
     }
   });
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/assessor', assessorRouter({ config })); // ALT's assessors: a token, no VLE launch, no cookie
   app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"
