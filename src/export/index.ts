@@ -3,3 +3,4 @@ export { exportRouter } from './routes';
 export { canOnExport, type ExportAction } from './policy';
 export { bookOf, type Book } from './book';
 export { assessorRouter } from './assessor.routes';
+export { altStanding } from './submission.service';

@@ -4,6 +4,7 @@ import { findPortfolio } from '../portfolio';
 import { bookOf, type Book } from './book';
 import { storedFiles } from './files';
 import { linksRouter, type LinksDeps } from './links.routes';
+import { submissionRouter } from './submission.routes';
 import { buildPdf } from './pdf';
 import { canOnExport } from './policy';
 import { readingPresenter } from './reading.presenter';
@@ -40,7 +41,9 @@ export function exportRouter(deps: ExportDeps): Router {
     const base = `/export/portfolios/${book.portfolioId}`;
     const view = readingPresenter(book, { evidenceHref: (e) => urlOf(res, `/portfolio/evidence/${e.id}/download`), showStates: true });
     const actions = [{ href: urlOf(res, `${base}/pdf`), label: 'Download as PDF' }];
-    if (await canOnExport(whoOf(res), 'share', portfolio)) actions.push({ href: urlOf(res, `${base}/links`), label: 'Share with ALT’s assessors' });
+    if (await canOnExport(whoOf(res), 'share', portfolio)) {
+      actions.push({ href: urlOf(res, `${base}/links`), label: 'Share with ALT’s assessors' }, { href: urlOf(res, `${base}/submission`), label: 'Submission to ALT' });
+    }
     render(res, 'export/read', { title: view.title, book: view, actions });
   }));
 
@@ -52,5 +55,6 @@ export function exportRouter(deps: ExportDeps): Router {
   }));
 
   router.use('/portfolios/:portfolioId/links', linksRouter(deps));
+  router.use('/portfolios/:portfolioId/submission', submissionRouter(deps.now ?? (() => new Date())));
   return router;
 }

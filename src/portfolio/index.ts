@@ -2,6 +2,7 @@
 export { portfolioRouter, type PortfolioDeps } from './routes';
 export { portfolioBodies, textTooLong, BODY_LIMIT, TEXT_TOO_LONG } from './body-limit';
 export { frameworks, getFramework, loadFrameworks, areasFor, type Framework, type FrameworkArea, type PortfolioArea } from './framework';
+export { ALT_KINDS, ALT_OUTCOMES } from './models';
 export { Portfolio, Section, SectionRevision, SECTION_STATES, type SectionState, type PortfolioDoc, type SectionDoc } from './models';
 export { computeProgress, type Progress } from './progress';
 export {
