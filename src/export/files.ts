@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { openStoredFile } from '../portfolio';
+import { openStoredFile, storedFileLength } from '../portfolio';
 import type { BookEvidence } from './book';
 
 /** Reads an evidence file for an export; larger than this is never read into memory whole. */
@@ -35,4 +35,10 @@ export function fileKindOf(e: BookEvidence): FileKind {
   if (type === 'application/pdf') return 'pdf';
   if (type === 'image/jpeg' || type === 'image/png') return 'image';
   return 'other';
+}
+
+/** Whether a cited file is still stored (and not empty): a cheap look at its record, not its bytes. */
+export async function storedFileExists(e: BookEvidence): Promise<boolean> {
+  if (!e.file || !Types.ObjectId.isValid(e.file.fileId)) return false;
+  return ((await storedFileLength(new Types.ObjectId(e.file.fileId))) ?? 0) > 0;
 }

@@ -2,7 +2,9 @@ import express, { Router } from 'express';
 import { notFound, unauthorised } from '../http/errors';
 import { findPortfolio } from '../portfolio';
 import { bookOf, type Book } from './book';
-import { storedFiles } from './files';
+import { storedFileExists, storedFiles } from './files';
+import { buildSiteZip } from './site';
+import { attachmentHeader } from '../portfolio';
 import { linksRouter, type LinksDeps } from './links.routes';
 import { submissionRouter } from './submission.routes';
 import { buildPdf } from './pdf';
@@ -17,6 +19,7 @@ const NOT_CANDIDATE = 'Open a candidate’s portfolio from “My candidates” t
 /** A download's name from the candidate's name, without characters that file systems or headers refuse. */
 export const fileStem = (book: Book) => `CMALT portfolio - ${book.candidate.name}`.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '').trim();
 export const pdfName = (book: Book) => `${fileStem(book)}.pdf`;
+export const zipName = (book: Book) => `${fileStem(book)} - website.zip`;
 
 export type ExportDeps = LinksDeps;
 
@@ -40,7 +43,7 @@ export function exportRouter(deps: ExportDeps): Router {
     const book = await bookOf(portfolio);
     const base = `/export/portfolios/${book.portfolioId}`;
     const view = readingPresenter(book, { evidenceHref: (e) => urlOf(res, `/portfolio/evidence/${e.id}/download`), showStates: true });
-    const actions = [{ href: urlOf(res, `${base}/pdf`), label: 'Download as PDF' }];
+    const actions = [{ href: urlOf(res, `${base}/pdf`), label: 'Download as PDF' }, { href: urlOf(res, `${base}/website`), label: 'Download as a website (zip)' }];
     if (await canOnExport(whoOf(res), 'share', portfolio)) {
       actions.push({ href: urlOf(res, `${base}/links`), label: 'Share with ALT’s assessors' }, { href: urlOf(res, `${base}/submission`), label: 'Submission to ALT' });
     }
@@ -52,6 +55,13 @@ export function exportRouter(deps: ExportDeps): Router {
     const book = await bookOf(portfolio);
     const bytes = await buildPdf(book, storedFiles);
     sendDownload(res, Buffer.from(bytes), 'application/pdf', pdfName(book));
+  }));
+
+  router.get('/portfolios/:portfolioId/website', h(async (req, res) => {
+    const portfolio = await portfolioFor(req, res, 'export');
+    const book = await bookOf(portfolio);
+    res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': attachmentHeader(zipName(book)), 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, no-store' });
+    await buildSiteZip({ book, read: storedFiles, exists: storedFileExists, out: res });
   }));
 
   router.use('/portfolios/:portfolioId/links', linksRouter(deps));

@@ -20,5 +20,5 @@ export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-ser
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule } from './evidence';
-export { listEvidenceByIds, openEvidenceFile, openStoredFile, storeFile, removeStoredFile, attachmentHeader, type EvidenceDoc } from './evidence';
+export { listEvidenceByIds, openEvidenceFile, openStoredFile, storeFile, removeStoredFile, storedFileLength, attachmentHeader, type EvidenceDoc } from './evidence';
 export { wordCount } from './rich-text';

@@ -10,5 +10,5 @@ export type { UsedIn } from './usage';
 export { sectionHref } from './paths';
 export { listEvidenceByIds, openEvidenceFile } from './evidence.service';
 export type { EvidenceDoc } from './evidence.model';
-export { openFile as openStoredFile, storeFile, removeFile as removeStoredFile } from './file-store';
+export { openFile as openStoredFile, storeFile, removeFile as removeStoredFile, storedFileLength } from './file-store';
 export { attachmentHeader } from './attachment';
