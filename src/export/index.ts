@@ -4,3 +4,4 @@ export { canOnExport, type ExportAction } from './policy';
 export { bookOf, type Book } from './book';
 export { assessorRouter } from './assessor.routes';
 export { altStanding } from './submission.service';
+export { createExportWorker, startExportWorker, type ExportWorker } from './export.job';

@@ -1,7 +1,9 @@
 import express, { Router } from 'express';
 import { notFound, unauthorised } from '../http/errors';
 import { findPortfolio } from '../portfolio';
-import { bookOf, type Book } from './book';
+import { bookOf } from './book';
+import { exportsRouter } from './exports.routes';
+import { pdfName, zipName } from './names';
 import { storedFileExists, storedFiles } from './files';
 import { buildSiteZip } from './site';
 import { attachmentHeader } from '../portfolio';
@@ -16,10 +18,7 @@ export { NOT_FOUND } from './routes-kit';
 const NO_PORTFOLIO = 'Start your portfolio first: there is nothing to read or export yet.';
 const NOT_CANDIDATE = 'Open a candidate’s portfolio from “My candidates” to read or export it.';
 
-/** A download's name from the candidate's name, without characters that file systems or headers refuse. */
-export const fileStem = (book: Book) => `CMALT portfolio - ${book.candidate.name}`.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '').trim();
-export const pdfName = (book: Book) => `${fileStem(book)}.pdf`;
-export const zipName = (book: Book) => `${fileStem(book)} - website.zip`;
+export { fileStem, pdfName, zipName } from './names';
 
 export type ExportDeps = LinksDeps;
 
@@ -43,7 +42,7 @@ export function exportRouter(deps: ExportDeps): Router {
     const book = await bookOf(portfolio);
     const base = `/export/portfolios/${book.portfolioId}`;
     const view = readingPresenter(book, { evidenceHref: (e) => urlOf(res, `/portfolio/evidence/${e.id}/download`), showStates: true });
-    const actions = [{ href: urlOf(res, `${base}/pdf`), label: 'Download as PDF' }, { href: urlOf(res, `${base}/website`), label: 'Download as a website (zip)' }];
+    const actions = [{ href: urlOf(res, `${base}/export`), label: 'Export as PDF or website' }];
     if (await canOnExport(whoOf(res), 'share', portfolio)) {
       actions.push({ href: urlOf(res, `${base}/links`), label: 'Share with ALT’s assessors' }, { href: urlOf(res, `${base}/submission`), label: 'Submission to ALT' });
     }
@@ -65,6 +64,7 @@ export function exportRouter(deps: ExportDeps): Router {
   }));
 
   router.use('/portfolios/:portfolioId/links', linksRouter(deps));
+  router.use('/portfolios/:portfolioId/export', exportsRouter(deps.now ?? (() => new Date())));
   router.use('/portfolios/:portfolioId/submission', submissionRouter(deps.now ?? (() => new Date())));
   return router;
 }
