@@ -50,7 +50,15 @@ export async function readPdf(bytes: Buffer) {
       else if (action?.get(PDFName.of('S'))?.toString() === '/GoTo') internalLinks.push(-2); // a named destination
     }
   }
+  let images = 0;
+  for (const page of doc.getPages()) {
+    const xobjects = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict);
+    for (const [, ref] of xobjects?.entries() ?? []) {
+      if (doc.context.lookup(ref)?.toString().includes('/Subtype /Image')) images += 1;
+    }
+  }
   return {
+    images,
     text: parsed.text.replace(/\s+/g, ' '),
     pages: doc.getPageCount(),
     title: doc.getTitle(),

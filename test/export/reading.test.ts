@@ -65,6 +65,7 @@ describe('reading the whole portfolio, and the PDF', () => {
     expect(pdf.text).toContain('I compared three tools.');
     expect(pdf.text).toContain('E1: Options appraisal');
     expect(pdf.text).toContain('Appraisal page 3'); // the evidence PDF, appended with its own text
+    expect(pdf.images).toBe(1); // the workshop photo, drawn in the appendix
     expect(pdf.text).toMatch(/Broken PDF.*could not be read/);
     expect(pdf.text).toMatch(/Vanished file.*could not be read/);
     // cover, contents, 12 areas, the appendix (at least a page), the 3-page appraisal

@@ -36,17 +36,11 @@ export async function buildPdf(book: Book, read: FileReader, progress: Progress 
     attachedDocs.push(doc);
   }
   progress('Laying out the pages');
-  let laidOut;
-  try {
-    laidOut = await layOut({ book, attached, images, unreadable });
-  } catch {
-    // an image pdfkit cannot decode despite its header: lay out again with images listed instead
-    for (const id of images.keys()) unreadable.add(id);
-    laidOut = await layOut({ book, attached, images: new Map(), unreadable });
-  }
+  const laidOut = await layOut({ book, attached, images, unreadable });
   progress('Appending evidence files');
   return finishPdf({
     laidOut,
+    images,
     attached: attachedDocs,
     title: `CMALT portfolio of ${book.candidate.name}`,
     author: book.candidate.name,

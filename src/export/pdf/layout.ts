@@ -34,8 +34,16 @@ export interface LayoutInput {
   onEvidence?: (done: number, total: number) => void;
 }
 
+/** Where an image goes: pdfkit keeps its place, pdf-lib draws it after the merge (its bytes are copied once). */
+export interface ImagePlace {
+  page: number;
+  rect: [number, number, number, number]; // x, y from the top, width, height
+  evidenceId: string;
+}
+
 export interface LaidOut {
   bytes: Buffer;
+  images: ImagePlace[];
   pageCount: number;
   outline: OutlineItem[];
   laterLinks: LaterLink[];
@@ -99,6 +107,7 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
 
   const outline: OutlineItem[] = [{ title: 'Cover', page: 0 }, { title: 'Contents', page: contentsStart }];
   const laterLinks: LaterLink[] = [];
+  const imagePlaces: ImagePlace[] = [];
   const evidenceById = new Map(book.evidence.map((e) => [e.id, e]));
 
   // Areas
@@ -160,11 +169,12 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
       const name = `${e.file.filename} (${formatBytes(e.file.size)})`;
       const image = input.images.get(e.id);
       const at = attachedIndex.get(e.id);
-      if (input.unreadable.has(e.id)) {
+      const size = image ? imageSize(doc, image) : null;
+      if (input.unreadable.has(e.id) || (image && !size)) {
         doc.font('italic').fontSize(10).text(`File: ${name}. This file could not be read (it is missing or damaged), so it is not included.`, { width });
-      } else if (image) {
+      } else if (image && size) {
         doc.font('body').fontSize(10).text(`File: ${name}`, { width });
-        drawImage(doc, image, width);
+        imagePlaces.push({ ...placeImage(doc, size, width), evidenceId: e.id });
       } else if (at !== undefined) {
         doc.font('body').fontSize(10).text(`File: ${name}. `, { width, continued: true });
         const x = doc.x;
@@ -197,7 +207,7 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
   pageNumbers(doc, mainPages);
   doc.end();
   await ended;
-  return { bytes: Buffer.concat(chunks), pageCount: mainPages, outline, laterLinks, attachmentStarts };
+  return { bytes: Buffer.concat(chunks), images: imagePlaces, pageCount: mainPages, outline, laterLinks, attachmentStarts };
 }
 
 function writeContents(
@@ -293,13 +303,26 @@ function drawBlock(doc: Doc, block: Block, width: number) {
   doc.fillColor(INK);
 }
 
-function drawImage(doc: Doc, bytes: Buffer, width: number) {
+/** An image's size in pixels from its header (pdfkit parses it without embedding); null when it cannot be read. */
+function imageSize(doc: Doc, bytes: Buffer): { width: number; height: number } | null {
+  try {
+    const image = (doc as unknown as { openImage(b: Buffer): { width: number; height: number } }).openImage(bytes);
+    return image.width > 0 && image.height > 0 ? { width: image.width, height: image.height } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps room for an image scaled to fit the text width and at most 360 pt high, on this page or the next. */
+function placeImage(doc: Doc, size: { width: number; height: number }, width: number): { page: number; rect: [number, number, number, number] } {
   const maxHeight = 360;
-  keepWithNext(doc, Math.min(maxHeight, 200));
-  const room = doc.page.height - doc.page.margins.bottom - doc.y;
-  const fitHeight = Math.max(120, Math.min(maxHeight, room));
-  if (room < 120) doc.addPage();
-  doc.image(bytes, MARGIN, doc.y, { fit: [width, fitHeight] });
+  const scale = Math.min(width / size.width, maxHeight / size.height, 1.5);
+  const w = size.width * scale;
+  const h = size.height * scale;
+  if (doc.y + h > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const place = { page: pageIndex(doc), rect: [MARGIN, doc.y, w, h] as [number, number, number, number] };
+  doc.y += h;
   doc.moveDown(0.5);
   doc.x = MARGIN;
+  return place;
 }

@@ -19,6 +19,7 @@ export async function openEvidencePdf(bytes: Buffer): Promise<PDFDocument | null
 
 export interface Finish {
   laidOut: LaidOut;
+  images: Map<string, Buffer>; // evidence id -> JPEG or PNG bytes, for laidOut.images
   attached: PDFDocument[];
   title: string;
   author: string;
@@ -32,6 +33,7 @@ export async function finishPdf(f: Finish): Promise<Uint8Array> {
     for (const page of await out.copyPages(src, src.getPageIndices())) out.addPage(page);
     f.onAttached?.(++done, f.attached.length);
   }
+  await drawImages(out, f.laidOut, f.images);
   addLaterLinks(out, f.laidOut);
   addOutline(out, f.laidOut.outline);
   out.setTitle(f.title, { showInWindowTitleBar: true });
@@ -39,7 +41,25 @@ export async function finishPdf(f: Finish): Promise<Uint8Array> {
   out.setLanguage('en-GB');
   out.setCreator('CMALT Portfolio');
   out.setProducer('CMALT Portfolio (pdfkit and pdf-lib)');
-  return out.save({ useObjectStreams: true });
+  // Object streams save a few kilobytes on a document that is mostly evidence, and cost a deflate of every object.
+  return out.save({ useObjectStreams: false });
+}
+
+/** Draws each image in the room pdfkit kept for it; an image pdf-lib cannot read leaves that room empty. */
+async function drawImages(out: PDFDocument, laid: LaidOut, images: Map<string, Buffer>) {
+  const pages = out.getPages();
+  for (const place of laid.images) {
+    const bytes = images.get(place.evidenceId);
+    const page = pages[place.page];
+    if (!bytes || !page) continue;
+    try {
+      const image = bytes[0] === 0xff ? await out.embedJpg(bytes) : await out.embedPng(bytes);
+      const [x, y, width, height] = place.rect;
+      page.drawImage(image, { x, y: page.getHeight() - y - height, width, height });
+    } catch {
+      // the header read but the data did not: the note above the room still names the file
+    }
+  }
 }
 
 function addLaterLinks(out: PDFDocument, laid: LaidOut) {
