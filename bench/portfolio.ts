@@ -13,7 +13,7 @@ import express from 'express';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { startEmbeddedServer } from '../src/db/embedded';
-import { roleLabel } from '../src/lti/roles';
+import { roleLabel } from '../src/people/roles';
 import { frameworks } from '../src/portfolio/framework';
 import { Portfolio, Section } from '../src/portfolio/models';
 import { loadOverview, loadPortfolio } from '../src/portfolio/portfolio-service';

@@ -3,33 +3,48 @@ import path from 'node:path';
 import express, { type CookieOptions, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { adminRouter, installerHandoverUrl } from './admin';
-import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
+import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl } from './admin';
+import { cohortRouter } from './cohort';
 import type { Config } from './config';
+import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
-import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
-import { cohortRouter } from './cohort';
 import { assessorRouter, exportRouter } from './export';
-import { notifierFor, unreadForPages } from './notifications';
-import { mentoringAfterLaunch, mentoringRouter } from './mentoring';
-import { identity } from './http/identity';
+import { hostedVleOrigins } from './http/frame-origins';
 import { requestLogger } from './http/request-log';
 import { platformOrigins, securityHeaders, securityHeadersAgain, type PlatformOrigins } from './http/security';
-import { deepLinkingHandler, deepLinkingRoutes } from './lti/deep-linking';
-import { placeholderRouter } from './lti/landing';
-import { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture } from './lti/launch-guard';
-import { installerEntry, landOnRolePage, recordValidLaunch, whenCourseFactsChange, type AfterLaunch } from './lti/launch';
-import { useKeyObjectForSecret } from './lti/ltijs-keys';
-import { cacheLtijsReads } from './lti/ltijs-reads';
-import { newProvider, type LtiProvider } from './lti/provider';
-import { dynamicRegistrationHandler } from './lti/registration';
-import { REFUSALS, refusalError, refusalForLtijsError } from './lti/refusals';
-import { roleLabel } from './lti/roles';
-import { rolesPageRouter } from './lti/roles-page';
-import { sessionMaxAge } from './lti/session-age';
-import { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, rememberLogin, startLoginInNewWindow } from './lti/storage';
-import { hostedVleOrigins } from './http/frame-origins';
+import {
+  cacheLtijsReads,
+  cookielessSession,
+  deepLinkingHandler,
+  deepLinkingRoutes,
+  ID_TOKEN_MAX_AGE_S,
+  identity,
+  installerEntry,
+  landOnRolePage,
+  launchCheck,
+  launchWithoutCookie,
+  loginCapture,
+  newProvider,
+  newWindowInsteadOfLaunch,
+  partitionedCookies,
+  recordValidLaunch,
+  REFUSALS,
+  refusalError,
+  refusalForLtijsError,
+  rememberLogin,
+  rolesPageRouter,
+  sessionMaxAge,
+  startLoginInNewWindow,
+  useKeyObjectForSecret,
+  whenCourseFactsChange,
+  type AfterLaunch,
+  type LtiProvider,
+} from './lti';
+import { mentoringRouter } from './mentoring';
+import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
+import { roleLabel } from './people/roles';
+import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
 
 /** What every capability's router is given. */
 export interface AppDeps {
@@ -38,12 +53,15 @@ export interface AppDeps {
   lti: LtiProvider;
   /** Call after adding, activating or removing a platform, so the CSP lets it frame the tool at once. */
   platformOrigins: PlatformOrigins;
+  /** The email worker and its settings (boot.ts starts and stops it). */
+  notifier: Notifier;
 }
 
-export interface CreatedApp {
+export interface ComposedApp {
   app: express.Express;
   lti: LtiProvider;
   deps: AppDeps;
+  /** Closes ltijs; starts and stops nothing else (boot.ts owns the workers). */
   close(): Promise<void>;
 }
 
@@ -52,14 +70,6 @@ const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')
 
 /** ltijs's cookies (login state, session) must reach us from inside the VLE's iframe. */
 const LAUNCH_COOKIES: CookieOptions = { secure: true, sameSite: 'none', httpOnly: true, signed: true, partitioned: true };
-
-/** Adds Partitioned (CHIPS) to ltijs's cross-site cookies, which its own options cannot express. */
-const partitionedCookies: RequestHandler = (_req, res, next) => {
-  const cookie = res.cookie.bind(res) as (name: string, value: unknown, options?: CookieOptions) => express.Response;
-  (res as { cookie: unknown }).cookie = (name: string, value: unknown, options: CookieOptions = {}) =>
-    cookie(name, value, options.secure && String(options.sameSite).toLowerCase() === 'none' ? { ...options, partitioned: true } : options);
-  next();
-};
 
 /** The registered platforms' issuer and login origins, their institutions' hosts (frame-origins.ts), and FRAME_ANCESTORS. */
 async function registeredOrigins(lti: LtiProvider, configured: string[]): Promise<string[]> {
@@ -77,21 +87,24 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
   return origins;
 }
 
-/** Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers. */
-export async function createApp({ config, log, dbUri }: { config: Config; log: Logger; dbUri: string }): Promise<CreatedApp> {
+/**
+ * Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers.
+ * Building it starts no worker and subscribes to nothing; boot.ts does that.
+ */
+export async function composeApp({ config, log, dbUri, notifier }: { config: Config; log: Logger; dbUri: string; notifier: Notifier }): Promise<ComposedApp> {
   const lti = newProvider();
-  useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (ltijs-keys.ts)
+  useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (lti/ltijs/jsonwebtoken-key.ts)
   // perf: mongoose otherwise records a stack trace on every query, only to explain a query run twice (a bug we do not have)
   mongoose.set('skipOriginalStackTraces', true);
   const origins = platformOrigins(() => registeredOrigins(lti, config.frameAncestors));
-  const deps: AppDeps = { config, log, lti, platformOrigins: origins };
+  const deps: AppDeps = { config, log, lti, platformOrigins: origins, notifier };
   const security = securityHeaders(origins, { https: config.publicUrl.startsWith('https:') });
   const afterLaunch: AfterLaunch[] = [
     async (facts) => {
       if (!origins.current().includes(new URL(facts.issuer).origin)) await origins.refresh();
     },
     whenCourseFactsChange(gradebookAfterLaunch()), // keeps the course's AGS line item and NRPS roster endpoints
-    whenCourseFactsChange(mentoringAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
+    whenCourseFactsChange(courseLinkAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
   const launchDeps = {
     ltiKey: config.ltiKey,
@@ -158,7 +171,7 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
-  lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps, placeholderRouter('installer')));
+  lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 
   const app = express();
   app.disable('x-powered-by');
@@ -200,7 +213,6 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
     lti,
     deps,
     close: async () => {
-      await notifierFor(deps).worker.stop(); // an email being sent is finished, not cut off
       await lti.close({ silent: true });
     },
   };

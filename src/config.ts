@@ -31,6 +31,7 @@ const schema = z
     TRUST_PROXY: z.string().default('false'),
     FRAME_ANCESTORS: z.string().optional(),
     UPLOAD_LIMIT_MB: z.coerce.number().positive().max(1024).default(20),
+    STORAGE_QUOTA_MB: z.coerce.number().positive().max(1024 * 1024).default(200),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('CMALT Portfolio <no-reply@localhost>'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -65,6 +66,8 @@ export interface Config {
   /** Extra origins that may frame the tool (an institution's own domain for a hosted Canvas or Blackboard). */
   frameAncestors: string[];
   uploadLimitBytes: number;
+  /** What one person's evidence files may take up in all, across their courses. */
+  storageQuotaBytes: number;
   smtpUrl?: string;
   mailFrom: string;
   logLevel: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     frameAncestors: parseFrameAncestors(e.FRAME_ANCESTORS).origins,
     uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
+    storageQuotaBytes: Math.round(e.STORAGE_QUOTA_MB * 1024 * 1024),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
@@ -113,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function developmentKey(dataDir: string): { value: string; generated: boolean } {
   const file = path.join(dataDir, 'lti-key');
   if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), generated: true };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // it will hold the database and keys: the tool's user only
   const value = randomBytes(32).toString('hex');
   writeFileSync(file, value, { mode: 0o600 });
   return { value, generated: true };

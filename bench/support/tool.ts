@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/boot';
 import { loadConfig } from '../../src/config';
 import { Deployment } from '../../src/lti/deployment.model';
 import { quietLogger } from '../../src/log';

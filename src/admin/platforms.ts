@@ -1,5 +1,4 @@
-import { Deployment } from '../lti/deployment.model';
-import { forgetRegistrationStatus } from '../lti/registration-status';
+import { Deployment, forgetRegistrationStatus } from '../lti';
 import { conflict, notFound } from '../http/errors';
 import type { LtijsPlatform, LtijsProvider } from './ltijs-platforms';
 
@@ -185,12 +184,6 @@ export async function removeDeployment(id: string): Promise<DeploymentSummary> {
   await Deployment.deleteOne({ _id: id });
   forgetRegistrationStatus();
   return deployment;
-}
-
-/** The platform id (ltijs kid) for an issuer + client id, if registered. */
-export async function platformIdFor(lti: LtijsProvider, issuer: string, clientId: string): Promise<string | undefined> {
-  const platform = await lti.getPlatform(issuer, clientId);
-  return platform ? platform.platformId() : undefined;
 }
 
 export interface DynamicRegistration {

@@ -4,8 +4,9 @@ import { rateLimit } from 'express-rate-limit';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Config } from '../config';
 import type { Logger } from 'pino';
-import { renderError, renderPage } from './render';
-import { readSession, requireInstaller, sameSecret, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
+import { renderError, renderPage } from '../http/render-page';
+import { sameSecret } from '../http/same-secret';
+import { readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
 import { UsedInstallerTicket } from './ticket.model';
 import { checkCsrf } from './csrf';
 

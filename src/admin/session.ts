@@ -1,8 +1,8 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
-import { renderError } from './render';
+import { renderError } from '../http/render-page';
 
 /**
  * The installer session: a signed token with an expiry, kept in a partitioned cookie and, because VLE
@@ -89,13 +89,6 @@ export function verifyLoginForm(config: Pick<Config, 'ltiKey'>, token: unknown):
 
 export function csrfTokenFor(config: Pick<Config, 'ltiKey'>, session: InstallerSession): string {
   return createHmac('sha256', keyFor(config, 'csrf')).update(session.id).digest('base64url');
-}
-
-export function sameSecret(given: string, expected: string): boolean {
-  // Hash both so the comparison is constant-time whatever the lengths.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 export function sessionCookieOptions(): CookieOptions {

@@ -1,5 +1,6 @@
 import { altStanding } from '../export';
-import { progressPresenter, when } from '../mentoring';
+import { whenLondon as when } from '../http/dates';
+import { progressPresenter } from '../portfolio';
 import type { Cohort } from './service';
 
 /** The cohort page's rows: plain strings and links, no documents. */

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { Course } from '../lti/course.model';
-import { User } from '../lti/user.model';
+import { Course } from '../people/course.model';
+import { User } from '../people/user.model';
 import { frameworks, listEvidenceByIds, loadPortfolio, STATE_LABELS, type PortfolioDoc, type SectionState } from '../portfolio';
 
 /**

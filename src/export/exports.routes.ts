@@ -7,7 +7,8 @@ import { bookOf } from './book';
 import { checkBook } from './check';
 import { exportsOf, findExportJob, requestExport } from './export.job';
 import { checkPresenter, FORMAT_LABELS, jobState } from './exports.presenter';
-import { h, portfolioFor, render, urlOf, whoOf } from './routes-kit';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
+import { portfolioFor } from './portfolio-access';
 import { fileStem } from './names';
 
 /** The export page: what ALT will check, each format's size, and the builds in the background with their progress. */
@@ -29,7 +30,7 @@ export function exportsRouter(now: () => Date): Router {
   router.get('/', h(async (req, res) => {
     const { book, states } = await statesFor(req, res);
     const readHref = urlOf(res, `/export/portfolios/${req.params.portfolioId}`);
-    render(res, 'export/exports', {
+    await render(res, 'export/exports', {
       title: 'Export for ALT',
       check: checkPresenter(checkBook(book), readHref),
       formats: (['pdf', 'zip'] as const).map((f) => ({ value: f, label: FORMAT_LABELS[f], ...states[f] })),
@@ -37,7 +38,7 @@ export function exportsRouter(now: () => Date): Router {
       statusHref: urlOf(res, `${base(req)}/status`),
       readHref,
       done: req.query.done === 'queued' ? 'The export is being built. This page shows its progress.' : '',
-    });
+    }, '/export');
   }));
 
   router.get('/status', h(async (req, res) => {

@@ -4,7 +4,8 @@ import { AppError } from '../http/errors';
 import { bookOf } from './book';
 import { changeExpiry, createLink, defaultExpiry, expiryFrom, LINK_MESSAGES, linksOf, revokeLink, type NewLink } from './assessor.service';
 import { linksPresenter } from './links.presenter';
-import { h, portfolioFor, render, urlOf, whoOf } from './routes-kit';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
+import { portfolioFor } from './portfolio-access';
 
 /** The candidate's (or coordinator's) assessor links for one portfolio: make, list, change expiry, withdraw. */
 export interface LinksDeps {
@@ -27,7 +28,7 @@ export function linksRouter(deps: LinksDeps): Router {
     const page = pageSchema.parse(req.query.page);
     const listed = await linksOf(String(portfolio._id), page);
     res.status(extra.status ?? 200);
-    render(res, 'export/links', {
+    await render(res, 'export/links', {
       title: `${extra.error ? 'Error: ' : ''}Share with ALT’s assessors`,
       list: linksPresenter({ ...listed, page, now: now() }, (p) => urlOf(res, p), base(req)),
       created: extra.created ? { url: `${deps.publicUrl}/assessor/${extra.created.token}`, code: extra.created.code } : null,
@@ -36,7 +37,7 @@ export function linksRouter(deps: LinksDeps): Router {
       createAction: urlOf(res, base(req)),
       readHref: urlOf(res, `/export/portfolios/${req.params.portfolioId}`),
       done: DONE[String(req.query.done)] ?? '',
-    });
+    }, '/export');
   }
 
   router.get('/', h(async (req, res) => show(req, res)));

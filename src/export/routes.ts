@@ -12,9 +12,10 @@ import { submissionRouter } from './submission.routes';
 import { buildPdf } from './pdf';
 import { canOnExport } from './policy';
 import { readingPresenter } from './reading.presenter';
-import { h, portfolioFor, render, sendDownload, urlOf, whoOf } from './routes-kit';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
+import { portfolioFor, sendDownload } from './portfolio-access';
 
-export { NOT_FOUND } from './routes-kit';
+export { NOT_FOUND } from './portfolio-access';
 const NO_PORTFOLIO = 'Start your portfolio first: there is nothing to read or export yet.';
 const NOT_CANDIDATE = 'Open a candidate’s portfolio from “My candidates” to read or export it.';
 
@@ -46,7 +47,7 @@ export function exportRouter(deps: ExportDeps): Router {
     if (await canOnExport(whoOf(res), 'share', portfolio)) {
       actions.push({ href: urlOf(res, `${base}/links`), label: 'Share with ALT’s assessors' }, { href: urlOf(res, `${base}/submission`), label: 'Submission to ALT' });
     }
-    render(res, 'export/read', { title: view.title, book: view, actions });
+    await render(res, 'export/read', { title: view.title, book: view, actions }, '/export');
   }));
 
   router.get('/portfolios/:portfolioId/pdf', h(async (req, res) => {

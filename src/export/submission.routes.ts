@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { frameworks, loadPortfolio, type PortfolioDoc } from '../portfolio';
 import { altStanding, awaitingOutcome, KIND_LABELS, nextKinds, recordOutcome, recordSubmission, reviewDue, type AltKind, type Outcome } from './submission.service';
-import { h, portfolioFor, render, urlOf, whoOf } from './routes-kit';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
+import { portfolioFor } from './portfolio-access';
 
 /** The submission to ALT and its outcome, recorded by the candidate or the coordinator. */
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
@@ -23,7 +24,7 @@ export function submissionRouter(now: () => Date): Router {
     const { areas } = await loadPortfolio(frameworks(), portfolio);
     const titles = new Map(areas.map((a) => [a.id, a.displayTitle]));
     res.status(problem?.status ?? 200);
-    render(res, 'export/submission', {
+    await render(res, 'export/submission', {
       title: `${problem ? 'Error: ' : ''}Submission to ALT`,
       standing: altStanding(portfolio) || 'Not submitted to ALT yet.',
       kinds: nextKinds(portfolio).map((k) => ({ value: k, label: KIND_LABELS[k] })),
@@ -43,7 +44,7 @@ export function submissionRouter(now: () => Date): Router {
       outcomeAction: urlOf(res, `${base(req)}/outcome`),
       readHref: urlOf(res, `/export/portfolios/${req.params.portfolioId}`),
       done: DONE[String(req.query.done)] ?? '',
-    });
+    }, '/export');
   }
 
   const answer = async (req: Request, res: Response, portfolio: PortfolioDoc, form: string, r: Outcome, done: string) => {

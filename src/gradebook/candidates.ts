@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { areasFor, getFramework, Portfolio, Section, type PortfolioDoc, type SectionDoc, computeProgress } from '../portfolio';
-import { User, type UserDoc } from '../lti/user.model';
+import { User, type UserDoc } from '../people/user.model';
 import type { CandidateStanding } from './score';
 
 /** A candidate as the gradebook sees them: who, where, and where their portfolio stands. */

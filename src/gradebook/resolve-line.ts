@@ -1,5 +1,5 @@
-import { agsScopes, createLineItem, findLineItems, getLineItem, PROGRESS_LINE_ITEM, AGS_SCOPES } from './ags';
-import type { GradebookContext } from './context';
+import { agsScopes, createLineItem, findLineItems, getLineItem, PROGRESS_LINE_ITEM, AGS_SCOPES } from '../vle/ags';
+import type { VleJobContext } from '../vle/context';
 import { gradebookLineModel, type GradebookLine } from './line.model';
 
 export type ResolvedLine = { ok: true; line: GradebookLine & { lineItemUrl: string; scoreMaximum: number } } | { ok: false; busy: true };
@@ -11,7 +11,7 @@ const RESOLVE_LEASE_MS = 60_000;
  * resource link + tag, else one we create. A lease on the line means only one worker, on any
  * instance, looks and creates at a time; the others wait for its answer.
  */
-export async function resolveLine(ctx: GradebookContext, lineId: string): Promise<ResolvedLine> {
+export async function resolveLine(ctx: VleJobContext, lineId: string): Promise<ResolvedLine> {
   const Line = gradebookLineModel(ctx.connection);
   const known = await Line.findById(lineId).lean();
   if (!known) throw new Error(`gradebook line ${lineId} has gone`);
@@ -57,7 +57,7 @@ function isResolved(line: GradebookLine): line is GradebookLine & { lineItemUrl:
   return Boolean(line.lineItemUrl) && typeof line.scoreMaximum === 'number';
 }
 
-async function release(ctx: GradebookContext, line: GradebookLine & { lineItemUrl: string; scoreMaximum: number }): Promise<ResolvedLine> {
+async function release(ctx: VleJobContext, line: GradebookLine & { lineItemUrl: string; scoreMaximum: number }): Promise<ResolvedLine> {
   await gradebookLineModel(ctx.connection).updateOne({ _id: line._id, resolvingBy: ctx.ownerId }, { $set: { resolvingBy: null, resolvingUntil: null } });
   return { ok: true, line };
 }

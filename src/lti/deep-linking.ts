@@ -2,11 +2,13 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { renderError, renderPage, sameSecret, toolUrls } from '../admin';
+import { renderError, renderPage } from '../http/render-page';
+import { sameSecret } from '../http/same-secret';
+import { toolUrls } from '../http/tool-urls';
 import { csrfTokenFor } from '../http/csrf';
-import { resolveWho } from '../http/identity';
+import { resolveWho } from './identity';
 import { frameworks } from '../portfolio';
-import { mapRoles, roleLabel } from './roles';
+import { mapRoles, roleLabel } from '../people/roles';
 
 /**
  * Deep linking: a teacher adding CMALT Portfolio to a course chooses the pathway, and the tool answers

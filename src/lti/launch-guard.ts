@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { overridesOf } from '../http/identity';
-import { Course } from './course.model';
+import { overridesOf } from '../people/roles';
+import { Course } from '../people/course.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
-import { shareCheckedPlatform } from './ltijs-keys';
-import { expectNoLtijsState } from './ltijs-reads';
+import { shareCheckedPlatform } from './ltijs/validate-token';
+import { expectNoLtijsState } from './ltijs/cached-reads';
 import type { KnownCourse } from './launch.service';
 import { platformKey } from './platform-keys';
-import type { LtiPlatform, LtiProvider } from './provider';
+import type { LtiPlatform, LtiProvider } from './ltijs/provider';
 import { noRoleRefusal, REFUSALS, refusalError, type Refusal } from './refusals';
 import { deploymentStatus } from './registration-status';
-import { describeRoleKey, mapRoles } from './roles';
+import { describeRoleKey, mapRoles } from '../people/roles';
+import { onLtijsRedirect } from './ltijs/redirect';
 
 /** How long an id_token may take from the VLE to us, and how far the VLE's clock may run ahead. */
 export const ID_TOKEN_MAX_AGE_S = 60;
@@ -31,9 +32,7 @@ export function loginCapture(): RequestHandler {
   return (req, res, next) => {
     const p = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
     if (!p.iss || !p.login_hint || !p.target_link_uri) return next(refusalError(REFUSALS.badLogin));
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-      const target = String(args[args.length - 1]);
+    onLtijsRedirect(res, (target, redirect) => {
       let url: URL;
       try {
         url = new URL(target);
@@ -44,7 +43,7 @@ export function loginCapture(): RequestHandler {
       if (!state) return redirect(target);
       url.searchParams.set('nonce', randomBytes(24).toString('base64url'));
       redirect(url.toString());
-    };
+    });
     next();
   };
 }

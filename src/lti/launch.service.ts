@@ -1,10 +1,10 @@
 import type { JwtPayload } from 'jsonwebtoken';
 import type { Types } from 'mongoose';
-import { Course } from './course.model';
+import { Course } from '../people/course.model';
 import { asStrings, CLAIM, contextIdOf } from './launch-claims';
-import { Membership } from './membership.model';
-import { mapRoles, type AppRole, type RoleOverrides } from './roles';
-import { User } from './user.model';
+import { Membership } from '../people/membership.model';
+import { mapRoles, type AppRole, type RoleOverrides } from '../people/roles';
+import { User } from '../people/user.model';
 
 /** What one validated launch tells us, as plain data. */
 export interface LaunchFacts {

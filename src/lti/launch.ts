@@ -1,12 +1,14 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { requireRole } from '../http/access';
-import type { Who } from '../http/identity';
+import type { Who } from '../http/who';
 import type { Logger } from 'pino';
-import { rememberLaunchedWho, resolveWho, urlWithLtik } from '../http/identity';
+import { rememberLaunchedWho, resolveWho } from './identity';
+import { urlWithLtik } from '../http/who';
 import type { CheckedLaunch } from './launch-guard';
 import { launchFacts, recordLaunch, type LaunchFacts, type RecordedLaunch } from './launch.service';
 import { noRoleRefusal, REFUSALS, refusalError } from './refusals';
-import { LANDING_PAGES } from './roles';
+import { LANDING_PAGES } from '../people/roles';
+import { onLtijsRedirect } from './ltijs/redirect';
 
 /** Called after each validated launch is recorded (e.g. the gradebook keeps the AGS endpoint). */
 export type AfterLaunch = (facts: LaunchFacts, recorded: RecordedLaunch) => Promise<void>;
@@ -48,9 +50,7 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
   return (_req, res, next) => {
     const checked = res.locals.checkedLaunch as CheckedLaunch | undefined;
     if (!checked) return next();
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-      const target = String(args[args.length - 1]);
+    onLtijsRedirect(res, (target, redirect) => {
       if (!/[?&]ltik=/.test(target)) return redirect(target);
       const facts = launchFacts(checked.claims, checked.clientId);
       recordLaunch(facts, checked.course)
@@ -60,7 +60,7 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
           redirect(facts.messageType === 'LtiResourceLinkRequest' ? landingFor(deps, facts, recorded, target) : target);
         })
         .catch((err: unknown) => next(err));
-    };
+    });
     next();
   };
 }
@@ -112,13 +112,12 @@ export function landOnRolePage(deps: LaunchDeps) {
 }
 
 /** /lti/installer, the header's "Registration" link: the installer pages when they exist, else a placeholder. */
-export function installerEntry(deps: LaunchDeps, placeholder: Router): Router {
+export function installerEntry(deps: LaunchDeps): Router {
   const router = Router();
   router.get('/', requireRole('installer'), (_req, res, next) => {
     const who = res.locals.who as Who;
     if (deps.installerLanding) return res.redirect(deps.installerLanding(who));
     next();
   });
-  router.use(placeholder);
   return router;
 }

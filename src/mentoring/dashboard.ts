@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { progressOfPortfolios, peopleIn, type Person } from '../cohort';
+import { progressOfPortfolios } from '../portfolio';
+import { peopleIn, type Person } from '../roster';
 import { Notification, type NotificationDoc } from '../notifications';
 import { NotifyOptions } from '../notifications';
 import { frameworks, areasFor, Portfolio, Section, type PortfolioDoc, type SectionDoc, type Progress } from '../portfolio';

@@ -22,3 +22,5 @@ export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule } from './evidence';
 export { listEvidenceByIds, openEvidenceFile, openStoredFile, storeFile, removeStoredFile, storedFileLength, attachmentHeader, type EvidenceDoc } from './evidence';
 export { wordCount } from './rich-text';
+export { progressOfPortfolios } from './progress-of';
+export { progressPresenter } from './presenters';

@@ -172,3 +172,13 @@ export function revisionPresenter(area: PortfolioArea, section: SectionDoc, revi
     examples: c.examples.map(examplePresenter),
   };
 }
+
+/** A portfolio's progress as the sentence and bar the mentoring and cohort pages show. */
+export function progressPresenter(progress: Progress | null) {
+  if (!progress) return { started: false, percentage: 0, text: 'Not started: no portfolio yet.' };
+  return {
+    started: true,
+    percentage: progress.percentage,
+    text: `${progress.meeting} of ${progress.required} meet the criterion; ${progress.readyForReview} ready for review; ${progress.needsMoreWork} need more work.`,
+  };
+}

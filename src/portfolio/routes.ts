@@ -1,9 +1,10 @@
 import { NextFunction, Request, Response, Router } from 'express';
-import type { AppDeps } from '../app';
+import type { EvidenceDeps } from './evidence/evidence.routes';
+import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from '../lti/landing';
-import { roleLabel } from '../lti/roles';
+import type { Who } from '../http/who';
+import { navFor } from '../http/nav';
+import { roleLabel } from '../people/roles';
 import { FrameworkRegistry, frameworks } from './framework';
 import type { PortfolioDoc, SectionDoc } from './models';
 import { can, PortfolioAction } from './policy';
@@ -22,7 +23,7 @@ import { listRevisions, getRevision } from './revisions';
 import * as sections from './section-service';
 import { bodySchema, exampleSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
 import { Section } from './models';
-import { Course } from '../lti/course.model';
+import { Course } from '../people/course.model';
 import { STATE_LABELS } from './section-states';
 import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
@@ -32,7 +33,7 @@ import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
 /** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
-export type PortfolioDeps = Pick<AppDeps, 'config'> & Partial<AppDeps> & {
+export type PortfolioDeps = EvidenceDeps & PlanningDeps & {
   frameworks?: FrameworkRegistry;
   /** The pathway set for the course, if any; by default the one chosen in deep linking. */
   coursePathway?: (courseId: string) => Promise<string | undefined>;
@@ -201,7 +202,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.get(
     '/sections/:id',
     h(async (req, res) => {
-      const { framework, area, section, sections: all, portfolio } = await readableSection(res, req.params.id);
+      const { framework, area, section, sections: all } = await readableSection(res, req.params.id);
       const done = typeof req.query.done === 'string' ? req.query.done : '';
       const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
       // The owner links evidence from their library to each example, right beside it.

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
-import { csrfTokenFor, sameSecret, SESSION_HOURS, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session';
+import { sameSecret } from '../../src/http/same-secret';
+import { csrfTokenFor, SESSION_HOURS, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session';
 
 const config = { ltiKey: 'k'.repeat(32) };
 

@@ -17,6 +17,7 @@ describe('configuration', () => {
     expect(config.mongodbUri).toBeUndefined();
     expect(config.sessionMaxAgeMs).toBe(8 * 3600_000);
     expect(config.uploadLimitBytes).toBe(20 * 1024 * 1024);
+    expect(config.storageQuotaBytes).toBe(200 * 1024 * 1024);
     expect(config.ltiAutoActivate).toBe(false);
   });
 

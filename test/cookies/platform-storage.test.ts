@@ -1,5 +1,5 @@
 import { CookielessSession, LoginStart } from '../../src/lti/storage/models';
-import { User } from '../../src/lti/user.model';
+import { User } from '../../src/people/user.model';
 import { launchAs, startLogin } from '../support/launch';
 import { startTestPlatform, type LaunchForgery, type TestPlatform } from '../support/platform';
 import { RefusingCookieJar, send, sendFollowing } from '../support/platform/browser-http';

@@ -1,7 +1,6 @@
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 
-// pdf-parse@1 ships no types; the lib entry point avoids index.js's debug-mode self test.
-const pdfParse: (data: Buffer) => Promise<{ text: string; numpages: number }> = require('pdf-parse/lib/pdf-parse.js');
+import { readUntrustedText } from '../../src/files';
 
 export interface Bookmark {
   title: string;
@@ -12,9 +11,9 @@ export interface Bookmark {
 /** A PDF as a reader sees it: text, page count, metadata, bookmarks, and the targets of its links. */
 export async function readPdf(bytes: Buffer) {
   const doc = await PDFDocument.load(bytes);
-  const own = Buffer.alloc(bytes.length); // never a view into Node's shared pool: pdf.js reads the whole ArrayBuffer
-  bytes.copy(own);
-  const parsed = await pdfParse(own);
+  // pdf.js through the tool's own parsing worker (jest's module sandbox cannot load pdf.js itself)
+  const parsed = await readUntrustedText('pdf-text', bytes, { maxPages: 500, maxChars: 2_000_000, timeoutMs: 30_000 });
+  if (!parsed.ok) throw new Error(`the PDF's text could not be read: ${parsed.reason}`);
   const pageRefs = doc.getPages().map((p) => p.ref.toString());
   const pageOf = (dest: unknown) => {
     const arr = dest instanceof PDFArray ? dest : null;

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/boot';
 import { loadConfig } from '../../src/config';
 import { quietLogger } from '../../src/log';
 import { createGradebookWorker } from '../../src/gradebook';

@@ -2,8 +2,8 @@ import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { launchAs } from '../support/launch';
 import { toolSuite } from '../support/suite';
-import { Course } from '../../src/lti/course.model';
-import { Membership } from '../../src/lti/membership.model';
+import { Course } from '../../src/people/course.model';
+import { Membership } from '../../src/people/membership.model';
 
 const suite = toolSuite();
 

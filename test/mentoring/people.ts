@@ -2,7 +2,7 @@ import { launchAs, type ToolSession } from '../support/launch';
 import type { PlatformCourse, PlatformUser, TestPlatform } from '../support/platform';
 import type { TestTool } from '../support/tool';
 import { Portfolio, Section } from '../../src/portfolio/models';
-import { User } from '../../src/lti/user.model';
+import { User } from '../../src/people/user.model';
 
 /** People of one course in the test VLE, launched for real through ltijs. */
 export async function launched(tool: TestTool, platform: TestPlatform, course: PlatformCourse, role: string, user: PlatformUser, extra: Record<string, unknown> = {}): Promise<ToolSession> {

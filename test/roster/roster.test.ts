@@ -3,8 +3,8 @@ import { toolSuite } from '../support/suite';
 import { launchAs, type ToolSession } from '../support/launch';
 import { rosterMemberModel } from '../../src/roster/member.model';
 import { rosterSyncModel } from '../../src/roster/sync.model';
-import { neverLaunched } from '../../src/gradebook';
-import { Course } from '../../src/lti/course.model';
+import { neverLaunched } from '../../src/roster';
+import { Course } from '../../src/people/course.model';
 import mongoose from 'mongoose';
 import { aWorker } from '../gradebook/support';
 

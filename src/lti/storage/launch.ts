@@ -3,11 +3,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { IssuedLogin } from '../launch-guard';
 import { REFUSALS, refusalError } from '../refusals';
-import type { LtiProvider } from '../provider';
+import type { LtiProvider } from '../ltijs/provider';
 import { CookielessSession, LoginStart, NewWindowTicket, PendingStorageLaunch, type LoginParams } from './models';
 import { newWindowTicket } from '../new-window';
 import { storageKeys } from './login';
 import { STORAGE_REFUSALS } from './refusals';
+import { onLtijsRedirect } from '../ltijs/redirect';
 
 export interface CookielessLaunchDeps {
   lti: LtiProvider;
@@ -27,7 +28,7 @@ const nonceOf = (idToken: string): string | null => {
 };
 
 /**
- * Before lti-core's launchCheck, on POST /lti/launch: takes the login this launch answers from our records (once:
+ * Before lti's launchCheck, on POST /lti/launch: takes the login this launch answers from our records (once:
  * a replayed or forged state finds none) and hands it to launchCheck. When the state cookie came back, nothing
  * else changes. When it did not: a login that used platform storage answers a page that fetches the state and nonce from the VLE and
  * posts them back here; any other login is checked in full and then answered with the new-window page.
@@ -45,7 +46,7 @@ export function launchWithoutCookie(deps: CookielessLaunchDeps): RequestHandler 
         await LoginStart.deleteOne({ nonce: nonceOf(body.id_token) ?? '' }); // the sign-in this token answers is spoilt
         return next(); // launchCheck refuses it
       }
-      // ltijs keeps a state entry at login only for a target_link_uri with a query (see ltijs-reads.ts)
+      // ltijs keeps a state entry at login only for a target_link_uri with a query (see ltijs/cached-reads.ts)
       const ltijsKeptState = login.params.target_link_uri.includes('?');
       res.locals.issuedLogin = { state, nonce: login.nonce, issuer: login.params.iss, ltijsKeptState } satisfies IssuedLogin;
       if (stateCookie(req, state)) return next();
@@ -106,9 +107,7 @@ async function finishStorageLaunch(req: Request, res: Response, body: Record<str
 
 /** When ltijs answers with the new session's ltik, let that ltik stand without ltijs's session cookie. */
 function rememberCookielessSession(res: Response): void {
-  const redirect = res.redirect.bind(res) as (url: string) => void;
-  (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-    const target = String(args[args.length - 1]);
+  onLtijsRedirect(res, (target, redirect) => {
     const ltik = new URL(target, 'http://x').searchParams.get('ltik');
     const payload = ltik ? jwt.decode(ltik) : null;
     if (!payload || typeof payload !== 'object' || !payload.s || !payload.user || !payload.platformCode) return redirect(target);
@@ -116,7 +115,7 @@ function rememberCookielessSession(res: Response): void {
       () => redirect(target),
       () => redirect(target), // the session then needs its cookie, like any other
     );
-  };
+  });
 }
 
 /**

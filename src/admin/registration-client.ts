@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAllowedPlatformUrl } from '../admin';
+import { isAllowedPlatformUrl } from './urls';
 
 /**
  * The tool's side of LTI Dynamic Registration 1.0: read the platform's OpenID configuration, check it,

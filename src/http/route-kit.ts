@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError, notFound } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from '../lti/landing';
-import { roleLabel } from '../lti/roles';
+import { AppError, notFound } from './errors';
+import type { Who } from './who';
+import { navFor } from './nav';
+import { roleLabel } from '../people/roles';
 
 /** What every mentoring, cohort and notifications route shares: async errors, who is asking, rendering with the nav. */
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -11,7 +11,7 @@ export const h = (fn: Handler) => (req: Request, res: Response, next: NextFuncti
 export const whoOf = (res: Response) => res.locals.who as Who;
 export const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
 
-export { objectId } from '../http/validation';
+export { objectId } from './validation';
 
 /** Parses a form with zod; a bad field is a 422 with the schema's human message, and nothing changes. */
 export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {

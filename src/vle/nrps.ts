@@ -1,4 +1,5 @@
-import { nextLink, type PlatformClient, type PlatformTarget, PlatformCallError } from '../gradebook';
+import { nextLink } from './ags';
+import { PlatformCallError, type PlatformClient, type PlatformTarget } from './platform-client';
 
 export const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
 const CONTAINER_TYPE = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';

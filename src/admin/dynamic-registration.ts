@@ -2,7 +2,10 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { type LtijsProvider, storeDynamicRegistration, renderError, renderPage, dynamicRegistrationRequest, toolUrls } from '../admin';
+import { renderError, renderPage } from '../http/render-page';
+import type { LtijsProvider } from './ltijs-platforms';
+import { storeDynamicRegistration } from './platforms';
+import { dynamicRegistrationRequest, toolUrls } from './tool-config';
 import { readPlatformConfiguration, RegistrationProblem, sendRegistration } from './registration-client';
 
 /**

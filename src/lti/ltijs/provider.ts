@@ -1,5 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
-import { installLtijsKeyCache } from './ltijs-keys';
+import { installLtijsKeyCache } from './validate-token';
 
 /** The parts of ltijs 5.9's Provider we use (it ships no types). */
 export interface LtiPlatform {

@@ -165,3 +165,8 @@ export const LANDING_PAGES: Record<AppRole, string> = {
   coordinator: '/cohort',
   installer: '/admin',
 };
+
+/** A course's role overrides (stored as a list) as the map mapRoles reads. */
+export function overridesOf(course: { roleOverrides?: Array<{ key: string; roles: string[] }> | null }): RoleOverrides {
+  return Object.fromEntries((course.roleOverrides ?? []).map((o) => [o.key, o.roles])) as RoleOverrides;
+}

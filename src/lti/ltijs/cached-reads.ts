@@ -8,8 +8,8 @@
  */
 import path from 'node:path';
 import type mongoose from 'mongoose';
-import { WHO_TTL_MS } from '../http/identity';
-import { shortLived } from '../http/short-lived';
+import { WHO_TTL_MS } from '../identity';
+import { shortLived } from '../../http/short-lived';
 
 /** ltijs keeps its collections through its own copy of mongoose. */
 const ltijsMongoose = (): typeof mongoose =>

@@ -9,8 +9,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** Everything the gradebook's services need, passed down as plain data (no req/res). */
-export interface GradebookContext {
+/** What a job that calls the VLE (grade posts, roster syncs) needs, passed down as plain data (no req/res). */
+export interface VleJobContext {
   connection: Connection;
   log: Logger;
   platform: PlatformClient;

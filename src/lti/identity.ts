@@ -1,30 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { Course } from '../lti/course.model';
-import { contextIdOf } from '../lti/launch-claims';
-import { Membership } from '../lti/membership.model';
-import { noRoleRefusal, refusalError, REFUSALS } from '../lti/refusals';
-import { registrationIsOn, type PlatformLookup } from '../lti/registration-status';
-import { mapRoles, type AppRole, type RoleOverrides } from '../lti/roles';
-import { User } from '../lti/user.model';
-import { csrfTokenFor } from './csrf';
-import { shortLived } from './short-lived';
-
-/** Who is asking: built only from the validated launch (ltijs's token) and our records of it. */
-export interface Who {
-  userId: string;
-  courseId: string;
-  issuer: string;
-  sub: string;
-  name: string;
-  email?: string;
-  roles: AppRole[];
-  role: AppRole;
-  courseTitle: string;
-  mentorScope?: string[];
-  ltik: string;
-  csrfToken: string;
-}
+import { Course } from '../people/course.model';
+import { contextIdOf } from './launch-claims';
+import { Membership } from '../people/membership.model';
+import { noRoleRefusal, refusalError, REFUSALS } from './refusals';
+import { registrationIsOn, type PlatformLookup } from './registration-status';
+import { mapRoles, overridesOf } from '../people/roles';
+import { User } from '../people/user.model';
+import { csrfTokenFor } from '../http/csrf';
+import { urlWithLtik, type Who } from '../http/who';
+import { shortLived } from '../http/short-lived';
 
 interface LtijsToken {
   iss: string;
@@ -32,10 +17,6 @@ interface LtijsToken {
   user: string;
   deploymentId: string;
   platformContext?: { context?: { id?: string }; resource?: { id?: string } };
-}
-
-export function overridesOf(course: { roleOverrides?: Array<{ key: string; roles: string[] }> | null }): RoleOverrides {
-  return Object.fromEntries((course.roleOverrides ?? []).map((o) => [o.key, o.roles])) as RoleOverrides;
 }
 
 /** Reads res.locals.token/context (set by ltijs) into a Who, or null when our records do not know the launch. */
@@ -67,13 +48,6 @@ export async function resolveWho(res: Response, ltiKey: string): Promise<Who | n
     ltik,
     csrfToken: csrfTokenFor(ltiKey, ltik),
   };
-}
-
-/** Adds the session token to an in-tool link, keeping any query it already has. */
-export function urlWithLtik(path: string, ltik: string): string {
-  const [base, hash] = path.split('#');
-  const sep = base.includes('?') ? '&' : '?';
-  return `${base}${sep}ltik=${encodeURIComponent(ltik)}${hash !== undefined ? `#${hash}` : ''}`;
 }
 
 /**

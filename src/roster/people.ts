@@ -1,10 +1,9 @@
 import mongoose, { Types } from 'mongoose';
-import { overridesOf } from '../http/identity';
-import { Course } from '../lti/course.model';
-import { Membership } from '../lti/membership.model';
-import { mapRoles, type AppRole } from '../lti/roles';
-import { User } from '../lti/user.model';
-import { neverLaunched } from '../roster';
+import { Course } from '../people/course.model';
+import { Membership } from '../people/membership.model';
+import { mapRoles, overridesOf, type AppRole } from '../people/roles';
+import { User } from '../people/user.model';
+import { neverLaunched } from './service';
 
 /** A person in the course: from their launches, or from the roster when they have not opened the tool yet. */
 export interface Person {
