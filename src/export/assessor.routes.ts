@@ -1,9 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
+import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import { Types } from 'mongoose';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
 import { attachmentHeader, openStoredFile } from '../portfolio';
-import { accessKey, accessKeyValid, codeMatches, frozenCopyOf, recordOpening, resolveToken, type Resolved } from './assessor.service';
+import { accessKey, accessKeyValid, codeMatches, frozenCopyOf, recordOpening, resolveToken, sha256, type Resolved } from './assessor.service';
 import type { AssessorLinkDoc } from './assessor.model';
 import { readingPresenter } from './reading.presenter';
 
@@ -36,7 +36,8 @@ export function assessorRouter(deps: AssessorDeps): Router {
     next();
   });
   router.use(rateLimit({ windowMs: 60_000, limit: 60, store: new MongoRateLimitStore('assessor:'), standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, res) => void plain(res, 429, 'Please wait a moment', TOO_MANY) }));
-  const codeAttempts = rateLimit({ windowMs: 15 * 60_000, limit: 10, skipSuccessfulRequests: true, store: new MongoRateLimitStore('assessor-code:'), standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, res) => void plain(res, 429, 'Too many attempts', TOO_MANY) });
+  // Wrong codes are counted per link and address: guessing one link's code does not lock out another's assessors.
+  const codeAttempts = rateLimit({ windowMs: 15 * 60_000, limit: 10, skipSuccessfulRequests: true, keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}:${sha256(String(req.params.token)).slice(0, 24)}`, store: new MongoRateLimitStore('assessor-code:'), standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, res) => void plain(res, 429, 'Too many attempts', TOO_MANY) });
   router.use(express.urlencoded({ extended: false, limit: '2kb' }));
 
   const linkOr = async (req: Request, res: Response): Promise<AssessorLinkDoc | null> => {

@@ -134,4 +134,18 @@ describe('assessor links', () => {
     expect(noCsrf.status).toBe(403);
     expect(await AssessorLink.countDocuments({ portfolioId: w.portfolioId })).toBe(1);
   });
+
+  test('guessing access codes is cut off after ten wrong tries, with a plain page, and the link is unchanged', async () => {
+    const w = await aWrittenPortfolio(suite.tool, suite.platform, 'Guessing');
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const url = linkIn((await w.cat.session.post(`/export/portfolios/${w.portfolioId}/links`, { expires, withCode: 'yes' })).html);
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await postCode(url, `GUESS${i}`)).status);
+    expect(statuses.slice(0, 10).every((s) => s === 403)).toBe(true);
+    const cut = await postCode(url, 'GUESS11');
+    expect(cut.status).toBe(429);
+    expect(text(cut.html)).toContain('Too many requests for this page');
+    const link = (await AssessorLink.findOne({ portfolioId: w.portfolioId }).lean())!;
+    expect(link).toMatchObject({ openings: 0, revokedAt: null });
+  });
 });
