@@ -1,4 +1,4 @@
-import { Portfolio } from '../../src/portfolio/models';
+import { Portfolio, Section } from '../../src/portfolio/models';
 import { SUBMISSION_MESSAGES } from '../../src/export/submission.service';
 import { aWorker, settle } from '../gradebook/support';
 import { sectionNow } from '../mentoring/people';
@@ -89,5 +89,17 @@ describe('the submission to ALT', () => {
     const refused = await w.cat.session.post(base, { kind: 'referral', route: 'url', submittedOn: today() });
     expect(refused.status).toBe(409);
     expect(text(refused.html)).toContain(SUBMISSION_MESSAGES.final);
+  });
+
+  test('once every assessed area meets the criterion, the overview leads to reading, export and sharing', async () => {
+    const w = await aWrittenPortfolio(suite.tool, suite.platform, 'Ready');
+    expect((await w.cat.session.get('/portfolio')).html).not.toContain('Read it whole, export it');
+    // the mentor's decisions, area by area, as the mentoring tests make them; here written at once
+    await Section.updateMany({ portfolio: w.portfolioId }, { $set: { state: 'meets_criterion' } });
+    const overview = await w.cat.session.get('/portfolio');
+    expect(text(overview.html)).toContain('Your portfolio is ready to submit.');
+    const link = overview.html.match(/href="([^"]+)">Read it whole, export it and share it with ALT’s assessors/)![1].replace(/&amp;/g, '&');
+    const reading = await w.cat.session.get(new URL(link, suite.tool.baseUrl).pathname);
+    expect(reading.url).toContain(`/export/portfolios/${w.portfolioId}`);
   });
 });
