@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { adminRouter, installerHandoverUrl } from './admin';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
 import type { Config } from './config';
+import { databaseRefusingWrites } from './db';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
@@ -175,6 +176,10 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // browsers ask on every page; no session needed
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
+    if (databaseRefusingWrites()) {
+      res.status(503).json({ status: 'unavailable', message: 'The database cannot save changes (its disk is full or failing).' });
+      return;
+    }
     try {
       const db = mongoose.connection.db;
       if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');

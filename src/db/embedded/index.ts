@@ -22,6 +22,18 @@ export interface StartOptions extends EmbeddedServerOptions {
   compactBytes?: number;
 }
 
+/** The servers open in this process, so readiness can ask whether any of them refuses writes. */
+const openServers = new Set<EmbeddedServer>();
+
+/** Why an embedded database of this process refuses writes just now, or undefined. */
+export function embeddedWritesRefused(): string | undefined {
+  for (const server of openServers) {
+    const why = server.refusingWrites();
+    if (why) return why;
+  }
+  return undefined;
+}
+
 export async function startEmbeddedServer(options: StartOptions = {}): Promise<EmbeddedServer> {
   const log = options.log ?? stderrLog;
   const host = options.host ?? '127.0.0.1';
@@ -44,11 +56,13 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
   }
   const server = wire;
   let closing: Promise<void> | undefined;
-  return {
+  const embedded: EmbeddedServer = {
     uri: `mongodb://${host}:${server.port}`,
     port: server.port,
+    refusingWrites: () => journal?.refusingWrites,
     close() {
       closing ??= (async () => {
+        openServers.delete(embedded);
         await server.close();
         engine.close();
         await journal?.close();
@@ -56,6 +70,8 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
       return closing;
     },
   };
+  openServers.add(embedded);
+  return embedded;
 }
 
 export type { EmbeddedServer, EmbeddedServerOptions } from './types';

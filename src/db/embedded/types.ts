@@ -59,5 +59,7 @@ export interface EmbeddedServerOptions {
 export interface EmbeddedServer {
   uri: string; // mongodb://127.0.0.1:PORT
   port: number;
+  /** Why writes are refused just now (a full or failing disk), or undefined while they are accepted. */
+  refusingWrites(): string | undefined;
   close(): Promise<void>;
 }

@@ -21,6 +21,8 @@ export const ErrorCodes = {
   IndexKeySpecsConflict: 86,
   Location40324: 40324,
   DuplicateKey: 11000,
+  FileStreamFailed: 39,
+  OutOfDiskSpace: 14031,
 } as const;
 
 export type CodeName = keyof typeof ErrorCodes;

@@ -45,6 +45,36 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Test seam: a fault to inject into the journal's appends, as a full or failing disk would raise it.
+ * 'write' faults land after half the bytes are written (a torn append); 'sync' faults after all of them.
+ */
+export const journalFaults: { next?: (stage: 'write' | 'sync') => NodeJS.ErrnoException | undefined } = {};
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
+const PROBE_BYTES = 256 * 1024; // room enough for a few saves before the journal is trusted again
+
+/** Appends and flushes one batch of records (the only place the journal's appends reach the disk). */
+async function appendDurably(handle: fsp.FileHandle, data: Buffer): Promise<void> {
+  const writeFault = journalFaults.next?.('write');
+  if (writeFault) {
+    await writeFully(handle, data.subarray(0, data.length >> 1));
+    throw writeFault;
+  }
+  await writeFully(handle, data);
+  const syncFault = journalFaults.next?.('sync');
+  if (syncFault) throw syncFault;
+  await handle.datasync();
+}
+
+/** A journal failure as the engine reports it: the cause's errno code kept (ENOSPC, EIO). */
+function refusal(err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : `the disk failed (${code ?? (err as Error).message})`;
+  return Object.assign(new Error(`The embedded database cannot save changes: ${why}. Writes resume by themselves once it can write again.`), { code });
+}
+
 async function writeFully(handle: fsp.FileHandle, data: Buffer): Promise<void> {
   let written = 0;
   while (written < data.length) {
@@ -60,7 +90,10 @@ export class Journal {
   private pending: Pending[] = [];
   private writing: Promise<void> | undefined;
   private engine: Engine | undefined;
-  private failure: Error | undefined;
+  private failure: Error | undefined; // writes are refused while set; cleared when the disk takes writes again
+  private fatal = false; // the journal switch failed mid-compaction: no safe way on without a restart
+  private retryTimer: NodeJS.Timeout | undefined;
+  private refusedSince = 0;
   private closed = false;
   private readonly compactBytes: number;
   private compactAt: number;
@@ -80,6 +113,11 @@ export class Journal {
     const dir = path.resolve(options.dataDir);
     fs.mkdirSync(dir, { recursive: true });
     return new Journal(dir, options.log, acquireLock(dir), options.compactBytes);
+  }
+
+  /** Why writes are refused just now (for readiness checks), or undefined while they are accepted. */
+  get refusingWrites(): string | undefined {
+    return this.failure?.message;
   }
 
   /** The engine's persist hook: resolves once the ops are on disk. */
@@ -159,18 +197,53 @@ export class Journal {
       try {
         if (this.failure) throw this.failure;
         const data = batch.length === 1 ? batch[0].record : Buffer.concat(batch.map((p) => p.record));
-        await writeFully(this.handle!, data);
-        await this.handle!.datasync();
+        await appendDurably(this.handle!, data);
         this.size += data.length;
         for (const p of batch) p.resolve();
       } catch (err) {
-        // A half-written batch must not be followed by more records: stop taking writes.
-        this.failure ??= new Error(`the embedded database journal failed: ${(err as Error).message}`);
-        this.log.warn({ err: (err as Error).message }, 'journal write failed; refusing further writes');
-        for (const p of batch) p.reject(this.failure);
+        // A half-written batch must not be followed by more records: refuse every write queued behind
+        // it too (the engine undoes them all), until the torn bytes are cut away and the disk takes writes.
+        if (!this.failure) this.startRefusing(err);
+        for (const p of batch) p.reject(this.failure!);
       }
       if (this.size >= this.compactAt && !this.failure) await this.compactSafely();
     }
+  }
+
+  private startRefusing(err: unknown): void {
+    this.failure = refusal(err);
+    this.refusedSince = Date.now();
+    this.log.warn({ code: (err as NodeJS.ErrnoException).code, err: (err as Error).message }, 'journal write failed: refusing writes until the disk takes them again');
+    if (!this.fatal) this.scheduleRetry(RETRY_FIRST_MS);
+  }
+
+  private scheduleRetry(delay: number): void {
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => void this.retry(delay), delay);
+    this.retryTimer.unref();
+  }
+
+  /** Cuts what a failed append left after the last acknowledged record, proves the disk takes a write, then accepts writes again. */
+  private async retry(delay: number): Promise<void> {
+    try {
+      while (this.writing) await this.writing;
+      if (this.closed) return;
+      await this.handle!.truncate(this.size);
+      await this.handle!.datasync();
+      const probe = await fsp.open(path.join(this.dir, 'probe.tmp'), 'w');
+      try {
+        await appendDurably(probe, Buffer.alloc(PROBE_BYTES));
+      } finally {
+        await probe.close();
+        await fsp.rm(path.join(this.dir, 'probe.tmp'), { force: true });
+      }
+    } catch {
+      this.scheduleRetry(Math.min(delay * 2, RETRY_MAX_MS));
+      return;
+    }
+    this.failure = undefined;
+    this.log.info({ refusedForMs: Date.now() - this.refusedSince }, 'journal writable again: accepting writes');
+    this.kick();
   }
 
   private async compactSafely(): Promise<void> {
@@ -238,7 +311,9 @@ export class Journal {
       await fsp.rm(path.join(this.dir, journalName(old)), { force: true });
       await fsp.rm(path.join(this.dir, snapshotName(old)), { force: true });
     } catch (err) {
-      this.failure ??= new Error(`the embedded database could not switch to its new journal: ${(err as Error).message}`);
+      this.fatal = true;
+      this.failure = new Error(`the embedded database could not switch to its new journal (${(err as Error).message}); restart it to go on`);
+      this.log.warn({ err: (err as Error).message }, 'journal switch failed: refusing writes until restart');
       throw err;
     }
     this.log.info({ generation: next, ops: count }, 'embedded database compacted');
@@ -248,6 +323,7 @@ export class Journal {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.retryTimer);
     while (this.writing) await this.writing;
     try {
       if (this.engine && this.handle && this.size > 0 && !this.failure) await this.compact();

@@ -2,6 +2,7 @@ import type { Document, IndexSpec } from '../../types';
 import { isPlainObject, keyString } from '../bson-values';
 import { CommandError } from '../errors';
 import { Index, duplicateKeyError } from './indexes';
+import type { UndoScope } from './undo';
 
 interface Entry {
   doc: Document;
@@ -35,6 +36,7 @@ export class Collection {
     readonly db: string,
     readonly name: string,
     readonly options: Document = {},
+    private readonly undo: UndoScope = {},
   ) {}
 
   get ns(): string {
@@ -115,6 +117,7 @@ export class Collection {
     this.checkUnique(doc, idKey, true);
     this.entries.set(idKey, { doc, seq: this.nextSeq++ });
     for (const index of this.secondary) index.add(doc, idKey);
+    this.undo.current?.record(() => this.unlink(idKey));
   }
 
   /** Swaps a stored document for its updated copy (same _id), keeping its place in natural order. */
@@ -131,12 +134,37 @@ export class Collection {
     }
     for (const index of this.secondary) index.add(newDoc, idKey);
     entry.doc = newDoc;
+    this.undo.current?.record(() => {
+      for (const index of this.secondary) index.remove(newDoc, idKey);
+      for (const index of this.secondary) index.add(oldDoc, idKey);
+      entry.doc = oldDoc;
+    });
   }
 
   remove(doc: Document): void {
     const idKey = keyString(doc._id);
-    if (!this.entries.delete(idKey)) return;
-    for (const index of this.secondary) index.remove(doc, idKey);
+    const entry = this.unlink(idKey);
+    if (entry) this.undo.current?.record(() => this.restore(idKey, entry));
+  }
+
+  private unlink(idKey: string): Entry | undefined {
+    const entry = this.entries.get(idKey);
+    if (!entry) return undefined;
+    this.entries.delete(idKey);
+    for (const index of this.secondary) index.remove(entry.doc, idKey);
+    return entry;
+  }
+
+  /** Puts a removed entry back in its old place in natural order (undo only). */
+  private restore(idKey: string, entry: Entry): void {
+    this.entries.set(idKey, entry);
+    for (const index of this.secondary) index.add(entry.doc, idKey);
+    if (this.entries.size > 1) {
+      // a Map keeps insertion order: re-sort so natural order is what it was before the removal
+      const sorted = [...this.entries].sort((a, b) => a[1].seq - b[1].seq);
+      this.entries.clear();
+      for (const [k, e] of sorted) this.entries.set(k, e);
+    }
   }
 
   findIndex(name: string): Index | undefined {
@@ -152,12 +180,14 @@ export class Collection {
       index.add(doc, idKey);
     }
     this.secondary.push(index);
+    this.undo.current?.record(() => this.secondary.splice(this.secondary.indexOf(index), 1));
   }
 
   dropIndex(name: string): boolean {
     const at = this.secondary.findIndex((i) => i.name === name);
     if (at < 0) return false;
-    this.secondary.splice(at, 1);
+    const [index] = this.secondary.splice(at, 1);
+    this.undo.current?.record(() => this.secondary.splice(at, 0, index));
     return true;
   }
 }
