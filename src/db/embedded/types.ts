@@ -22,6 +22,7 @@ export type JournalOp =
   | { op: 'del'; db: string; coll: string; id: unknown }
   | { op: 'createColl'; db: string; coll: string; options?: Document }
   | { op: 'dropColl'; db: string; coll: string }
+  | { op: 'collOptions'; db: string; coll: string; options: Document } // collMod: the collection's options after it
   | { op: 'dropDb'; db: string }
   | { op: 'createIndex'; db: string; coll: string; spec: IndexSpec }
   | { op: 'dropIndex'; db: string; coll: string; name: string };

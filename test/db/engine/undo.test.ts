@@ -11,7 +11,7 @@ function engineWithDisk() {
     },
   });
   const picture = async (): Promise<unknown> => {
-    const dbs = ((await engine.execute('admin', { listDatabases: 1 })).databases as Document[]).map((d) => d.name);
+    const dbs = ((await engine.execute('admin', { listDatabases: 1 })).databases as Document[]).map((d) => String(d.name));
     const out: Record<string, unknown> = {};
     for (const db of dbs) {
       const colls = ((await engine.execute(db, { listCollections: 1 })).cursor as Document).firstBatch as Document[];

@@ -1,6 +1,9 @@
 import type { CommandEngine, Document, EngineOptions, JournalOp } from '../types';
 import * as admin from './commands/admin';
 import type { CommandContext, CommandHandler } from './commands/context';
+import { bulkWrite } from './commands/bulk-write';
+import { writesOut } from './commands/aggregate-out';
+import * as collections from './commands/collections';
 import * as ddl from './commands/ddl';
 import { explain } from './commands/explain';
 import * as read from './commands/read';
@@ -30,6 +33,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   serverstatus: admin.serverStatus,
   committransaction: admin.transactionsUnsupported,
   aborttransaction: admin.transactionsUnsupported,
+  bulkwrite: bulkWrite,
   insert: write.insert,
   update: write.update,
   delete: write.remove,
@@ -40,7 +44,8 @@ const HANDLERS: Record<string, CommandHandler> = {
   count: read.count,
   distinct: read.distinct,
   aggregate: read.aggregate,
-  create: ddl.create,
+  create: collections.create,
+  collmod: collections.collMod,
   drop: ddl.drop,
   dropdatabase: ddl.dropDatabase,
   listcollections: ddl.listCollections,
@@ -55,7 +60,7 @@ const HANDLERS: Record<string, CommandHandler> = {
 };
 
 /** Commands that change data: they run through the durability gate as writes. */
-const WRITES = new Set(['insert', 'update', 'delete', 'findandmodify', 'create', 'drop', 'dropdatabase', 'createindexes', 'dropindexes', 'deleteindexes', 'collmod']);
+const WRITES = new Set(['bulkwrite', 'insert', 'update', 'delete', 'findandmodify', 'create', 'drop', 'dropdatabase', 'createindexes', 'dropindexes', 'deleteindexes', 'collmod']);
 /** Commands that read data: they wait until no write is in flight. The rest (hello, getMore...) see no data that could be undone. */
 const READS = new Set(['find', 'count', 'distinct', 'aggregate', 'listcollections', 'listindexes', 'listdatabases', 'collstats', 'dbstats', 'explain']);
 
@@ -127,7 +132,12 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
       const key = name?.toLowerCase() ?? '';
       const handler = HANDLERS[key];
       if (!handler) return new CommandError('CommandNotFound', `no such command: '${name ?? ''}'`).toReply();
-      const kind = WRITES.has(key) ? 'write' : READS.has(key) ? 'read' : undefined;
+      // A standalone refuses transactions at their first command; accepting them would apply writes an abort cannot undo.
+      if (command.txnNumber !== undefined || command.startTransaction !== undefined || command.autocommit !== undefined) {
+        return new CommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos').toReply();
+      }
+      const writesAggregate = key === 'aggregate' && Array.isArray(command.pipeline) && writesOut(command.pipeline as Document[]);
+      const kind = WRITES.has(key) || writesAggregate ? 'write' : READS.has(key) ? 'read' : undefined;
       const admitted = kind && gate.enter(kind);
       if (admitted) await admitted; // only when waiting: an admitted read runs before anything else can start
       if (kind === 'write') return write((ops) => run(handler, db, command, ops));

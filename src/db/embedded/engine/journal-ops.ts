@@ -11,6 +11,9 @@ export function applyOp(catalog: Catalog, op: JournalOp): void {
     case 'createColl':
       catalog.ensure(op.db, op.coll, undefined, op.options ?? {});
       return;
+    case 'collOptions':
+      catalog.setOptions(op.db, op.coll, op.options);
+      return;
     case 'dropColl':
       catalog.drop(op.db, op.coll);
       return;

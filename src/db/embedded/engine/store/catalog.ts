@@ -39,6 +39,15 @@ export class Catalog {
     return coll;
   }
 
+  /** Replaces a collection's options (collMod). */
+  setOptions(db: string, name: string, options: Document): void {
+    const coll = this.get(db, name);
+    if (!coll) return;
+    const before = coll.options;
+    coll.options = options;
+    this.undo.current?.record(() => (coll.options = before));
+  }
+
   drop(db: string, name: string): boolean {
     const colls = this.dbs.get(db);
     const coll = colls?.get(name);

@@ -35,7 +35,7 @@ export class Collection {
   constructor(
     readonly db: string,
     readonly name: string,
-    readonly options: Document = {},
+    public options: Document = {},
     private readonly undo: UndoScope = {},
   ) {}
 
@@ -52,7 +52,9 @@ export class Collection {
   }
 
   indexSpecs(): IndexSpec[] {
-    return [ID_INDEX, ...this.secondary.map((i) => i.spec)];
+    const clustered = this.options.clusteredIndex as { name?: string } | undefined;
+    const id: IndexSpec = clustered ? { v: 2, key: { _id: 1 }, name: clustered.name ?? '_id_', unique: true, clustered: true } : ID_INDEX;
+    return [id, ...this.secondary.map((i) => i.spec)];
   }
 
   /** Stored documents in natural order. Callers must copy before handing them out. */
