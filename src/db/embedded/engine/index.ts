@@ -10,6 +10,7 @@ import * as read from './commands/read';
 import * as write from './commands/write';
 import { CursorRegistry } from './cursors';
 import { DurabilityGate } from './durability-gate';
+import { keyString } from './bson-values';
 import { CommandError, toCommandError } from './errors';
 import { applyOp, snapshotOps } from './journal-ops';
 import { Catalog } from './store/catalog';
@@ -106,6 +107,8 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
   function run(handler: CommandHandler, db: string, command: Document, ops: JournalOp[]): Document {
     try {
       // Synchronous on purpose: the whole read-modify-write happens before anything can interleave.
+      const lsid = command.lsid as Document | undefined;
+      cursors.session = lsid?.id === undefined ? undefined : keyString(lsid.id);
       return handler({ db, catalog, cursors, ops } satisfies CommandContext, command);
     } catch (err) {
       const error = toCommandError(err);

@@ -1,4 +1,5 @@
 import type { Document } from '../../types';
+import { keyString } from '../bson-values';
 import { CommandError } from '../errors';
 import type { CommandContext } from './context';
 
@@ -52,7 +53,11 @@ export function getLastError(): Document {
   return { n: 0, err: null, ok: 1 };
 }
 
-export function endSessions(): Document {
+/** endSessions / refreshSessions: ending a session closes the cursors it opened. */
+export function endSessions(ctx: CommandContext, cmd: Document): Document {
+  const name = Object.keys(cmd)[0].toLowerCase();
+  const sessions = Array.isArray(cmd[Object.keys(cmd)[0]]) ? (cmd[Object.keys(cmd)[0]] as Document[]) : [];
+  if (name === 'endsessions') ctx.cursors.endSessions(sessions.map((s) => keyString(s?.id)));
   return { ok: 1 };
 }
 
