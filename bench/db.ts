@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Collection } from 'mongodb';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { GridFSBucket, MongoClient, type Collection } from 'mongodb';
 import { startEmbeddedServer } from '../src/db/embedded';
 
 const OPS = 5_000;
@@ -183,7 +185,48 @@ export async function compactionStall(mb: number): Promise<{ stallMs: number; wr
   }
 }
 
+const collectGarbage = (): void => {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+};
+
+/**
+ * Resident memory with `mb` megabytes of GridFS files loaded (their chunks kept on disk), against the
+ * same tool with none (goal: under 1.2x). Server and client share this process, as in the tool.
+ */
+export async function gridfsMemory(mb: number): Promise<{ without: number; withFiles: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmalt-bench-gridfs-'));
+  const server = await startEmbeddedServer({ dataDir: dir, log: silent });
+  const client = new MongoClient(server.uri);
+  try {
+    const db = client.db('bench_gridfs');
+    await fill(db.collection<Item>('text'), 5_000); // some ordinary documents, as the tool has
+    collectGarbage();
+    const without = process.memoryUsage().rss;
+    const bucket = new GridFSBucket(db);
+    const file = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < mb / 8; i += 1) {
+      file.fill(i % 251);
+      file.writeUInt32LE(i, 0); // distinct contents, so no two chunks share a blob
+      await new Promise<void>((resolve, reject) => {
+        const upload = bucket.openUploadStream(`evidence-${i}.bin`);
+        upload.once('finish', () => resolve()).once('error', reject);
+        upload.end(file);
+      });
+    }
+    collectGarbage();
+    return { without, withFiles: process.memoryUsage().rss };
+  } finally {
+    await client.close();
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  const mb = Number(process.env.BENCH_GRIDFS_MB ?? 500);
+  const { without, withFiles } = await gridfsMemory(mb);
+  console.log(`db resident memory with ${mb} MB of GridFS files: ${(withFiles / 2 ** 20).toFixed(0)} MB against ${(without / 2 ** 20).toFixed(0)} MB without: ${(withFiles / without).toFixed(2)}x (goal < 1.2)`);
   for (const mb of [50, 150]) {
     const { stallMs, writesDuring, seconds } = await compactionStall(mb);
     console.log(`db compaction at ${mb} MB: longest event-loop stall ${stallMs.toFixed(0)} ms (goal < 50), ${writesDuring} writes acknowledged during its ${seconds.toFixed(1)} s`);

@@ -38,7 +38,7 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
   const log = options.log ?? stderrLog;
   const host = options.host ?? '127.0.0.1';
   const journal = options.dataDir ? Journal.open({ dataDir: options.dataDir, log, compactBytes: options.compactBytes }) : undefined;
-  const engine = createEngine({ persist: journal?.persist, log });
+  const engine = createEngine({ persist: journal?.persist, log, blobDir: options.dataDir ?? undefined });
   try {
     await journal?.recover(engine);
   } catch (err) {

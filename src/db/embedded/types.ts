@@ -37,6 +37,8 @@ export interface EngineOptions {
   persist?: PersistHook; // absent = in-memory only
   log?: { warn(obj: unknown, msg?: string): void; info(obj: unknown, msg?: string): void };
   ttlSweepMs?: number; // default 60_000, as MongoDB's TTL monitor
+  /** A data directory: large binary values (GridFS chunks) are then kept on disk there, not in the heap. */
+  blobDir?: string;
 }
 
 export interface CommandEngine {

@@ -14,6 +14,7 @@ import { keyString } from './bson-values';
 import { CommandError, toCommandError } from './errors';
 import { applyOp, snapshotOps } from './journal-ops';
 import { Catalog } from './store/catalog';
+import { BlobSpill } from './spill';
 import { sweepExpired } from './ttl';
 
 /** Command names as MongoDB spells them, looked up case-insensitively (isMaster/ismaster, findandmodify). */
@@ -79,6 +80,12 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
   const cursors = new CursorRegistry();
   const persist = options.persist;
   const gate = new DurabilityGate();
+  const spill = options.blobDir ? new BlobSpill(options.blobDir) : undefined;
+  /** Once a write is durable, its documents' large binaries move to disk. */
+  const spillPuts = (ops: JournalOp[]): void => {
+    if (!spill) return;
+    for (const op of ops) if (op.op === 'put') spill.spill(catalog.get(op.db, op.coll)?.getById(op.doc._id));
+  };
 
   /** Runs one write's in-memory changes, then holds its reply until they are durable or undone. */
   async function write(run: (ops: JournalOp[]) => Document): Promise<Document> {
@@ -101,6 +108,7 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
       return journalRefusal(err).toReply();
     }
     if (!gate.durable(entry)) return new CommandError('FileStreamFailed', 'an earlier write this one depended on was not saved').toReply();
+    spillPuts(ops);
     return reply;
   }
 
@@ -148,6 +156,7 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
     },
     applyOp(op: JournalOp): void {
       applyOp(catalog, op);
+      spillPuts([op]);
     },
     snapshotOps(): Iterable<JournalOp> {
       return snapshotOps(catalog);
