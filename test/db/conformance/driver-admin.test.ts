@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { startEmbeddedServer } from '../../../src/db/embedded';
 import type { EmbeddedServer } from '../../../src/db/embedded/types';
 

@@ -28,8 +28,9 @@ export class BlobSpill {
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'blobs');
     fs.rmSync(this.dir, { recursive: true, force: true }); // a cache of the journal: rebuilt by the replay
-    fs.mkdirSync(this.dir, { recursive: true });
   }
+
+  private made = false;
 
   /** Swaps the document's large top-level Binary values for on-disk ones (same bytes, same type). */
   spill(doc: Document | undefined): void {
@@ -37,8 +38,12 @@ export class BlobSpill {
     for (const [key, value] of Object.entries(doc)) {
       if (!(value instanceof Binary) || value instanceof DiskBinary || value.position < SPILL_BYTES || value.sub_type === 4) continue;
       const bytes = Buffer.from(value.buffer.buffer, value.buffer.byteOffset, value.position);
+      if (!this.made) {
+        fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 }); // evidence: the tool's user only
+        this.made = true;
+      }
       const file = path.join(this.dir, createHash('sha256').update(bytes).digest('hex'));
-      if (!fs.existsSync(file)) fs.writeFileSync(file, bytes);
+      if (!fs.existsSync(file)) fs.writeFileSync(file, bytes, { mode: 0o600 });
       doc[key] = new DiskBinary(file, bytes.length, value.sub_type);
     }
   }

@@ -6,11 +6,11 @@
  * Concurrent persist calls share one write + fdatasync (group commit). Generations make compaction
  * crash-safe: a snapshot that exists is complete and already holds every older journal's changes.
  */
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandEngine, Document, EngineOptions, JournalOp, PersistHook } from '../types';
 import { acquireLock, type DataDirLock } from './lock';
+import { makePrivate, PRIVATE_FILE } from './permissions';
 import { encodeRecord, scanRecords } from './records';
 import { SNAPSHOT_FORMAT, writeSnapshot } from './snapshot';
 
@@ -113,7 +113,7 @@ export class Journal {
   /** Takes the directory's lock; call recover() before any write. */
   static open(options: JournalOptions): Journal {
     const dir = path.resolve(options.dataDir);
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivate(dir);
     return new Journal(dir, options.log, acquireLock(dir), options.compactBytes);
   }
 
@@ -170,7 +170,7 @@ export class Journal {
     }
     await this.removeOtherGenerations(names, base);
     this.log.info({ dataDir: this.dir, generation: this.gen, records: replayed }, 'embedded database recovered');
-    this.handle = await fsp.open(path.join(this.dir, journalName(this.gen)), 'a');
+    this.handle = await fsp.open(path.join(this.dir, journalName(this.gen)), 'a', PRIVATE_FILE);
     this.size = (await this.handle.stat()).size;
     if (journalBytes > 0) await this.compactSafely();
     else await fsyncDir(this.dir);
@@ -245,7 +245,7 @@ export class Journal {
       if (this.closed) return;
       await this.handle!.truncate(this.size);
       await this.handle!.datasync();
-      const probe = await fsp.open(path.join(this.dir, 'probe.tmp'), 'w');
+      const probe = await fsp.open(path.join(this.dir, 'probe.tmp'), 'w', PRIVATE_FILE);
       try {
         await appendDurably(probe, Buffer.alloc(PROBE_BYTES));
       } finally {
@@ -276,7 +276,7 @@ export class Journal {
     const next = this.gen + 1;
     let journal: fsp.FileHandle;
     try {
-      journal = await fsp.open(path.join(this.dir, journalName(next)), 'w');
+      journal = await fsp.open(path.join(this.dir, journalName(next)), 'w', PRIVATE_FILE);
       await fsyncDir(this.dir); // the new journal's entry is durable before anything acknowledged goes in
     } catch (err) {
       this.compactAt = this.size + this.compactBytes;
@@ -302,7 +302,7 @@ export class Journal {
   private async buildSnapshot(next: number, failuresBefore: number): Promise<void> {
     const finalPath = path.join(this.dir, snapshotName(next));
     const tmpPath = `${finalPath}.tmp`;
-    const tmp = await fsp.open(tmpPath, 'w');
+    const tmp = await fsp.open(tmpPath, 'w', PRIVATE_FILE);
     let count: number;
     let settledTarget: number;
     try {
