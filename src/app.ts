@@ -7,6 +7,7 @@ import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl, registra
 import { cohortRouter } from './cohort';
 import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
+import { databaseRefusingWrites } from './db';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
@@ -205,6 +206,10 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // browsers ask on every page; no session needed
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
+    if (databaseRefusingWrites()) {
+      res.status(503).json({ status: 'unavailable', message: 'The database cannot save changes (its disk is full or failing).' });
+      return;
+    }
     try {
       const db = mongoose.connection.db;
       if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');
