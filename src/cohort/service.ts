@@ -25,13 +25,22 @@ export async function cohortOf(courseId: string): Promise<Cohort> {
   const portfolioByUser = new Map(portfolios.map((p) => [p.userId, p]));
   const progress = await progressOfPortfolios(portfolios);
   const bySub = new Map(people.map((p) => [p.sub, p]));
+  // Grouped once, not filtered per candidate.
+  const mentorsOf = new Map<string, Person[]>();
+  for (const a of assignments) {
+    const m = bySub.get(a.mentorSub);
+    if (!m) continue;
+    let list = mentorsOf.get(a.candidateSub);
+    if (!list) mentorsOf.set(a.candidateSub, (list = []));
+    list.push(m);
+  }
   const rows = candidates.map((person) => {
     const portfolio = person.userId ? portfolioByUser.get(person.userId) ?? null : null;
     return {
       person,
       portfolio,
       progress: portfolio ? progress.get(String(portfolio._id)) ?? null : null,
-      mentors: assignments.filter((a) => a.candidateSub === person.sub).map((a) => bySub.get(a.mentorSub)).filter((m): m is Person => !!m),
+      mentors: mentorsOf.get(person.sub) ?? [],
     };
   });
   const finalReview = rows

@@ -140,5 +140,6 @@ export async function bookOf(portfolio: PortfolioDoc, now = new Date()): Promise
 /** "E3" for the third piece of evidence cited. */
 export const evidenceLabel = (e: Pick<BookEvidence, 'number'>) => `E${e.number}`;
 
+const bookDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 export const ukDate = (iso: string | null | undefined) =>
-  iso ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso)) : '';
+  iso ? bookDay.format(new Date(iso)) : '';

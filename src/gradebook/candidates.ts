@@ -35,10 +35,11 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   if (filter.courseId) query.courseId = filter.courseId;
   if (filter.candidateId) query.userId = filter.candidateId;
   let ids = filter.portfolioIds;
+  const wanted = ids ? new Set(ids) : undefined;
   if (filter.changedSince) {
     const touched = await S.find({ updatedAt: { $gte: filter.changedSince } }, { portfolio: 1 }).lean();
     const own = await P.find({ updatedAt: { $gte: filter.changedSince } }, { _id: 1 }).lean();
-    ids = [...new Set([...touched.map((s) => String(s.portfolio)), ...own.map((p) => String(p._id))])].filter((id) => !ids || ids.includes(id));
+    ids = [...new Set([...touched.map((s) => String(s.portfolio)), ...own.map((p) => String(p._id))])].filter((id) => !wanted || wanted.has(id));
   }
   if (ids) query._id = { $in: ids };
   const portfolios = await P.find(query).lean();
@@ -46,8 +47,16 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   const sections = await S.find({ portfolio: { $in: portfolios.map((p) => p._id) } }, { portfolio: 1, areaId: 1, state: 1 }).lean();
   const users = await U.find({ _id: { $in: portfolios.map((p) => p.userId) } }, { sub: 1, name: 1 }).lean();
   const userById = new Map(users.map((u) => [String((u as { _id: unknown })._id), u]));
+  // Grouped once, not filtered per portfolio (that was quadratic in the course's size).
+  const byPortfolio = new Map<string, Array<{ areaId: string; state: SectionDoc['state'] }>>();
+  for (const s of sections) {
+    const key = String(s.portfolio);
+    let list = byPortfolio.get(key);
+    if (!list) byPortfolio.set(key, (list = []));
+    list.push({ areaId: s.areaId, state: s.state as SectionDoc['state'] });
+  }
   return portfolios.map((p) => {
-    const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state as SectionDoc['state'] }));
+    const own = byPortfolio.get(String(p._id)) ?? [];
     const areas = areasOf(getFramework(p.frameworkId, p.frameworkVersion), p);
     const user = userById.get(String(p.userId));
     return {

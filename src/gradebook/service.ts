@@ -26,6 +26,13 @@ export async function gradebookOverview(conn: Connection, courseId: string): Pro
     gradeOutboxModel(conn).find({ courseId }).lean(),
     gradebookLineModel(conn).countDocuments({ courseId }),
   ]);
+  // Grouped once: a filter over every entry per candidate was quadratic in the course's size.
+  const entriesOf = new Map<string, GradeOutboxEntry[]>();
+  for (const e of entries) {
+    let list = entriesOf.get(e.candidateId);
+    if (!list) entriesOf.set(e.candidateId, (list = []));
+    list.push(e);
+  }
   const lastSuccessAt = entries.reduce<Date | null>((latest, e) => (e.lastSentAt && (!latest || e.lastSentAt > latest) ? e.lastSentAt : latest), null);
   return {
     hasLine: lineCount > 0,
@@ -35,7 +42,7 @@ export async function gradebookOverview(conn: Connection, courseId: string): Pro
         candidateId: c.candidateId,
         name: c.name ?? 'Unnamed candidate',
         comment: `${c.standing.progress.meeting} of ${c.standing.progress.required} areas meet the criterion`,
-        entries: entries.filter((e) => e.candidateId === c.candidateId),
+        entries: entriesOf.get(c.candidateId) ?? [],
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
