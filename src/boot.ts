@@ -8,7 +8,7 @@ import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
+import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
 import { setSectionFeedbackSource } from './portfolio';
 
@@ -46,6 +46,8 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })
     : undefined;
   const exports = exportWorker ? startExportWorker({ log }) : undefined;
+  // A ready section whose note was lost is noted here, in the background, not on the mentor's dashboard GET.
+  const stopReadyCatchUp = startReadyCatchUp(notifier.options, (err) => log.error({ err }, 'the ready-for-review catch-up failed'));
   return {
     ...composed,
     gradebook,
@@ -53,6 +55,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
     close: async () => {
       await gradebook?.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed')); // a post in flight records its outcome
       await exports?.stop().catch((err: unknown) => log.error({ err }, 'stopping the export worker failed')); // a build in flight finishes
+      await stopReadyCatchUp();
       await notifier.worker.stop(); // an email being sent is finished, not cut off
       await composed.close();
     },

@@ -1,13 +1,12 @@
 import { Types } from 'mongoose';
 import { progressOfPortfolios } from '../portfolio';
-import { peopleIn, type Person } from '../roster';
+import { peopleAmong, type Person } from '../roster';
 import { Notification, type NotificationDoc } from '../notifications';
-import { NotifyOptions } from '../notifications';
 import { frameworks, areasOf, Portfolio, Section, type PortfolioDoc, type SectionDoc, type Progress } from '../portfolio';
 import { candidateSubsOf } from './assignments';
 import { lastVisits } from './changes';
 import type { Asker } from './policy';
-import { noteReadySection, openRequests } from './reviews';
+import { ReviewRequest, type ReviewRequestDoc } from './models';
 
 export interface Dashboard {
   candidates: Array<{ person: Person; portfolio: PortfolioDoc | null; progress: Progress | null }>;
@@ -15,40 +14,45 @@ export interface Dashboard {
   unreadReplies: NotificationDoc[];
 }
 
-/** A mentor's candidates (assigned, inside any role_scope_mentor), what waits for review oldest first, and unread replies. */
-export async function dashboardFor(who: Asker, notifyOptions: NotifyOptions): Promise<Dashboard> {
-  const subs = new Set((await candidateSubsOf(who.courseId, who.sub)).filter((s) => !who.mentorScope || who.mentorScope.includes(s)));
-  const people = (await peopleIn(who.courseId)).filter((p) => subs.has(p.sub) && p.sub !== who.sub);
+/**
+ * A mentor's candidates (assigned, inside any role_scope_mentor), what waits for review oldest first, and unread
+ * replies, in a fixed number of queries whatever the course's size: only the mentor's own people are loaded, and
+ * the GET writes nothing (a ready section whose note was lost is shown from its own record; the catch-up in
+ * ready-hook.ts notes it and tells the mentors).
+ */
+export async function dashboardFor(who: Asker): Promise<Dashboard> {
+  const subs = (await candidateSubsOf(who.courseId, who.sub)).filter((s) => s !== who.sub && (!who.mentorScope || who.mentorScope.includes(s)));
+  const people = await peopleAmong(who.courseId, subs);
   const userIds = people.map((p) => p.userId).filter((id): id is string => !!id);
-  const portfolios = (await Portfolio.find({ courseId: who.courseId, userId: { $in: userIds } }).lean()) as PortfolioDoc[];
+  const portfolios = userIds.length ? ((await Portfolio.find({ courseId: who.courseId, userId: { $in: userIds } }).lean()) as PortfolioDoc[]) : [];
   const progress = await progressOfPortfolios(portfolios);
   const portfolioOf = new Map(portfolios.map((p) => [p.userId, p]));
   const personOf = new Map(people.filter((p) => p.userId).map((p) => [p.userId!, p]));
 
-  // Catch any ready section whose request was never noted (e.g. a crash between the write and the note).
-  const ready = (await Section.find({ portfolio: { $in: portfolios.map((p) => p._id) }, state: 'ready_for_review' }).lean()) as SectionDoc[];
+  const portfolioIds = portfolios.map((p) => p._id as Types.ObjectId);
+  const [ready, requests] = portfolioIds.length
+    ? await Promise.all([
+        Section.find({ portfolio: { $in: portfolioIds }, state: 'ready_for_review' }, { portfolio: 1, areaId: 1, version: 1, updatedAt: 1 }).lean() as Promise<SectionDoc[]>,
+        ReviewRequest.find({ portfolio: { $in: portfolioIds }, open: true }, { section: 1, since: 1 }).lean() as Promise<ReviewRequestDoc[]>,
+      ])
+    : [[] as SectionDoc[], [] as ReviewRequestDoc[]];
   const registry = frameworks();
   const titleOf = (p: PortfolioDoc, areaId: string) => {
     const f = registry.get(p.frameworkId, p.frameworkVersion);
     return (f ? areasOf(f, p) : []).find((a) => a.id === areaId)?.displayTitle ?? areaId;
   };
   const portfolioById = new Map(portfolios.map((p) => [String(p._id), p]));
-  for (const s of ready) {
-    const p = portfolioById.get(String(s.portfolio))!;
-    const person = personOf.get(p.userId)!;
-    await noteReadySection(s, { courseId: who.courseId, candidateId: p.userId, candidateSub: person.sub, candidateName: person.name, areaTitle: titleOf(p, s.areaId) }, notifyOptions);
-  }
-  const requests = await openRequests(portfolios.map((p) => p._id as Types.ObjectId));
-  const visits = await lastVisits(who.userId, requests.map((r) => r.section));
-  const sectionById = new Map(ready.map((s) => [String(s._id), s]));
-  const waiting = requests
-    .filter((r) => sectionById.has(String(r.section)))
-    .map((r) => {
-      const s = sectionById.get(String(r.section))!;
-      const p = portfolioById.get(String(r.portfolio))!;
-      const visit = visits.get(String(r.section));
-      return { sectionId: String(r.section), candidate: personOf.get(p.userId)!, areaTitle: titleOf(p, s.areaId), since: r.since, changedSinceVisit: !!visit && visit.version !== s.version };
-    });
+  const sinceOf = new Map(requests.map((r) => [String(r.section), r.since]));
+  const visits = ready.length ? await lastVisits(who.userId, ready.map((s) => s._id as Types.ObjectId)) : new Map();
+  const waiting = ready
+    .map((s) => {
+      const p = portfolioById.get(String(s.portfolio))!;
+      const visit = visits.get(String(s._id));
+      const since = sinceOf.get(String(s._id)) ?? s.updatedAt;
+      return { sectionId: String(s._id), candidate: personOf.get(p.userId)!, areaTitle: titleOf(p, s.areaId), since, changedSinceVisit: !!visit && visit.version !== s.version };
+    })
+    .filter((w) => w.candidate)
+    .sort((a, b) => +new Date(a.since) - +new Date(b.since));
   const unreadReplies = (await Notification.find({ userId: who.userId, courseId: who.courseId, kind: 'comment', readAt: null }).sort({ createdAt: -1 }).limit(20).lean()) as NotificationDoc[];
   return {
     candidates: people.map((person) => {

@@ -1,5 +1,7 @@
+import type { Types } from 'mongoose';
 import type { NotifyOptions } from '../notifications';
-import { onSectionStateChanged } from '../portfolio';
+import { onSectionStateChanged, Section, type SectionDoc } from '../portfolio';
+import { ReviewRequest } from './models';
 import { noteReadySection } from './reviews';
 import { loadSectionById } from './sections';
 
@@ -7,7 +9,7 @@ let unsubscribe: (() => void) | null = null;
 
 /**
  * When a candidate marks a section ready, note when it started waiting and tell their mentors at once.
- * One listener per process (the latest app's notifier); the dashboard repeats the note if this one was lost.
+ * One listener per process (the latest app's notifier); catchUpReadySections repeats the note if this one was lost.
  */
 export function listenForReadySections(options: NotifyOptions): void {
   unsubscribe?.();
@@ -22,4 +24,50 @@ export function listenForReadySections(options: NotifyOptions): void {
       options,
     );
   });
+}
+
+/**
+ * The catch-up the dashboard used to do on every GET: a section ready for review with no open request (its note
+ * was lost, e.g. a crash between the write and the note) is noted and its mentors told. In pages of `batch`
+ * sections so one pass never holds the event loop for long; the notification key makes a repeat harmless.
+ */
+export async function catchUpReadySections(options: NotifyOptions, batch = 200): Promise<number> {
+  let noted = 0;
+  let after: Types.ObjectId | null = null;
+  for (;;) {
+    const page: Array<Pick<SectionDoc, '_id'>> = await Section.find({ state: 'ready_for_review', ...(after ? { _id: { $gt: after } } : {}) }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(batch)
+      .lean();
+    if (!page.length) return noted;
+    after = page[page.length - 1]._id as Types.ObjectId;
+    const open = new Set((await ReviewRequest.find({ section: { $in: page.map((s) => s._id) }, open: true }, { section: 1 }).lean()).map((r) => String(r.section)));
+    for (const s of page.filter((x) => !open.has(String(x._id)))) {
+      const loaded = await loadSectionById(String(s._id));
+      if (!loaded) continue;
+      const { candidate } = loaded;
+      await noteReadySection(
+        loaded.section,
+        { courseId: candidate.courseId, candidateId: candidate.userId, candidateSub: candidate.sub, candidateName: candidate.name, areaTitle: loaded.area.displayTitle },
+        options,
+      );
+      noted += 1;
+    }
+    if (page.length < batch) return noted;
+  }
+}
+
+/** Runs the catch-up soon after start and then every `everyMs`; returns the stop. Started only in boot.ts. */
+export function startReadyCatchUp(options: NotifyOptions, onError: (err: unknown) => void, everyMs = 15 * 60_000): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => void (running = catchUpReadySections(options).catch(onError));
+  const first = setTimeout(run, 5_000);
+  const timer = setInterval(run, everyMs);
+  first.unref();
+  timer.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -57,8 +57,8 @@ export async function reviewsOf(sectionId: Types.ObjectId | string): Promise<Men
 
 /**
  * Keeps one open ReviewRequest per section waiting for review, and tells the candidate's mentors once per
- * request. Called when a section is marked ready, and again from the dashboard, which catches anything a
- * crash in between missed (the notification key makes the second call harmless).
+ * request. Called when a section is marked ready, and again by catchUpReadySections (ready-hook.ts), which catches
+ * anything a crash in between missed (the notification key makes the second call harmless).
  */
 export async function noteReadySection(
   section: Pick<SectionDoc, '_id' | 'portfolio' | 'version' | 'updatedAt' | 'state'>,

@@ -35,7 +35,7 @@ export function mentoringRouter(deps: MentoringDeps): Router {
       if (who.roles.includes('candidate')) return res.redirect(303, urlOf(res, '/mentoring/peer'));
       throw forbidden(NOT_A_MENTOR);
     }
-    const d = await dashboardFor(who, notifier.options);
+    const d = await dashboardFor(who);
     await render(res, 'mentoring/dashboard', {
       title: 'My candidates',
       candidates: d.candidates.map((c) => ({

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { candidatesAmong, peopleIn } from '../roster';
+import { candidatePeers, isCandidateIn } from '../roster';
 import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
@@ -65,7 +65,9 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
       if (typeof res.locals.unread === 'number') res.locals.unread = Math.max(0, res.locals.unread - seen);
     }
     const threads = await present.threadsPresenter(who, await commentsOn(loaded.section._id));
-    const peers = owner ? candidatesAmong(await peopleIn(who.courseId)).filter((p) => p.userId !== who.userId) : [];
+    // A bounded peer list (or a search by name), never the whole course.
+    const peerSearch = typeof res.req.query.peer === 'string' ? res.req.query.peer : '';
+    const { peers, more: morePeers } = owner ? await candidatePeers(who.courseId, { except: who.userId, search: peerSearch }) : { peers: [], more: false };
     if (problem) res.status(problem.status);
     await render(res, 'mentoring/section', {
       title: `${problem ? 'Error: ' : ''}${loaded.area.displayTitle} – ${loaded.candidate.name}`,
@@ -76,7 +78,7 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
       canReview: isMentor && loaded.section.state === 'ready_for_review',
       owner,
       isMentor,
-      sharing: owner && canShare(who, loaded.candidate) ? await present.sharesPresenter(await sharesOf(loaded.section._id), peers) : null,
+      sharing: owner && canShare(who, loaded.candidate) ? { ...(await present.sharesPresenter(await sharesOf(loaded.section._id), peers)), search: peerSearch, more: morePeers } : null,
       done,
       problem: problem ?? null,
     }, isMentor ? '/mentoring' : '/mentoring/peer');
@@ -151,8 +153,7 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
     const loaded = await sectionFor(res, req.params.id, 'read');
     if (!canShare(who, loaded.candidate)) throw hidden();
     const { peerId } = parse(shareSchema, req.body);
-    const peers = candidatesAmong(await peopleIn(who.courseId));
-    if (!peers.some((p) => p.userId === peerId)) refuse({ status: 422, message: 'Please choose another candidate in this course.' });
+    if (!(await isCandidateIn(who.courseId, peerId))) refuse({ status: 422, message: 'Please choose another candidate in this course.' });
     const r = await shareSection(loaded, who, peerId, notifyOptions);
     if (!r.ok) refuse(r);
     back(res, req.params.id, 'shared', 'sharing-heading');
