@@ -15,9 +15,11 @@ export function cohortPresenter(cohort: Cohort, url: (p: string) => string) {
       alt: c.portfolio ? altStanding(c.portfolio) : '', // where the portfolio stands with ALT, once submitted
       href: c.portfolio ? url(`/mentoring/candidates/${String(c.portfolio._id)}`) : null,
       mentors: c.mentors.map((m) => ({ sub: m.sub, name: m.name })),
-      choices: cohort.mentors.filter((m) => m.sub !== c.person.sub && !c.mentors.some((x) => x.sub === m.sub)).map((m) => ({ sub: m.sub, name: m.name + (m.userId ? '' : ' (not launched yet)') })),
     })),
     mentorCount: cohort.mentors.length,
+    // One mentor picker for the page (not a list of every mentor per row): a candidate of this page and a mentor.
+    mentorChoices: cohort.mentors.map((m) => ({ sub: m.sub, name: m.name + (m.userId ? '' : ' (not launched yet)') })),
+    total: cohort.total,
     finalReview: cohort.finalReview.map((f) => ({
       id: String(f.portfolio._id),
       name: f.candidate.name,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { requireRole } from '../http/access';
 import { forbidden } from '../http/errors';
 import { attemptForm } from '../http/form-refusal';
+import { pageNumberOf, paginate } from '../http/pages';
 import { h, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { decideFinalReview, canOnCohort } from '../mentoring';
 import type { Notifier } from '../notifications';
@@ -47,12 +48,15 @@ export function cohortRouter(deps: CohortDeps): Router {
   router.use((_req, res, next) => next(canOnCohort(whoOf(res), 'manage_cohort', whoOf(res).courseId) ? undefined : forbidden(NOT_COORDINATOR)));
 
   /** The cohort page; with `problem`, again for a refused form (its status), the problem at that form. */
-  async function showCohort(res: Response, done: string, problem?: CohortProblem & { status: number }) {
+  async function showCohort(res: Response, done: string, problem?: CohortProblem & { status: number }, pageNumber = 1) {
     const who = whoOf(res);
+    const cohort = await cohortOf(who.courseId, pageNumber);
+    const pages = paginate(pageNumber, cohort.total, (n) => urlOf(res, `/cohort?page=${n}#candidates-heading`));
     if (problem) res.status(problem.status);
     await render(res, 'cohort/index', {
-      title: `${problem ? 'Error: ' : ''}The cohort`,
-      cohort: cohortPresenter(await cohortOf(who.courseId), (p) => urlOf(res, p)),
+      title: `${problem ? 'Error: ' : ''}The cohort${pages.count > 1 ? ` (page ${pages.current} of ${pages.count})` : ''}`,
+      cohort: cohortPresenter(cohort, (p) => urlOf(res, p)),
+      pages,
       done,
       problem: problem ?? null,
     }, '/cohort');
@@ -60,10 +64,13 @@ export function cohortRouter(deps: CohortDeps): Router {
 
   /** Runs a form's change; a refusal a person can put right comes back as the cohort page. */
   const orShowProblem = (req: Request, res: Response, form: CohortProblem['form'], about: string, change: () => Promise<void>) =>
-    attemptForm(req, change, (r) => showCohort(res, '', { form, about, status: r.status, message: r.message, values: { decision: r.field('decision'), reason: r.field('reason') } }));
+    attemptForm(req, change, (r) => showCohort(res, '', { form, about, status: r.status, message: r.message, values: { decision: r.field('decision'), reason: r.field('reason') } }, formPage(req)));
+
+  /** The page a form was sent from (a hidden field), so its answer comes back there; page 1 if unreadable. */
+  const formPage = (req: Request) => (typeof req.body?.page === 'string' && /^[1-9][0-9]{0,5}$/.test(req.body.page) ? Number(req.body.page) : 1);
 
   router.get('/', h(async (req, res) => {
-    await showCohort(res, typeof req.query.done === 'string' ? req.query.done : '');
+    await showCohort(res, typeof req.query.done === 'string' ? req.query.done : '', undefined, pageNumberOf(req.query));
   }));
 
   router.post('/assignments', h(async (req, res) => {
@@ -76,7 +83,7 @@ export function cohortRouter(deps: CohortDeps): Router {
       if (!r.ok) refuse(r);
       action = input.action;
     });
-    if (ok) res.redirect(303, urlOf(res, `/cohort?done=${action === 'assign' ? 'assigned' : 'unassigned'}#candidates-heading`));
+    if (ok) res.redirect(303, urlOf(res, `/cohort?done=${action === 'assign' ? 'assigned' : 'unassigned'}${formPage(req) > 1 ? `&page=${formPage(req)}` : ''}#candidates-heading`));
   }));
 
   router.post('/final-review/:portfolioId', h(async (req, res) => {

@@ -1,4 +1,5 @@
-import { assignMentor, assignmentsIn, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
+import { PAGE_SIZE } from '../http/pages';
+import { assignMentor, assignmentsFor, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
 import { Portfolio, progressOfPortfolios, type PortfolioDoc, type Progress } from '../portfolio';
 import { candidatesAmong, mentorsAmong, peopleIn, type Person } from '../roster';
 
@@ -13,17 +14,31 @@ export interface Cohort {
   candidates: CohortCandidate[];
   mentors: Person[];
   finalReview: Array<{ candidate: Person; portfolio: PortfolioDoc; progress: Progress }>;
+  /** Candidates in the whole course; `candidates` is one page of them. */
+  total: number;
 }
 
-/** The coordinator's view of the course: candidates (launched or only on the roster), mentors, who mentors whom. */
-export async function cohortOf(courseId: string): Promise<Cohort> {
+/**
+ * The coordinator's view of the course, one page of candidates at a time: candidates (launched or only on the
+ * roster), mentors, who mentors whom. Portfolios, sections and assignments are read for the page's candidates
+ * only; the final-review queue is filtered and sorted in the database.
+ */
+export async function cohortOf(courseId: string, page = 1, size = PAGE_SIZE): Promise<Cohort> {
   const people = await peopleIn(courseId);
   const candidates = candidatesAmong(people);
   const mentors = mentorsAmong(people);
-  const assignments = await assignmentsIn(courseId);
-  const portfolios = (await Portfolio.find({ courseId }).lean()) as PortfolioDoc[];
+  const shown = candidates.slice((page - 1) * size, page * size);
+  const shownUserIds = shown.map((p) => p.userId).filter((id): id is string => !!id);
+  const [assignments, portfolios, submitted] = await Promise.all([
+    shown.length ? assignmentsFor(courseId, shown.map((p) => p.sub)) : [],
+    shownUserIds.length ? (Portfolio.find({ courseId, userId: { $in: shownUserIds } }).lean() as Promise<PortfolioDoc[]>) : [],
+    Portfolio.find({ courseId, submittedAt: { $ne: null }, signedOffAt: null }).sort({ submittedAt: 1 }).lean() as Promise<PortfolioDoc[]>,
+  ]);
+  const candidateByUser = new Map(candidates.filter((p) => p.userId).map((p) => [p.userId!, p]));
+  const waiting = submitted.filter((p) => candidateByUser.has(p.userId));
+  const onPage = new Set(portfolios.map((p) => String(p._id)));
+  const progress = await progressOfPortfolios([...portfolios, ...waiting.filter((p) => !onPage.has(String(p._id)))]);
   const portfolioByUser = new Map(portfolios.map((p) => [p.userId, p]));
-  const progress = await progressOfPortfolios(portfolios);
   const bySub = new Map(people.map((p) => [p.sub, p]));
   // Grouped once, not filtered per candidate.
   const mentorsOf = new Map<string, Person[]>();
@@ -34,7 +49,7 @@ export async function cohortOf(courseId: string): Promise<Cohort> {
     if (!list) mentorsOf.set(a.candidateSub, (list = []));
     list.push(m);
   }
-  const rows = candidates.map((person) => {
+  const rows = shown.map((person) => {
     const portfolio = person.userId ? portfolioByUser.get(person.userId) ?? null : null;
     return {
       person,
@@ -43,11 +58,8 @@ export async function cohortOf(courseId: string): Promise<Cohort> {
       mentors: mentorsOf.get(person.sub) ?? [],
     };
   });
-  const finalReview = rows
-    .filter((r) => r.portfolio?.submittedAt && !r.portfolio.signedOffAt)
-    .sort((a, b) => +new Date(a.portfolio!.submittedAt!) - +new Date(b.portfolio!.submittedAt!))
-    .map((r) => ({ candidate: r.person, portfolio: r.portfolio!, progress: r.progress! }));
-  return { candidates: rows, mentors, finalReview };
+  const finalReview = waiting.map((p) => ({ candidate: candidateByUser.get(p.userId)!, portfolio: p, progress: progress.get(String(p._id))! }));
+  return { candidates: rows, mentors, finalReview, total: candidates.length };
 }
 
 /** Assigning checks both people against the course first: subs from a form are only choices among them. */

@@ -31,6 +31,11 @@ export async function assignmentsIn(courseId: string): Promise<MentorAssignmentD
   return (await MentorAssignment.find({ courseId }).sort({ createdAt: 1 }).lean()) as MentorAssignmentDoc[];
 }
 
+/** The assignments of some candidates only (one page of the cohort). */
+export async function assignmentsFor(courseId: string, candidateSubs: string[]): Promise<MentorAssignmentDoc[]> {
+  return (await MentorAssignment.find({ courseId, candidateSub: { $in: candidateSubs } }).sort({ createdAt: 1 }).lean()) as MentorAssignmentDoc[];
+}
+
 export async function candidateSubsOf(courseId: string, mentorSub: string): Promise<string[]> {
   return (await MentorAssignment.find({ courseId, mentorSub }, { candidateSub: 1 }).lean()).map((a) => a.candidateSub);
 }

@@ -4,5 +4,5 @@ export { registerMentoringPolicy, canOnSection, canOnCohort, mentors } from './p
 export { sectionFeedbackFor } from './section-feedback';
 export { listenForReadySections, catchUpReadySections, startReadyCatchUp } from './ready-hook';
 export { noteReadySection } from './reviews';
-export { assignMentor, assignmentsIn, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
+export { assignMentor, assignmentsIn, assignmentsFor, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
 export { decideFinalReview } from './final-review';

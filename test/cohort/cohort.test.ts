@@ -33,7 +33,9 @@ describe('the coordinator’s cohort page', () => {
     expect(t).toContain('0 of 9 meet the criterion');
     expect(page.html).toContain('Tam Assistant (not launched yet)');
     // Nobody is chosen for the coordinator: the first option asks for a choice, and sending it unchosen assigns no one.
-    expect(page.html).toMatch(/<select id="mentor-for-\d+" name="mentorSub" required>\s*<option value="" selected>Choose a mentor<\/option>/);
+    // One mentor picker for the page, not a list of every mentor per candidate row.
+    expect(page.html).toMatch(/<select id="assign-mentor" name="mentorSub" required>\s*<option value="" selected>Choose a mentor<\/option>/);
+    expect(page.html.match(/name="mentorSub" required/g)).toHaveLength(1);
     const unchosen = await cora.post('/cohort/assignments', { candidateSub: nia.id, mentorSub: '', action: 'assign' });
     expect(unchosen.status).toBe(422);
     expect(text(unchosen.html)).toContain('Please choose a person from the list.');
