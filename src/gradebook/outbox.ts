@@ -16,15 +16,50 @@ const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
  * Wants the candidate's current standing in every line item of their course. Idempotent: the same
  * standing twice changes nothing; a new one raises wantedVersion and wakes a sent or failed entry.
  */
-export async function enqueueCandidate(ctx: OutboxContext, candidate: Candidate): Promise<number> {
+export async function enqueueCandidate(ctx: OutboxContext, candidate: Candidate, known?: KnownEntries): Promise<number> {
   if (!candidate.sub) return 0; // no VLE identity to post for (their user record is gone)
-  const lines = await gradebookLineModel(ctx.connection).find({ courseId: candidate.courseId }, { _id: 1 }).lean();
+  const lineIds = known
+    ? known.lineIdsOf(candidate.courseId)
+    : (await gradebookLineModel(ctx.connection).find({ courseId: candidate.courseId }, { _id: 1 }).lean()).map((l) => String(l._id));
   const wanted = wantedStanding(candidate.standing);
   let woken = 0;
-  for (const line of lines) {
-    if (await want(ctx, candidate, candidate.sub, String(line._id), wanted)) woken += 1;
+  for (const lineId of lineIds) {
+    // Already wanting this standing: nothing to write (the set-based reconcile read every entry at once).
+    if (known?.wants(candidate.candidateId, candidate.courseId, lineId, fingerprintOf(wanted))) continue;
+    if (await want(ctx, candidate, candidate.sub, lineId, wanted)) woken += 1;
   }
   return woken;
+}
+
+/** What a set-based caller read once for many candidates: each course's line items and each entry's wanted fingerprint. */
+export interface KnownEntries {
+  lineIdsOf(courseId: string): string[];
+  wants(candidateId: string, courseId: string, lineId: string, fingerprint: string): boolean;
+}
+
+/** Reads, in two queries, the line items and outbox fingerprints of these candidates (for enqueueCandidate). */
+export async function knownEntriesOf(ctx: OutboxContext, candidates: Candidate[]): Promise<KnownEntries> {
+  const courseIds = [...new Set(candidates.map((c) => c.courseId))];
+  const [lines, entries] = courseIds.length
+    ? await Promise.all([
+        gradebookLineModel(ctx.connection).find({ courseId: { $in: courseIds } }, { _id: 1, courseId: 1 }).lean(),
+        gradeOutboxModel(ctx.connection)
+          .find({ courseId: { $in: courseIds }, candidateId: { $in: candidates.map((c) => c.candidateId) } }, { candidateId: 1, courseId: 1, lineId: 1, wantedFingerprint: 1 })
+          .lean(),
+      ])
+    : [[], []];
+  const linesByCourse = new Map<string, string[]>();
+  for (const l of lines) {
+    let list = linesByCourse.get(l.courseId);
+    if (!list) linesByCourse.set(l.courseId, (list = []));
+    list.push(String(l._id));
+  }
+  const key = (candidateId: string, courseId: string, lineId: string, fingerprint: string) => `${candidateId}\n${courseId}\n${lineId}\n${fingerprint}`;
+  const current = new Set(entries.map((e) => key(e.candidateId, e.courseId, String(e.lineId), String(e.wantedFingerprint))));
+  return {
+    lineIdsOf: (courseId) => linesByCourse.get(courseId) ?? [],
+    wants: (candidateId, courseId, lineId, fingerprint) => current.has(key(candidateId, courseId, lineId, fingerprint)),
+  };
 }
 
 async function want(ctx: OutboxContext, c: Candidate, sub: string, lineId: string, wanted: WantedStanding): Promise<boolean> {
@@ -127,6 +162,15 @@ export async function putBack(ctx: VleJobContext, entry: GradeOutboxEntry, delay
     { _id: entry._id, leaseOwner: ctx.ownerId },
     { $set: { status: 'pending', leaseOwner: null, leaseUntil: null, claimToken: null, nextAttemptAt: new Date(ctx.now().getTime() + delayMs) } },
   );
+}
+
+/** "Sync all now" (or one candidate's): every entry of the course sent again, in one update, not one per entry. */
+export async function syncEveryoneNow(ctx: OutboxContext, courseId: string, candidateId?: string): Promise<number> {
+  const res = await gradeOutboxModel(ctx.connection).updateMany(
+    { courseId, status: { $ne: 'sending' }, ...(candidateId ? { candidateId } : {}) },
+    { $set: { status: 'pending', attempts: 0, nextAttemptAt: ctx.now(), lastError: null, failedAt: null } },
+  );
+  return res.modifiedCount;
 }
 
 /** The coordinator's "sync now": send the current standing again, failed ones included. */

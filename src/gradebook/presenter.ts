@@ -17,6 +17,7 @@ export interface GradebookPage {
   lastSuccess: string;
   rows: SyncRow[];
   failedCount: number;
+  total: number;
 }
 
 const LABELS: Record<SyncRow['state'], string> = {
@@ -62,6 +63,7 @@ export function presentGradebook(overview: GradebookOverview): GradebookPage {
     hasLine: overview.hasLine,
     lastSuccess: overview.lastSuccessAt ? when(overview.lastSuccessAt) : '',
     rows,
-    failedCount: rows.filter((r) => r.state === 'failed').length,
+    failedCount: overview.failedCount, // across the course, not only this page
+    total: overview.total,
   };
 }

@@ -1,6 +1,6 @@
 import { loadCandidates, type CandidateFilter } from './candidates';
 import { gradebookLineModel } from './line.model';
-import { enqueueCandidate, type OutboxContext } from './outbox';
+import { enqueueCandidate, knownEntriesOf, type OutboxContext } from './outbox';
 
 /**
  * The safety net that makes the outbox crash-safe: the standing is derived from section states, so
@@ -17,10 +17,12 @@ export async function reconcile(ctx: OutboxContext, scope: { changedSince?: Date
   let woken = 0;
   const seen = new Set<string>();
   for (const filter of filters) {
-    for (const candidate of await loadCandidates(ctx.connection, filter)) {
-      if (seen.has(candidate.portfolioId)) continue;
+    const candidates = (await loadCandidates(ctx.connection, filter)).filter((c) => !seen.has(c.portfolioId));
+    // Set-based: line items and current fingerprints read once for all of them; only changed standings are written.
+    const known = await knownEntriesOf(ctx, candidates);
+    for (const candidate of candidates) {
       seen.add(candidate.portfolioId);
-      woken += await enqueueCandidate(ctx, candidate);
+      woken += await enqueueCandidate(ctx, candidate, known);
     }
   }
   return woken;

@@ -6,6 +6,7 @@ import { requireRole } from '../http/access';
 import { AppError, notFound, validationFailed } from '../http/errors';
 import type { Who } from '../http/who';
 import { navFor } from '../http/nav';
+import { PAGE_SIZE, pageNumberOf, paginate } from '../http/pages';
 import { rosterRouter } from '../roster';
 import { presentGradebook } from './presenter';
 import { gradebookOverview, requestGradeSync } from './service';
@@ -36,8 +37,10 @@ export function gradebookRouter(deps: GradebookRouterDeps): Router {
     try {
       const who = res.locals.who as Who;
       const query = pageQuery.safeParse(req.query);
-      const page = presentGradebook(await gradebookOverview(conn(), who.courseId));
-      render(res, 'gradebook/index', { page, queued: query.success ? query.data.queued : undefined });
+      const pageNumber = pageNumberOf(req.query);
+      const page = presentGradebook(await gradebookOverview(conn(), who.courseId, pageNumber, PAGE_SIZE));
+      const pages = paginate(pageNumber, page.total, (n) => res.locals.url(`/gradebook?page=${n}`));
+      render(res, 'gradebook/index', { page, pages, queued: query.success ? query.data.queued : undefined });
     } catch (err) {
       next(err);
     }

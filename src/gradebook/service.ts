@@ -1,8 +1,10 @@
 import { Types, type Connection } from 'mongoose';
+import { Portfolio } from '../portfolio';
+import { User } from '../people/user.model';
 import { loadCandidates } from './candidates';
 import { gradebookLineModel } from './line.model';
 import { gradeOutboxModel, type GradeOutboxEntry } from './outbox.model';
-import { syncNow, type OutboxContext } from './outbox';
+import { syncEveryoneNow, type OutboxContext } from './outbox';
 import { reconcile } from './reconciler';
 import { notifyWorkers } from './worker-signal';
 
@@ -17,15 +19,36 @@ export interface GradebookOverview {
   hasLine: boolean;
   candidates: CandidateSync[];
   lastSuccessAt: Date | null;
+  /** Candidates with a portfolio in the course (the rows are one page of them). */
+  total: number;
+  /** Candidates with a grade that failed to reach the VLE, across the course. */
+  failedCount: number;
 }
 
-/** Every candidate in the course with where their grade stands in the outbox. */
-export async function gradebookOverview(conn: Connection, courseId: string): Promise<GradebookOverview> {
-  const [candidates, entries, lineCount] = await Promise.all([
-    loadCandidates(conn, { courseId }),
-    gradeOutboxModel(conn).find({ courseId }).lean(),
+/**
+ * Candidates of the course with where their grade stands in the outbox, one page at a time (by name). Only the
+ * page's portfolios, sections and outbox entries are read; the course-wide figures (last success, how many
+ * failed, how many candidates) are single queries.
+ */
+export async function gradebookOverview(conn: Connection, courseId: string, page = 1, size = 50): Promise<GradebookOverview> {
+  const P = conn.models.Portfolio ?? conn.model('Portfolio', Portfolio.schema);
+  const U = conn.models.User ?? conn.model('User', User.schema);
+  const outbox = gradeOutboxModel(conn);
+  const owners = (await P.find({ courseId }, { userId: 1 }).lean()) as unknown as Array<{ _id: unknown; userId: string }>;
+  const validIds = owners.map((p) => p.userId).filter((id) => Types.ObjectId.isValid(id));
+  const [names, lineCount, lastSent, failed] = await Promise.all([
+    validIds.length ? (U.find({ _id: { $in: validIds } }, { name: 1 }).lean() as Promise<Array<{ _id: unknown; name?: string }>>) : [],
     gradebookLineModel(conn).countDocuments({ courseId }),
+    outbox.findOne({ courseId, lastSentAt: { $ne: null } }, { lastSentAt: 1 }).sort({ lastSentAt: -1 }).lean(),
+    outbox.distinct('candidateId', { courseId, status: 'failed' }),
   ]);
+  const nameOf = new Map(names.map((u) => [String(u._id), u.name || 'Unnamed candidate']));
+  const ordered = owners
+    .map((p) => ({ portfolioId: String(p._id), name: nameOf.get(p.userId) ?? 'Unnamed candidate' }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.portfolioId.localeCompare(b.portfolioId));
+  const shown = ordered.slice((page - 1) * size, page * size).map((p) => p.portfolioId);
+  const candidates = shown.length ? await loadCandidates(conn, { courseId, portfolioIds: shown }) : [];
+  const entries = candidates.length ? await outbox.find({ courseId, candidateId: { $in: candidates.map((c) => c.candidateId) } }).lean() : [];
   // Grouped once: a filter over every entry per candidate was quadratic in the course's size.
   const entriesOf = new Map<string, GradeOutboxEntry[]>();
   for (const e of entries) {
@@ -33,10 +56,11 @@ export async function gradebookOverview(conn: Connection, courseId: string): Pro
     if (!list) entriesOf.set(e.candidateId, (list = []));
     list.push(e);
   }
-  const lastSuccessAt = entries.reduce<Date | null>((latest, e) => (e.lastSentAt && (!latest || e.lastSentAt > latest) ? e.lastSentAt : latest), null);
   return {
     hasLine: lineCount > 0,
-    lastSuccessAt,
+    lastSuccessAt: lastSent?.lastSentAt ?? null,
+    total: owners.length,
+    failedCount: failed.length,
     candidates: candidates
       .map((c) => ({
         candidateId: c.candidateId,
@@ -60,9 +84,7 @@ export async function requestGradeSync(ctx: OutboxContext, courseId: string, can
     portfolioIds = [candidate.portfolioId];
   }
   await reconcile(ctx, { courseId, portfolioIds }); // anyone not queued yet gets an entry first
-  const entries = await gradeOutboxModel(ctx.connection).find({ courseId, ...(candidateId ? { candidateId } : {}) }, { _id: 1 }).lean();
-  let queued = 0;
-  for (const e of entries) queued += await syncNow(ctx, courseId, e._id);
+  const queued = await syncEveryoneNow(ctx, courseId, candidateId); // one update for the course, not one per entry
   notifyWorkers();
   return { ok: true, queued };
 }
