@@ -9,6 +9,8 @@ import { csrfTokenFor } from '../http/csrf';
 import { resolveWho } from './identity';
 import { frameworks } from '../portfolio';
 import { mapRoles, roleLabel } from '../people/roles';
+import { REFUSALS, refusalError } from './refusals';
+import { registrationIsOn, type PlatformLookup } from './registration-status';
 
 /**
  * Deep linking: a teacher adding CMALT Portfolio to a course chooses the pathway, and the tool answers
@@ -17,7 +19,7 @@ import { mapRoles, roleLabel } from '../people/roles';
  */
 export interface DeepLinkingDeps {
   config: Config;
-  lti: { DeepLinking: unknown };
+  lti: { DeepLinking: unknown } & PlatformLookup;
   log: Logger;
 }
 
@@ -117,10 +119,18 @@ async function choosePage(deps: DeepLinkingDeps, res: Response, status: number, 
   });
 }
 
+/** A deep-linking session whose VLE or deployment was switched off meanwhile gets the same page as its launches. */
+async function switchedOff(lti: PlatformLookup, res: Response): Promise<boolean> {
+  const token = res.locals.token as { iss?: string; clientId?: string; deploymentId?: string } | undefined;
+  if (!token?.iss || !token.clientId || !token.deploymentId) return false;
+  return !(await registrationIsOn(lti, { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId }));
+}
+
 /** For ltijs's `onDeepLinking`. */
 export function deepLinkingHandler(deps: DeepLinkingDeps) {
   return async (_token: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
+      if (await switchedOff(deps.lti, res)) return next(refusalError(REFUSALS.registrationSwitchedOff));
       if (await mayDeepLink(res)) await choosePage(deps, res, 200);
     } catch (err) {
       next(err);
@@ -136,6 +146,7 @@ export function deepLinkingRoutes(deps: DeepLinkingDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '20kb' }));
   router.post('/', async (req: Request, res: Response, next: NextFunction) => {
     try {
+      if (await switchedOff(deps.lti, res)) return next(refusalError(REFUSALS.registrationSwitchedOff));
       const ltik = typeof res.locals.ltik === 'string' ? res.locals.ltik : '';
       const form = choiceForm.safeParse(req.body);
       if (!ltik || !form.success || !sameSecret(form.data._csrf, csrfTokenFor(deps.config.ltiKey, ltik))) {

@@ -19,7 +19,7 @@ describe('managing VLEs by hand', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    tool = await startTestTool();
+    tool = await startTestTool({ allowOrigins: [platform.baseUrl] });
     // The installer has entered the tool's addresses in the VLE; the VLE shows its own details.
     const client = platform.addClient({
       jwksUrl: `${tool.baseUrl}/lti/keys`,
@@ -41,7 +41,7 @@ describe('managing VLEs by hand', () => {
       deploymentIds: 'dep-a',
       active: 'on',
     };
-    admin = (await signIn(tool, { cookies: false })).client;
+    admin = (await signIn(tool)).client;
   });
   afterAll(async () => {
     await tool.close();
