@@ -8,7 +8,7 @@ import { finalDecisionsOf, requestFinalReview } from './final-review';
 import { h, hidden, objectId, refuse, render, urlOf, whoOf } from './http';
 import { canReadPortfolio } from './policy';
 import * as present from './presenters';
-import { listenForReadySections } from './ready-hook';
+import { listenForApprovedEdits, listenForReadySections } from './ready-hook';
 import { sectionRoutes } from './section-routes';
 import { loadPortfolioForReading, loadSectionById } from './sections';
 import { sharedWithMe } from './shares';
@@ -24,6 +24,7 @@ const NOT_A_MENTOR = 'This page is for mentors. Your role in this course does no
 export function mentoringRouter(deps: MentoringDeps): Router {
   const notifier = notifierFor(deps);
   listenForReadySections(notifier.options);
+  listenForApprovedEdits(notifier.options);
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '200kb' }));
   router.use('/notifications', notificationsRouter({ emailEnabled: notifier.options.emailEnabled }));
@@ -45,6 +46,7 @@ export function mentoringRouter(deps: MentoringDeps): Router {
         progress: present.progressPresenter(c.progress),
       })),
       waiting: d.waiting.map((w) => ({ ...w, href: urlOf(res, `/mentoring/sections/${w.sectionId}`), since: present.when(w.since), candidate: w.candidate.name })),
+      changedAfterApproval: d.changedAfterApproval.map((c) => ({ ...c, href: urlOf(res, `/mentoring/sections/${c.sectionId}`), since: present.when(c.since), candidate: c.candidate.name })),
       replies: d.unreadReplies.map((n) => ({ text: n.text, href: urlOf(res, n.path), when: present.when(n.createdAt) })),
     }, '/mentoring');
   }));

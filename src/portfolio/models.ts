@@ -11,6 +11,8 @@ const portfolioSchema = new Schema(
     specialistAreas: { type: [String], default: [] },
     submittedAt: { type: Date, default: null },
     signedOffAt: { type: Date, default: null },
+    // Set when an approved section of a signed-off portfolio is edited; the sign-off stands (see decisions.d/issue-16.md).
+    changedAfterSignOffAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
@@ -29,6 +31,8 @@ const exampleSchema = new Schema({
   description: { type: String, default: '' }, // sanitised HTML
   reflection: { type: String, default: '' }, // sanitised HTML
   evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
+  // Rises on every change to this example, so saves to different examples never conflict.
+  version: { type: Number, default: 0 },
 });
 
 /** One framework area of one portfolio. `version` rises by one on every save (optimistic concurrency). */
@@ -40,6 +44,9 @@ const sectionSchema = new Schema(
     body: { type: String, default: '' }, // sanitised HTML, for plain sections
     examples: { type: [exampleSchema], default: [] },
     version: { type: Number, default: 0 },
+    bodyVersion: { type: Number, default: 0 }, // rises on every change to `body` alone
+    // When the candidate first changed the section after a mentor found that it meets the criterion.
+    approvedChangedAt: { type: Date, default: null },
     updatedBy: { type: String, default: null },
     // What the overview shows, kept by every save in the same update (see section-summary.ts).
     // No default: sections saved before it existed have none, and the overview computes it for them.
@@ -59,7 +66,7 @@ const sectionSchema = new Schema(
     // The revision recent saves coalesce into (see revisions.ts); null = the next save starts a new one.
     openRevision: {
       // version/savedAt: when its content (the section's own, while open) was last saved
-      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, startedAt: Date, version: Number, savedAt: Date }, { _id: false }),
+      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, writer: String, startedAt: Date, version: Number, savedAt: Date }, { _id: false }),
       default: null,
     },
   },
@@ -93,6 +100,7 @@ export interface ExampleDoc {
   description: string;
   reflection: string;
   evidenceIds: Types.ObjectId[];
+  version?: number;
 }
 
 export interface SectionDoc {
@@ -103,8 +111,10 @@ export interface SectionDoc {
   body: string;
   examples: ExampleDoc[];
   version: number;
+  bodyVersion?: number;
+  approvedChangedAt?: Date | null;
   updatedBy: string | null;
-  openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date; version?: number; savedAt?: Date } | null;
+  openRevision: { id: Types.ObjectId; byUser: string; writer?: string | null; startedAt: Date; version?: number; savedAt?: Date } | null;
   summary?: SectionSummaryDoc | null;
   createdAt: Date;
   updatedAt: Date;

@@ -19,7 +19,17 @@ export const startSchema = z.object({
   specialist2: z.string().max(120, 'Specialist area names must be 120 characters or fewer.').default(''),
 });
 
-export const bodySchema = z.object({ baseVersion: version, body: richText('The text'), format });
+/**
+ * What the autosave client adds: the version of the part it edits (body or example), the text it last had
+ * from the server (to merge from, if another tab saved meanwhile) and which tab it is.
+ */
+const partFields = {
+  partVersion: version.optional(),
+  base: z.record(z.string().max(MAX_RICH_TEXT)).refine((r) => Object.keys(r).length <= 10, 'Too many fields.').optional(),
+  writer: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'The page sent an unreadable tab name.').optional(),
+};
+
+export const bodySchema = z.object({ baseVersion: version, body: richText('The text'), format, ...partFields });
 
 export const exampleSchema = z
   .object({
@@ -32,10 +42,14 @@ export const exampleSchema = z
     description: richText('The description'),
     reflection: richText('The reflection'),
     format,
+    ...partFields,
   })
   .transform((v) => ({
     baseVersion: v.baseVersion,
     format: v.format,
+    partVersion: v.partVersion,
+    base: v.base,
+    writer: v.writer,
     example: {
       title: v.title,
       tags: v.tags ?? { role: v.role, project: v.project, year: v.year },
