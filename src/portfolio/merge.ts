@@ -29,8 +29,14 @@ export function mergeRichText(base: string, theirs: string, yours: string): Merg
   for (const region of diff3Merge(blocksOf(yours), blocksOf(base), blocksOf(theirs), { excludeFalseConflicts: true })) {
     if (region.ok) out.push(...region.ok);
     else if (region.conflict) {
-      clean = false;
-      out.push(`<p><strong>${CONFLICT_LABELS.theirs}</strong></p>`, ...region.conflict.b, `<p><strong>${CONFLICT_LABELS.yours}</strong></p>`, ...region.conflict.a);
+      const { a, o, b } = region.conflict;
+      // diff3 calls edits to neighbouring paragraphs one clash; paragraph by paragraph they may not be.
+      const pairwise = a.length === o.length && b.length === o.length ? o.map((_, i) => trivialMerge(o[i], b[i], a[i])) : null;
+      if (pairwise && pairwise.every((m) => m)) out.push(...pairwise.map((m) => m!.text));
+      else {
+        clean = false;
+        out.push(`<p><strong>${CONFLICT_LABELS.theirs}</strong></p>`, ...b, `<p><strong>${CONFLICT_LABELS.yours}</strong></p>`, ...a);
+      }
     }
   }
   return { clean, text: out.join('') };
