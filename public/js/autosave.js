@@ -34,8 +34,6 @@
     var el = document.querySelector('meta[name="' + name + '"]');
     return el ? el.getAttribute('content') : '';
   }
-  var ltik = meta('ltik');
-  var csrf = meta('csrf-token');
 
   /** This tab's name, so the server keeps two tabs' saves in separate revisions. */
   var writer = (function () {
@@ -94,8 +92,8 @@
     this.inFlight = false;
     this.conflict = false;
     this.timer = null;
-    this.retryMs = 5000;
     this.seq = 0;
+    this.retryMs = this.firstRetry();
   }
 
   Saver.prototype.status = function (text, kind) {
@@ -104,6 +102,8 @@
     this.statusEl.className = 'save-status' + (kind ? ' save-status--' + kind : '');
     this.statusEl.setAttribute('data-state', kind || '');
   };
+
+  Saver.prototype.firstRetry = function () { return Math.max(1000, Math.min(delayOf(this.form) * 2, 5000)); };
 
   Saver.prototype.dirty = function () { return !!this.pending || this.inFlight; };
 
@@ -149,7 +149,7 @@
     fetch(this.url(), {
       method: this.form.getAttribute('data-autosave-method') || 'PUT',
       credentials: 'include',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + ltik, 'X-CSRF-Token': csrf },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + meta('ltik'), 'X-CSRF-Token': meta('csrf-token') },
       body: JSON.stringify(body),
     })
       .then(function (res) {
@@ -174,7 +174,7 @@
   Saver.prototype.answer = function (item, r) {
     var json = r.json || {};
     if (r.status === 200) {
-      this.retryMs = 5000;
+      this.retryMs = this.firstRetry();
       if (typeof json.version === 'number') document.querySelectorAll('input[name="baseVersion"]').forEach(function (i) { i.value = String(json.version); });
       var part = this.form.querySelector('input[name="partVersion"]');
       if (part && typeof json.partVersion === 'number') part.value = String(json.partVersion);
@@ -283,7 +283,7 @@
     },
     /** Every POST form with text fields in it, except those marked data-autosave="off". */
     start: function () {
-      if (!window.fetch || !ltik) return; // only pages of a signed-in person
+      if (!window.fetch || !meta('ltik')) return; // only pages of a signed-in person
       Array.prototype.forEach.call(document.querySelectorAll('form'), function (form) {
         if (form.getAttribute('data-autosave') === 'off' || form.hasAttribute('data-autosave-later')) return;
         var posting = (form.getAttribute('method') || '').toLowerCase() === 'post';
@@ -293,7 +293,7 @@
     },
   });
 
-  window.addEventListener('online', function () { saved.forEach(function (s) { s.retryMs = 5000; s.flush(); }); });
+  window.addEventListener('online', function () { saved.forEach(function (s) { s.retryMs = s.firstRetry(); s.flush(); }); });
   window.addEventListener('offline', function () { saved.forEach(function (s) { if (s.dirty() && s.server) s.status(MESSAGES.offline, 'offline'); }); });
   // Leaving: whatever the last keystrokes changed is kept, and the person is asked first.
   window.addEventListener('pagehide', function () { saved.forEach(function (s) { if (!s.conflict && !s.submitted) s.change(true); s.keep(); }); });
