@@ -63,6 +63,9 @@
     textFields(form).forEach(function (el) { data[el.name] = String(el.value); });
     return data;
   }
+  // Trix reads a <p> as a block wrapped in blank lines; its own paragraph is a <div> (the server turns it back into <p>).
+  var forEditor = function (html) { return String(html || '').replace(/<p>/g, '<div>').replace(/<\/p>/g, '</div>'); };
+
   function fill(form, values) {
     Object.keys(values).forEach(function (name) {
       var field = form.querySelector('[name="' + name + '"]');
@@ -70,7 +73,7 @@
       field.value = values[name];
       // A rich editor shows what its hidden input holds (an editor not yet started reads it from there).
       var editor = field.id && document.querySelector('trix-editor[input="' + field.id + '"]');
-      if (editor && editor.editor) editor.editor.loadHTML(values[name]);
+      if (editor && editor.editor) editor.editor.loadHTML(forEditor(values[name]));
     });
   }
   var same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
@@ -182,7 +185,10 @@
       if (json.merged) {
         // Another tab's change was merged in: the page shows the text as stored.
         ack = Object.assign({}, item.payload, json.merged);
-        if (this.pending === item) fill(this.form, json.merged);
+        if (this.pending === item) {
+          fill(this.form, json.merged);
+          ack = payloadOf(this.form); // the same text, as the editors write it: showing it is not a change
+        }
       }
       this.baseline = ack;
       if (this.pending === item) this.pending = null;
@@ -266,6 +272,7 @@
     messages: MESSAGES,
     writer: writer,
     store: store,
+    forEditor: forEditor,
     savers: saved,
     on: function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); },
     emit: function (event) {

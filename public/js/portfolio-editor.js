@@ -12,8 +12,8 @@
     setTimeout(go, 3000);
   } else main();
 
+  var Autosave = window.Autosave;
   function main() {
-    var Autosave = window.Autosave;
     var statusEl = document.getElementById('save-status');
     if (!statusEl || !Autosave) return;
 
@@ -25,7 +25,7 @@
       input.type = 'hidden';
       input.name = textarea.name;
       input.id = textarea.id + '-html';
-      input.value = textarea.getAttribute('data-html') || '';
+      input.value = Autosave.forEditor(textarea.getAttribute('data-html') || '');
       var editor = document.createElement('trix-editor');
       editor.setAttribute('input', input.id);
       editor.id = textarea.id;
