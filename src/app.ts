@@ -156,6 +156,8 @@ export async function createApp({ config, log, dbUri }: { config: Config; log: L
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  // The roster lives with the gradebook (it feeds it); people look for it at /roster.
+  lti.app.get('/roster', ...launched, ((_req, res) => res.redirect(303, res.locals.url ? res.locals.url('/gradebook/roster') : '/gradebook/roster')) as RequestHandler);
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps, placeholderRouter('installer')));
 
   const app = express();

@@ -213,4 +213,58 @@ describe('autosave in Chromium', () => {
     expect((await sectionNow(id)).approvedChangedAt).toBeNull();
     expect((await sectionNow(id)).state).toBe('meets_criterion');
   });
+
+  test('keyboard and 320 px walks of the candidate\'s, mentor\'s and coordinator\'s main pages: axe with best practice, no sideways scrolling, visible focus', async () => {
+    const { course, coordinator, moUser, cat } = await aMentoredCandidate(suite.tool, suite.platform, 'Walk');
+    void coordinator;
+    const example = (title: string) => ({ title, tags: { role: 'Lead', project: 'Lecture capture', year: '2024' }, description: '<p>What I did.</p>', reflection: '<p>What I learned.</p>', evidenceIds: [] });
+    await Section.updateOne({ _id: cat.id('1a') }, { $set: { examples: [example('First'), example('Second')], state: 'draft' } });
+    const walk = async (p: Page, paths: string[], ltik: string) => {
+      for (const path of paths) {
+        await p.goto(url(path, ltik));
+        await p.waitForSelector('h1');
+        for (const width of [1024, 320]) {
+          await p.setViewportSize({ width, height: 800 });
+          expect({ path, width, violations: await checkAccessibility(p, { bestPractice: true }) }).toEqual({ path, width, violations: [] });
+          // Nothing sticks out sideways, except inside a table's own scrolling region.
+          const sticksOut = await p.evaluate(() =>
+            Array.from(document.querySelectorAll('body *'))
+              .filter((el) => !el.closest('.table-wrap') && el.getBoundingClientRect().right > window.innerWidth + 1)
+              .slice(0, 3)
+              .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').trim().slice(0, 40)}`),
+          );
+          const sideways = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+          expect({ path, width, sticksOut, sideways }).toEqual({ path, width, sticksOut: [], sideways: false });
+        }
+        await screenshot(p, `walk-320${path.replace(/\/[0-9a-f]{24}/g, '/id')}`);
+        await p.setViewportSize({ width: 1024, height: 800 });
+        // By keyboard: the first stops are the skip link, then every stop shows where focus is.
+        await p.focus('body');
+        for (let i = 0; i < 12; i++) {
+          await p.keyboard.press('Tab');
+          const shown = await p.evaluate(() => {
+            const el = document.activeElement as HTMLElement | null;
+            if (!el || el === document.body) return true;
+            const st = getComputedStyle(el);
+            return st.outlineStyle !== 'none' || st.boxShadow !== 'none';
+          });
+          expect({ path, stop: i, shown }).toEqual({ path, stop: i, shown: true });
+        }
+      }
+    };
+    const cand = await suite.context.newPage();
+    await launchTopLevelInBrowser(cand, suite.tool, suite.platform, { role: 'Learner', user: cat.user, course });
+    const candLtik = new URL(cand.url()).searchParams.get('ltik')!;
+    await walk(cand, ['/portfolio', `/portfolio/sections/${cat.id('1a')}`, '/portfolio/planning', '/portfolio/planning/areas/1a', '/mentoring/notifications'], candLtik);
+    const mentor = await suite.context.newPage();
+    await launchTopLevelInBrowser(mentor, suite.tool, suite.platform, { role: 'TeachingAssistant', user: moUser, course });
+    const moLtik = new URL(mentor.url()).searchParams.get('ltik')!;
+    await walk(mentor, ['/mentoring', `/mentoring/candidates/${String(cat.portfolio._id)}`, `/mentoring/sections/${cat.id('1a')}`, `/mentoring/sections/${cat.id('future-plans')}`], moLtik);
+    const cora = await suite.context.newPage();
+    const coraUser = suite.platform.user({ name: 'Cora Walk' });
+    await launchTopLevelInBrowser(cora, suite.tool, suite.platform, { role: 'Instructor', user: coraUser, course });
+    const coraLtik = new URL(cora.url()).searchParams.get('ltik')!;
+    await walk(cora, ['/roster', '/cohort', '/gradebook'], coraLtik);
+    expect(new URL(cora.url()).pathname).toBe('/gradebook');
+  });
 });
