@@ -4,6 +4,7 @@ import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot }
 import { aMentoredCandidate, sectionNow } from '../mentoring/people';
 import { Notification } from '../../src/notifications/models';
 import { Portfolio, Section } from '../../src/portfolio/models';
+import { Plan } from '../../src/portfolio/planning/plan.model';
 
 /**
  * Writing without losing a word (issue 16), as a person does it in Chromium: the autosave delay is set short
@@ -66,8 +67,10 @@ describe('autosave in Chromium', () => {
     expect(await examplesOf(id('1a'))).toEqual([]);
     await page.unroute('**/portfolio/sections/**');
     await openSection(page, id('1a'), ltik); // the kept text is put back and saved
-    await until('the draft example is stored', async () => (await examplesOf(id('1a'))).some((e) => e.title === 'Lecture capture options appraisal' && /options appraisal/.test(e.description)));
+    await statusOf(page).filter({ hasText: /New example: Saved \d\d:\d\d/ }).waitFor();
+    expect((await examplesOf(id('1a'))).map((e) => [e.title, e.description])).toEqual([['Lecture capture options appraisal', '<p>I led the options appraisal for lecture capture.</p>']]);
     await page.reload();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
     await page.waitForSelector('h3:has-text("Example 1: Lecture capture options appraisal")');
     expect(await page.inputValue('#new-title')).toBe(''); // the draft now has its own form, not the "Add" one
 
@@ -75,7 +78,7 @@ describe('autosave in Chromium', () => {
     const exampleId = String((await examplesOf(id('1a')))[0]._id);
     await page.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), FAST);
     await unreachable(page);
-    await page.click(`trix-editor#ex-${exampleId}-reflection`);
+    await page.focus(`trix-editor#ex-${exampleId}-reflection`);
     await page.keyboard.type('I learned to ask the students first.');
     await statusOf(page).filter({ hasText: 'could not be saved on the server; it is kept on this computer' }).waitFor();
     expect(await page.evaluate(() => JSON.stringify(localStorage))).toContain('ask the students first');
@@ -88,7 +91,7 @@ describe('autosave in Chromium', () => {
     const claims = jwt.decode(ltik) as Record<string, unknown>;
     const aged = jwt.sign({ ...claims, iat: Math.floor(Date.now() / 1000) - 24 * 3600 }, suite.tool.config.ltiKey);
     await page.evaluate((t) => document.querySelector('meta[name="ltik"]')!.setAttribute('content', t), aged);
-    await page.click(`trix-editor#ex-${exampleId}-reflection`);
+    await page.focus(`trix-editor#ex-${exampleId}-reflection`);
     await page.keyboard.press('End');
     await page.keyboard.type(' Written after the session ended.');
     await statusOf(page).filter({ hasText: 'Your session has ended' }).waitFor();
@@ -105,6 +108,24 @@ describe('autosave in Chromium', () => {
     await page.waitForSelector('h3:has-text("Example 2: Captioning pilot")');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Example 2: Captioning pilot');
     expect((await examplesOf(id('1a'))).map((e) => e.title)).toEqual(['Lecture capture options appraisal', 'Captioning pilot']);
+
+    // 5. Planning notes: a new note's text is kept while typed; a note edited just before the tab closed is saved on return.
+    await page.goto(url('/portfolio/planning/areas/1a', ltik));
+    await page.fill('#new-note-did', 'Compared lecture capture tools.');
+    await page.goto(url('/portfolio/planning/areas/1a', ltik));
+    expect(await page.inputValue('#new-note-did')).toBe('Compared lecture capture tools.');
+    await page.fill('#new-note-learned', 'Students cared most about captions.');
+    await page.fill('#new-note-proof', 'The appraisal report.');
+    await page.click('button:text-is("Add note")');
+    const note = page.locator('form[data-autosave-key^="planning:note:"]').first();
+    await note.waitFor();
+    await page.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), '60000');
+    await note.locator('textarea[name="learned"]').fill('Students cared most about captions, then cost.');
+    await page.close({ runBeforeUnload: true }); // long before the (60 s) autosave delay
+    const again = await suite.context.newPage();
+    await again.goto(url('/portfolio/planning/areas/1a', ltik));
+    await until('the note is saved', async () => JSON.stringify(await Plan.findOne().sort({ updatedAt: -1 }).lean()).includes('then cost.'));
+    expect(await again.inputValue('#new-note-did')).toBe(''); // the added note's draft was sent with its form
   });
 
   test('two tabs: edits to two examples both save; edits to one example merge keeping both; the toolbar is one tab stop', async () => {
