@@ -104,7 +104,7 @@
     function goToNewExample(saver) {
       var exampleId = saver.url().split('/').pop();
       var url = new URL(window.location.href);
-      url.searchParams.set('done', 'added');
+      url.searchParams.set('done', 'example-added');
       url.hash = 'ex-' + exampleId + '-heading';
       window.location.assign(url.toString());
     }

@@ -1,4 +1,5 @@
-import { progressPresenter, when } from '../mentoring';
+import { whenLondon as when } from '../http/dates';
+import { progressPresenter } from '../portfolio';
 import type { Cohort } from './service';
 
 /** The cohort page's rows: plain strings and links, no documents. */

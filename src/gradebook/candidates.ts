@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
-import { areasFor, getFramework, Portfolio, Section, type PortfolioDoc, type SectionDoc, computeProgress } from '../portfolio';
-import { User, type UserDoc } from '../lti/user.model';
+import { areasOf, getFramework, Portfolio, Section, type PortfolioDoc, type SectionDoc, computeProgress } from '../portfolio';
+import { User, type UserDoc } from '../people/user.model';
 import type { CandidateStanding } from './score';
 
 /** A candidate as the gradebook sees them: who, where, and where their portfolio stands. */
@@ -46,7 +46,7 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   const userById = new Map(users.map((u) => [String((u as { _id: unknown })._id), u]));
   return portfolios.map((p) => {
     const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state as SectionDoc['state'] }));
-    const areas = areasFor(getFramework(p.frameworkId, p.frameworkVersion), p.pathway, p.specialistAreas ?? []);
+    const areas = areasOf(getFramework(p.frameworkId, p.frameworkVersion), p);
     const user = userById.get(String(p.userId));
     return {
       portfolioId: String(p._id),

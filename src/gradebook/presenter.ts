@@ -1,3 +1,4 @@
+import { whenUtc as when } from '../http/dates';
 import type { GradeOutboxEntry } from './outbox.model';
 import type { GradebookOverview } from './service';
 
@@ -25,12 +26,6 @@ const LABELS: Record<SyncRow['state'], string> = {
   sent: 'Sent',
   failed: 'Failed',
 };
-
-/** "25 November 2026 at 14:05 UTC": dates in words, so nobody has to decode an ISO string. */
-export function when(date: Date | null | undefined): string {
-  if (!date) return '';
-  return `${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date)} UTC`;
-}
 
 function rowState(entries: GradeOutboxEntry[]): SyncRow['state'] {
   const order: SyncRow['state'][] = ['failed', 'sending', 'pending', 'sent'];

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { LANDING_PAGES, type AppRole } from '../lti/roles';
+import { LANDING_PAGES, type AppRole } from '../people/roles';
 import { AppError, notFound } from './errors';
 
 const HEADINGS: Record<number, string> = {

@@ -1,11 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { candidatesAmong, peopleIn } from '../cohort';
+import { candidatesAmong, peopleIn } from '../roster';
+import { whenLondon } from '../http/dates';
 import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
-import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from './http';
+import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canOnSection, canShare, mentors, type SectionAction } from './policy';
 import * as present from './presenters';
 import { decide, reviewsOf } from './reviews';
@@ -74,7 +75,7 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
       changes: present.changesPresenter(since),
       reviews: await present.reviewsPresenter(await reviewsOf(loaded.section._id)),
       canReview: isMentor && (loaded.section.state === 'ready_for_review' || (loaded.section.state === 'meets_criterion' && !!loaded.section.approvedChangedAt)),
-      changedSinceApproval: loaded.section.state === 'meets_criterion' && loaded.section.approvedChangedAt ? present.when(loaded.section.approvedChangedAt) : '',
+      changedSinceApproval: loaded.section.state === 'meets_criterion' && loaded.section.approvedChangedAt ? whenLondon(loaded.section.approvedChangedAt) : '',
       owner,
       isMentor,
       sharing: owner && canShare(who, loaded.candidate) ? await present.sharesPresenter(await sharesOf(loaded.section._id), peers) : null,

@@ -8,7 +8,26 @@ const portfolioSchema = new Schema(
     frameworkId: { type: String, required: true },
     frameworkVersion: { type: Number, required: true },
     pathway: { type: String, required: true },
-    specialistAreas: { type: [String], default: [] },
+    specialistAreas: { type: [String], default: [] }, // the first chosen set's names, kept for older readers; areaNames rules
+    /** The names the candidate gave the areas they chose (specialist areas, an advanced area), by area id. */
+    areaNames: { type: [{ _id: false, areaId: { type: String, required: true }, name: { type: String, required: true } }], default: undefined },
+    /** Set while a move to a newer framework version runs, so two requests never move the same text twice. */
+    migratingSince: { type: Date, default: null },
+    /** Each move to a newer framework version, with what moved, so the candidate can be told. */
+    migrations: {
+      type: [
+        {
+          _id: false,
+          from: Number,
+          to: Number,
+          at: Date,
+          notice: String,
+          moved: { type: [String], default: [] },
+          seen: { type: Boolean, default: false },
+        },
+      ],
+      default: undefined,
+    },
     submittedAt: { type: Date, default: null },
     signedOffAt: { type: Date, default: null },
     // Set when an approved section of a signed-off portfolio is edited; the sign-off stands (see decisions.d/issue-16.md).
@@ -33,6 +52,8 @@ const exampleSchema = new Schema({
   evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
   // Rises on every change to this example, so saves to different examples never conflict.
   version: { type: Number, default: 0 },
+  /** The framework's dimensions this example evidences (a PSF case study tagged K4). */
+  dimensions: { type: [String], default: undefined },
 });
 
 /** One framework area of one portfolio. `version` rises by one on every save (optimistic concurrency). */
@@ -43,6 +64,10 @@ const sectionSchema = new Schema(
     state: { type: String, enum: SECTION_STATES, default: 'not_started' },
     body: { type: String, default: '' }, // sanitised HTML, for plain sections
     examples: { type: [exampleSchema], default: [] },
+    /** Short values the framework asks for beside the text (a nominated assessor), by field id. */
+    fields: { type: [{ _id: false, id: { type: String, required: true }, value: { type: String, default: '' } }], default: undefined },
+    /** The framework's dimensions this section evidences as a whole (examples carry their own). */
+    dimensions: { type: [String], default: undefined },
     version: { type: Number, default: 0 },
     bodyVersion: { type: Number, default: 0 }, // rises on every change to `body` alone
     // When the candidate first changed the section after a mentor found that it meets the criterion.
@@ -91,7 +116,21 @@ const sectionRevisionSchema = new Schema(
 sectionRevisionSchema.index({ section: 1, version: 1 }, { unique: true });
 
 /** Plain (lean) shapes that services and presenters work with. */
-export type PortfolioDoc = InferSchemaType<typeof portfolioSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export interface MigrationRecord {
+  from: number;
+  to: number;
+  at: Date;
+  notice?: string;
+  moved: string[];
+  seen: boolean;
+}
+export type PortfolioDoc = Omit<InferSchemaType<typeof portfolioSchema>, 'areaNames' | 'migrations'> & {
+  _id: Types.ObjectId;
+  areaNames?: Array<{ areaId: string; name: string }> | null;
+  migrations?: MigrationRecord[] | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export interface ExampleDoc {
   _id: Types.ObjectId;
@@ -101,6 +140,7 @@ export interface ExampleDoc {
   reflection: string;
   evidenceIds: Types.ObjectId[];
   version?: number;
+  dimensions?: string[] | null;
 }
 
 export interface SectionDoc {
@@ -110,6 +150,8 @@ export interface SectionDoc {
   state: SectionState;
   body: string;
   examples: ExampleDoc[];
+  fields?: Array<{ id: string; value: string }> | null;
+  dimensions?: string[] | null;
   version: number;
   bodyVersion?: number;
   approvedChangedAt?: Date | null;

@@ -20,9 +20,11 @@ export interface ExampleInput {
   description: string;
   reflection: string;
   evidenceIds?: string[];
+  /** The framework dimensions the example evidences; kept as they are by edits that do not name them. */
+  dimensions?: string[];
 }
 
-export type ExampleContent = ExampleInput & { _id: string; evidenceIds: string[]; version: number };
+export type ExampleContent = ExampleInput & { _id: string; evidenceIds: string[]; dimensions: string[]; version: number };
 
 export interface SectionContent {
   body: string;
@@ -66,6 +68,7 @@ export function contentOf(section: Pick<SectionDoc, 'body' | 'examples'> & { bod
       description: e.description ?? '',
       reflection: e.reflection ?? '',
       evidenceIds: (e.evidenceIds ?? []).map(String),
+      dimensions: (e.dimensions ?? []).map(String),
       version: e.version ?? 0,
     })),
   };
@@ -88,13 +91,14 @@ function cleanExample(input: ExampleInput, format: 'html' | 'text'): ExampleCont
     description: cleanRichText(input.description, format),
     reflection: cleanRichText(input.reflection, format),
     evidenceIds: (input.evidenceIds ?? []).filter((id) => Types.ObjectId.isValid(id)),
+    dimensions: input.dimensions ?? [],
     version: 0,
   };
 }
 
 const sameExample = (a: ExampleContent, b: ExampleContent) =>
   a.title === b.title && a.description === b.description && a.reflection === b.reflection &&
-  JSON.stringify(a.tags) === JSON.stringify(b.tags) && a.evidenceIds.join() === b.evidenceIds.join();
+  JSON.stringify(a.tags) === JSON.stringify(b.tags) && a.evidenceIds.join() === b.evidenceIds.join() && a.dimensions.join() === b.dimensions.join();
 
 /** Each part that changed gets its next version; the others keep theirs. */
 function withVersions(before: SectionContent, next: SectionContent): SectionContent {
@@ -302,7 +306,7 @@ export async function updateExample(
   const perPart = input.partVersion !== undefined;
   return writeContent(target, perPart ? null : input.baseVersion, (c) => {
     const existing = c.examples.find((e) => e._id === input.exampleId);
-    const cleaned = cleanExample({ ...input.example, _id: input.exampleId, evidenceIds: input.example.evidenceIds ?? existing?.evidenceIds }, format);
+    const cleaned = cleanExample({ ...input.example, _id: input.exampleId, evidenceIds: input.example.evidenceIds ?? existing?.evidenceIds, dimensions: input.example.dimensions ?? existing?.dimensions }, format);
     // If the example was removed elsewhere, it comes back: nothing typed is lost.
     const put = (e: ExampleContent) =>
       existing ? { ...c, examples: c.examples.map((x) => (x._id === input.exampleId ? e : x)) } : { ...c, examples: [...c.examples, e] };

@@ -1,11 +1,12 @@
 /**
  * The embedded MongoDB-compatible server: the command engine, made durable by the journal when a
- * data directory is given, served on a loopback port by the wire server.
+ * data directory is given, served by the wire server on a Unix socket (the tool) or a loopback port.
  */
 import { createEngine } from './engine';
 import { Journal } from './journal';
 import type { EmbeddedServer, EmbeddedServerOptions, EngineOptions } from './types';
 import { startWireServer } from './wire/server';
+import { prepareSocketPath, socketUri } from './wire/socket-path';
 
 type Log = NonNullable<EngineOptions['log']>;
 
@@ -36,7 +37,8 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
   }
   let wire;
   try {
-    wire = await startWireServer(engine, { host, port: options.port ?? 0, log });
+    if (options.socketPath) await prepareSocketPath(options.socketPath);
+    wire = await startWireServer(engine, { host, port: options.port ?? 0, socketPath: options.socketPath, log });
   } catch (err) {
     engine.close();
     await journal?.close();
@@ -45,7 +47,7 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
   const server = wire;
   let closing: Promise<void> | undefined;
   return {
-    uri: `mongodb://${host}:${server.port}`,
+    uri: options.socketPath ? socketUri(options.socketPath) : `mongodb://${host}:${server.port}`,
     port: server.port,
     close() {
       closing ??= (async () => {

@@ -52,12 +52,14 @@ export interface CommandEngine {
 export interface EmbeddedServerOptions {
   host?: string; // default 127.0.0.1
   port?: number; // default 0 = any free port
+  /** Listen on this Unix socket (mode 0600) and open no TCP port at all. */
+  socketPath?: string;
   dataDir?: string | null; // null/undefined = in-memory
   log?: EngineOptions['log'];
 }
 
 export interface EmbeddedServer {
-  uri: string; // mongodb://127.0.0.1:PORT
-  port: number;
+  uri: string; // mongodb://127.0.0.1:PORT, or mongodb://%2Fpath%2Fto%2Fmongodb.sock
+  port: number; // 0 on a socket
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { Long } from 'bson';
+import { calculateObjectSize, Long } from 'bson';
 import type { Document } from '../types';
 import { CommandError } from './errors';
 
@@ -11,6 +11,19 @@ interface OpenCursor {
 }
 
 export const DEFAULT_BATCH = 101;
+/** As MongoDB: a batch stops before its documents pass 16 MiB, so the reply stays under the BSON size limit. */
+export const BATCH_BYTES = 16 * 1024 * 1024;
+
+/** How many of `docs` (at most `count`) fit in one batch; always at least one, as MongoDB sends an oversized document alone. */
+function fitting(docs: Document[], count: number): number {
+  let bytes = 0;
+  const end = Math.min(count, docs.length);
+  for (let i = 0; i < end; i++) {
+    bytes += calculateObjectSize(docs[i]);
+    if (bytes > BATCH_BYTES && i > 0) return i;
+  }
+  return end;
+}
 
 /** Open cursors by id. Results are computed whole at the first batch; getMore hands out the rest. */
 export class CursorRegistry {
@@ -20,12 +33,13 @@ export class CursorRegistry {
   /** The reply's `cursor` field for a first batch; keeps a cursor open only if documents remain. */
   firstBatch(ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Document {
     const size = batchSize === undefined || batchSize <= 0 ? (batchSize === 0 ? 0 : DEFAULT_BATCH) : batchSize;
-    const first = docs.slice(0, size);
+    const taken = fitting(docs, size);
+    const first = docs.slice(0, taken);
     let id = Long.ZERO;
-    if (!singleBatch && docs.length > size) {
+    if (!singleBatch && docs.length > taken) {
       this.nextId += 1n;
       id = Long.fromBigInt(this.nextId);
-      this.open.set(id.toString(), { ns, rest: docs.slice(size), lastUsed: Date.now() });
+      this.open.set(id.toString(), { ns, rest: docs.slice(taken), lastUsed: Date.now() });
     }
     return { firstBatch: first, id, ns };
   }
@@ -36,7 +50,7 @@ export class CursorRegistry {
     if (!cursor) throw new CommandError('CursorNotFound', `cursor id ${key} not found`);
     if (cursor.ns !== ns) throw new CommandError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     const size = batchSize && batchSize > 0 ? batchSize : cursor.rest.length;
-    const batch = cursor.rest.splice(0, size);
+    const batch = cursor.rest.splice(0, fitting(cursor.rest, size));
     cursor.lastUsed = Date.now();
     let replyId = Long.fromString(key);
     if (cursor.rest.length === 0) {

@@ -12,6 +12,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandEngine, Document, EngineOptions, JournalOp, PersistHook } from '../types';
 import { acquireLock, type DataDirLock } from './lock';
+import { makePrivate, PRIVATE_FILE } from './permissions';
 import { encodeRecord, recordOf, scanRecords } from './records';
 
 type Log = NonNullable<EngineOptions['log']>;
@@ -78,7 +79,7 @@ export class Journal {
   /** Takes the directory's lock; call recover() before any write. */
   static open(options: JournalOptions): Journal {
     const dir = path.resolve(options.dataDir);
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivate(dir);
     return new Journal(dir, options.log, acquireLock(dir), options.compactBytes);
   }
 
@@ -122,7 +123,7 @@ export class Journal {
     }
     await this.removeOtherGenerations(names);
     this.log.info({ dataDir: this.dir, generation: this.gen, records: replayed }, 'embedded database recovered');
-    this.handle = await fsp.open(journalFile, 'a');
+    this.handle = await fsp.open(journalFile, 'a', PRIVATE_FILE);
     this.size = journalBytes;
     if (journalBytes > 0) await this.compactSafely();
     else await fsyncDir(this.dir);
@@ -212,7 +213,7 @@ export class Journal {
 
     const finalPath = path.join(this.dir, snapshotName(next));
     const tmpPath = `${finalPath}.tmp`;
-    const tmp = await fsp.open(tmpPath, 'w');
+    const tmp = await fsp.open(tmpPath, 'w', PRIVATE_FILE);
     try {
       for (const record of records) await writeFully(tmp, record);
       await tmp.sync();
@@ -227,7 +228,7 @@ export class Journal {
       // From here the new snapshot is the truth: appending to the old journal would write where the
       // next start-up no longer reads, so a failure from here on stops all writes.
       await fsyncDir(this.dir);
-      const journal = await fsp.open(path.join(this.dir, journalName(next)), 'w');
+      const journal = await fsp.open(path.join(this.dir, journalName(next)), 'w', PRIVATE_FILE);
       await fsyncDir(this.dir); // the new journal's entry is durable before anything acknowledged goes in
       const old = this.gen;
       await this.handle?.close();
