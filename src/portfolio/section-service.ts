@@ -233,7 +233,7 @@ export async function saveBody(
     if (!perPart || c.bodyVersion === input.partVersion) return { next: yours };
     if (base === null) return { refused: yours, baseVersion: input.partVersion! };
     const m = mergeFields({ body: base }, { body: c.body }, { body });
-    if (m.clean) return { next: { ...c, body: m.combined.body }, merged: m.combined };
+    if (m.clean) return { next: { ...c, body: m.combined.body }, ...(m.combined.body !== body ? { merged: m.combined } : {}) };
     return { refused: yours, baseVersion: input.partVersion!, merge: { part: 'body', combined: m.combined, differences: m.differences } };
   });
 }
@@ -314,10 +314,13 @@ export async function updateExample(
     if (!input.base) return { refused: put(cleaned), baseVersion: input.partVersion! };
     const base = cleanExample({ ...exampleInputOf(input.base), _id: input.exampleId }, format);
     const m = mergeFields(exampleFields(base), exampleFields(existing), exampleFields(cleaned));
-    if (m.clean) return { next: put(exampleFrom(cleaned, m.combined)), merged: m.combined };
+    if (m.clean) return { next: put(exampleFrom(cleaned, m.combined)), ...(sameFields(m.combined, exampleFields(cleaned)) ? {} : { merged: m.combined }) };
     return { refused: put(cleaned), baseVersion: input.partVersion!, merge: { part: input.exampleId, combined: m.combined, differences: m.differences } };
   });
 }
+
+/** A merge that only gave back what the page sent (its own earlier save landed already) is no merge to show. */
+const sameFields = (a: Record<string, string>, b: Record<string, string>) => Object.keys(b).every((k) => a[k] === b[k]);
 
 const exampleInputOf = (f: Record<string, string>): ExampleInput => ({
   title: f.title ?? '',

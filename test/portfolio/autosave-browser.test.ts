@@ -16,7 +16,7 @@ const FAST = '150';
 async function candidate(name: string, target: Page = suite.page) {
   const user = suite.platform.user({ name });
   await launchTopLevelInBrowser(target, suite.tool, suite.platform, { role: 'Learner', user });
-  await target.fill('#specialist1', 'Digital accessibility');
+  await target.fill('#name_specialist_1', 'Digital accessibility');
   await target.click('button[type="submit"]');
   await target.waitForSelector('#progress-heading');
   const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
@@ -67,15 +67,18 @@ describe('autosave in Chromium', () => {
     expect(await examplesOf(id('1a'))).toEqual([]);
     await page.unroute('**/portfolio/sections/**');
     await openSection(page, id('1a'), ltik); // the kept text is put back and saved
-    await statusOf(page).filter({ hasText: /New example: Saved \d\d:\d\d/ }).waitFor();
+    await statusOf(page).filter({ hasText: /New example: Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 }).catch(async (e) => {
+      console.log('DEBUG', page.url(), await statusOf(page).textContent(), JSON.stringify(await examplesOf(id('1a'))), await page.evaluate(() => JSON.stringify(localStorage)));
+      throw e;
+    });
     expect((await examplesOf(id('1a'))).map((e) => [e.title, e.description])).toEqual([['Lecture capture options appraisal', '<p>I led the options appraisal for lecture capture.</p>']]);
-    await page.reload();
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
+    const exampleId = String((await examplesOf(id('1a')))[0]._id);
+    await openSection(page, id('1a'), ltik);
+    await page.waitForSelector(`trix-editor#ex-${exampleId}-reflection`);
     await page.waitForSelector('h3:has-text("Example 1: Lecture capture options appraisal")');
     expect(await page.inputValue('#new-title')).toBe(''); // the draft now has its own form, not the "Add" one
 
     // 2. The server refuses the connection: the page says the text is kept on this computer, and saves it once it can.
-    const exampleId = String((await examplesOf(id('1a')))[0]._id);
     await page.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), FAST);
     await unreachable(page);
     await page.focus(`trix-editor#ex-${exampleId}-reflection`);
