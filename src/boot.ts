@@ -8,7 +8,7 @@ import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
+import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
 import { setSectionFeedbackSource } from './portfolio';
 
@@ -35,6 +35,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
 }
 
 /** Wires the tool, starts its workers, composes the app. */

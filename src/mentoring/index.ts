@@ -2,7 +2,7 @@
 export { mentoringRouter, type MentoringDeps } from './routes';
 export { registerMentoringPolicy, canOnSection, canOnCohort, mentors } from './policy';
 export { sectionFeedbackFor } from './section-feedback';
-export { listenForReadySections, catchUpReadySections, startReadyCatchUp } from './ready-hook';
+export { listenForApprovedEdits, listenForReadySections, catchUpReadySections, startReadyCatchUp } from './ready-hook';
 export { noteReadySection } from './reviews';
 export { assignMentor, assignmentsIn, assignmentsFor, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
 export { decideFinalReview } from './final-review';
