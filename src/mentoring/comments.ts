@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { sanitiseRichText, textToHtml } from '../portfolio';
-import type { NotifyOptions } from '../notifications';
+import { htmlToText, sanitiseRichText, textToHtml } from '../portfolio';
+import { EXCERPT_MAX, type NotifyOptions } from '../notifications';
 import { Comment, type CommentDoc } from './models';
 import { mentorIdsOf, tell } from './notify';
 import { canDeleteComment, canEditComment, type Asker } from './policy';
@@ -66,10 +66,19 @@ export async function addComment(
     courseId: loaded.candidate.courseId,
     kind: 'comment',
     text: root ? `${who.name} replied to a comment on ${where}.` : `${who.name} commented on ${where}.`,
+    excerpt: excerptOf(body),
     path: path(String(loaded.section._id)),
     key: `comment:${String(created._id)}`,
   });
   return { ok: true, comment: created };
+}
+
+/** The comment's words for a notification: plain text on one line, cut at a word near the limit. */
+function excerptOf(html: string): string {
+  const text = htmlToText(html).replace(/\s+/g, ' ').trim();
+  if (text.length <= EXCERPT_MAX) return text;
+  const cut = text.slice(0, EXCERPT_MAX - 1);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > EXCERPT_MAX / 2 ? cut.lastIndexOf(' ') : cut.length)}…`;
 }
 
 async function findComment(loaded: LoadedSection, commentId: string): Promise<CommentDoc | null> {

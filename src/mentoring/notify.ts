@@ -25,9 +25,9 @@ export async function coordinatorIdsOf(courseId: string): Promise<string[]> {
 export async function tell(
   options: NotifyOptions,
   userIds: string[],
-  event: { courseId: string; kind: NotificationKind; text: string; path: string; key: string },
+  event: { courseId: string; kind: NotificationKind; text: string; excerpt?: string; path: string; key: string },
 ): Promise<void> {
   for (const userId of new Set(userIds)) {
-    await notify({ userId, courseId: event.courseId, kind: event.kind, text: event.text, path: event.path, key: `${event.key}:${userId}` }, options);
+    await notify({ userId, courseId: event.courseId, kind: event.kind, text: event.text, excerpt: event.excerpt, path: event.path, key: `${event.key}:${userId}` }, options);
   }
 }

@@ -9,7 +9,7 @@ export { courseLinkAfterLaunch, returnUrlOf } from './course-link';
 export { notificationsRouter } from './routes';
 export { unreadForPages } from './unread';
 export type { EmailWorker } from './worker';
-export { Notification, type NotificationDoc, type NotificationKind } from './models';
+export { Notification, EXCERPT_MAX, type NotificationDoc, type NotificationKind } from './models';
 
 export interface Notifier {
   options: NotifyOptions;

@@ -1,6 +1,8 @@
 import mongoose, { Model, Schema, Types } from 'mongoose';
 
 export const NOTIFICATION_KINDS = ['ready_for_review', 'comment', 'review', 'final_review', 'final_decision', 'changed_after_approval'] as const;
+/** A comment's words in a notification: enough to know what it is about without opening it. */
+export const EXCERPT_MAX = 200;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Something that needs one person's attention, shown in their list until they mark it read. */
@@ -10,6 +12,7 @@ export interface NotificationDoc {
   courseId: string;
   kind: NotificationKind;
   text: string; // plain text, escaped on the way out
+  excerpt: string; // what was said, plain text, at most EXCERPT_MAX characters ('' for older notifications)
   path: string; // an in-tool path (the page adds the session token)
   key: string; // one notification per event, however often the event is reported
   readAt: Date | null;
@@ -22,6 +25,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     courseId: { type: String, required: true },
     kind: { type: String, enum: NOTIFICATION_KINDS, required: true },
     text: { type: String, required: true },
+    excerpt: { type: String, default: '' },
     path: { type: String, required: true },
     key: { type: String, required: true },
     readAt: { type: Date, default: null },

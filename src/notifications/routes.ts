@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { h, objectId, parse, render, urlOf, whoOf } from '../http/route-kit';
+import { whenLondon } from '../http/dates';
 import { EMAIL_CHOICES } from './models';
 import { emailChoiceOf, markRead, notificationsFor, setEmailChoice } from './service';
 
@@ -24,7 +25,7 @@ export function notificationsRouter(options: { emailEnabled: boolean }): Router 
     await render(res, 'notifications/list', {
       title: 'Notifications',
       done: typeof req.query.done === 'string' ? req.query.done : '',
-      items: list.map((n) => ({ id: String(n._id), text: n.text, href: urlOf(res, n.path), unread: !n.readAt, when: n.createdAt.toLocaleString('en-GB', { timeZone: 'Europe/London' }) })),
+      items: list.map((n) => ({ id: String(n._id), text: n.text, excerpt: n.excerpt ?? '', href: urlOf(res, n.path), unread: !n.readAt, when: whenLondon(n.createdAt) })),
     }, '/mentoring/notifications');
   }));
 

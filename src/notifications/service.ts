@@ -13,6 +13,8 @@ export interface NewNotification {
   courseId: string;
   kind: NotificationKind;
   text: string;
+  /** What was said (a comment's words), plain text, cut short; shown under the text. */
+  excerpt?: string;
   path: string;
   key: string;
 }

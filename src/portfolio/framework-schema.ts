@@ -35,6 +35,10 @@ const areaSchema = z.object({
   /** Examples (or the section) say which of the framework's dimensions they evidence. */
   tagged: z.boolean().default(false),
   words: words.optional(),
+  /** false for a short confirmation (the declaration): no length advice, the course's included. */
+  lengthAdvice: z.boolean().default(true),
+  /** Words a CV line about this area's work would use (planning's CV matcher); the title alone rarely appears in a CV. */
+  keywords: z.array(text).default([]),
 });
 
 const overrideSchema = z.object({

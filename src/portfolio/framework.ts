@@ -184,7 +184,13 @@ export function openSlots(framework: Framework, choices: AreaChoices): Array<Cho
 }
 
 /** The length advice that applies: the course's (its coordinator's), else the area's, the pathway's, the scheme's. */
-export function wordAdviceFor(framework: Framework, pathwayId: string, area: Pick<FrameworkArea, 'words'> | null, course?: WordAdvice | null): WordAdvice & { from: 'course' | 'scheme' } {
+export function wordAdviceFor(
+  framework: Framework,
+  pathwayId: string,
+  area: (Pick<FrameworkArea, 'words'> & { lengthAdvice?: boolean }) | null,
+  course?: WordAdvice | null,
+): WordAdvice & { from: 'course' | 'scheme' } {
+  if (area?.lengthAdvice === false) return { note: '', from: 'scheme' };
   if (course) return { ...course, from: 'course' };
   const advice = area?.words ?? pathwayOf(framework, pathwayId)?.words ?? framework.guidance.words;
   return { ...advice, from: 'scheme' };

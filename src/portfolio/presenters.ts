@@ -187,6 +187,8 @@ export function revisionsPresenter(area: PortfolioArea, section: SectionDoc, rev
       by: names.get(r.byUser) ?? 'Someone else',
       when: formatTime(r.updatedAt),
       restoredFrom: r.restoredFrom,
+      // People know copies by when they were saved, not by an internal number.
+      restoredFromWhen: r.restoredFrom === null ? '' : (() => { const from = revisions.find((x) => x.version === r.restoredFrom); return from ? formatTime(from.updatedAt) : 'an earlier copy'; })(),
     })),
   };
 }

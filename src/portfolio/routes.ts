@@ -358,7 +358,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const revision = await getRevision(section, req.params.revisionId);
       if (!revision) throw notFound('We could not find that revision.');
       render(res, 'revision', {
-        title: `Version ${revision.version}: ${area.displayTitle}`,
+        title: `${area.displayTitle}: saved copy`,
         r: present.revisionPresenter(area, section, revision),
         canEdit: await can(whoOf(res), 'edit', portfolio),
       });

@@ -99,11 +99,18 @@ describe('email notifications through a real SMTP server', () => {
     const { mentor, cand } = await aCourseWithMentor('List');
     const id = cand.id('future-plans');
     await writeAndAskForReview(cand.session, id, 'Plans.');
-    await mentor.post(`/mentoring/sections/${id}/comments`, { body: 'Nice start.' });
+    await mentor.post(`/mentoring/sections/${id}/comments`, { body: 'Nice start. <script>alert(1)</script>' });
+    await mentor.post(`/mentoring/sections/${id}/comments`, { body: `Long ${'word '.repeat(100)}` });
     const page = await cand.session.get('/mentoring/notifications');
     expect(page.status).toBe(200);
     expect(text(page.html)).toContain('Mentor List commented on Future plans.');
-    expect(text(page.html)).toContain('Notifications (1 unread)');
+    // The comment's words are shown (escaped, cut short), and one "Mark all as read" serves the whole list.
+    expect(text(page.html)).toContain('Nice start.');
+    expect(page.html).not.toContain('<script>alert');
+    expect(text(page.html)).toMatch(/Long (word ){20,}.*…/);
+    expect(page.html.match(/<button[^>]*>[^<]*Mark/g)).toHaveLength(1);
+    expect(text(page.html)).toContain('Mark all as read');
+    expect(text(page.html)).toContain('Notifications (2 unread)');
     const n = (await Notification.findOne({ userId: cand.userId }).lean())!;
     const others = await mentor.post('/mentoring/notifications/read', { id: String(n._id) });
     expect(others.status).toBe(200);

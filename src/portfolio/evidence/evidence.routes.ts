@@ -89,7 +89,8 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
 
   router.get('/new', candidateOnly, route(async (req, res) => {
     const kind = z.enum(['file', 'link', 'note']).catch('file').parse(req.query.kind);
-    await renderNew(res, 200, kind, { date: new Date().toISOString().slice(0, 10) }); // most evidence is added the day it happens
+    // Most files and notes are added the day they happen; a link's date is when the page was made, which only the candidate knows.
+    await renderNew(res, 200, kind, kind === 'link' ? {} : { date: new Date().toISOString().slice(0, 10) });
   }));
 
   // The CSRF token rides in the form's action URL, so it is checked before a byte of the file is stored.

@@ -1,4 +1,4 @@
-/** A simple, cheap highlight: which CV lines mention words from an area's title (or its keywords). */
+/** A simple, cheap highlight: which CV lines mention an area's keywords (from the framework file) or the name the candidate gave it. */
 
 // Words that say nothing about one area in particular: in a learning technologist's CV they are everywhere.
 const STOP_WORDS = new Set(
@@ -14,8 +14,9 @@ export function stem(word: string): string {
   return w;
 }
 
-export function areaKeywords(area: { title: string; keywords?: string[] }): string[] {
-  const source = area.keywords?.length ? area.keywords.join(' ') : area.title;
+export function areaKeywords(area: { title: string; keywords?: string[]; chosenName?: string }): string[] {
+  // An area's formal title ("An understanding of the constraints…") is rarely how a CV puts it; its keywords are.
+  const source = [...(area.keywords ?? []), area.chosenName ?? ''].join(' ').trim() || area.title;
   const words = source
     .toLowerCase()
     .split(/[^a-z0-9]+/)

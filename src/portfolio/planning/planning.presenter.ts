@@ -66,7 +66,7 @@ export interface AreaPlanView {
 
 export function presentAreaPlan(plan: PlanDoc | null, area: PortfolioArea, sectionId: string | undefined): AreaPlanView {
   const cv = presentCv(plan);
-  const cvLines = highlightCv(cv.text, areaKeywords({ title: area.displayTitle })); // a specialist area is found by the name the candidate gave it
+  const cvLines = highlightCv(cv.text, areaKeywords({ title: area.displayTitle, keywords: area.keywords, chosenName: area.chosenName })); // a specialist area is found by the name the candidate gave it
   return {
     area: { id: area.id, title: area.displayTitle, asks: area.asks, prompts: area.prompts, goodEvidence: area.goodEvidence },
     notes: (plan?.notes ?? []).filter((n) => n.areaId === area.id).map((n) => presentNote(n, sectionId)),
