@@ -1,4 +1,5 @@
 import { agsScopes, postScore } from './ags';
+import { readBack } from './read-back';
 import { DEFAULT_RETRY, type GradebookContext, type RetryPolicy } from './context';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { markFailedAttempt, putBack } from './outbox';
@@ -36,11 +37,11 @@ export async function perform(ctx: GradebookContext, entry: GradeOutboxEntry, li
     const line = resolved.line;
     const values = scoreFor(entry.wanted, line.scoreMaximum);
     const sent: SentScore = { ...values, timestamp: nextTimestamp(ctx.now(), entry.lastSent?.timestamp) };
-    await postScore(ctx.platform, { issuer: line.issuer, clientId: line.clientId }, agsScopes(line.scopes), line.lineItemUrl, {
-      userId: entry.userSub,
-      ...values,
-      timestamp: sent.timestamp,
-    });
+    const target = { issuer: line.issuer, clientId: line.clientId };
+    const scopes = agsScopes(line.scopes);
+    await postScore(ctx.platform, target, scopes, line.lineItemUrl, { userId: entry.userSub, ...values, timestamp: sent.timestamp });
+    // The post went through: what the VLE made of it is reported, never retried (a retry would change nothing).
+    sent.readBack = await readBack(ctx, { target, scopes, lineItemUrl: line.lineItemUrl, userId: entry.userSub }, values);
     return { outcome: 'sent', sent };
   } catch (e) {
     const outcome = await markFailedAttempt(ctx, entry, e);
