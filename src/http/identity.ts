@@ -5,7 +5,7 @@ import { contextIdOf } from '../lti/launch-claims';
 import { Membership } from '../lti/membership.model';
 import { noRoleRefusal, refusalError, REFUSALS } from '../lti/refusals';
 import { registrationIsOn, type PlatformLookup } from '../lti/registration-status';
-import { mapRoles, type AppRole, type RoleOverrides } from '../lti/roles';
+import { mapRoles, withStaffChoice, type AppRole, type RoleOverrides } from '../lti/roles';
 import { User } from '../lti/user.model';
 import { csrfTokenFor } from './csrf';
 import { shortLived } from './short-lived';
@@ -52,7 +52,7 @@ export async function resolveWho(res: Response, ltiKey: string): Promise<Who | n
   if (!user || !course) return null;
   const membership = await Membership.findOne({ user: user._id, course: course._id }).lean();
   if (!membership) return null;
-  const { roles } = mapRoles(membership.ltiRoles ?? [], overridesOf(course));
+  const roles = withStaffChoice(mapRoles(membership.ltiRoles ?? [], overridesOf(course)).roles, course.teachersByPerson, membership.staffRole);
   return {
     userId: String(user._id),
     courseId: String(course._id),

@@ -9,6 +9,10 @@ const courseSchema = new mongoose.Schema(
     title: { type: String, default: '' },
     label: { type: String, default: '' },
     pathway: { type: String }, // chosen when the tool is added to the course (deep linking)
+    /** The VLE sends one role for editing and non-editing teachers: who is a coordinator is decided per person. */
+    teachersByPerson: { type: Boolean, default: false },
+    /** The teacher who became coordinator by opening the tool first (claimed atomically, once). */
+    firstCoordinator: { type: mongoose.Schema.Types.ObjectId, ref: 'User', default: null },
     /** Canonical LTI role keys launches in this course carried, for the coordinator's role page. */
     rolesSeen: { type: [String], default: [] },
     /** Coordinator's changes to the default role mapping: one entry per context-role key. */

@@ -1,14 +1,28 @@
 import { REAL_VLES } from '../support/platform';
 import { launchAs } from '../support/launch';
 import { toolSuite } from '../support/suite';
-import { aCandidate, assessedAreaIds, aWorker, settle } from './support';
+import { aCandidate, assessedAreaIds, aWorker, settle } from '../gradebook/support';
 
 const required = assessedAreaIds().length;
 const pct = (met: number) => Math.round((met / required) * 100 * 100) / 100;
 
+/** Each real VLE's documented behaviour (test/support/platform/profiles.ts), against the same tool. */
 describe.each(REAL_VLES)('in $id', (profile) => {
   const suite = toolSuite({ platform: { profile: profile.id } });
   afterEach(() => suite.platform.assertNoUnexpectedCalls());
+
+  test('the editing teacher who opens the tool first is the coordinator; a non-editing teacher is a mentor', async () => {
+    const course = suite.platform.course();
+    const editing = await launchAs(suite.tool, suite.platform, { roles: profile.teacherRoles.editing, course });
+    const nonEditing = await launchAs(suite.tool, suite.platform, { roles: profile.teacherRoles.nonEditing, course });
+    expect(editing.ok && nonEditing.ok).toBe(true);
+    expect((await editing.get('/cohort')).status).toBe(200);
+    expect((await nonEditing.get('/cohort')).status).toBe(403);
+    expect((await nonEditing.get('/gradebook')).status).toBe(403);
+    const home = await nonEditing.get('/mentoring');
+    expect(home.status).toBe(200);
+    expect(home.html).toMatch(/Mentor/);
+  });
 
   test('a candidate’s progress score is kept and visible as it moves up and down, and the Grades page shows what the VLE holds', async () => {
     const course = suite.platform.course();
