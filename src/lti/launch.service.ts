@@ -184,20 +184,20 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
       ? // the first link added by deep linking decides; a later change of pathway is the coordinator's to make
         Course.updateOne({ _id: course._id, pathway: { $exists: false } }, { $set: { pathway: f.pathway } })
       : undefined,
-    upsert(() =>
-      Membership.findOneAndUpdate(
-        { user: user._id, course: course._id },
-        {
-          $set: { ltiRoles: f.ltiRoles, appRoles: mapped, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
-          ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
-        },
-        { upsert: true, new: true, projection: { staffRole: 1, staffRoleBy: 1 } },
-      ).lean(),
-    ),
+    upsert(async () => {
+      const filter = { user: user._id, course: course._id };
+      const update = {
+        $set: { ltiRoles: f.ltiRoles, appRoles: mapped, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
+        ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
+      };
+      // perf: only a course that decides per person needs the membership's staff choice back
+      if (!course.teachersByPerson) return void (await Membership.updateOne(filter, update, { upsert: true }));
+      return Membership.findOneAndUpdate(filter, update, { upsert: true, new: true, projection: { staffRole: 1, staffRoleBy: 1 } }).lean();
+    }),
   ]);
   let roles = mapped;
   if (course.teachersByPerson && mapped.includes('coordinator')) {
-    const choice = await staffChoiceOf(f, course._id, user._id, membership);
+    const choice = await staffChoiceOf(f, course._id, user._id, membership ?? null);
     roles = withStaffChoice(mapped, true, choice);
     if (roles.length !== mapped.length) await Membership.updateOne({ user: user._id, course: course._id }, { $set: { appRoles: roles } });
   }

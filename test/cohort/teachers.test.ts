@@ -90,3 +90,18 @@ test('in a Moodle course two Instructors become one coordinator and one mentor; 
   expect((await annS.get('/cohort')).status).toBe(200);
   expect((await moS.get('/cohort')).status).toBe(403);
 });
+
+test('in a Moodle course the teacher who adds the tool (deep linking) is a coordinator, even when another teacher opened it first', async () => {
+  const p = suite.platform;
+  const course = p.course({ title: 'Added later' });
+  const first = await launched(suite.tool, p, course, '', p.user({ name: 'Fay First' }), { roles: moodle.teacherRoles.editing });
+  const adderUser = p.user({ name: 'Ada Adder' });
+  const before = await launched(suite.tool, p, course, '', adderUser, { roles: moodle.teacherRoles.editing });
+  expect((await before.get('/cohort')).status).toBe(403); // a later teacher: a mentor for now
+  const adding = await launchAs(suite.tool, p, { user: adderUser, course, roles: moodle.teacherRoles.editing, messageType: 'LtiDeepLinkingRequest' });
+  expect(adding.status).toBe(200);
+  const after = await launched(suite.tool, p, course, '', adderUser, { roles: moodle.teacherRoles.editing });
+  expect((await after.get('/cohort')).status).toBe(200);
+  expect((await first.get('/cohort')).status).toBe(200);
+  expect(text((await after.get('/cohort/teachers')).html)).toContain('Ada Adder (you) Added CMALT Portfolio to the course.');
+});
