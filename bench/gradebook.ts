@@ -8,17 +8,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { createApp } from '../src/app';
+import { createApp } from '../src/boot';
 import { loadConfig } from '../src/config';
 import { startEmbeddedServer } from '../src/db/embedded';
 import { createGradebookWorker } from '../src/gradebook';
 import { gradebookLineModel } from '../src/gradebook/line.model';
 import { gradeOutboxModel } from '../src/gradebook/outbox.model';
-import { createPlatformClient, ltijsCredentials } from '../src/gradebook/platform-client';
+import { createPlatformClient, ltijsCredentials } from '../src/vle/platform-client';
 import { requestGradeSync } from '../src/gradebook/service';
 import { Deployment } from '../src/lti/deployment.model';
-import { User } from '../src/lti/user.model';
-import { Course } from '../src/lti/course.model';
+import { User } from '../src/people/user.model';
+import { Course } from '../src/people/course.model';
 import { quietLogger } from '../src/log';
 import { frameworks } from '../src/portfolio/framework';
 import { openOrCreatePortfolio } from '../src/portfolio/portfolio-service';
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-gradebook-'));
   const dbUri = `${db.uri.replace(/\/$/, '')}/bench_gradebook`;
   await mongoose.connect(dbUri);
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent', OUTBOUND_LOOPBACK: 'true' }); // the bench VLE is on loopback
   const tool = await createApp({ config, log: quietLogger(), dbUri });
   server.server.on('request', tool.app);
   try {

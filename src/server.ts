@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
-import { createApp } from './app';
+import { createApp } from './boot';
 import { ConfigError, loadConfig, type Config } from './config';
 import { chooseDatabase } from './db';
-import { startGradebookWorker } from './gradebook';
 import { createLogger } from './log';
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -29,8 +28,7 @@ async function main(): Promise<void> {
   }
   const db = await chooseDatabase(config, log);
   await mongoose.connect(db.uri, { serverSelectionTimeoutMS: 10_000 });
-  const tool = await createApp({ config, log, dbUri: db.uri });
-  const gradebook = startGradebookWorker({ log, lti: tool.lti }); // posts queued grades to the VLE; see src/gradebook
+  const tool = await createApp({ config, log, dbUri: db.uri, gradebookWorker: true, exportWorker: true }); // also posts queued grades, syncs rosters, builds exports
   const server: Server = tool.app.listen(config.port, () => {
     const address = server.address();
     log.info({ port: typeof address === 'object' && address ? address.port : config.port, url: config.publicUrl }, 'CMALT Portfolio is listening');
@@ -51,8 +49,7 @@ async function main(): Promise<void> {
     timer.unref();
     await drained;
     clearTimeout(timer);
-    await gradebook.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed'));
-    await tool.close().catch((err: unknown) => log.error({ err }, 'closing ltijs failed'));
+    await tool.close().catch((err: unknown) => log.error({ err }, 'stopping the workers and ltijs failed'));
     await mongoose.disconnect().catch((err: unknown) => log.error({ err }, 'closing the database connection failed'));
     await db.close().catch((err: unknown) => log.error({ err }, 'stopping the embedded database failed'));
     log.info('stopped');

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
-import { renderError } from './render';
-import { sameSecret } from './session';
+import { renderError } from '../http/render-page';
+import { sameSecret } from '../http/same-secret';
 
 /** Every installer form carries _csrf, tied to the session; a form from anywhere else is refused. */
 export function checkCsrf(_config: Config) {

@@ -65,7 +65,7 @@ export function splitDeploymentIds(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean))];
 }
 
-const deploymentIdSchema = z.string().min(1).max(255).regex(/^[\w.:\-]+$/);
+const deploymentIdSchema = z.string().min(1).max(255).regex(/^[\w.:-]+$/);
 
 /** Checks the form; gives either a platform to register or the messages to show beside each field. */
 export function validatePlatformForm(

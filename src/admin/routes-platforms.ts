@@ -8,7 +8,7 @@ import { checkCsrf } from './csrf';
 import type { LtijsProvider } from './ltijs-platforms';
 import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform-form';
 import * as platforms from './platforms';
-import { renderPage } from './render';
+import { renderPage } from '../http/render-page';
 import { adminNav } from './nav';
 
 /** The installer's list of VLEs: add by hand, activate, deactivate and remove platforms and deployments. */
@@ -20,9 +20,9 @@ const NOTICES: Record<string, string> = {
   'deployment-added': 'The deployment was added and is active.',
 };
 
-const idParam = z.string().regex(/^[\w.:\-]{1,200}$/);
+const idParam = z.string().regex(/^[\w.:-]{1,200}$/);
 const deploymentForm = z.object({
-  deploymentId: z.string().trim().min(1, 'Enter the deployment ID the VLE shows').max(255).regex(/^[\w.:\-]+$/, 'Deployment IDs can only use letters, numbers and . _ : - characters'),
+  deploymentId: z.string().trim().min(1, 'Enter the deployment ID the VLE shows').max(255).regex(/^[\w.:-]+$/, 'Deployment IDs can only use letters, numbers and . _ : - characters'),
   label: z.string().trim().max(100, 'Use 100 characters or fewer').optional().default(''),
 });
 

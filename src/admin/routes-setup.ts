@@ -5,7 +5,7 @@ import { notFound } from '../http/errors';
 import { asyncRouter } from './async-router';
 import type { LtijsProvider } from './ltijs-platforms';
 import { adminNav } from './nav';
-import { renderPage } from './render';
+import { renderPage } from '../http/render-page';
 import { canvasConfiguration, LTI_SCOPES, toolUrls } from './tool-config';
 
 /** What the installer copies into each VLE: the tool's addresses, its public keys, and per-VLE steps. */

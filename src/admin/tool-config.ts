@@ -1,16 +1,6 @@
-import type { Config } from '../config';
+import { toolUrls, type ToolUrls } from '../http/tool-urls';
 
-/** The tool's own addresses, as a VLE must be told them. One place, so every page and the README agree. */
-export interface ToolUrls {
-  base: string;
-  domain: string; // host[:port], as VLEs ask for it
-  login: string;
-  launch: string; // target link URI and the only redirect URI
-  deepLinking: string; // ltijs answers deep linking requests on the launch URL
-  keys: string;
-  register: string;
-  admin: string;
-}
+export { toolUrls, type ToolUrls };
 
 export const TOOL_NAME = 'CMALT Portfolio';
 export const TOOL_DESCRIPTION = 'Build, mentor and review CMALT portfolios inside your course.';
@@ -25,21 +15,6 @@ export const LTI_SCOPES = [
 
 /** The identity claims the tool needs: who the person is and how to address them. */
 export const WANTED_CLAIMS = ['iss', 'sub', 'name', 'given_name', 'family_name', 'email', 'picture'];
-
-export function toolUrls(config: Pick<Config, 'publicUrl'>): ToolUrls {
-  const base = config.publicUrl.replace(/\/$/, '');
-  const launch = `${base}/lti/launch`;
-  return {
-    base,
-    domain: new URL(base).host,
-    login: `${base}/lti/login`,
-    launch,
-    deepLinking: launch,
-    keys: `${base}/lti/keys`,
-    register: `${base}/lti/register`,
-    admin: `${base}/admin`,
-  };
-}
 
 /** Placements each VLE family understands for deep linking; others get none rather than a rejected request. */
 function deepLinkingPlacements(productFamily: string | undefined): string[] | undefined {

@@ -4,15 +4,17 @@ import type { Logger } from 'pino';
 import { requireRole } from '../http/access';
 import { forbidden } from '../http/errors';
 import { attemptForm } from '../http/form-refusal';
-import { h, objectId, parse, refuse, render, urlOf, whoOf, decideFinalReview, canOnCohort } from '../mentoring';
-import { notifierFor } from '../notifications';
+import { h, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
+import { decideFinalReview, canOnCohort } from '../mentoring';
+import type { Notifier } from '../notifications';
 import { cohortPresenter } from './presenter';
 import { changeAssignment, cohortOf } from './service';
 import { chooseStaffRoles, teachersOf } from './teachers';
 
 export interface CohortDeps {
-  config: { smtpUrl?: string; mailFrom: string };
   log: Logger;
+  /** The email worker and its settings, wired once in boot.ts. */
+  notifier: Notifier;
 }
 
 const sub = z.string().min(1, 'Please choose a person from the list.').max(255);
@@ -56,7 +58,7 @@ const NOT_COORDINATOR = 'The cohort page is for the scheme coordinator of this c
 
 /** The coordinator's cohort page: candidates (launched or on the roster), mentors, assignments, final review. */
 export function cohortRouter(deps: CohortDeps): Router {
-  const notifier = notifierFor(deps);
+  const { notifier } = deps;
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '100kb' }));
   router.use(requireRole('coordinator'));

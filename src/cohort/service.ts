@@ -1,7 +1,6 @@
-import { User } from '../lti/user.model';
 import { assignMentor, assignmentsIn, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
-import { frameworks, Portfolio, Section, type PortfolioDoc, type SectionDoc, areasFor, computeProgress, type Progress } from '../portfolio';
-import { candidatesAmong, mentorsAmong, peopleIn, type Person } from './people';
+import { Portfolio, progressOfPortfolios, type PortfolioDoc, type Progress } from '../portfolio';
+import { candidatesAmong, mentorsAmong, peopleIn, type Person } from '../roster';
 
 export interface CohortCandidate {
   person: Person;
@@ -14,23 +13,6 @@ export interface Cohort {
   candidates: CohortCandidate[];
   mentors: Person[];
   finalReview: Array<{ candidate: Person; portfolio: PortfolioDoc; progress: Progress }>;
-}
-
-/** Progress of many portfolios at once, from the one progress function. */
-export async function progressOfPortfolios(portfolios: PortfolioDoc[]): Promise<Map<string, Progress>> {
-  const sections = (await Section.find({ portfolio: { $in: portfolios.map((p) => p._id) } }, { portfolio: 1, areaId: 1, state: 1 }).lean()) as Pick<
-    SectionDoc,
-    'portfolio' | 'areaId' | 'state'
-  >[];
-  const registry = frameworks();
-  const out = new Map<string, Progress>();
-  for (const p of portfolios) {
-    const framework = registry.get(p.frameworkId, p.frameworkVersion);
-    const areas = framework ? areasFor(framework, p.pathway, p.specialistAreas ?? []) : [];
-    const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state }));
-    out.set(String(p._id), computeProgress(areas, own));
-  }
-  return out;
 }
 
 /** The coordinator's view of the course: candidates (launched or only on the roster), mentors, who mentors whom. */
@@ -70,9 +52,4 @@ export async function changeAssignment(
   if (!mentorsAmong(people).some((p) => p.sub === input.mentorSub)) return { ok: false, status: 422, message: ASSIGN_MESSAGES.notMentor };
   if (input.action === 'unassign') return unassignMentor(courseId, input.mentorSub, input.candidateSub);
   return assignMentor(courseId, input.mentorSub, input.candidateSub, byUserId);
-}
-
-export async function nameOf(userId: string): Promise<string> {
-  const u = await User.findById(userId, { name: 1 }).lean();
-  return u?.name || 'Unnamed user';
 }

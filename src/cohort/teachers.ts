@@ -1,10 +1,9 @@
 import mongoose, { Types } from 'mongoose';
-import { forgetIdentities, overridesOf } from '../http/identity';
-import { Course } from '../lti/course.model';
-import { Membership } from '../lti/membership.model';
-import { refreshAppRoles } from '../lti/role-overrides.service';
-import { mapRoles, parseRole, STAFF_CHOICES, type StaffChoice } from '../lti/roles';
-import { User } from '../lti/user.model';
+import { forgetIdentities, refreshAppRoles } from '../lti';
+import { Course } from '../people/course.model';
+import { Membership } from '../people/membership.model';
+import { mapRoles, overridesOf, parseRole, STAFF_CHOICES, type StaffChoice } from '../people/roles';
+import { User } from '../people/user.model';
 import { rosterOf } from '../roster';
 
 export const TEACHERS_PAGE_SIZE = 25;

@@ -6,16 +6,10 @@ import { recordGradebookLaunch } from './launch';
 import { notifyWorkers } from './worker-signal';
 
 export { gradebookRouter } from './routes';
-export { createGradebookWorker, startGradebookWorker, type GradebookWorker, type GradebookDeps, type DrainReport } from './worker';
-export { PROGRESS_LINE_ITEM } from './ags';
+export { createGradebookWorker, startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions, type GradebookDeps, type DrainReport } from './worker';
 export { notifyWorkers } from './worker-signal';
-export { DEFAULT_RETRY, backoffMs, type GradebookContext, type RetryPolicy } from './context';
-export { createPlatformClient, ltijsCredentials, PlatformCallError, type PlatformClient, type PlatformTarget } from './platform-client';
-export { nextLink } from './ags';
-export { when } from './presenter';
-export { neverLaunched, rosterOf } from '../roster';
 
-/** What the gradebook reads from lti-core's LaunchFacts / RecordedLaunch (structural, no import cycle). */
+/** What the gradebook reads from lti's LaunchFacts / RecordedLaunch (structural, no import cycle). */
 interface Facts {
   issuer: string;
   clientId: string;

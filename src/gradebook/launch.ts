@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { gradebookLineModel } from './line.model';
 
-/** The parts of a validated launch the gradebook keeps (lti-core's LaunchFacts has these fields). */
+/** The parts of a validated launch the gradebook keeps (lti's LaunchFacts has these fields). */
 export interface GradebookLaunch {
   courseId: string; // our Course _id
   issuer: string;

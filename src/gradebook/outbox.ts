@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Candidate } from './candidates';
-import { backoffMs, type GradebookContext } from './context';
+import { backoffMs, type VleJobContext } from '../vle/context';
 import { gradebookLineModel } from './line.model';
 import { gradeOutboxModel, type GradeOutboxEntry, type SentScore } from './outbox.model';
-import { PlatformCallError } from './platform-client';
+import { PlatformCallError } from '../vle/platform-client';
 import { fingerprintOf, wantedStanding, type WantedStanding } from './score';
 
 /** Queueing needs only the database and a clock (the coordinator's page has no VLE client). */
-export type OutboxContext = Pick<GradebookContext, 'connection' | 'now'>;
+export type OutboxContext = Pick<VleJobContext, 'connection' | 'now'>;
 
 const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
 
@@ -62,7 +62,7 @@ async function want(ctx: OutboxContext, c: Candidate, sub: string, lineId: strin
  * Takes up to `max` due entries (or ones whose sender's lease ran out) for this worker: each entry's
  * update re-checks its status, so of two workers reaching for one entry only one gets it.
  */
-export async function claimBatch(ctx: GradebookContext, max: number): Promise<GradeOutboxEntry[]> {
+export async function claimBatch(ctx: VleJobContext, max: number): Promise<GradeOutboxEntry[]> {
   const Entry = gradeOutboxModel(ctx.connection);
   const now = ctx.now();
   const claimable = { $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', leaseUntil: { $lt: now } }] };
@@ -79,12 +79,12 @@ export async function claimBatch(ctx: GradebookContext, max: number): Promise<Gr
 }
 
 /** One entry at a time (tests use it to play a worker that dies holding the lease). */
-export async function claimNext(ctx: GradebookContext): Promise<GradeOutboxEntry | null> {
+export async function claimNext(ctx: VleJobContext): Promise<GradeOutboxEntry | null> {
   return (await claimBatch(ctx, 1))[0] ?? null;
 }
 
 /** Sent: done, unless a newer standing was wanted while we were posting (then it goes round again). */
-export async function markSent(ctx: GradebookContext, done: Array<{ entry: GradeOutboxEntry; sent: SentScore }>): Promise<void> {
+export async function markSent(ctx: VleJobContext, done: Array<{ entry: GradeOutboxEntry; sent: SentScore }>): Promise<void> {
   if (!done.length) return;
   const Entry = gradeOutboxModel(ctx.connection);
   const now = ctx.now();
@@ -106,9 +106,9 @@ export async function markSent(ctx: GradebookContext, done: Array<{ entry: Grade
 }
 
 /** A failed try: back off and try again, or give up with the reason once the policy says so. */
-export async function markFailedAttempt(ctx: GradebookContext, entry: GradeOutboxEntry, error: unknown): Promise<'retry' | 'failed'> {
+export async function markFailedAttempt(ctx: VleJobContext, entry: GradeOutboxEntry, error: unknown): Promise<'retry' | 'failed'> {
   const attempts = entry.attempts + 1;
-  const err = error instanceof PlatformCallError ? error : new PlatformCallError((error as Error)?.message ?? String(error), true);
+  const err = error instanceof PlatformCallError ? error : new PlatformCallError('Something went wrong while sending the grade.', true, undefined, undefined, String((error as Error)?.message ?? error).slice(0, 200));
   const now = ctx.now();
   const mine = { _id: entry._id, leaseOwner: ctx.ownerId };
   const release = { leaseOwner: null, leaseUntil: null, claimToken: null, attempts, lastError: err.message };
@@ -122,7 +122,7 @@ export async function markFailedAttempt(ctx: GradebookContext, entry: GradeOutbo
 }
 
 /** Not now and not a failure (another worker is setting up the line item): look again shortly. */
-export async function putBack(ctx: GradebookContext, entry: GradeOutboxEntry, delayMs: number): Promise<void> {
+export async function putBack(ctx: VleJobContext, entry: GradeOutboxEntry, delayMs: number): Promise<void> {
   await gradeOutboxModel(ctx.connection).updateOne(
     { _id: entry._id, leaseOwner: ctx.ownerId },
     { $set: { status: 'pending', leaseOwner: null, leaseUntil: null, claimToken: null, nextAttemptAt: new Date(ctx.now().getTime() + delayMs) } },

@@ -1,6 +1,6 @@
-import { agsScopes, postScore } from './ags';
+import { agsScopes, postScore } from '../vle/ags';
+import { DEFAULT_RETRY, type VleJobContext, type RetryPolicy } from '../vle/context';
 import { readBack } from './read-back';
-import { DEFAULT_RETRY, type GradebookContext, type RetryPolicy } from './context';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { markFailedAttempt, putBack } from './outbox';
 import { resolveLine, type ResolvedLine } from './resolve-line';
@@ -18,7 +18,7 @@ export type Attempt = { outcome: 'sent'; sent: SentScore } | { outcome: Exclude<
 /** Resolved lines for one drain, so 200 entries for one course read their line once. */
 export type LineCache = Map<string, Promise<ResolvedLine>>;
 
-export async function perform(ctx: GradebookContext, entry: GradeOutboxEntry, lines: LineCache = new Map()): Promise<Attempt> {
+export async function perform(ctx: VleJobContext, entry: GradeOutboxEntry, lines: LineCache = new Map()): Promise<Attempt> {
   try {
     let pending = lines.get(entry.lineId);
     if (!pending) {
@@ -45,7 +45,7 @@ export async function perform(ctx: GradebookContext, entry: GradeOutboxEntry, li
     return { outcome: 'sent', sent };
   } catch (e) {
     const outcome = await markFailedAttempt(ctx, entry, e);
-    ctx.log.warn({ entry: String(entry._id), outcome, err: (e as Error).message }, 'gradebook post did not go through');
+    ctx.log.warn({ entry: String(entry._id), outcome, err: (e as Error).message, detail: (e as { detail?: string }).detail }, 'gradebook post did not go through');
     return { outcome };
   }
 }

@@ -1,3 +1,4 @@
+import { whenUtc as when } from '../http/dates';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import type { GradebookOverview } from './service';
 
@@ -52,12 +53,6 @@ function inVleOf(sent: SentScore | null | undefined): { inVle: string; todo: str
     return { inVle: `The VLE holds ${score(rb.resultScore, rb.resultMaximum)}, not the ${score(sent.scoreGiven, sent.scoreMaximum)} sent.`, todo: READ_BACK_TEXT.differsTodo, kept: false };
   }
   return { inVle: `Not known: ${rb.detail ?? 'the VLE could not be read back.'}`, todo: '', kept: true };
-}
-
-/** "25 November 2026 at 14:05 UTC": dates in words, so nobody has to decode an ISO string. */
-export function when(date: Date | null | undefined): string {
-  if (!date) return '';
-  return `${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date)} UTC`;
 }
 
 function rowState(entries: GradeOutboxEntry[]): SyncRow['state'] {

@@ -1,14 +1,14 @@
-import { AGS_SCOPES, readResult } from './ags';
-import type { GradebookContext } from './context';
+import { AGS_SCOPES, readResult } from '../vle/ags';
+import type { VleJobContext } from '../vle/context';
 import type { ReadBack } from './outbox.model';
-import type { PlatformTarget } from './platform-client';
+import type { PlatformTarget } from '../vle/platform-client';
 import type { ScoreValues } from './score';
 
 const SAME = 0.005; // half a percentage point: rounding on either side is not a difference
 
 /** After a post, what the VLE's gradebook holds for the candidate, compared with what was sent. */
 export async function readBack(
-  ctx: GradebookContext,
+  ctx: VleJobContext,
   where: { target: PlatformTarget; scopes: string[]; lineItemUrl: string; userId: string },
   sent: ScoreValues,
 ): Promise<ReadBack> {

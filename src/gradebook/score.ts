@@ -1,5 +1,5 @@
 import type { Progress } from '../portfolio';
-import type { AgsScore } from './ags';
+import type { AgsScore } from '../vle/ags';
 
 /** What the gradebook needs to know about one candidate's portfolio, besides the progress numbers. */
 export interface CandidateStanding {

@@ -2,15 +2,15 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { GradebookContext, RetryPolicy } from './context';
+import type { VleJobContext, RetryPolicy } from '../vle/context';
 import { claimBatch, markSent } from './outbox';
-import { createPlatformClient, ltijsCredentials, type CredentialSource, type PlatformClient } from './platform-client';
+import { createPlatformClient, ltijsCredentials, type CredentialSource, type PlatformClient } from '../vle/platform-client';
 import { perform, retryPolicy, type LineCache } from './post-score.job';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { reconcile } from './reconciler';
 import { notifyWorkers, onWork } from './worker-signal';
 import { runDueRosterSyncs } from '../roster';
-import { onSectionStateChanged } from '../portfolio';
+import { onPortfolioReshaped, onSectionStateChanged } from '../portfolio';
 
 export interface GradebookWorkerOptions {
   pollMs: number;
@@ -41,7 +41,7 @@ export interface DrainReport {
 
 export interface GradebookWorker {
   readonly ownerId: string;
-  readonly context: GradebookContext;
+  readonly context: VleJobContext;
   /** Posts everything due now (retries that fall due during the drain included), then returns. */
   drainOnce(): Promise<DrainReport>;
   /** Enqueues candidates whose standing is not what the outbox wants; `full` looks at everyone. */
@@ -72,7 +72,7 @@ export function createGradebookWorker(deps: GradebookDeps): GradebookWorker {
   const credentials = deps.credentials ?? (deps.lti ? ltijsCredentials(deps.lti) : undefined);
   const platform = deps.platform ?? (credentials ? createPlatformClient({ credentials, timeoutMs: o.timeoutMs }) : undefined);
   if (!platform) throw new Error('startGradebookWorker needs lti (or credentials) to call the VLE');
-  const ctx: GradebookContext = {
+  const ctx: VleJobContext = {
     connection: deps.connection ?? mongoose.connection,
     log: deps.log.child({ component: 'gradebook', owner: o.ownerId }),
     platform,
@@ -170,7 +170,13 @@ export function startGradebookWorker(deps: GradebookDeps): GradebookWorker {
     void run(() => reconcile(worker.context, scope)).then(drainSoon);
   });
   // A section state change in this process: queue that portfolio now rather than at the next reconcile.
-  const unhook = onSectionStateChanged((change) => notifyWorkers({ portfolioIds: [String(change.section.portfolio)] }));
+  const unhookState = onSectionStateChanged((change) => notifyWorkers({ portfolioIds: [String(change.section.portfolio)] }));
+  // A portfolio moved to a newer framework version: its areas (and so its score) may have changed.
+  const unhookReshape = onPortfolioReshaped((portfolioId) => notifyWorkers({ portfolioIds: [portfolioId] }));
+  const unhook = () => {
+    unhookState();
+    unhookReshape();
+  };
   const poll = setInterval(() => {
     if (stopped) return;
     ticks += 1;

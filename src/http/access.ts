@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { AppRole } from '../lti/roles';
+import type { AppRole } from '../people/roles';
 import { forbidden, unauthorised } from './errors';
 
 /** Lets the request through when the launched user holds one of `roles` in this course. */

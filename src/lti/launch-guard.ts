@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { overridesOf } from '../http/identity';
-import { Course } from './course.model';
+import { overridesOf } from '../people/roles';
+import { Course } from '../people/course.model';
 import { asStrings, CLAIM, contextIdOf, MESSAGE_TYPES } from './launch-claims';
-import { shareCheckedPlatform } from './ltijs-keys';
-import { expectNoLtijsState } from './ltijs-reads';
+import { shareCheckedPlatform } from './ltijs/validate-token';
+import { expectNoLtijsState } from './ltijs/cached-reads';
 import type { KnownCourse } from './launch.service';
 import { platformKey } from './platform-keys';
-import type { LtiPlatform, LtiProvider } from './provider';
+import type { LtiPlatform, LtiProvider } from './ltijs/provider';
 import { noRoleRefusal, REFUSALS, refusalError, type Refusal } from './refusals';
 import { deploymentStatus } from './registration-status';
-import { describeRoleKey, mapRoles } from './roles';
+import { describeRoleKey, mapRoles } from '../people/roles';
+import { onLtijsRedirect } from './ltijs/redirect';
 
 /** How long an id_token may take from the VLE to us, and how far the VLE's clock may run ahead. */
 export const ID_TOKEN_MAX_AGE_S = 60;
@@ -27,13 +28,24 @@ export interface GuardDeps {
  * a strong one. rememberLogin (storage/login.ts, running inside this) keeps it with the login, keyed by the
  * state, so the launch can be held to it.
  */
+/**
+ * Login initiation parameters are plain text. Express's query parser turns `iss[$ne]=x` into an object, which
+ * would reach ltijs's database lookups as a query operator (and `target_link_uri[a]=b` its URL parsing): such a
+ * request is refused with a page before ltijs sees it.
+ */
+export function plainLoginParams(): RequestHandler {
+  return (req, _res, next) => {
+    const values = [...Object.values(req.query as Record<string, unknown>), ...Object.values((req.body ?? {}) as Record<string, unknown>)];
+    if (values.some((v) => typeof v !== 'string')) return next(refusalError(REFUSALS.badLoginValue));
+    next();
+  };
+}
+
 export function loginCapture(): RequestHandler {
   return (req, res, next) => {
     const p = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
     if (!p.iss || !p.login_hint || !p.target_link_uri) return next(refusalError(REFUSALS.badLogin));
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-      const target = String(args[args.length - 1]);
+    onLtijsRedirect(res, (target, redirect) => {
       let url: URL;
       try {
         url = new URL(target);
@@ -44,7 +56,7 @@ export function loginCapture(): RequestHandler {
       if (!state) return redirect(target);
       url.searchParams.set('nonce', randomBytes(24).toString('base64url'));
       redirect(url.toString());
-    };
+    });
     next();
   };
 }

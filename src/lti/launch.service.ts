@@ -1,10 +1,10 @@
 import type { JwtPayload } from 'jsonwebtoken';
 import type { Types } from 'mongoose';
-import { Course } from './course.model';
+import { Course } from '../people/course.model';
 import { asStrings, CLAIM, contextIdOf } from './launch-claims';
-import { Membership } from './membership.model';
-import { isAdministratorLaunch, mapRoles, sendsOneTeacherRole, withStaffChoice, type AppRole, type RoleOverrides, type StaffChoice } from './roles';
-import { User } from './user.model';
+import { Membership } from '../people/membership.model';
+import { isAdministratorLaunch, mapRoles, sendsOneTeacherRole, withStaffChoice, type AppRole, type RoleOverrides, type StaffChoice } from '../people/roles';
+import { User } from '../people/user.model';
 
 /** What one validated launch tells us, as plain data. */
 export interface LaunchFacts {
@@ -27,6 +27,8 @@ export interface LaunchFacts {
   returnUrl?: string;
   /** custom.cmalt_pathway on the link deep linking created: the course's pathway. */
   pathway?: string;
+  /** custom.cmalt_framework on that link: the course's framework. */
+  frameworkId?: string;
   nrps?: { context_memberships_url?: string };
   /** tool_platform.product_family_code: which VLE this is (Moodle sends one role for every teacher). */
   platformFamily?: string;
@@ -48,6 +50,7 @@ export interface KnownCourse {
   title?: string | null;
   label?: string | null;
   pathway?: string | null;
+  frameworkId?: string | null;
   rolesSeen?: string[] | null;
   roleOverrides?: Array<{ key: string; roles: string[] }> | null;
   teachersByPerson?: boolean | null;
@@ -77,7 +80,8 @@ export function launchFacts(claims: JwtPayload & Record<string, unknown>, client
     resourceLinkId: str(link?.id),
     ags: (claims[CLAIM.ags] as LaunchFacts['ags']) ?? undefined,
     returnUrl: httpUrl((claims[CLAIM.launchPresentation] as { return_url?: unknown } | undefined)?.return_url),
-    pathway: pathwayOf(claims[CLAIM.custom]),
+    pathway: customId(claims[CLAIM.custom], 'cmalt_pathway'),
+    frameworkId: customId(claims[CLAIM.custom], 'cmalt_framework'),
     nrps: (claims[CLAIM.nrps] as LaunchFacts['nrps']) ?? undefined,
     platformFamily: str((claims[CLAIM.toolPlatform] as { product_family_code?: unknown } | undefined)?.product_family_code),
   };
@@ -93,8 +97,9 @@ function httpUrl(v: unknown): string | undefined {
   }
 }
 
-const pathwayOf = (custom: unknown): string | undefined => {
-  const value = str((custom as Record<string, unknown> | undefined)?.cmalt_pathway);
+// The parameter names stay as the first links were made with them: VLEs keep them on every link already added.
+const customId = (custom: unknown, name: string): string | undefined => {
+  const value = str((custom as Record<string, unknown> | undefined)?.[name]);
   return value && /^[a-z0-9_-]{1,40}$/i.test(value) ? value : undefined;
 };
 
@@ -182,7 +187,10 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
   const [, membership] = await Promise.all([
     f.pathway && !course.pathway
       ? // the first link added by deep linking decides; a later change of pathway is the coordinator's to make
-        Course.updateOne({ _id: course._id, pathway: { $exists: false } }, { $set: { pathway: f.pathway } })
+        Course.updateOne(
+          { _id: course._id, pathway: { $exists: false } },
+          { $set: { pathway: f.pathway, ...(f.frameworkId ? { frameworkId: f.frameworkId } : {}) } },
+        )
       : undefined,
     upsert(async () => {
       const filter = { user: user._id, course: course._id };

@@ -1,12 +1,14 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { requireRole } from '../http/access';
-import type { Who } from '../http/identity';
+import type { Who } from '../http/who';
 import type { Logger } from 'pino';
-import { rememberLaunchedWho, resolveWho, urlWithLtik } from '../http/identity';
+import { rememberLaunchedWho, resolveWho } from './identity';
+import { urlWithLtik } from '../http/who';
 import type { CheckedLaunch } from './launch-guard';
 import { launchFacts, recordLaunch, type LaunchFacts, type RecordedLaunch } from './launch.service';
 import { noRoleRefusal, REFUSALS, refusalError } from './refusals';
-import { LANDING_PAGES } from './roles';
+import { LANDING_PAGES } from '../people/roles';
+import { onLtijsRedirect } from './ltijs/redirect';
 
 /** Called after each validated launch is recorded (e.g. the gradebook keeps the AGS endpoint). */
 export type AfterLaunch = (facts: LaunchFacts, recorded: RecordedLaunch) => Promise<void>;
@@ -37,7 +39,7 @@ export interface LaunchDeps {
   log: Logger;
   afterLaunch: AfterLaunch[];
   /** Where an installer goes after a launch (the admin pages' signed hand-over), when they exist. */
-  installerLanding?: (who: { issuer: string; sub: string; name: string }) => string;
+  installerLanding?: (who: { issuer: string; sub: string; clientId: string; name: string }) => string;
 }
 
 /**
@@ -48,9 +50,7 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
   return (_req, res, next) => {
     const checked = res.locals.checkedLaunch as CheckedLaunch | undefined;
     if (!checked) return next();
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-      const target = String(args[args.length - 1]);
+    onLtijsRedirect(res, (target, redirect) => {
       if (!/[?&]ltik=/.test(target)) return redirect(target);
       const facts = launchFacts(checked.claims, checked.clientId);
       recordLaunch(facts, checked.course)
@@ -60,7 +60,7 @@ export function recordValidLaunch(deps: LaunchDeps): RequestHandler {
           redirect(facts.messageType === 'LtiResourceLinkRequest' ? landingFor(deps, facts, recorded, target) : target);
         })
         .catch((err: unknown) => next(err));
-    };
+    });
     next();
   };
 }
@@ -88,12 +88,15 @@ function rememberLanding(deps: LaunchDeps, target: string, facts: LaunchFacts, r
  */
 function landingFor(deps: LaunchDeps, facts: LaunchFacts, recorded: RecordedLaunch, ltijsTarget: string): string {
   const role = recorded.roles[0];
-  if (role === 'installer' && deps.installerLanding) return deps.installerLanding({ issuer: facts.issuer, sub: facts.sub, name: facts.name });
+  if (role === 'installer' && deps.installerLanding) return deps.installerLanding({ issuer: facts.issuer, sub: facts.sub, clientId: facts.clientId, name: facts.name });
   const page = role === 'installer' ? '/lti/installer' : LANDING_PAGES[role];
   if (!page) return ltijsTarget;
   const query = ltijsTarget.slice(ltijsTarget.indexOf('?'));
   return `${page}${query}`;
 }
+
+/** The client id of the registration this session came through (ltijs's validated token). */
+const sessionClientId = (res: Response) => String((res.locals.token as { clientId?: unknown } | undefined)?.clientId ?? '');
 
 /** ltijs's onConnect (a person reloading /lti/launch?ltik=…): send them to the page for their highest role. */
 export function landOnRolePage(deps: LaunchDeps) {
@@ -102,7 +105,7 @@ export function landOnRolePage(deps: LaunchDeps) {
       const who = await resolveWho(res, deps.ltiKey);
       if (!who) return next(refusalError(REFUSALS.sessionExpired));
       if (!who.role) return next(refusalError(noRoleRefusal([])));
-      if (who.role === 'installer' && deps.installerLanding) return res.redirect(deps.installerLanding(who));
+      if (who.role === 'installer' && deps.installerLanding) return res.redirect(deps.installerLanding({ ...who, clientId: sessionClientId(res) }));
       const page = who.role === 'installer' ? '/lti/installer' : LANDING_PAGES[who.role];
       res.redirect(urlWithLtik(page, who.ltik));
     } catch (err) {
@@ -112,13 +115,12 @@ export function landOnRolePage(deps: LaunchDeps) {
 }
 
 /** /lti/installer, the header's "Registration" link: the installer pages when they exist, else a placeholder. */
-export function installerEntry(deps: LaunchDeps, placeholder: Router): Router {
+export function installerEntry(deps: LaunchDeps): Router {
   const router = Router();
   router.get('/', requireRole('installer'), (_req, res, next) => {
     const who = res.locals.who as Who;
-    if (deps.installerLanding) return res.redirect(deps.installerLanding(who));
+    if (deps.installerLanding) return res.redirect(deps.installerLanding({ ...who, clientId: sessionClientId(res) }));
     next();
   });
-  router.use(placeholder);
   return router;
 }

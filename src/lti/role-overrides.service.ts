@@ -1,7 +1,7 @@
-import { forgetIdentities } from '../http/identity';
-import { Course } from './course.model';
-import { Membership } from './membership.model';
-import { COURSE_APP_ROLES, defaultRolesForKey, describeRoleKey, mapRoles, parseKey, ROLE_LABELS, withStaffChoice, type CourseAppRole } from './roles';
+import { forgetIdentities } from './identity';
+import { Course } from '../people/course.model';
+import { Membership } from '../people/membership.model';
+import { COURSE_APP_ROLES, defaultRolesForKey, describeRoleKey, mapRoles, parseKey, ROLE_LABELS, withStaffChoice, type CourseAppRole } from '../people/roles';
 
 export interface RoleRow {
   key: string;

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { validationFailed } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from './landing';
+import type { Who } from '../http/who';
+import { navFor } from '../http/nav';
 import { roleTable, saveRoleOverrides } from './role-overrides.service';
-import { COURSE_APP_ROLES, ROLE_LABELS } from './roles';
+import { COURSE_APP_ROLES, ROLE_LABELS } from '../people/roles';
 
 const MAX_ROWS = 100;
 const asList = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));

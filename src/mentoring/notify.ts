@@ -1,6 +1,6 @@
-import { Course } from '../lti/course.model';
-import { Membership } from '../lti/membership.model';
-import { User } from '../lti/user.model';
+import { Course } from '../people/course.model';
+import { Membership } from '../people/membership.model';
+import { User } from '../people/user.model';
 import { notify, type NotifyOptions } from '../notifications';
 import type { NotificationKind } from '../notifications';
 import { MentorAssignment } from './models';

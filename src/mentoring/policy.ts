@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { User } from '../lti/user.model';
+import { User } from '../people/user.model';
 import { addEvidenceReadRule, allowPortfolio } from '../portfolio';
 import { CoMentorShare, MentorAssignment } from './models';
 

@@ -1,28 +1,18 @@
 import { Types } from 'mongoose';
-import { User } from '../lti/user.model';
-import { findEvidence, STATE_LABELS, type Progress } from '../portfolio';
+import { User } from '../people/user.model';
+import { whenLondon as when } from '../http/dates';
+import { findEvidence, STATE_LABELS } from '../portfolio';
 import type { SinceLastVisit } from './changes';
 import type { CommentDoc, MentorReviewDoc, CoMentorShareDoc } from './models';
 import { canDeleteComment, canEditComment, type Asker } from './policy';
 import type { LoadedSection } from './sections';
 
 /** Plain objects for the mentoring pages; rich text only through `safeHtml` (sanitised on the way in). */
-const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
-export const when = (d: Date | string | null | undefined) => (d ? timeFormat.format(new Date(d)) : '');
 
 export async function namesOf(userIds: string[]): Promise<Map<string, string>> {
   const ids = [...new Set(userIds)].filter((id) => Types.ObjectId.isValid(id));
   const users = await User.find({ _id: { $in: ids } }, { name: 1 }).lean();
   return new Map(users.map((u) => [String(u._id), u.name || 'Unnamed user']));
-}
-
-export function progressPresenter(progress: Progress | null) {
-  if (!progress) return { started: false, percentage: 0, text: 'Not started: no portfolio yet.' };
-  return {
-    started: true,
-    percentage: progress.percentage,
-    text: `${progress.meeting} of ${progress.required} meet the criterion; ${progress.readyForReview} ready for review; ${progress.needsMoreWork} need more work.`,
-  };
 }
 
 export interface CommentView {

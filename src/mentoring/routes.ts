@@ -1,29 +1,29 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
-import { notificationsRouter, notifierFor } from '../notifications';
-import { STATE_LABELS, progressOf, findPortfolio, loadPortfolio, frameworks } from '../portfolio';
+import { notificationsRouter, type Notifier } from '../notifications';
+import { STATE_LABELS, progressOf, progressPresenter, findPortfolio, loadPortfolio, frameworks } from '../portfolio';
 import { lastVisits } from './changes';
 import { dashboardFor } from './dashboard';
 import { finalDecisionsOf, requestFinalReview } from './final-review';
-import { h, hidden, objectId, refuse, render, urlOf, whoOf } from './http';
+import { h, hidden, objectId, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canReadPortfolio } from './policy';
 import * as present from './presenters';
-import { listenForReadySections } from './ready-hook';
+import { whenLondon as when } from '../http/dates';
 import { sectionRoutes } from './section-routes';
 import { loadPortfolioForReading, loadSectionById } from './sections';
 import { sharedWithMe } from './shares';
 import { forbidden } from '../http/errors';
 
 export interface MentoringDeps {
-  config: { smtpUrl?: string; mailFrom: string };
   log: Logger;
+  /** The email worker and its settings, wired once in boot.ts. */
+  notifier: Notifier;
 }
 
 const NOT_A_MENTOR = 'This page is for mentors. Your role in this course does not include mentoring.';
 
 export function mentoringRouter(deps: MentoringDeps): Router {
-  const notifier = notifierFor(deps);
-  listenForReadySections(notifier.options);
+  const { notifier } = deps;
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '200kb' }));
   router.use('/notifications', notificationsRouter({ emailEnabled: notifier.options.emailEnabled }));
@@ -42,10 +42,10 @@ export function mentoringRouter(deps: MentoringDeps): Router {
         name: c.person.name,
         launched: !!c.person.userId,
         href: c.portfolio ? urlOf(res, `/mentoring/candidates/${String(c.portfolio._id)}`) : null,
-        progress: present.progressPresenter(c.progress),
+        progress: progressPresenter(c.progress),
       })),
-      waiting: d.waiting.map((w) => ({ ...w, href: urlOf(res, `/mentoring/sections/${w.sectionId}`), since: present.when(w.since), candidate: w.candidate.name })),
-      replies: d.unreadReplies.map((n) => ({ text: n.text, href: urlOf(res, n.path), when: present.when(n.createdAt) })),
+      waiting: d.waiting.map((w) => ({ ...w, href: urlOf(res, `/mentoring/sections/${w.sectionId}`), since: when(w.since), candidate: w.candidate.name })),
+      replies: d.unreadReplies.map((n) => ({ text: n.text, href: urlOf(res, n.path), when: when(n.createdAt) })),
     }, '/mentoring');
   }));
 
@@ -59,8 +59,9 @@ export function mentoringRouter(deps: MentoringDeps): Router {
     await render(res, 'mentoring/candidate', {
       title: `${loaded.candidate.name}'s portfolio`,
       name: loaded.candidate.name,
-      progress: present.progressPresenter(progress),
-      submitted: present.when(loaded.portfolio.submittedAt), signedOff: present.when(loaded.portfolio.signedOffAt),
+      progress: progressPresenter(progress),
+      submitted: when(loaded.portfolio.submittedAt), signedOff: when(loaded.portfolio.signedOffAt),
+      readHref: urlOf(res, `/export/portfolios/${req.params.portfolioId}`), // the whole portfolio to read, print or export
       rows: loaded.areas.map((area) => {
         const s = loaded.sections.find((x) => x.areaId === area.id)!;
         const visit = visits.get(String(s._id));
@@ -90,14 +91,14 @@ export function mentoringRouter(deps: MentoringDeps): Router {
         href: urlOf(res, `/mentoring/sections/${String(s.section)}`),
         owner: names.get(s.ownerId) ?? 'A candidate',
         area: titles.get(String(s.section)) ?? 'A section',
-        since: present.when(s.createdAt),
+        since: when(s.createdAt),
       })),
       final: {
         hasPortfolio: !!portfolio,
-        progress: present.progressPresenter(progress),
+        progress: progressPresenter(progress),
         ready: !!progress && progress.required > 0 && progress.meeting === progress.required,
-        submitted: present.when(portfolio?.submittedAt), signedOff: present.when(portfolio?.signedOffAt),
-        decisions: decisions.map((d) => ({ decision: d.decision === 'signed_off' ? 'Signed off' : 'Sent back', reason: d.reason, when: present.when(d.createdAt) })),
+        submitted: when(portfolio?.submittedAt), signedOff: when(portfolio?.signedOffAt),
+        decisions: decisions.map((d) => ({ decision: d.decision === 'signed_off' ? 'Signed off' : 'Sent back', reason: d.reason, when: when(d.createdAt) })),
       },
       done: typeof req.query.done === 'string' ? req.query.done : '',
     }, '/mentoring/peer');

@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { candidatesAmong, peopleIn } from '../cohort';
+import { candidatesAmong, peopleIn } from '../roster';
 import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
-import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from './http';
+import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canOnSection, canShare, mentors, type SectionAction } from './policy';
 import * as present from './presenters';
 import { decide, reviewsOf } from './reviews';

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { User } from '../lti/user.model';
+import { User } from '../people/user.model';
 import { frameworks, type PortfolioArea, Section, type PortfolioDoc, type SectionDoc, findPortfolioById, loadPortfolio } from '../portfolio';
 import type { CandidateRef } from './policy';
 

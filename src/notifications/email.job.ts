@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import { Course } from '../lti/course.model';
-import { User } from '../lti/user.model';
+import { Course } from '../people/course.model';
+import { User } from '../people/user.model';
 import { returnUrlOf } from './course-link';
 import { EmailJob, EmailJobDoc, Notification, NotificationDoc } from './models';
 

@@ -16,14 +16,8 @@ export interface Notifier {
   worker: EmailWorker;
 }
 
-const notifiers = new WeakMap<object, Notifier>();
-
-/** One notifier (and email worker) per app: the routers of mentoring and cohort share it. */
-export function notifierFor(deps: { config: { smtpUrl?: string; mailFrom: string }; log: Logger }): Notifier {
-  const existing = notifiers.get(deps);
-  if (existing) return existing;
-  const worker = startEmailWorker(deps.config, deps.log);
-  const notifier = { worker, options: { emailEnabled: Boolean(deps.config.smtpUrl), onEmailQueued: () => worker.kick() } };
-  notifiers.set(deps, notifier);
-  return notifier;
+/** The email worker (started here; boot.ts stops it) and what services need to queue emails through it. */
+export function startNotifier(config: { smtpUrl?: string; mailFrom: string }, log: Logger): Notifier {
+  const worker = startEmailWorker(config, log);
+  return { worker, options: { emailEnabled: Boolean(config.smtpUrl), onEmailQueued: () => worker.kick() } };
 }

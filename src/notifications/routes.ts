@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { h, objectId, parse, render, urlOf, whoOf } from '../mentoring/http'; // direct: the mentoring index is still loading when its routes pull in the notifications index, and objectId is read at load time below (cycle)
+import { h, objectId, parse, render, urlOf, whoOf } from '../http/route-kit';
 import { EMAIL_CHOICES } from './models';
 import { emailChoiceOf, markRead, notificationsFor, setEmailChoice } from './service';
 

@@ -1,6 +1,5 @@
 import type { SectionDoc } from './models';
 import { wordCount } from './rich-text';
-import type { SectionContent } from './section-service'; // types only: section-service imports this module
 
 /**
  * What the overview shows of a section's content (words, number of examples), stored on the section
@@ -23,11 +22,17 @@ export interface SectionFigures {
 }
 
 export const bodyWordsOf = (body: string) => wordCount(body);
-export const exampleWordsOf = (c: { examples: Array<Pick<SectionContent['examples'][number], 'description' | 'reflection'>> }) =>
+/** The text a section's content counts words in (section-service's SectionContent fits it). */
+interface CountedContent {
+  body: string;
+  examples: Array<{ description: string; reflection: string }>;
+}
+
+export const exampleWordsOf = (c: Pick<CountedContent, 'examples'>) =>
   c.examples.reduce((n, e) => n + wordCount(e.description) + wordCount(e.reflection), 0);
 
 /** The `$set` for a save that writes the whole content (body and examples) and becomes `newVersion`. */
-export function fullSummarySet(c: SectionContent, newVersion: number) {
+export function fullSummarySet(c: CountedContent, newVersion: number) {
   return {
     summary: {
       bodyWords: bodyWordsOf(c.body),

@@ -1,3 +1,4 @@
 /** The roster capability: the VLE course's members (NRPS), synced daily and on request, and who never launched. */
 export { rosterRouter } from './routes';
 export { recordRosterLaunch, runDueRosterSyncs, neverLaunched, rosterOf } from './service';
+export { peopleIn, candidatesAmong, mentorsAmong, type Person } from './people';

@@ -1,4 +1,4 @@
-import { when } from '../gradebook';
+import { whenUtc as when } from '../http/dates';
 import type { Roster } from './service';
 
 export interface RosterRow {

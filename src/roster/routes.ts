@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
-import type { Who } from '../http/identity';
-import { navFor } from '../lti/landing';
-import { DEFAULT_RETRY, type GradebookContext, createPlatformClient, ltijsCredentials, type PlatformClient } from '../gradebook';
+import type { Who } from '../http/who';
+import { navFor } from '../http/nav';
+import { DEFAULT_RETRY, type VleJobContext } from '../vle/context';
+import { createPlatformClient, ltijsCredentials, type PlatformClient } from '../vle/platform-client';
 import { presentRoster } from './presenter';
 import { rosterOf, syncRosterNow } from './service';
 
@@ -23,7 +24,7 @@ const SYNC_LEASE_MS = 5 * 60_000; // a large roster over a slow VLE must finish 
 export function rosterRouter(deps: RosterRouterDeps): Router {
   const conn = () => deps.connection ?? mongoose.connection;
   let platform: PlatformClient | undefined;
-  const context = (who: Who): GradebookContext => {
+  const context = (who: Who): VleJobContext => {
     platform ??= createPlatformClient({ credentials: ltijsCredentials(deps.lti) });
     return {
       connection: conn(),

@@ -1,7 +1,7 @@
 import type { Connection, Model } from 'mongoose';
-import type { GradebookContext } from '../gradebook';
-import { Membership, type MembershipDoc } from '../lti/membership.model';
-import { User, type UserDoc } from '../lti/user.model';
+import type { VleJobContext } from '../vle/context';
+import { Membership, type MembershipDoc } from '../people/membership.model';
+import { User, type UserDoc } from '../people/user.model';
 import { rosterMemberModel, type RosterMember } from './member.model';
 import { claimRosterSync, perform, type RosterOutcome } from './sync.job';
 import { rosterSyncModel, type RosterSync } from './sync.model';
@@ -36,7 +36,7 @@ export const ROSTER_MESSAGES = {
 };
 
 /** The coordinator's button: run the course's sync now, unless one is already running somewhere. */
-export async function syncRosterNow(ctx: GradebookContext, courseId: string): Promise<SyncNowResult> {
+export async function syncRosterNow(ctx: VleJobContext, courseId: string): Promise<SyncNowResult> {
   const exists = await rosterSyncModel(ctx.connection).exists({ courseId });
   if (!exists) return { ok: false, unavailable: true, error: ROSTER_MESSAGES.unavailable };
   const job = await claimRosterSync(ctx, { courseId });
@@ -45,7 +45,7 @@ export async function syncRosterNow(ctx: GradebookContext, courseId: string): Pr
 }
 
 /** The daily job: every course whose sync is due, each claimed with a lease. */
-export async function runDueRosterSyncs(ctx: GradebookContext, limit = 20): Promise<number> {
+export async function runDueRosterSyncs(ctx: VleJobContext, limit = 20): Promise<number> {
   let ran = 0;
   for (; ran < limit; ran += 1) {
     const job = await claimRosterSync(ctx, { due: true });

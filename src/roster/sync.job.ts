@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { backoffMs, type GradebookContext, type RetryPolicy, PlatformCallError } from '../gradebook';
+import { backoffMs, type VleJobContext, type RetryPolicy } from '../vle/context';
+import { PlatformCallError } from '../vle/platform-client';
 import { rosterMemberModel } from './member.model';
-import { fetchAllMembers } from './nrps';
+import { fetchAllMembers } from '../vle/nrps';
 import { rosterSyncModel, type RosterSync } from './sync.model';
 
 /** The job behind a RosterSync: read the whole NRPS roster, upsert members, mark the ones who left. */
@@ -11,7 +12,7 @@ export const DAILY_MS = 24 * 60 * 60_000;
 export type RosterOutcome = { ok: true; members: number; left: number } | { ok: false; error: string };
 
 /** Takes the course's sync (or any due one) unless another worker holds it. */
-export async function claimRosterSync(ctx: GradebookContext, which: { courseId: string } | { due: true }): Promise<RosterSync | null> {
+export async function claimRosterSync(ctx: VleJobContext, which: { courseId: string } | { due: true }): Promise<RosterSync | null> {
   const now = ctx.now();
   const filter: Record<string, unknown> = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] };
   if ('courseId' in which) filter.courseId = which.courseId;
@@ -21,7 +22,7 @@ export async function claimRosterSync(ctx: GradebookContext, which: { courseId: 
     .lean();
 }
 
-export async function perform(ctx: GradebookContext, job: RosterSync, policy: RetryPolicy = retryPolicy): Promise<RosterOutcome> {
+export async function perform(ctx: VleJobContext, job: RosterSync, policy: RetryPolicy = retryPolicy): Promise<RosterOutcome> {
   const Sync = rosterSyncModel(ctx.connection);
   const mine = { _id: job._id, leaseOwner: ctx.ownerId };
   try {
@@ -33,7 +34,7 @@ export async function perform(ctx: GradebookContext, job: RosterSync, policy: Re
     });
     return { ok: true, ...result };
   } catch (e) {
-    const err = e instanceof PlatformCallError ? e : new PlatformCallError((e as Error).message, true);
+    const err = e instanceof PlatformCallError ? e : new PlatformCallError('Something went wrong while reading the roster.', true, undefined, undefined, String((e as Error)?.message ?? e).slice(0, 200));
     const attempts = job.attempts + 1;
     const now = ctx.now();
     // Out of tries (or a permanent refusal): wait for tomorrow's run or the coordinator's button.
@@ -41,12 +42,12 @@ export async function perform(ctx: GradebookContext, job: RosterSync, policy: Re
     await Sync.updateOne(mine, {
       $set: { lastRunAt: now, lastError: err.message, attempts: delay === DAILY_MS ? 0 : attempts, nextRunAt: new Date(now.getTime() + delay), leaseOwner: null, leaseUntil: null },
     });
-    ctx.log.warn({ courseId: job.courseId, err: err.message }, 'roster sync did not complete');
+    ctx.log.warn({ courseId: job.courseId, err: err.message, detail: err.detail }, 'roster sync did not complete');
     return { ok: false, error: err.message };
   }
 }
 
-async function store(ctx: GradebookContext, job: RosterSync, members: Awaited<ReturnType<typeof fetchAllMembers>>) {
+async function store(ctx: VleJobContext, job: RosterSync, members: Awaited<ReturnType<typeof fetchAllMembers>>) {
   const Member = rosterMemberModel(ctx.connection);
   const runId = randomUUID();
   const present = members.filter((m) => m.status !== 'Deleted');

@@ -1,6 +1,6 @@
 import { PROFILES } from '../support/platform';
 import { toolSuite } from '../support/suite';
-import { Membership } from '../../src/lti/membership.model';
+import { Membership } from '../../src/people/membership.model';
 import { launchAs } from '../support/launch';
 import { aCandidate, launched, text } from '../mentoring/people';
 

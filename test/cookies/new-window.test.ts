@@ -1,5 +1,5 @@
 import { NewWindowTicket } from '../../src/lti/storage/models';
-import { User } from '../../src/lti/user.model';
+import { User } from '../../src/people/user.model';
 import { launchAs, startLogin, ToolSession, type ToolAnswer } from '../support/launch';
 import { startTestPlatform, type LaunchForgery, type PreparedLaunch, type TestPlatform } from '../support/platform';
 import { CookieJar, readForm, RefusingCookieJar, send, sendFollowing } from '../support/platform/browser-http';

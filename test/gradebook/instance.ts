@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/boot';
 import { loadConfig } from '../../src/config';
 import { quietLogger } from '../../src/log';
 import { createGradebookWorker } from '../../src/gradebook';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     PUBLIC_URL: 'http://127.0.0.1:9',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cmalt-instance-')),
     LOG_LEVEL: 'silent',
+    OUTBOUND_ALLOWED_ORIGINS: process.env.CMALT_OUTBOUND_ORIGINS ?? '', // the test VLE, allow-listed like the parent's
   });
   await mongoose.connect(dbUri);
   const created = await createApp({ config, log: quietLogger(), dbUri });

@@ -1,8 +1,8 @@
 import { computeProgress, type ProgressArea } from '../../src/portfolio/progress';
 import type { SectionState } from '../../src/portfolio/models';
 import { nextTimestamp, scoreValues, standingFingerprint, type CandidateStanding } from '../../src/gradebook/score';
-import { backoffMs } from '../../src/gradebook/context';
-import { agsScopes, nextLink, scoresUrl } from '../../src/gradebook/ags';
+import { backoffMs } from '../../src/vle/context';
+import { agsScopes, nextLink, scoresUrl } from '../../src/vle/ags';
 import { compare } from '../../src/gradebook/read-back';
 
 const areas: ProgressArea[] = Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, displayTitle: `Area ${i}`, assessed: i < 10, required: true }));

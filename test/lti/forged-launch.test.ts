@@ -3,7 +3,7 @@ import { launchAs, replayIdToken, startLogin, type ToolSession } from '../suppor
 import { startTestPlatform, type LaunchForgery, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 import { Deployment } from '../../src/lti/deployment.model';
-import { User } from '../../src/lti/user.model';
+import { User } from '../../src/people/user.model';
 
 let platform: TestPlatform;
 let tool: TestTool;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { setDeploymentActive } from '../../src/admin/platforms';
-import { Course } from '../../src/lti/course.model';
+import { Course } from '../../src/people/course.model';
 import { Deployment } from '../../src/lti/deployment.model';
 import { STATUS_TTL_MS } from '../../src/lti/registration-status';
 import { launchAs, startLogin } from '../support/launch';

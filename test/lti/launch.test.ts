@@ -1,8 +1,8 @@
 import { launchAs } from '../support/launch';
 import { toolSuite } from '../support/suite';
-import { Course } from '../../src/lti/course.model';
-import { Membership } from '../../src/lti/membership.model';
-import { User } from '../../src/lti/user.model';
+import { Course } from '../../src/people/course.model';
+import { Membership } from '../../src/people/membership.model';
+import { User } from '../../src/people/user.model';
 
 const suite = toolSuite();
 

@@ -1,4 +1,4 @@
-import { describeRoleKey, mapRoles, parseRole, defaultRolesForKey } from '../../src/lti/roles';
+import { describeRoleKey, mapRoles, parseRole, defaultRolesForKey } from '../../src/people/roles';
 
 const M = 'http://purl.imsglobal.org/vocab/lis/v2/membership';
 const I = 'http://purl.imsglobal.org/vocab/lis/v2/institution/person';

@@ -2,7 +2,7 @@ import { launchAs, type ToolSession } from '../support/launch';
 import type { PlatformCourse, PlatformUser, TestPlatform } from '../support/platform';
 import type { TestTool } from '../support/tool';
 import { Portfolio, Section } from '../../src/portfolio/models';
-import { User } from '../../src/lti/user.model';
+import { User } from '../../src/people/user.model';
 
 /** People of one course in the test VLE, launched for real through ltijs. */
 export async function launched(tool: TestTool, platform: TestPlatform, course: PlatformCourse, role: string, user: PlatformUser, extra: Record<string, unknown> = {}): Promise<ToolSession> {
@@ -15,7 +15,7 @@ export async function launched(tool: TestTool, platform: TestPlatform, course: P
 export async function aCandidate(tool: TestTool, platform: TestPlatform, course: PlatformCourse, name: string, known?: PlatformUser) {
   const user = known ?? platform.user({ name, email: `${name.replace(/\W+/g, '.').toLowerCase()}@example.ac.uk` });
   const session = await launched(tool, platform, course, 'Learner', user);
-  const started = await session.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Digital accessibility' });
+  const started = await session.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' });
   if (started.status !== 200) throw new Error(`start failed: ${started.status}`);
   const me = (await User.findOne({ sub: user.id }).lean())!;
   const portfolio = (await Portfolio.findOne({ userId: String(me._id) }).lean())!;

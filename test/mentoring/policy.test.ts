@@ -1,6 +1,6 @@
 import mongoose, { Types } from 'mongoose';
 import { freshDatabaseUri } from '../support/db';
-import { User } from '../../src/lti/user.model';
+import { User } from '../../src/people/user.model';
 import { CoMentorShare, MentorAssignment } from '../../src/mentoring/models';
 import { canEditComment, canDeleteComment, canOnCohort, canOnSection, canReadPortfolio, canShare, registerMentoringPolicy, type Asker } from '../../src/mentoring/policy';
 import { can as canPortfolio } from '../../src/portfolio/policy';

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { freshDatabaseUri } from '../support/db';
-import { Course } from '../../src/lti/course.model';
-import { User } from '../../src/lti/user.model';
+import { Course } from '../../src/people/course.model';
+import { User } from '../../src/people/user.model';
 import { drainEmailJobs, notify } from '../../src/notifications';
 import { claimEmailJob, LEASE_MS } from '../../src/notifications/email.job';
 import { EmailJob } from '../../src/notifications/models';

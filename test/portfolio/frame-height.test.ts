@@ -23,7 +23,7 @@ describe.each(REAL_VLES)('in $id', (profile) => {
   test(profile.frameResize ? 'the frame grows to a long page and shrinks back for a short one' : 'the frame does not grow, and the save status and Save stay in view inside the page’s own scroll', async () => {
     const page = suite.page;
     const frame = await launchInBrowser(page, suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: `Hana ${profile.id}` }) });
-    await frame.fill('#specialist1', 'Open education');
+    await frame.fill('#name_specialist_1', 'Open education');
     await frame.press('button[type="submit"]', 'Enter'); // Playwright's mouse misplaces clicks in a resized cross-site frame
     await frame.waitForSelector('#progress-heading');
 

@@ -6,10 +6,10 @@ import path from 'node:path';
 import type express from 'express';
 import type { Logger } from 'pino';
 import mongoose from 'mongoose';
-import { createApp, type AppDeps } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/boot';
 import { loadConfig, type Config } from '../../src/config';
 import { Deployment } from '../../src/lti/deployment.model';
-import type { LtiProvider } from '../../src/lti/provider';
+import type { LtiProvider } from '../../src/lti/ltijs/provider';
 import { quietLogger } from '../../src/log';
 import { freshDatabaseUri } from './db';
 import type { TestPlatform } from './platform';
@@ -36,6 +36,11 @@ export interface StartTestToolOptions {
   host?: string;
   /** A logger of the test's (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
+  /**
+   * Loopback origins the tool may call (OUTBOUND_ALLOWED_ORIGINS): the test VLE runs on loopback, which the tool
+   * refuses outside development, so each test VLE is allow-listed by its exact origin. `platform`'s is added.
+   */
+  allowOrigins?: string[];
 }
 
 /**
@@ -56,6 +61,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
     LTI_KEY: `test-lti-key-${port}-${Date.now()}`,
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    OUTBOUND_ALLOWED_ORIGINS: [...(options.allowOrigins ?? []), ...(options.platform ? [options.platform.baseUrl] : [])].join(' '),
     ...options.env,
   });
   const dbUri = freshDatabaseUri('tool');

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { LoginStart, type LoginParams } from './models';
+import { onLtijsRedirect } from '../ltijs/redirect';
 
 /** Keys the tool puts in platform storage, in the shape of 1EdTech's example library. */
 export const storageKeys = (state: string, nonce: string) => ({ state: `lti_state_${state}`, nonce: `lti_nonce_${nonce}` });
@@ -28,7 +29,7 @@ export function loginParamsOf(p: Record<string, unknown>): LoginParams | null {
 }
 
 /**
- * Runs inside lti-core's loginCapture (register it first), so it sees the final redirect to the VLE with our
+ * Runs inside lti's loginCapture (register it first), so it sees the final redirect to the VLE with our
  * nonce. Remembers every login by its state (for the new-window fallback), and when the VLE offers platform
  * storage answers a page that stores the state and nonce there before going on to the VLE.
  */
@@ -38,9 +39,7 @@ export function rememberLogin(): RequestHandler {
     const params = loginParamsOf(p);
     const target = str(p.lti_storage_target);
     const storageTarget = target && FRAME_NAME.test(target) ? target : null;
-    const redirect = res.redirect.bind(res) as (url: string) => void;
-    (res as { redirect: unknown }).redirect = (...args: unknown[]) => {
-      const authUrl = String(args[args.length - 1]);
+    onLtijsRedirect(res, (authUrl, redirect) => {
       let url: URL;
       try {
         url = new URL(authUrl);
@@ -58,7 +57,7 @@ export function rememberLogin(): RequestHandler {
         },
         (err: unknown) => next(err),
       );
-    };
+    });
     next();
   };
 }

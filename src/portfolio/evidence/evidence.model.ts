@@ -32,6 +32,7 @@ const evidenceSchema = new Schema(
 );
 
 evidenceSchema.index({ courseId: 1, ownerId: 1, createdAt: -1 });
+evidenceSchema.index({ ownerId: 1, kind: 1 }); // the storage quota is summed per person, across courses
 
 export type EvidenceDoc = InferSchemaType<typeof evidenceSchema> & { _id: Types.ObjectId };
 

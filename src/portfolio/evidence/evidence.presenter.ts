@@ -1,6 +1,6 @@
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
 import { ALLOWED_TYPES, extensionOf } from './file-types';
-import { formatBytes, usageFingerprint } from './evidence.service';
+import { formatBytes, usageFingerprint, type StorageUse } from './evidence.service';
 import type { UsedIn } from './usage';
 
 /** What the evidence pages receive: plain objects, never mongoose documents. */
@@ -96,4 +96,15 @@ export function formValues(body: Record<string, unknown>): Record<string, string
     out[key] = typeof v === 'string' ? v : '';
   }
   return out;
+}
+
+export interface StorageView {
+  text: string; // "38 MB of 200 MB used"
+  percent: number;
+  full: boolean;
+}
+
+export function presentStorage(use: StorageUse): StorageView {
+  const percent = Math.min(100, Math.round((use.usedBytes / use.quotaBytes) * 100));
+  return { text: `${formatBytes(use.usedBytes)} of ${formatBytes(use.quotaBytes)} used`, percent, full: use.full };
 }

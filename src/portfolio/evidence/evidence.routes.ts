@@ -1,13 +1,14 @@
-import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import express, { Request, RequestHandler, Response, Router } from 'express';
 import multer from 'multer';
-import { navFor } from '../../lti/landing';
+import { navFor } from '../../http/nav';
 import { z } from 'zod';
 import type { Config } from '../../config';
+import { storedFileOf, streamingStorage } from '../../files';
 import { requireCsrf } from '../../http/csrf';
 import { AppError, badRequest, forbidden, notFound, unauthorised } from '../../http/errors';
-import type { Who } from '../../http/identity';
+import type { Who } from '../../http/who';
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
-import { formValues, presentEvidence } from './evidence.presenter';
+import { formValues, presentEvidence, presentStorage } from './evidence.presenter';
 import { detailsSchema, fieldErrors, linkSchema, listFilterSchema, noteSchema } from './evidence.schema';
 import * as evidence from './evidence.service';
 import { ACCEPT_ATTRIBUTE } from './file-types';
@@ -16,7 +17,7 @@ import { canChangeEvidence, canKeepEvidence, canReadEvidence } from './policy';
 import { safeReturnPath, sectionHref } from './paths';
 
 export interface EvidenceDeps {
-  config: Pick<Config, 'uploadLimitBytes' | 'ltiKey'>;
+  config: Pick<Config, 'uploadLimitBytes' | 'storageQuotaBytes' | 'ltiKey'>;
 }
 
 const NOT_FOUND = 'We could not find that evidence. It may have been deleted.';
@@ -44,8 +45,18 @@ async function itemFor(req: Request, res: Response, need: 'read' | 'change'): Pr
 export function evidenceRouter(deps: EvidenceDeps): Router {
   const router = express.Router();
   const limit = deps.config.uploadLimitBytes;
+  const quota = deps.config.storageQuotaBytes;
   const limitText = evidence.formatBytes(limit);
-  const upload = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 64 * 1024 } }).single('file');
+  // Each file streams into GridFS as it arrives (never buffered whole), within the limit and the owner's quota.
+  const uploadFor = (owner: evidence.Owner) =>
+    multer({
+      storage: streamingStorage(
+        (file) => evidence.receiveFile(owner, { originalName: file.originalname, stream: file.stream }, { fileBytes: limit, quotaBytes: quota }),
+        evidence.discardUpload,
+      ),
+      defParamCharset: 'utf8',
+      limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 64 * 1024 },
+    }).single('file');
 
   router.use(express.urlencoded({ extended: false, limit: '200kb' }));
   router.use((_req, res, next) => {
@@ -57,14 +68,17 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   const candidateOnly: RequestHandler = (_req, res, next) =>
     next(canKeepEvidence(whoOf(res)) ? undefined : forbidden('The evidence library is for candidates building a portfolio.'));
 
-  const renderNew = (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, formError = '') =>
-    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError, limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE });
+  const renderNew = async (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, formError = '') => {
+    const storage = presentStorage(await evidence.storageUse(ownerOf(res), quota));
+    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError, limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE, storage });
+  };
 
   router.get('/', candidateOnly, route(async (req, res) => {
     const filter = listFilterSchema.parse(req.query);
     const owner = ownerOf(res);
-    const [items, usage, tags] = await Promise.all([evidence.listEvidence(owner, filter), evidence.usageOf(owner), evidence.tagsInUse(owner)]);
+    const [items, usage, tags, storage] = await Promise.all([evidence.listEvidence(owner, filter), evidence.usageOf(owner), evidence.tagsInUse(owner), evidence.storageUse(owner, quota)]);
     res.render('portfolio/evidence/list', {
+      storage: presentStorage(storage),
       items: items.map((i) => presentEvidence(i, usage.get(String(i._id)))),
       filter: { kind: filter.kind ?? '', tag: filter.tag ?? '', q: filter.q ?? '' },
       filtered: Boolean(filter.kind || filter.tag || filter.q),
@@ -75,43 +89,45 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
 
   router.get('/new', candidateOnly, route(async (req, res) => {
     const kind = z.enum(['file', 'link', 'note']).catch('file').parse(req.query.kind);
-    renderNew(res, 200, kind, { date: new Date().toISOString().slice(0, 10) }); // most evidence is added the day it happens
+    await renderNew(res, 200, kind, { date: new Date().toISOString().slice(0, 10) }); // most evidence is added the day it happens
   }));
 
-  // Multipart bodies are parsed here, so the CSRF check runs after multer has read the fields.
-  router.post('/files', candidateOnly, (req: Request, res: Response, next: NextFunction) => {
-    upload(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        const status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
-        const message = status === 413 ? evidence.FILE_MESSAGES.tooLarge(limit) : 'Upload one file at a time, using the form on this page.';
-        return renderNew(res, status, 'file', req.body ?? {}, { file: message });
-      }
-      if (err) return next(err);
-      next();
-    });
-  }, requireCsrf(deps.config.ltiKey), route(async (req, res) => {
+  // The CSRF token rides in the form's action URL, so it is checked before a byte of the file is stored.
+  router.post('/files', candidateOnly, requireCsrf(deps.config.ltiKey), route(async (req, res) => {
+    const owner = ownerOf(res);
+    const failure = await new Promise<unknown>((resolve) => uploadFor(owner)(req, res, resolve));
+    const stored = storedFileOf<evidence.StoredUpload>(req);
+    if (failure instanceof multer.MulterError) {
+      const status = failure.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+      const message = status === 413 ? evidence.FILE_MESSAGES.tooLarge(limit) : 'Upload one file at a time, using the form on this page.';
+      return renderNew(res, status, 'file', req.body ?? {}, { file: message });
+    }
+    if (failure instanceof AppError && failure.status < 500) return renderNew(res, failure.status, 'file', req.body ?? {}, { file: failure.message });
+    if (failure) throw failure;
     const parsed = detailsSchema.safeParse(req.body);
-    if (!parsed.success) return void renderNew(res, 422, 'file', req.body, fieldErrors(parsed.error));
+    if (!parsed.success) {
+      await evidence.discardUpload(stored);
+      return renderNew(res, 422, 'file', req.body, fieldErrors(parsed.error));
+    }
     try {
-      const file = req.file ? { originalName: req.file.originalname, bytes: req.file.buffer } : undefined;
-      const item = await evidence.addFileEvidence(ownerOf(res), parsed.data, file, limit);
+      const item = await evidence.addFileEvidence(owner, parsed.data, stored, quota);
       res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) return void renderNew(res, err.status, 'file', req.body, { file: err.message });
+      if (err instanceof AppError && err.status < 500) return renderNew(res, err.status, 'file', req.body, { file: err.message });
       throw err;
     }
   }));
 
   router.post('/links', candidateOnly, route(async (req, res) => {
     const parsed = linkSchema.safeParse(req.body);
-    if (!parsed.success) return void renderNew(res, 422, 'link', req.body, fieldErrors(parsed.error));
+    if (!parsed.success) return renderNew(res, 422, 'link', req.body, fieldErrors(parsed.error));
     const item = await evidence.addLinkEvidence(ownerOf(res), parsed.data);
     res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
   }));
 
   router.post('/notes', candidateOnly, route(async (req, res) => {
     const parsed = noteSchema.safeParse(req.body);
-    if (!parsed.success) return void renderNew(res, 422, 'note', req.body, fieldErrors(parsed.error));
+    if (!parsed.success) return renderNew(res, 422, 'note', req.body, fieldErrors(parsed.error));
     const item = await evidence.addNoteEvidence(ownerOf(res), parsed.data);
     res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
   }));

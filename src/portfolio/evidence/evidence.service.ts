@@ -1,9 +1,11 @@
 import { Types } from 'mongoose';
+import type { Readable } from 'node:stream';
+import { streamToSink } from '../../files';
 import { AppError, notFound, tooLarge } from '../../http/errors';
 import { Evidence, EvidenceDoc } from './evidence.model';
 import { EvidenceDetails, LinkInput, ListFilter, NoteInput } from './evidence.schema';
 import { checkFileType, ALLOWED_EXTENSIONS } from './file-types';
-import { openFile, removeFile, storeFile } from './file-store';
+import { openFile, openUploadSink, removeFile } from './file-store';
 import { changeExampleEvidence, UsedIn, unlinkEvidenceEverywhere, whereEvidenceIsUsed, withEvidence, withoutEvidence } from './usage';
 
 /** The candidate whose library this is: always from the validated launch, never from a form. */
@@ -18,6 +20,10 @@ export const FILE_MESSAGES = {
   wrongExtension: `That type of file cannot be kept as evidence. You can upload: ${ALLOWED_EXTENSIONS.join(', ')}.`,
   wrongContent: 'That file’s contents do not match its name (for example, a program renamed to .pdf), so it was not kept.',
   empty: 'That file is empty.',
+  storageFull: (usedBytes: number, quotaBytes: number) =>
+    `Your evidence storage is full: ${formatBytes(usedBytes)} of ${formatBytes(quotaBytes)} used, so that file was not kept. Delete files you no longer need, or add a link to where the file is kept instead.`,
+  notEnoughRoom: (usedBytes: number, quotaBytes: number) =>
+    `That file would not fit in your evidence storage (${formatBytes(usedBytes)} of ${formatBytes(quotaBytes)} used), so it was not kept. Delete files you no longer need, or add a link to where the file is kept instead.`,
 };
 
 export function formatBytes(bytes: number): string {
@@ -40,6 +46,12 @@ export async function listEvidence(owner: Owner, filter: ListFilter = {}): Promi
   return Evidence.find(query).sort({ createdAt: -1 }).lean<EvidenceDoc[]>().exec();
 }
 
+/** The owner's items among `ids` (an export's evidence); ids of other people's items are simply absent. */
+export async function listEvidenceByIds(owner: Owner, ids: string[]): Promise<EvidenceDoc[]> {
+  const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+  return Evidence.find({ ...ownedBy(owner), _id: { $in: valid } }).lean<EvidenceDoc[]>().exec();
+}
+
 /** Any item by id, for the route to put before the policy; a malformed id is simply not found. */
 export async function findEvidence(id: string): Promise<EvidenceDoc | null> {
   if (!Types.ObjectId.isValid(id)) return null;
@@ -55,30 +67,99 @@ export async function tagsInUse(owner: Owner): Promise<string[]> {
 
 export interface Upload {
   originalName: string;
-  bytes: Buffer;
+  stream: Readable | NodeJS.ReadableStream;
 }
 
-/** Checks size and type before anything is written; a refused file leaves no trace. */
-export async function addFileEvidence(owner: Owner, details: EvidenceDetails, upload: Upload | undefined, limitBytes: number): Promise<EvidenceDoc> {
-  if (!upload) throw new AppError(422, 'no_file', FILE_MESSAGES.noFile);
-  if (upload.bytes.length > limitBytes) throw tooLarge(FILE_MESSAGES.tooLarge(limitBytes));
-  if (upload.bytes.length === 0) throw new AppError(422, 'empty_file', FILE_MESSAGES.empty);
-  const verdict = checkFileType(upload.originalName, upload.bytes);
-  if (!verdict.ok) throw unsupportedType(verdict.reason === 'extension' ? FILE_MESSAGES.wrongExtension : FILE_MESSAGES.wrongContent);
-  const filename = safeFilename(upload.originalName, verdict.extension);
-  const fileId = await storeFile({ filename, contentType: verdict.contentType, bytes: upload.bytes, metadata: ownedBy(owner) });
+export interface UploadLimits {
+  fileBytes: number;
+  quotaBytes: number;
+}
+
+/** A file already in storage, waiting for its evidence item (or to be discarded if the form is refused). */
+export interface StoredUpload {
+  fileId: Types.ObjectId;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+const quotaFull = (usedBytes: number, quotaBytes: number) => new AppError(413, 'storage_full', FILE_MESSAGES.storageFull(usedBytes, quotaBytes));
+const noRoom = (usedBytes: number, quotaBytes: number) => new AppError(413, 'storage_full', FILE_MESSAGES.notEnoughRoom(usedBytes, quotaBytes));
+
+/** What a person's evidence files take up, across all their courses (the quota is theirs, not the course's). */
+export async function storageUsed(ownerId: string): Promise<number> {
+  const [row] = await Evidence.aggregate<{ bytes: number }>([
+    { $match: { ownerId, kind: 'file' } },
+    { $group: { _id: null, bytes: { $sum: '$file.size' } } },
+  ]).exec();
+  return row?.bytes ?? 0;
+}
+
+export interface StorageUse {
+  usedBytes: number;
+  quotaBytes: number;
+  full: boolean;
+}
+
+export async function storageUse(owner: Owner, quotaBytes: number): Promise<StorageUse> {
+  const usedBytes = await storageUsed(owner.userId);
+  return { usedBytes, quotaBytes, full: usedBytes >= quotaBytes };
+}
+
+/**
+ * Streams an upload into storage: refused from its first bytes if its type is wrong, and as soon as
+ * it passes the file limit or the room left in the owner's quota. A refused upload leaves nothing stored.
+ */
+export async function receiveFile(owner: Owner, upload: Upload, limits: UploadLimits): Promise<StoredUpload> {
+  const usedBytes = await storageUsed(owner.userId);
+  if (usedBytes >= limits.quotaBytes) {
+    upload.stream.resume();
+    throw quotaFull(usedBytes, limits.quotaBytes);
+  }
+  const room = limits.quotaBytes - usedBytes;
+  let typed: { extension: string; contentType: string } | undefined;
+  const budget = room < limits.fileBytes
+    ? { bytes: room, refuse: () => noRoom(usedBytes, limits.quotaBytes) }
+    : { bytes: limits.fileBytes, refuse: () => tooLarge(FILE_MESSAGES.tooLarge(limits.fileBytes)) };
+  const stored = await streamToSink(upload.stream, {
+    headBytes: 8192,
+    check(head) {
+      if (head.length === 0) throw new AppError(422, 'empty_file', FILE_MESSAGES.empty);
+      const verdict = checkFileType(upload.originalName, head);
+      if (!verdict.ok) throw unsupportedType(verdict.reason === 'extension' ? FILE_MESSAGES.wrongExtension : FILE_MESSAGES.wrongContent);
+      typed = verdict;
+    },
+    budget,
+    open: () => openUploadSink({ filename: safeFilename(upload.originalName, typed!.extension), contentType: typed!.contentType, metadata: ownedBy(owner) }),
+  });
+  return { fileId: stored.id, filename: safeFilename(upload.originalName, typed!.extension), contentType: typed!.contentType, size: stored.size };
+}
+
+/** A stored upload whose form was refused: removed, so a refusal leaves no trace. */
+export async function discardUpload(stored: StoredUpload | undefined): Promise<void> {
+  if (stored) await removeFile(stored.fileId);
+}
+
+/**
+ * Makes the evidence item for a stored upload. The quota is checked again once the item exists, so two
+ * uploads racing for the last of the room cannot both be kept.
+ */
+export async function addFileEvidence(owner: Owner, details: EvidenceDetails, stored: StoredUpload | undefined, quotaBytes: number): Promise<EvidenceDoc> {
+  if (!stored) throw new AppError(422, 'no_file', FILE_MESSAGES.noFile);
+  let created;
   try {
-    const created = await Evidence.create({
-      ...ownedBy(owner),
-      kind: 'file',
-      ...detailsFields(details),
-      file: { fileId, filename, contentType: verdict.contentType, size: upload.bytes.length },
-    });
-    return created.toObject() as EvidenceDoc;
+    created = await Evidence.create({ ...ownedBy(owner), kind: 'file', ...detailsFields(details), file: stored });
   } catch (err) {
-    await removeFile(fileId); // never leave an orphaned file behind a failed save
+    await removeFile(stored.fileId); // never leave an orphaned file behind a failed save
     throw err;
   }
+  const usedBytes = await storageUsed(owner.userId);
+  if (usedBytes > quotaBytes) {
+    await Evidence.deleteOne({ _id: created._id }).exec();
+    await removeFile(stored.fileId);
+    throw noRoom(usedBytes - stored.size, quotaBytes);
+  }
+  return created.toObject() as EvidenceDoc;
 }
 
 export async function addLinkEvidence(owner: Owner, input: LinkInput): Promise<EvidenceDoc> {
@@ -171,6 +252,7 @@ export function safeFilename(original: string, extension: string): string {
   const base = original.split(/[\\/]/).pop() ?? '';
   const stem = base
     .replace(/\.[^.]*$/, '')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must lose
     .replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '')
     .trim()
     .slice(0, 120);

@@ -1,5 +1,6 @@
 import mongoose, { Types } from 'mongoose';
 import { Readable } from 'node:stream';
+import type { UploadSink } from '../../files';
 
 /** Evidence files live in MongoDB through GridFS, so every tool instance sees the same files. */
 const BUCKET_NAME = 'evidenceFiles';
@@ -15,6 +16,12 @@ export interface FileToStore {
   contentType: string;
   bytes: Buffer;
   metadata: { courseId: string; ownerId: string };
+}
+
+/** A GridFS file being written as an upload arrives; abort() removes the chunks already written. */
+export function openUploadSink(file: Omit<FileToStore, 'bytes'>): UploadSink<Types.ObjectId> {
+  const upload = bucket().openUploadStream(file.filename, { metadata: { ...file.metadata, contentType: file.contentType } });
+  return { id: upload.id as Types.ObjectId, stream: upload, abort: () => upload.abort() };
 }
 
 /** Writes the bytes to GridFS and resolves once every chunk is acknowledged. */
@@ -57,4 +64,12 @@ export async function countChunks(): Promise<number> {
   const db = mongoose.connection.db;
   if (!db) throw new Error('The database is not connected');
   return db.collection(`${BUCKET_NAME}.chunks`).countDocuments({});
+}
+
+/** A stored file's length, or null when it is gone (an export lists it instead of reading it). */
+export async function storedFileLength(fileId: Types.ObjectId): Promise<number | null> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('The database is not connected');
+  const file = await db.collection(`${BUCKET_NAME}.files`).findOne({ _id: fileId }, { projection: { length: 1 } });
+  return file ? Number(file.length) : null;
 }

@@ -36,7 +36,7 @@ export function looksLikeText(head: Buffer): boolean {
 
 // The head may end mid-character; drop up to 3 trailing continuation bytes before decoding.
 function trimPartialUtf8(buf: Buffer): Buffer {
-  let end = buf.length;
+  const end = buf.length;
   for (let i = 1; i <= 3 && end - i >= 0; i++) {
     const b = buf[end - i];
     if ((b & 0xc0) === 0x80) continue;

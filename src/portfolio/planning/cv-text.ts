@@ -1,15 +1,11 @@
-import mammoth from 'mammoth';
+import { readUntrustedText, type FileTask, type ReadFailure } from '../../files';
 import { AppError, tooLarge } from '../../http/errors';
 import { extensionOf, looksLikeText } from '../evidence/file-types';
 
 /** Turns an uploaded CV (text, Word .docx or PDF) into plain text for planning. */
 
-// pdf-parse@1 ships no types; the lib entry point avoids index.js's debug-mode self test.
-const pdfParse: (data: Uint8Array, options?: { max?: number }) => Promise<{ text: string; numpages: number }> = require('pdf-parse/lib/pdf-parse.js');
-
 export const CV_LIMIT_BYTES = 5 * 1024 * 1024;
 export const CV_TEXT_LIMIT = 100_000;
-const PARSE_TIMEOUT_MS = 15_000;
 
 export const CV_MESSAGES = {
   noFile: 'Choose your CV file to upload, or paste its text instead.',
@@ -19,6 +15,9 @@ export const CV_MESSAGES = {
   unreadable: 'We could not read any text from that file. It may be damaged or protected by a password. Try saving it again, or paste the text instead.',
   noText: 'That file has no text we can read — it may be a scanned image. Please paste the text of your CV instead.',
   textTooLong: 'Your CV text is longer than 100,000 characters. Please paste a shorter version.',
+  unpackedTooLarge: 'That Word document unpacks to far more than a CV needs (over 20 MB), so we did not open it. Save a copy without large pictures, or paste the text instead.',
+  tooComplex: 'That file took too long or too much memory to read, so we stopped. It may be damaged or unusually complex. Save it again, or paste the text instead.',
+  busy: 'Many files are being read at the moment. Please try again in a minute, or paste the text instead.',
 };
 
 export type CvSource = 'pasted' | 'txt' | 'docx' | 'pdf';
@@ -47,12 +46,11 @@ export async function extractCvText(filename: string, bytes: Buffer): Promise<{ 
     source = 'txt';
   } else if (extension === 'docx') {
     if (bytes.subarray(0, 4).toString('latin1') !== 'PK\u0003\u0004') throw new AppError(415, 'unsupported_type', CV_MESSAGES.wrongContent);
-    text = await withTimeout(mammoth.extractRawText({ buffer: bytes }).then((r) => r.value));
+    text = await readInWorker('docx-text', bytes);
     source = 'docx';
   } else if (extension === 'pdf') {
     if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new AppError(415, 'unsupported_type', CV_MESSAGES.wrongContent);
-    // A copy with its own memory: pdf.js reads the whole underlying buffer, and small Buffers share a pool.
-    text = await withTimeout(pdfParse(new Uint8Array(bytes), { max: 50 }).then((r) => r.text));
+    text = await readInWorker('pdf-text', bytes);
     source = 'pdf';
   } else {
     throw new AppError(415, 'unsupported_type', CV_MESSAGES.wrongType);
@@ -63,17 +61,18 @@ export async function extractCvText(filename: string, bytes: Buffer): Promise<{ 
   return { text: tidy, source };
 }
 
-/** A damaged file must not hang the request: a parser that throws or stalls gives the same clear message. */
-async function withTimeout(work: Promise<string>): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('parse timed out')), PARSE_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } catch {
-    throw unreadable(CV_MESSAGES.unreadable);
-  } finally {
-    clearTimeout(timer);
-  }
+const REFUSALS: Record<ReadFailure, () => AppError> = {
+  'unpacked-too-large': () => tooLarge(CV_MESSAGES.unpackedTooLarge),
+  timeout: () => unreadable(CV_MESSAGES.tooComplex),
+  memory: () => unreadable(CV_MESSAGES.tooComplex),
+  unreadable: () => unreadable(CV_MESSAGES.unreadable),
+  busy: () => new AppError(503, 'parser_busy', CV_MESSAGES.busy),
+};
+
+/** Word and PDF files are parsed in a worker with limits (src/files): a bomb costs that worker, not the server. */
+async function readInWorker(task: FileTask, bytes: Buffer): Promise<string> {
+  const outcome = await readUntrustedText(task, bytes, { maxChars: CV_TEXT_LIMIT * 2 });
+  if (!outcome.ok) throw REFUSALS[outcome.reason]();
+  if (outcome.text.length > CV_TEXT_LIMIT * 2) throw unreadable(CV_MESSAGES.textTooLong); // cut short in the worker
+  return outcome.text;
 }

@@ -1,11 +1,11 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import multer from 'multer';
-import { navFor } from '../../lti/landing';
+import { navFor } from '../../http/nav';
 import type { Config } from '../../config';
 import { requireCsrf } from '../../http/csrf';
 import { wantsJson } from '../../http/error-handler';
 import { AppError, forbidden, notFound, unauthorised } from '../../http/errors';
-import type { Who } from '../../http/identity';
+import type { Who } from '../../http/who';
 import { canKeepEvidence } from '../evidence/policy';
 import { sectionHref } from '../evidence';
 import { CV_LIMIT_BYTES, CV_MESSAGES, extractCvText } from './cv-text';

@@ -6,7 +6,7 @@ import { removeDir, tempDataDir } from './helpers';
 
 const CLI = path.join(__dirname, '../../../src/db/embedded/cli.ts');
 
-function startCli(args: string[]): { uri: Promise<string>; exited: Promise<number | null>; kill(signal: NodeJS.Signals): void } {
+function startCli(args: string[]): { uri: Promise<string>; exited: Promise<number | null>; stderr(): string; kill(signal: NodeJS.Signals): void } {
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -19,7 +19,7 @@ function startCli(args: string[]): { uri: Promise<string>; exited: Promise<numbe
     });
     void exited.then((code) => reject(new Error(`cli exited with ${code}: ${stderr}`)));
   });
-  return { uri, exited, kill: (signal) => child.kill(signal) };
+  return { uri, exited, stderr: () => stderr, kill: (signal) => child.kill(signal) };
 }
 
 test('the standalone server prints its URI, serves the driver, and closes cleanly on SIGINT', async () => {
@@ -46,6 +46,33 @@ test('the standalone server prints its URI, serves the driver, and closes cleanl
     await again.close();
     third.kill('SIGTERM');
     expect(await third.exited).toBe(0);
+  } finally {
+    removeDir(dir);
+  }
+}, 120_000);
+
+test('by default the standalone server listens on a private Unix socket in its data directory; TCP only when asked, with a warning', async () => {
+  const dir = tempDataDir('cli-socket');
+  try {
+    const onSocket = startCli(['--data', dir]);
+    const uri = await onSocket.uri;
+    const socket = path.join(dir, 'mongodb.sock');
+    expect(uri).toBe(`mongodb://${encodeURIComponent(socket)}`);
+    expect(fs.statSync(socket).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const client = new MongoClient(`${uri}/cli`, { serverSelectionTimeoutMS: 10_000 });
+    await client.db().collection('people').insertOne({ _id: 1 as never, name: 'Grace' });
+    await client.close();
+    expect(onSocket.stderr()).not.toMatch(/TCP/);
+    onSocket.kill('SIGINT');
+    expect(await onSocket.exited).toBe(0);
+    expect(fs.existsSync(socket)).toBe(false);
+
+    const onTcp = startCli(['--port', '0', '--data', dir]);
+    expect(await onTcp.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+$/);
+    expect(onTcp.stderr()).toMatch(/listening on TCP: the embedded database has no password/);
+    onTcp.kill('SIGINT');
+    expect(await onTcp.exited).toBe(0);
   } finally {
     removeDir(dir);
   }

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { Readable } from 'node:stream';
 import { AppError } from '../../../src/http/errors';
 import { frameworks } from '../../../src/portfolio/framework';
 import { Evidence } from '../../../src/portfolio/evidence/evidence.model';
@@ -12,6 +13,8 @@ import {
   FILE_MESSAGES,
   listEvidence,
   openEvidenceFile,
+  receiveFile,
+  storageUse,
   usageOfOne,
   updateEvidence,
 } from '../../../src/portfolio/evidence/evidence.service';
@@ -34,6 +37,15 @@ async function refusal(work: Promise<unknown>): Promise<AppError> {
     throw err;
   }
   throw new Error('expected a refusal');
+}
+
+const MiB = 1024 * 1024;
+
+/** An upload as the form parser hands it over: the bytes arrive in 64 KB pieces, never as one buffer. */
+async function upload(owner: { courseId: string; userId: string }, originalName: string, bytes: Buffer, fileBytes = 20 * MiB, quotaBytes = 200 * MiB) {
+  const pieces = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
+  const stored = await receiveFile(owner, { originalName, stream: Readable.from(pieces) }, { fileBytes, quotaBytes });
+  return addFileEvidence(owner, details, stored, quotaBytes);
 }
 
 async function download(item: Parameters<typeof openEvidenceFile>[0]): Promise<Buffer> {
@@ -71,14 +83,14 @@ afterAll(async () => {
 test('a PDF goes into GridFS and comes back byte for byte, with its type kept', async () => {
   const owner = aCandidate();
   const bytes = pdfBytes(300 * 1024);
-  const item = await addFileEvidence(owner, details, { originalName: 'C:\\Users\\jo\\Quiz report.pdf', bytes }, 20 * 1024 * 1024);
+  const item = await upload(owner, 'C:\\Users\\jo\\Quiz report.pdf', bytes, 20 * 1024 * 1024);
   expect(item.file).toMatchObject({ filename: 'Quiz report.pdf', contentType: 'application/pdf', size: bytes.length });
   expect((await download(item)).equals(bytes)).toBe(true);
 });
 
 test('a file over the size limit is refused with 413 and nothing is stored', async () => {
   const owner = aCandidate();
-  const err = await refusal(addFileEvidence(owner, details, { originalName: 'big.pdf', bytes: pdfBytes(5000) }, 4096));
+  const err = await refusal(upload(owner, 'big.pdf', pdfBytes(5000), 4096));
   expect(err.status).toBe(413);
   expect(err.message).toBe(FILE_MESSAGES.tooLarge(4096));
   expect(await countStoredFiles({ courseId: owner.courseId, ownerId: owner.userId })).toBe(0);
@@ -87,14 +99,40 @@ test('a file over the size limit is refused with 413 and nothing is stored', asy
 
 test('a file of the wrong type is refused with 415 and nothing is stored', async () => {
   const owner = aCandidate();
-  const html = await refusal(addFileEvidence(owner, details, { originalName: 'page.html', bytes: Buffer.from('<script>x</script>') }, 1e6));
+  const html = await refusal(upload(owner, 'page.html', Buffer.from('<script>x</script>'), 1e6));
   expect(html.status).toBe(415);
   expect(html.message).toBe(FILE_MESSAGES.wrongExtension);
-  const renamed = await refusal(addFileEvidence(owner, details, { originalName: 'tool.pdf', bytes: Buffer.from('MZ\x90\x00program', 'latin1') }, 1e6));
+  const renamed = await refusal(upload(owner, 'tool.pdf', Buffer.from('MZ\x90\x00program', 'latin1'), 1e6));
   expect(renamed.status).toBe(415);
   expect(renamed.message).toBe(FILE_MESSAGES.wrongContent);
   expect(await countStoredFiles({ courseId: owner.courseId, ownerId: owner.userId })).toBe(0);
   expect(await Evidence.countDocuments({ ownerId: owner.userId })).toBe(0);
+});
+
+test('the storage quota is per person: a file that would not fit, or any file once full, is refused with 413 and nothing is stored', async () => {
+  const owner = aCandidate();
+  const quota = 100 * 1024;
+  await upload(owner, 'first.pdf', pdfBytes(60 * 1024), MiB, quota);
+  const tooMuch = await refusal(upload(owner, 'second.pdf', pdfBytes(60 * 1024), MiB, quota));
+  expect(tooMuch).toMatchObject({ status: 413, id: 'storage_full' });
+  expect(tooMuch.message).toBe(FILE_MESSAGES.notEnoughRoom(60 * 1024 + 9, quota));
+  expect(await countStoredFiles({ courseId: owner.courseId, ownerId: owner.userId })).toBe(1);
+  // Another course of the same person shares the same room.
+  const elsewhere = { courseId: 'course-b', userId: owner.userId };
+  await upload(elsewhere, 'rest.pdf', pdfBytes(100 * 1024 - (60 * 1024 + 9) - 9), MiB, quota);
+  expect(await storageUse(owner, quota)).toEqual({ usedBytes: quota, quotaBytes: quota, full: true });
+  const full = await refusal(upload(owner, 'tiny.txt', Buffer.from('a few words'), MiB, quota));
+  expect(full).toMatchObject({ status: 413, id: 'storage_full' });
+  expect(full.message).toBe(FILE_MESSAGES.storageFull(quota, quota));
+  expect(await Evidence.countDocuments({ ownerId: owner.userId })).toBe(2);
+  expect(await countStoredFiles({ courseId: owner.courseId, ownerId: owner.userId })).toBe(1);
+});
+
+test('an empty file is refused before anything is stored', async () => {
+  const owner = aCandidate();
+  const empty = await refusal(upload(owner, 'empty.pdf', Buffer.alloc(0)));
+  expect(empty).toMatchObject({ status: 422, message: FILE_MESSAGES.empty });
+  expect(await countStoredFiles({ courseId: owner.courseId, ownerId: owner.userId })).toBe(0);
 });
 
 test('the list shows only the candidate’s own items, filtered by kind, tag and title', async () => {
@@ -128,7 +166,7 @@ test('"used in" lists every example that links the item, and attaching twice lin
   await attachEvidence(owner, note, second);
   const usedIn = await usageOfOne(owner, String(note._id));
   expect(usedIn.map((u) => u.exampleTitle).sort()).toEqual(['Lecture capture roll-out', 'VLE migration']);
-  expect(usedIn[0].areaTitle).toBe('1a The constraints and benefits of different technologies');
+  expect(usedIn[0].areaTitle).toBe('1a An understanding of the constraints and benefits of different technologies');
   expect(await evidenceIdsOf(first.sectionId, first.exampleId)).toEqual([String(note._id)]);
   await detachEvidence(owner, note, second);
   expect((await usageOfOne(owner, String(note._id))).map((u) => u.exampleTitle)).toEqual(['VLE migration']);
@@ -145,7 +183,7 @@ test('attaching raises the section version, so an editor holding the old version
 
 test('deleting evidence that is in use asks first and changes nothing until confirmed', async () => {
   const owner = aCandidate();
-  const item = await addFileEvidence(owner, details, { originalName: 'report.pdf', bytes: pdfBytes() }, 1e6);
+  const item = await upload(owner, 'report.pdf', pdfBytes(), 1e6);
   const target = await withExample(owner);
   await attachEvidence(owner, item, target);
 
@@ -166,7 +204,7 @@ test('deleting evidence that is in use asks first and changes nothing until conf
 
 test('evidence not used anywhere is deleted on confirmation, with its file', async () => {
   const owner = aCandidate();
-  const item = await addFileEvidence(owner, details, { originalName: 'a.txt', bytes: Buffer.from('plain words') }, 1e6);
+  const item = await upload(owner, 'a.txt', Buffer.from('plain words'), 1e6);
   expect(await findPortfolio(owner)).toBeNull();
   expect((await deleteEvidence(owner, item, { confirmed: true, usedInSeen: '' })).outcome).toBe('deleted');
   expect(await countStoredFiles({ courseId: owner.courseId, ownerId: owner.userId })).toBe(0);

@@ -58,7 +58,7 @@ export function acquireLock(dataDir: string): DataDirLock {
   const me: LockOwner = { pid: process.pid, start: processStart(process.pid) };
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {
-      const fd = fs.openSync(file, 'wx');
+      const fd = fs.openSync(file, 'wx', 0o600);
       fs.writeSync(fd, JSON.stringify(me));
       fs.fsyncSync(fd);
       fs.closeSync(fd);

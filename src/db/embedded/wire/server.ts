@@ -3,6 +3,7 @@
  * hands each command to the engine in order and writes its reply. Bad input closes only the
  * connection that sent it; nothing a client sends can stop the server.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import type { CommandEngine, Document, EngineOptions } from '../types';
 import {
@@ -18,12 +19,15 @@ import {
   handshakeCommand,
   readHeader,
 } from './protocol';
+import { SOCKET_MODE } from './socket-path';
 
 type Log = NonNullable<EngineOptions['log']>;
 
 export interface WireServerOptions {
   host: string;
   port: number;
+  /** A Unix socket to listen on instead of host and port (made 0600 before it is announced). */
+  socketPath?: string;
   log: Log;
 }
 
@@ -202,11 +206,12 @@ export function startWireServer(engine: CommandEngine, options: WireServerOption
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    const listening = () => {
       server.off('error', reject);
-      const address = server.address() as net.AddressInfo;
+      if (options.socketPath) fs.chmodSync(options.socketPath, SOCKET_MODE);
+      const address = server.address();
       resolve({
-        port: address.port,
+        port: typeof address === 'object' && address ? address.port : 0,
         async close() {
           const stopped = new Promise<void>((done) => server.close(() => done()));
           for (const connection of connections) connection.destroy();
@@ -214,6 +219,8 @@ export function startWireServer(engine: CommandEngine, options: WireServerOption
           await stopped;
         },
       });
-    });
+    };
+    if (options.socketPath) server.listen(options.socketPath, listening);
+    else server.listen(options.port, options.host, listening);
   });
 }
