@@ -1,5 +1,7 @@
-// Tells the VLE that frames us how tall the page is, so there is no inner scroll bar.
-// Moodle/Blackboard/Brightspace listen for lti.frameResize; Canvas for its own subject.
+// Tells the VLE that frames us how tall the page is, so that a VLE that listens can size its frame to fit.
+// Canvas reads lti.frameResize (as an object or a JSON string); Moodle 4.5 core does not listen at all (its
+// frame keeps the window's height and the page scrolls inside it), so no page may depend on the frame growing:
+// the save status and primary actions stick to the inner scroll's edges (app.css, .actions--sticky).
 (function () {
   if (window.parent === window) return;
   var last = 0;

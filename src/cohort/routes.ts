@@ -10,6 +10,7 @@ import { decideFinalReview, canOnCohort } from '../mentoring';
 import type { Notifier } from '../notifications';
 import { cohortPresenter } from './presenter';
 import { changeAssignment, cohortOf } from './service';
+import { chooseStaffRoles, teachersOf } from './teachers';
 
 export interface CohortDeps {
   log: Logger;
@@ -35,6 +36,23 @@ interface CohortProblem {
   /** The candidate an assignment was for, or the portfolio a final decision was on. */
   about: string;
   values: { decision: string; reason: string };
+}
+
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).optional(), saved: z.string().optional() }).passthrough();
+const MAX_TEACHER_ROWS = 100;
+
+/** The Teachers form posts person<i> (a user id) and role<i> (coordinator or mentor) for each row. */
+function staffChoices(body: Record<string, unknown>): Record<string, string> {
+  const choices: Record<string, string> = {};
+  for (let i = 0; i < MAX_TEACHER_ROWS; i += 1) {
+    const person = body[`person${i}`];
+    if (person === undefined) continue;
+    const id = objectId.safeParse(person);
+    const role = body[`role${i}`];
+    if (!id.success || typeof role !== 'string') refuse({ status: 422, message: 'The form could not be read, so nothing was changed. Please reload the page and try again.' });
+    choices[id.data] = role;
+  }
+  return choices;
 }
 
 const NOT_COORDINATOR = 'The cohort page is for the scheme coordinator of this course.';
@@ -84,6 +102,31 @@ export function cohortRouter(deps: CohortDeps): Router {
       action = input.action;
     });
     if (ok) res.redirect(303, urlOf(res, `/cohort?done=${action === 'assign' ? 'assigned' : 'unassigned'}${formPage(req) > 1 ? `&page=${formPage(req)}` : ''}#candidates-heading`));
+  }));
+
+  /** Teachers: in a VLE that sends one role for every teacher, who is a coordinator and who a mentor. */
+  async function showTeachers(req: Request, res: Response, problem?: { status: number; message: string }) {
+    const who = whoOf(res);
+    const q = pageQuery.safeParse(req.query);
+    if (problem) res.status(problem.status);
+    const teachers = await teachersOf(who.courseId, who.userId, q.success ? q.data.page : 1);
+    await render(res, 'cohort/teachers', {
+      title: `${problem ? 'Error: ' : ''}Teachers: coordinators and mentors`,
+      teachers,
+      saved: q.success && q.data.saved === '1',
+      problem: problem ?? null,
+    }, '/cohort');
+  }
+
+  router.get('/teachers', h((req, res) => showTeachers(req, res)));
+
+  router.post('/teachers', h(async (req, res) => {
+    const who = whoOf(res);
+    const ok = await attemptForm(req, async () => {
+      const r = await chooseStaffRoles(who.courseId, who.userId, staffChoices(req.body as Record<string, unknown>));
+      if (!r.ok) refuse(r);
+    }, (r) => showTeachers(req, res, { status: r.status, message: r.message }));
+    if (ok) res.redirect(303, urlOf(res, '/cohort/teachers?saved=1'));
   }));
 
   router.post('/final-review/:portfolioId', h(async (req, res) => {

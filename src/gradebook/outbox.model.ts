@@ -3,8 +3,22 @@ import type { WantedStanding } from './score';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
+/**
+ * What the VLE's gradebook showed when read back after a post: kept (the same score), not_kept (no number:
+ * Moodle blanks any score that is not FullyGraded), differs (another number, e.g. overridden in the VLE), or
+ * unknown (the VLE would not let us read it back). Never shown as sent when it is not what the VLE holds.
+ */
+export interface ReadBack {
+  state: 'kept' | 'not_kept' | 'differs' | 'unknown';
+  resultScore?: number | null;
+  resultMaximum?: number | null;
+  detail?: string;
+  checkedAt: Date;
+}
+
 /** What the VLE last received, kept so the coordinator can see it and timestamps only move forward. */
 export interface SentScore {
+  readBack?: ReadBack | null;
   scoreGiven: number;
   scoreMaximum: number;
   activityProgress: string;
@@ -50,6 +64,13 @@ const sentScore = new Schema<SentScore>(
     gradingProgress: String,
     comment: String,
     timestamp: String,
+    readBack: {
+      type: new Schema<ReadBack>(
+        { state: String, resultScore: Number, resultMaximum: Number, detail: String, checkedAt: Date },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { _id: false },
 );

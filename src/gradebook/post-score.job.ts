@@ -1,5 +1,6 @@
 import { agsScopes, postScore } from '../vle/ags';
 import { DEFAULT_RETRY, type VleJobContext, type RetryPolicy } from '../vle/context';
+import { readBack } from './read-back';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { markFailedAttempt, putBack } from './outbox';
 import { resolveLine, type ResolvedLine } from './resolve-line';
@@ -36,11 +37,11 @@ export async function perform(ctx: VleJobContext, entry: GradeOutboxEntry, lines
     const line = resolved.line;
     const values = scoreFor(entry.wanted, line.scoreMaximum);
     const sent: SentScore = { ...values, timestamp: nextTimestamp(ctx.now(), entry.lastSent?.timestamp) };
-    await postScore(ctx.platform, { issuer: line.issuer, clientId: line.clientId }, agsScopes(line.scopes), line.lineItemUrl, {
-      userId: entry.userSub,
-      ...values,
-      timestamp: sent.timestamp,
-    });
+    const target = { issuer: line.issuer, clientId: line.clientId };
+    const scopes = agsScopes(line.scopes);
+    await postScore(ctx.platform, target, scopes, line.lineItemUrl, { userId: entry.userSub, ...values, timestamp: sent.timestamp });
+    // The post went through: what the VLE made of it is reported, never retried (a retry would change nothing).
+    sent.readBack = await readBack(ctx, { target, scopes, lineItemUrl: line.lineItemUrl, userId: entry.userSub }, values);
     return { outcome: 'sent', sent };
   } catch (e) {
     const outcome = await markFailedAttempt(ctx, entry, e);

@@ -51,13 +51,13 @@ function activityOf(s: CandidateStanding): ScoreValues['activityProgress'] {
   return s.anythingWritten ? 'InProgress' : 'Initialized';
 }
 
+/**
+ * The progress score is the tool's complete judgement at this moment, so it is FullyGraded as soon as there is
+ * anything to judge: Moodle keeps a number only when FullyGraded, Canvas ignores it for Pending/NotReady/Failed
+ * (docs/decisions.d/issue-14.md). Waiting for a mentor is what activityProgress and the comment say, not this.
+ */
 function gradingOf(s: CandidateStanding): ScoreValues['gradingProgress'] {
-  const p = s.progress;
-  if (s.signedOff) return 'FullyGraded';
-  if (s.submitted || p.readyForReview > 0) return 'PendingManual'; // a mentor or the coordinator has to act
-  if (p.required > 0 && p.meeting + p.needsMoreWork === p.required) return 'FullyGraded';
-  if (!s.anythingWritten) return 'NotReady';
-  return 'Pending'; // the candidate is still writing; nothing waits for a person
+  return s.anythingWritten || s.signedOff ? 'FullyGraded' : 'NotReady';
 }
 
 /** A change here is a change the VLE must hear of. */

@@ -5,7 +5,7 @@ import { contextIdOf } from './launch-claims';
 import { Membership } from '../people/membership.model';
 import { noRoleRefusal, refusalError, REFUSALS } from './refusals';
 import { registrationIsOn, type PlatformLookup } from './registration-status';
-import { mapRoles, overridesOf } from '../people/roles';
+import { mapRoles, overridesOf, withStaffChoice } from '../people/roles';
 import { User } from '../people/user.model';
 import { csrfTokenFor } from '../http/csrf';
 import { urlWithLtik, type Who } from '../http/who';
@@ -33,7 +33,7 @@ export async function resolveWho(res: Response, ltiKey: string): Promise<Who | n
   if (!user || !course) return null;
   const membership = await Membership.findOne({ user: user._id, course: course._id }).lean();
   if (!membership) return null;
-  const { roles } = mapRoles(membership.ltiRoles ?? [], overridesOf(course));
+  const roles = withStaffChoice(mapRoles(membership.ltiRoles ?? [], overridesOf(course)).roles, course.teachersByPerson, membership.staffRole);
   return {
     userId: String(user._id),
     courseId: String(course._id),

@@ -16,3 +16,6 @@ export { sessionMaxAge } from './session-age';
 export { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, PASS_ROUTE, rememberLogin, sessionPassRoute, startLoginInNewWindow } from './storage';
 export { Deployment } from './deployment.model';
 export { forgetRegistrationStatus } from './registration-status';
+/** For the cohort's Teachers page: who is a coordinator changes what each membership's roles give. */
+export { forgetIdentities } from './identity';
+export { refreshAppRoles } from './role-overrides.service';

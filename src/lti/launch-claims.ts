@@ -11,6 +11,7 @@ export const CLAIM = {
   roleScopeMentor: `${LTI}role_scope_mentor`,
   launchPresentation: `${LTI}launch_presentation`,
   custom: `${LTI}custom`,
+  toolPlatform: `${LTI}tool_platform`,
   ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
   nrps: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
 } as const;

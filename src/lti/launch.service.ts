@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import { Course } from '../people/course.model';
 import { asStrings, CLAIM, contextIdOf } from './launch-claims';
 import { Membership } from '../people/membership.model';
-import { mapRoles, type AppRole, type RoleOverrides } from '../people/roles';
+import { isAdministratorLaunch, mapRoles, sendsOneTeacherRole, withStaffChoice, type AppRole, type RoleOverrides, type StaffChoice } from '../people/roles';
 import { User } from '../people/user.model';
 
 /** What one validated launch tells us, as plain data. */
@@ -30,6 +30,8 @@ export interface LaunchFacts {
   /** custom.cmalt_framework on that link: the course's framework. */
   frameworkId?: string;
   nrps?: { context_memberships_url?: string };
+  /** tool_platform.product_family_code: which VLE this is (Moodle sends one role for every teacher). */
+  platformFamily?: string;
 }
 
 export interface RecordedLaunch {
@@ -51,6 +53,7 @@ export interface KnownCourse {
   frameworkId?: string | null;
   rolesSeen?: string[] | null;
   roleOverrides?: Array<{ key: string; roles: string[] }> | null;
+  teachersByPerson?: boolean | null;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -80,6 +83,7 @@ export function launchFacts(claims: JwtPayload & Record<string, unknown>, client
     pathway: customId(claims[CLAIM.custom], 'cmalt_pathway'),
     frameworkId: customId(claims[CLAIM.custom], 'cmalt_framework'),
     nrps: (claims[CLAIM.nrps] as LaunchFacts['nrps']) ?? undefined,
+    platformFamily: str((claims[CLAIM.toolPlatform] as { product_family_code?: unknown } | undefined)?.product_family_code),
   };
 }
 
@@ -121,6 +125,30 @@ function courseChanges(f: LaunchFacts, seenKeys: string[], known: KnownCourse | 
 }
 
 /**
+ * A teacher's first launch in a course that decides per person: whoever adds the tool (deep linking) or opens it
+ * first becomes coordinator; any later teacher is a mentor until the coordinator says otherwise on the Teachers page.
+ */
+async function staffChoiceOf(
+  f: LaunchFacts,
+  courseId: Types.ObjectId,
+  userId: Types.ObjectId,
+  membership: { staffRole?: string | null; staffRoleBy?: string | null } | null,
+): Promise<StaffChoice> {
+  const was = membership?.staffRole as StaffChoice | null | undefined;
+  const addsTheTool = f.messageType === 'LtiDeepLinkingRequest';
+  if (was && !(addsTheTool && membership?.staffRoleBy === 'default')) return was;
+  let choice: { staffRole: StaffChoice; staffRoleBy: string } = { staffRole: 'mentor', staffRoleBy: 'default' };
+  if (addsTheTool) choice = { staffRole: 'coordinator', staffRoleBy: 'added-the-tool' };
+  else if (!isAdministratorLaunch(f.ltiRoles)) {
+    // One winner, however many teachers open the tool at once.
+    const won = await Course.updateOne({ _id: courseId, firstCoordinator: null }, { $set: { firstCoordinator: userId } });
+    if (won.modifiedCount === 1) choice = { staffRole: 'coordinator', staffRoleBy: 'first-teacher' };
+  }
+  await Membership.updateOne({ user: userId, course: courseId }, { $set: choice });
+  return choice.staffRole;
+}
+
+/**
  * Upserts the user, the course and the membership from a launch; answers the app roles it gives.
  * perf: `known` is the course as the launch check read it a moment ago (with its role overrides); when the launch
  * changes nothing in it, it is not written or read again. Otherwise (or when not known) it is upserted as ever.
@@ -144,15 +172,19 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
       : upsert(() =>
           Course.findOneAndUpdate(
             { issuer: f.issuer, deploymentId: f.deploymentId, contextId: f.contextId },
-            { ...(Object.keys(courseSet).length ? { $set: courseSet } : {}), $addToSet: { rolesSeen: { $each: seenKeys } } },
+            {
+              ...(Object.keys(courseSet).length ? { $set: courseSet } : {}),
+              $addToSet: { rolesSeen: { $each: seenKeys } },
+              $setOnInsert: { teachersByPerson: sendsOneTeacherRole(f.platformFamily) },
+            },
             { upsert: true, new: true, setDefaultsOnInsert: true },
           ).lean(),
         ),
   ]);
   if (!user || !course) throw new Error('launch upsert returned nothing');
   const overrides = Object.fromEntries((course.roleOverrides ?? []).map((o) => [o.key, o.roles])) as RoleOverrides;
-  const roles = mapRoles(f.ltiRoles, overrides).roles;
-  await Promise.all([
+  const mapped = mapRoles(f.ltiRoles, overrides).roles;
+  const [, membership] = await Promise.all([
     f.pathway && !course.pathway
       ? // the first link added by deep linking decides; a later change of pathway is the coordinator's to make
         Course.updateOne(
@@ -160,17 +192,23 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
           { $set: { pathway: f.pathway, ...(f.frameworkId ? { frameworkId: f.frameworkId } : {}) } },
         )
       : undefined,
-    upsert(() =>
-      Membership.updateOne(
-        { user: user._id, course: course._id },
-        {
-          $set: { ltiRoles: f.ltiRoles, appRoles: roles, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
-          ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
-        },
-        { upsert: true },
-      ),
-    ),
+    upsert(async () => {
+      const filter = { user: user._id, course: course._id };
+      const update = {
+        $set: { ltiRoles: f.ltiRoles, appRoles: mapped, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
+        ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
+      };
+      // perf: only a course that decides per person needs the membership's staff choice back
+      if (!course.teachersByPerson) return void (await Membership.updateOne(filter, update, { upsert: true }));
+      return Membership.findOneAndUpdate(filter, update, { upsert: true, new: true, projection: { staffRole: 1, staffRoleBy: 1 } }).lean();
+    }),
   ]);
+  let roles = mapped;
+  if (course.teachersByPerson && mapped.includes('coordinator')) {
+    const choice = await staffChoiceOf(f, course._id, user._id, membership ?? null);
+    roles = withStaffChoice(mapped, true, choice);
+    if (roles.length !== mapped.length) await Membership.updateOne({ user: user._id, course: course._id }, { $set: { appRoles: roles } });
+  }
   return {
     userId: String(user._id),
     courseId: String(course._id),

@@ -1,7 +1,7 @@
 import { forgetIdentities } from './identity';
 import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
-import { COURSE_APP_ROLES, defaultRolesForKey, describeRoleKey, mapRoles, parseKey, ROLE_LABELS, type CourseAppRole } from '../people/roles';
+import { COURSE_APP_ROLES, defaultRolesForKey, describeRoleKey, mapRoles, parseKey, ROLE_LABELS, withStaffChoice, type CourseAppRole } from '../people/roles';
 
 export interface RoleRow {
   key: string;
@@ -68,20 +68,20 @@ export async function saveRoleOverrides(courseId: string, userId: string, choice
   }
   const membership = await Membership.findOne({ user: userId, course: courseId }).lean();
   const mine = mapRoles(membership?.ltiRoles ?? [], Object.fromEntries(overrides.map((o) => [o.key, o.roles])));
-  if (!mine.roles.includes('coordinator')) {
+  if (!withStaffChoice(mine.roles, course.teachersByPerson, membership?.staffRole).includes('coordinator')) {
     return { ok: false, message: 'These changes would remove your own coordinator access, so they were not saved.' };
   }
   await Course.updateOne({ _id: courseId }, { $set: { roleOverrides: overrides } });
-  await refreshAppRoles(courseId, Object.fromEntries(overrides.map((o) => [o.key, o.roles])));
+  await refreshAppRoles(courseId, Object.fromEntries(overrides.map((o) => [o.key, o.roles])), course.teachersByPerson);
   forgetIdentities({ courseId }); // this process's cached pages-as-who see the change at once
   return { ok: true };
 }
 
 /** Memberships keep the app roles their LTI roles give, so other capabilities can query by role. */
-async function refreshAppRoles(courseId: string, overrides: Record<string, CourseAppRole[]>): Promise<void> {
-  const memberships = await Membership.find({ course: courseId }, { ltiRoles: 1, appRoles: 1 }).lean();
+export async function refreshAppRoles(courseId: string, overrides: Record<string, CourseAppRole[]>, teachersByPerson?: boolean | null): Promise<void> {
+  const memberships = await Membership.find({ course: courseId }, { ltiRoles: 1, appRoles: 1, staffRole: 1 }).lean();
   const updates = memberships
-    .map((m) => ({ id: m._id, roles: mapRoles(m.ltiRoles ?? [], overrides).roles as string[], was: m.appRoles ?? [] }))
+    .map((m) => ({ id: m._id, roles: withStaffChoice(mapRoles(m.ltiRoles ?? [], overrides).roles, teachersByPerson, m.staffRole) as string[], was: m.appRoles ?? [] }))
     .filter((m) => m.roles.join() !== m.was.join())
     .map((m) => ({ updateOne: { filter: { _id: m.id }, update: { $set: { appRoles: m.roles } } } }));
   if (updates.length) await Membership.bulkWrite(updates);

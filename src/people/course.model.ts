@@ -9,6 +9,10 @@ const courseSchema = new mongoose.Schema(
     title: { type: String, default: '' },
     label: { type: String, default: '' },
     pathway: { type: String }, // chosen when the tool is added to the course (deep linking)
+    /** The VLE sends one role for editing and non-editing teachers: who is a coordinator is decided per person. */
+    teachersByPerson: { type: Boolean, default: false },
+    /** The teacher who became coordinator by opening the tool first (claimed atomically, once). */
+    firstCoordinator: { type: mongoose.Schema.Types.ObjectId, ref: 'User', default: null },
     frameworkId: { type: String }, // likewise; none means the default framework
     /** The coordinator's length advice for this course, shown in place of the scheme's. */
     wordAdvice: { type: new mongoose.Schema({ min: Number, max: Number, note: String }, { _id: false }), default: undefined },

@@ -9,6 +9,9 @@ const membershipSchema = new mongoose.Schema(
     appRoles: { type: [String], default: [] }, // what they mapped to at that launch (identity recomputes)
     mentorScope: { type: [String] }, // role_scope_mentor subs; absent = not limited
     lastLaunchAt: { type: Date },
+    /** In a teachersByPerson course: coordinator or mentor, and why (see roles.ts withStaffChoice). */
+    staffRole: { type: String, enum: ['coordinator', 'mentor', null], default: null },
+    staffRoleBy: { type: String, enum: ['first-teacher', 'added-the-tool', 'coordinator', 'default', null], default: null },
   },
   { timestamps: true },
 );

@@ -150,6 +150,26 @@ export function describeRoleKey(key: string): string {
   return role.subRole ? `${words(role.subRole)} (${words(role.principal)})${where}` : `${words(role.principal)}${where}`;
 }
 
+/** A teacher's place in a course where the VLE sends one role for every teacher (Moodle: Instructor). */
+export const STAFF_CHOICES = ['coordinator', 'mentor'] as const;
+export type StaffChoice = (typeof STAFF_CHOICES)[number];
+
+/** VLE families that send the same role for editing and non-editing teachers (tool_platform.product_family_code). */
+const ONE_TEACHER_ROLE_FAMILIES = new Set(['moodle']);
+export const sendsOneTeacherRole = (family: string | undefined): boolean => ONE_TEACHER_ROLE_FAMILIES.has((family ?? '').toLowerCase());
+
+/**
+ * Where the course decides per person (teachersByPerson), a teacher is a coordinator only when chosen as one;
+ * anyone else the roles would make coordinator is a mentor. Never adds a role the LTI roles did not give.
+ */
+export function withStaffChoice(roles: AppRole[], teachersByPerson: boolean | null | undefined, choice: string | null | undefined): AppRole[] {
+  if (!teachersByPerson || choice === 'coordinator' || !roles.includes('coordinator')) return roles;
+  return roles.filter((r) => r !== 'coordinator');
+}
+
+/** An institution or system administrator: never "the first teacher" of a course they may not even be in. */
+export const isAdministratorLaunch = (rawRoles: readonly string[]): boolean => mapRoles(rawRoles).roles.includes('installer');
+
 export const ROLE_LABELS: Record<AppRole, string> = {
   candidate: 'Candidate',
   mentor: 'Mentor',

@@ -1,10 +1,10 @@
 import mongoose, { Types } from 'mongoose';
 import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
-import { mapRoles, overridesOf, type AppRole } from '../people/roles';
+import { mapRoles, overridesOf, withStaffChoice, type AppRole } from '../people/roles';
 import { User } from '../people/user.model';
 import { rosterMemberModel } from './member.model';
-import { neverLaunched } from './service';
+import { rosterOf } from './service';
 
 /** A person in the course: from their launches, or from the roster when they have not opened the tool yet. */
 export interface Person {
@@ -12,6 +12,8 @@ export interface Person {
   name: string;
   userId: string | null; // null: on the roster, never launched
   roles: AppRole[];
+  /** On the VLE's course roster and active there; null when the VLE has not given a roster. */
+  enrolled: boolean | null;
 }
 
 /** Everyone in the course with the app roles we would give them; launches win over the roster. */
@@ -20,25 +22,35 @@ export async function peopleIn(courseId: string): Promise<Person[]> {
   const course = await Course.findById(courseId).lean();
   if (!course) return [];
   const overrides = overridesOf(course);
-  const memberships = await Membership.find({ course: courseId }, { user: 1, ltiRoles: 1 }).lean();
+  const [memberships, roster] = await Promise.all([
+    Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1 }).lean(),
+    rosterOf(mongoose.connection, courseId),
+  ]);
   const users = await User.find({ _id: { $in: memberships.map((m) => m.user) } }, { sub: 1, name: 1 }).lean();
   const userById = new Map(users.map((u) => [String(u._id), u]));
+  const onRoster = new Map(roster.entries.filter((e) => e.member.issuer === course.issuer).map((e) => [e.member.sub, e.member.status === 'active']));
+  const enrolled = (sub: string) => (roster.entries.length ? onRoster.get(sub) ?? false : null);
   const people: Person[] = [];
   for (const m of memberships) {
     const u = userById.get(String(m.user));
     if (!u) continue;
-    people.push({ sub: u.sub, name: u.name || 'Unnamed user', userId: String(u._id), roles: mapRoles(m.ltiRoles ?? [], overrides).roles });
+    const roles = withStaffChoice(mapRoles(m.ltiRoles ?? [], overrides).roles, course.teachersByPerson, m.staffRole);
+    people.push({ sub: u.sub, name: u.name || 'Unnamed user', userId: String(u._id), roles, enrolled: enrolled(u.sub) });
   }
   const launched = new Set(people.map((p) => p.sub));
-  for (const r of await neverLaunched(mongoose.connection, courseId)) {
-    if (launched.has(r.sub) || r.issuer !== course.issuer) continue;
-    people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles: mapRoles(r.roles ?? [], overrides).roles });
+  for (const { member: r } of roster.entries) {
+    if (launched.has(r.sub) || r.issuer !== course.issuer || r.status === 'left') continue;
+    // Never launched: the roster's roles, and in a course that decides per person, no teacher is a coordinator yet.
+    const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
+    people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
   }
   return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
 }
 
 export const candidatesAmong = (people: Person[]) => people.filter((p) => p.roles.includes('candidate'));
-export const mentorsAmong = (people: Person[]) => people.filter((p) => p.roles.includes('mentor') || p.roles.includes('coordinator'));
+/** Someone who opened the tool once but is not on the course's roster (a site administrator, say) mentors nobody. */
+export const mentorsAmong = (people: Person[]) =>
+  people.filter((p) => (p.roles.includes('mentor') || p.roles.includes('coordinator')) && p.enrolled !== false);
 
 /**
  * Only the named people of the course (by LTI sub), in a fixed number of queries whatever the course's size:
@@ -51,18 +63,27 @@ export async function peopleAmong(courseId: string, subs: string[]): Promise<Per
   const overrides = overridesOf(course);
   const wanted = [...new Set(subs)];
   const users = await User.find({ issuer: course.issuer, sub: { $in: wanted } }, { sub: 1, name: 1 }).lean();
-  const memberships = users.length ? await Membership.find({ course: courseId, user: { $in: users.map((u) => u._id) } }, { user: 1, ltiRoles: 1 }).lean() : [];
+  const roster = rosterMemberModel(mongoose.connection);
+  const [memberships, members, rosterKnown] = await Promise.all([
+    users.length ? Membership.find({ course: courseId, user: { $in: users.map((u) => u._id) } }, { user: 1, ltiRoles: 1, staffRole: 1 }).lean() : [],
+    roster.find({ courseId, issuer: course.issuer, sub: { $in: wanted } }).lean(),
+    roster.exists({ courseId }),
+  ]);
+  const rosterBySub = new Map(members.map((r) => [r.sub, r]));
+  const enrolled = (sub: string) => (rosterKnown ? rosterBySub.get(sub)?.status === 'active' : null);
   const userById = new Map(users.map((u) => [String(u._id), u]));
   const people: Person[] = [];
   for (const m of memberships) {
     const u = userById.get(String(m.user));
-    if (u) people.push({ sub: u.sub, name: u.name || 'Unnamed user', userId: String(u._id), roles: mapRoles(m.ltiRoles ?? [], overrides).roles });
+    if (!u) continue;
+    const roles = withStaffChoice(mapRoles(m.ltiRoles ?? [], overrides).roles, course.teachersByPerson, m.staffRole);
+    people.push({ sub: u.sub, name: u.name || 'Unnamed user', userId: String(u._id), roles, enrolled: enrolled(u.sub) });
   }
   const launched = new Set(people.map((p) => p.sub));
-  const rest = wanted.filter((s) => !launched.has(s));
-  if (rest.length) {
-    const members = await rosterMemberModel(mongoose.connection).find({ courseId, issuer: course.issuer, sub: { $in: rest }, status: { $ne: 'left' } }).lean();
-    for (const r of members) people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles: mapRoles(r.roles ?? [], overrides).roles });
+  for (const r of members) {
+    if (launched.has(r.sub) || r.status === 'left') continue;
+    const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
+    people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
   }
   return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
 }

@@ -6,10 +6,12 @@ export const AGS_SCOPES = {
   lineItem: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
   lineItemReadOnly: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
   score: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+  resultReadOnly: 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
 } as const;
 const LINE_ITEM_TYPE = 'application/vnd.ims.lis.v2.lineitem+json';
 const CONTAINER_TYPE = 'application/vnd.ims.lis.v2.lineitemcontainer+json';
 export const SCORE_TYPE = 'application/vnd.ims.lis.v1.score+json';
+const RESULT_CONTAINER_TYPE = 'application/vnd.ims.lis.v2.resultcontainer+json';
 
 /** Our line item: what deep linking asks the VLE for, and what we create when nothing else gave one. */
 export const PROGRESS_LINE_ITEM = { label: 'CMALT portfolio progress', scoreMaximum: 100, tag: 'cmalt-progress' } as const;
@@ -34,7 +36,7 @@ export interface AgsScore {
 
 /** The scopes we ask for: only what the launch granted, so one token serves every call for a line. */
 export function agsScopes(granted: string[]): string[] {
-  const wanted: string[] = [AGS_SCOPES.lineItem, AGS_SCOPES.lineItemReadOnly, AGS_SCOPES.score];
+  const wanted: string[] = [AGS_SCOPES.lineItem, AGS_SCOPES.lineItemReadOnly, AGS_SCOPES.score, AGS_SCOPES.resultReadOnly];
   const usable = wanted.filter((s) => granted.includes(s));
   // Full lineitem scope covers reading; asking for both would only need a broader grant.
   return usable.includes(AGS_SCOPES.lineItem) ? usable.filter((s) => s !== AGS_SCOPES.lineItemReadOnly) : usable;
@@ -92,9 +94,31 @@ export async function postScore(client: PlatformClient, target: PlatformTarget, 
 
 /** `{lineitem}/scores`, keeping any query string the platform put on the line item URL. */
 export function scoresUrl(lineItemUrl: string): string {
+  return under(lineItemUrl, 'scores');
+}
+
+function under(lineItemUrl: string, tail: string): string {
   const url = new URL(lineItemUrl);
-  url.pathname = `${url.pathname.replace(/\/$/, '')}/scores`;
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/${tail}`;
   return url.toString();
+}
+
+/** What the VLE's gradebook holds for one person on a line item: no score when it kept none. */
+export interface HeldResult {
+  resultScore: number | null;
+  resultMaximum: number | null;
+}
+
+/** AGS result service: `GET {lineitem}/results?user_id=...`; null when the VLE has no result for them at all. */
+export async function readResult(client: PlatformClient, target: PlatformTarget, scopes: string[], lineItemUrl: string, userId: string): Promise<HeldResult | null> {
+  const url = new URL(under(lineItemUrl, 'results'));
+  url.searchParams.set('user_id', userId);
+  const res = await client.call(target, scopes, { method: 'GET', url: url.toString(), accept: RESULT_CONTAINER_TYPE });
+  const list = Array.isArray(res.body) ? (res.body as Array<Record<string, unknown>>) : [];
+  const mine = list.find((r) => r && r.userId === userId);
+  if (!mine) return null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { resultScore: num(mine.resultScore), resultMaximum: num(mine.resultMaximum) };
 }
 
 /** The rel="next" target of an RFC 8288 Link header, if any. */

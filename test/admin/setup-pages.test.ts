@@ -38,6 +38,16 @@ describe("the installer's instructions for each VLE", () => {
     for (const field of fields) expect(html).toContain(field);
   });
 
+  test('the Moodle page uses Moodle 4.5’s own words (mod_lti/core_ltix strings) and none of the old ones', async () => {
+    const html = unescapeHtml((await admin.get('/admin/setup/moodle')).html).replace(/<[^>]+>/g, '');
+    for (const words of [
+      'Show in activity chooser and as a preconfigured tool', 'Tool configuration usage', 'LTI External tools', 'Show in activity chooser',
+      'pencil (Edit)', 'View configuration details', 'As specified in Deep Linking definition or Delegate to teacher',
+      'Embed, without blocks', 'Add LTI Advantage', 'Select content', 'Use this service for grade sync and column management',
+    ]) expect(html).toContain(words);
+    for (const gone of ['(the cog)', 'list icon', 'External tool, pick', 'Moodle 4.1']) expect(html).not.toContain(gone);
+  });
+
   test('the dynamic registration URL is given for the VLEs that support it', async () => {
     for (const vle of ['moodle', 'canvas', 'brightspace']) {
       expect((await admin.get(`/admin/setup/${vle}`)).html).toContain(`${tool.baseUrl}/lti/register`);

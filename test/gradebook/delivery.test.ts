@@ -27,7 +27,14 @@ test('a review that changes progress reaches the gradebook with the right score 
   const items = suite.platform.ags.lineItemsIn(course.id);
   expect(items).toHaveLength(1);
   expect(items[0]).toMatchObject({ label: 'CMALT portfolio progress', scoreMaximum: 100, tag: 'cmalt-progress', resourceLinkId: `rl-${course.id}` });
-  expect(agsCallLines(suite.platform)).toEqual(['GET /ags/:context/lineitems 200', 'POST /ags/:context/lineitems 201', `POST /ags/:context/lineitems/${items[0].key}/scores 204`]);
+  // Each post is read back from the result service, so the Grades page shows what the VLE holds.
+  expect(agsCallLines(suite.platform)).toEqual([
+    'GET /ags/:context/lineitems 200',
+    'POST /ags/:context/lineitems 201',
+    `POST /ags/:context/lineitems/${items[0].key}/scores 204`,
+    `GET /ags/:context/lineitems/${items[0].key}/results 200`,
+  ]);
+  expect(suite.platform.ags.calls[3].query).toEqual({ user_id: alice.user.id });
   const lookup = suite.platform.ags.calls[0];
   expect(lookup.query).toMatchObject({ resource_link_id: `rl-${course.id}`, tag: 'cmalt-progress' });
   const post = suite.platform.ags.calls[2];
@@ -39,29 +46,28 @@ test('a review that changes progress reaches the gradebook with the right score 
     scoreMaximum: 100,
     comment: `1 of ${required} areas meets the criterion`,
     activityProgress: 'InProgress',
-    gradingProgress: 'Pending',
+    gradingProgress: 'FullyGraded', // the complete judgement now: Moodle keeps a number only when FullyGraded
     timestamp: expect.stringMatching(ISO_WITH_MS),
   });
 
-  // The candidate asks for review of a second area: a mentor now has work, so PendingManual.
+  // The candidate asks for review of a second area: nothing the VLE shows changes, so nothing is sent.
   await alice.moveTo(second, 'ready_for_review');
   await worker.reconcile();
   await settle(worker);
-  const scores = suite.platform.ags.scoresFor(alice.user.id);
-  expect(scores).toHaveLength(2);
-  expect(scores[1]).toMatchObject({ scoreGiven: pct(1), activityProgress: 'InProgress', gradingProgress: 'PendingManual' });
-  expect(Date.parse(scores[1].timestamp)).toBeGreaterThan(Date.parse(scores[0].timestamp));
+  expect(suite.platform.ags.scoresFor(alice.user.id)).toHaveLength(1);
 
   // The mentor decides: 2 areas meet the criterion.
   await alice.moveTo(second, 'meets_criterion');
   await worker.reconcile();
   await settle(worker);
-  const last = suite.platform.ags.scoresFor(alice.user.id).at(-1)!;
-  expect(last).toMatchObject({ scoreGiven: pct(2), comment: `2 of ${required} areas meet the criterion`, gradingProgress: 'Pending' });
+  const scores = suite.platform.ags.scoresFor(alice.user.id);
+  expect(scores).toHaveLength(2);
+  expect(scores[1]).toMatchObject({ scoreGiven: pct(2), comment: `2 of ${required} areas meet the criterion`, gradingProgress: 'FullyGraded' });
+  expect(Date.parse(scores[1].timestamp)).toBeGreaterThan(Date.parse(scores[0].timestamp));
   // Nothing changed since: reconciling again sends nothing more.
   await worker.reconcile();
   await settle(worker);
-  expect(suite.platform.ags.scoresFor(alice.user.id)).toHaveLength(3);
+  expect(suite.platform.ags.scoresFor(alice.user.id)).toHaveLength(2);
   expect(suite.platform.ags.lineItemsIn(course.id)).toHaveLength(1);
 });
 
@@ -82,7 +88,7 @@ test('an untouched portfolio is Initialized / NotReady; every area reviewed is F
   await Portfolio.updateOne({ _id: bob.portfolio._id }, { $set: { submittedAt: new Date() } });
   await worker.reconcile();
   await settle(worker);
-  expect(suite.platform.ags.scoresFor(bob.user.id).at(-1)).toMatchObject({ activityProgress: 'Submitted', gradingProgress: 'PendingManual' });
+  expect(suite.platform.ags.scoresFor(bob.user.id).at(-1)).toMatchObject({ activityProgress: 'Submitted', gradingProgress: 'FullyGraded' });
 
   await Portfolio.updateOne({ _id: bob.portfolio._id }, { $set: { signedOffAt: new Date() } });
   await worker.reconcile();
@@ -102,7 +108,11 @@ test('the line item from the launch claim (deep linking) is used as it is, scale
   suite.platform.ags.calls.length = 0;
   await worker.reconcile();
   await settle(worker);
-  expect(agsCallLines(suite.platform)).toEqual([`GET /ags/:context/lineitems/${claimed.key} 200`, `POST /ags/:context/lineitems/${claimed.key}/scores 204`]);
+  expect(agsCallLines(suite.platform)).toEqual([
+    `GET /ags/:context/lineitems/${claimed.key} 200`,
+    `POST /ags/:context/lineitems/${claimed.key}/scores 204`,
+    `GET /ags/:context/lineitems/${claimed.key}/results 200`,
+  ]);
   expect(suite.platform.ags.scoresFor(carol.id, claimed.id).at(-1)).toMatchObject({ scoreGiven: 0, scoreMaximum: 40 });
   expect(suite.platform.ags.lineItemsIn(course.id)).toHaveLength(1);
 });
@@ -119,9 +129,13 @@ test('our existing line item is found by resource link and tag, never created tw
   suite.platform.ags.calls.length = 0;
   await worker.reconcile();
   await settle(worker);
-  expect(agsCallLines(suite.platform)).toEqual(['GET /ags/:context/lineitems 200', `POST /ags/:context/lineitems/${ours.key}/scores 204`]);
+  expect(agsCallLines(suite.platform)).toEqual([
+    'GET /ags/:context/lineitems 200',
+    `POST /ags/:context/lineitems/${ours.key}/scores 204`,
+    `GET /ags/:context/lineitems/${ours.key}/results 200`,
+  ]);
   expect(suite.platform.ags.lineItemsIn(course.id)).toHaveLength(2);
-  expect(suite.platform.ags.scoresFor(erin.user.id, ours.id).at(-1)).toMatchObject({ activityProgress: 'InProgress', gradingProgress: 'Pending' });
+  expect(suite.platform.ags.scoresFor(erin.user.id, ours.id).at(-1)).toMatchObject({ activityProgress: 'InProgress', gradingProgress: 'FullyGraded' });
 });
 
 test('two first launches for one link at once still give one line in our database and one line item in the VLE', async () => {

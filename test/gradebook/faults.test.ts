@@ -32,7 +32,7 @@ test('the VLE answering 500 for a while: retried with backoff, then delivered on
   expect(scorePosts(suite.platform).map((p) => p.status)).toEqual([500, 500, 500, 204]);
   const scores = suite.platform.ags.scoresFor(c.user.id);
   expect(scores).toHaveLength(2);
-  expect(scores[1]).toMatchObject({ gradingProgress: 'PendingManual' });
+  expect(scores[1]).toMatchObject({ activityProgress: 'InProgress', gradingProgress: 'FullyGraded' });
   expect(await outbox().findOne({ candidateId: c.userId }).lean()).toMatchObject({ status: 'sent', attempts: 0, lastError: null });
 });
 
@@ -75,7 +75,7 @@ test('a 401 (revoked token) gets one fresh token and the post goes through; toke
   expect(posts[0].headers.authorization).not.toEqual(posts[1].headers.authorization);
   expect(suite.platform.token.requests.length).toBe(tokensBefore + 1);
   // Another change: the cached token is reused, no new token request.
-  await c.moveTo(assessedAreaIds()[0], 'ready_for_review');
+  await c.moveTo(assessedAreaIds()[0], 'meets_criterion');
   await c.worker.reconcile();
   await settle(c.worker);
   expect(suite.platform.token.requests.length).toBe(tokensBefore + 1);
@@ -126,5 +126,5 @@ test('only the latest standing is sent: several changes before the worker runs m
   await c.worker.reconcile();
   await settle(c.worker);
   expect(scorePosts(suite.platform)).toHaveLength(1);
-  expect(suite.platform.ags.scoresFor(c.user.id).at(-1)).toMatchObject({ gradingProgress: 'PendingManual', comment: expect.stringMatching(/^1 of /) });
+  expect(suite.platform.ags.scoresFor(c.user.id).at(-1)).toMatchObject({ gradingProgress: 'FullyGraded', comment: expect.stringMatching(/^1 of /) });
 });

@@ -62,6 +62,6 @@ test('a real process killed mid-post (SIGKILL while the VLE is not answering): t
   await settle(other);
   const scores = suite.platform.ags.scoresFor(c.user.id);
   expect(scores).toHaveLength(2); // the first standing, then the one the dead process never delivered
-  expect(scores[1]).toMatchObject({ gradingProgress: 'PendingManual' });
+  expect(scores[1]).toMatchObject({ activityProgress: 'InProgress', gradingProgress: 'FullyGraded' });
   expect(await outbox().findOne({ candidateId: c.userId }).lean()).toMatchObject({ status: 'sent', leaseOwner: null });
 });

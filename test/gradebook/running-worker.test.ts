@@ -23,7 +23,7 @@ test('the worker inside the tool process reconciles at start, hears state change
     const latest = () => scores()[scores().length - 1] as Record<string, unknown> | undefined;
     // moveTo may pass through draft first; each change is posted, and the last one must arrive.
     await alice.moveTo(assessedAreaIds()[0], 'ready_for_review');
-    await until(() => latest()?.gradingProgress === 'PendingManual'); // the section-state hook queued it
+    await until(() => latest()?.activityProgress === 'InProgress'); // the section-state hook queued it
 
     // The coordinator's "sync now" wakes the worker in this process.
     const before = scores().length;
@@ -35,7 +35,7 @@ test('the worker inside the tool process reconciles at start, hears state change
     await Portfolio.updateOne({ _id: alice.portfolio._id }, { $set: { submittedAt: new Date() } });
     notifyWorkers({ courseId: alice.courseId });
     await until(() => latest()?.activityProgress === 'Submitted');
-    expect(latest()).toMatchObject({ activityProgress: 'Submitted', gradingProgress: 'PendingManual' });
+    expect(latest()).toMatchObject({ activityProgress: 'Submitted', gradingProgress: 'FullyGraded' });
   } finally {
     await worker.stop();
   }

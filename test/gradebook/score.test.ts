@@ -3,6 +3,7 @@ import type { SectionState } from '../../src/portfolio/models';
 import { nextTimestamp, scoreValues, standingFingerprint, type CandidateStanding } from '../../src/gradebook/score';
 import { backoffMs } from '../../src/vle/context';
 import { agsScopes, nextLink, scoresUrl } from '../../src/vle/ags';
+import { compare } from '../../src/gradebook/read-back';
 
 const areas: ProgressArea[] = Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, displayTitle: `Area ${i}`, assessed: i < 10, required: true }));
 function standing(states: SectionState[], over: Partial<CandidateStanding> = {}): CandidateStanding {
@@ -27,10 +28,12 @@ describe('the score the VLE receives', () => {
 
   test.each([
     ['nothing written', 'Initialized', 'NotReady', standing([])],
-    ['drafting, nothing waiting', 'InProgress', 'Pending', standing(['draft', 'meets_criterion'])],
-    ['a section waiting for a mentor', 'InProgress', 'PendingManual', standing(['draft', 'ready_for_review'])],
+    // The score is the complete judgement at each moment: FullyGraded once there is anything to judge, so that
+    // Moodle (which blanks any other) keeps the number; waiting for a mentor is activityProgress's to say.
+    ['drafting, nothing waiting', 'InProgress', 'FullyGraded', standing(['draft', 'meets_criterion'])],
+    ['a section waiting for a mentor', 'InProgress', 'FullyGraded', standing(['draft', 'ready_for_review'])],
     ['every assessed section reviewed', 'InProgress', 'FullyGraded', standing([...many(9, 'meets_criterion'), 'needs_more_work'])],
-    ['asked for final review', 'Submitted', 'PendingManual', standing(many(10, 'meets_criterion'), { submitted: true })],
+    ['asked for final review', 'Submitted', 'FullyGraded', standing(many(10, 'meets_criterion'), { submitted: true })],
     ['signed off by the coordinator', 'Completed', 'FullyGraded', standing(many(10, 'meets_criterion'), { submitted: true, signedOff: true })],
   ])('%s: activityProgress %s, gradingProgress %s', (_label, activity, grading, s) => {
     expect(scoreValues(s, 100)).toMatchObject({ activityProgress: activity, gradingProgress: grading });
@@ -38,8 +41,24 @@ describe('the score the VLE receives', () => {
 
   test('the fingerprint changes exactly when what the VLE would see changes', () => {
     expect(standingFingerprint(standing(['draft']))).toBe(standingFingerprint(standing(['draft', 'draft'])));
-    expect(standingFingerprint(standing(['draft']))).not.toBe(standingFingerprint(standing(['ready_for_review'])));
+    // Asking for review changes nothing the VLE shows (same score, same progress values): nothing to send.
+    expect(standingFingerprint(standing(['draft']))).toBe(standingFingerprint(standing(['ready_for_review'])));
+    expect(standingFingerprint(standing([]))).not.toBe(standingFingerprint(standing(['draft'])));
     expect(standingFingerprint(standing(['meets_criterion']))).not.toBe(standingFingerprint(standing(['needs_more_work'])));
+  });
+});
+
+describe('reading the VLE’s gradebook back', () => {
+  const sent = scoreValues(standing([...many(8, 'meets_criterion'), 'draft']), 100);
+  test('the same score (rounding aside) is kept; no number is not kept; another number differs', () => {
+    expect(compare(sent, { resultScore: 80, resultMaximum: 100 }).state).toBe('kept');
+    expect(compare(sent, { resultScore: 8.001, resultMaximum: 10 }).state).toBe('kept'); // a VLE that rescales its column
+    expect(compare(sent, { resultScore: null, resultMaximum: 100 }).state).toBe('not_kept');
+    expect(compare(sent, null).state).toBe('not_kept');
+    expect(compare(sent, { resultScore: 55, resultMaximum: 100 })).toMatchObject({ state: 'differs', resultScore: 55 });
+  });
+  test('no grade for a portfolio with nothing written (sent NotReady) is what was meant', () => {
+    expect(compare(scoreValues(standing([]), 100), null).state).toBe('kept');
   });
 });
 

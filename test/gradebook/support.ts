@@ -55,6 +55,15 @@ export async function aCandidate(tool: TestTool, platform: TestPlatform, course:
       needs_more_work: [['draft', 'system'], ['ready_for_review', 'candidate'], ['needs_more_work', 'mentor']],
     };
     const current = (await Section.findOne({ portfolio: p.portfolio._id, areaId }).lean())?.state;
+    // One step back or round again (a resubmission, a withdrawn "meets"), as the candidate or a mentor would.
+    const direct: Partial<Record<string, StateActor>> = { 'needs_more_work>ready_for_review': 'candidate', 'meets_criterion>needs_more_work': 'mentor' };
+    const by = direct[`${current}>${to}`];
+    if (by) {
+      const section = (await Section.findOne({ portfolio: p.portfolio._id, areaId }).lean())!;
+      const r = await applyTransition({ sectionId: section._id, to, by, expectedVersion: section.version, byUser: 'test' });
+      if (!r.ok) throw new Error(`transition to ${to} refused: ${r.reason}`);
+      return;
+    }
     const steps = paths[to];
     const from = steps.findIndex(([state]) => state === current);
     for (const [state, by] of steps.slice(from + 1)) {

@@ -12,8 +12,8 @@ export async function launched(tool: TestTool, platform: TestPlatform, course: P
 }
 
 /** A candidate with a started CMALT portfolio; section ids by area id. */
-export async function aCandidate(tool: TestTool, platform: TestPlatform, course: PlatformCourse, name: string) {
-  const user = platform.user({ name, email: `${name.replace(/\W+/g, '.').toLowerCase()}@example.ac.uk` });
+export async function aCandidate(tool: TestTool, platform: TestPlatform, course: PlatformCourse, name: string, known?: PlatformUser) {
+  const user = known ?? platform.user({ name, email: `${name.replace(/\W+/g, '.').toLowerCase()}@example.ac.uk` });
   const session = await launched(tool, platform, course, 'Learner', user);
   const started = await session.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' });
   if (started.status !== 200) throw new Error(`start failed: ${started.status}`);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
-import type { PreparedLaunch, TestPlatform } from './platform';
+import type { PreparedLaunch, TestPlatform, TestPlatformOptions } from './platform';
 import type { StartTestToolOptions } from './tool';
 import { required, toolSuiteParts, type ToolSuite } from './suite';
 import { prepareFor, type LaunchAsOptions, type ToolRef } from './launch';
@@ -21,6 +21,8 @@ export function openBrowser(): Promise<Browser> {
 }
 
 export interface BrowserSuiteOptions {
+  /** For startTestPlatform (e.g. `{ profile: 'moodle' }`). */
+  platform?: TestPlatformOptions;
   /** For startTestTool, which always gets the suite's platform. */
   tool?: Omit<StartTestToolOptions, 'platform'>;
   /** For browser.newContext (e.g. `{ locale: 'en-GB' }`). */
@@ -40,7 +42,7 @@ export interface BrowserSuite extends ToolSuite {
  * registered with it and Chromium, open a context and page, and close them all. Read its getters in hooks and tests.
  */
 export function browserSuite(opts: BrowserSuiteOptions = {}): BrowserSuite {
-  const toolParts = toolSuiteParts('browserSuite', { tool: opts.tool });
+  const toolParts = toolSuiteParts('browserSuite', { tool: opts.tool, platform: opts.platform });
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page | undefined;

@@ -22,6 +22,13 @@ export interface Score {
   [k: string]: unknown;
 }
 
+export interface Held {
+  userId: string;
+  resultScore?: number; // undefined: the VLE blanked the grade
+  resultMaximum: number;
+  comment?: string;
+}
+
 const ACTIVITY = ['Initialized', 'Started', 'InProgress', 'Submitted', 'Completed'];
 const GRADING = ['FullyGraded', 'Pending', 'PendingManual', 'Failed', 'NotReady'];
 const LINEITEM_TYPE = 'application/vnd.ims.lis.v2.lineitem+json';
@@ -31,7 +38,11 @@ export class AgsStore {
   readonly calls: RecordedCall[] = [];
   readonly faults = new FaultQueue();
   readonly lineItems = new Map<string, LineItem>(); // by id (URL)
-  readonly scores = new Map<string, (Score & { lineItemId: string })[]>(); // by line item id
+  readonly scores = new Map<string, (Score & { lineItemId: string })[]>(); // by line item id, as received
+  /** What the gradebook holds per line item + user after the profile's rules (a grade blanked is undefined). */
+  readonly held = new Map<string, Held>();
+  /** Answer 204 to scores but keep no number (a VLE set not to keep grades from the tool). */
+  discardScores = false;
   /** Status for a score older than the last one for that user (AGS: 400 or 409). */
   staleScoreStatus = 409;
   pageSize = 100;
@@ -67,6 +78,11 @@ export class AgsStore {
 
   lineItemForResourceLink(contextId: string, resourceLinkId: string): LineItem | undefined {
     return this.lineItemsIn(contextId).find((li) => li.resourceLinkId === resourceLinkId);
+  }
+
+  /** What the VLE's gradebook shows for a user on a line item (the result service answers the same). */
+  heldFor(userId: string, lineItemId: string): Held | undefined {
+    return this.held.get(`${lineItemId}\n${userId}`);
   }
 
   /** Scores received for a user, oldest first (optionally on one line item). */
@@ -164,22 +180,28 @@ export class AgsStore {
     }
     list.push({ ...s, lineItemId: item.id });
     this.scores.set(item.id, list);
+    // The VLE keeps the comment always, the number only for the gradingProgress values its profile keeps.
+    const kept = !this.discardScores && s.scoreGiven !== undefined && this.ctx.profile.keepsScoreWhen.includes(s.gradingProgress as never);
+    this.held.set(`${item.id}\n${s.userId}`, {
+      userId: s.userId,
+      resultScore: kept ? (s.scoreGiven! / s.scoreMaximum!) * item.scoreMaximum : undefined,
+      resultMaximum: item.scoreMaximum,
+      comment: s.comment,
+    });
     res.status(204).end();
   }
 
   private results(req: Request, res: Response, item: LineItem): void {
-    const latest = new Map<string, Score>();
-    for (const s of this.scores.get(item.id) ?? []) latest.set(s.userId, s);
     const userFilter = req.query.user_id ? String(req.query.user_id) : undefined;
-    const results = [...latest.values()].filter((s) => !userFilter || s.userId === userFilter).map((s) => ({
-      id: `${item.id}/results/${encodeURIComponent(s.userId)}`,
-      scoreOf: item.id,
-      userId: s.userId,
-      ...(s.scoreGiven !== undefined && s.scoreMaximum
-        ? { resultScore: (s.scoreGiven / s.scoreMaximum) * item.scoreMaximum, resultMaximum: item.scoreMaximum }
-        : {}),
-      ...(s.comment ? { comment: s.comment } : {}),
-    }));
+    const results = [...this.held.entries()]
+      .filter(([key, h]) => key.startsWith(`${item.id}\n`) && (!userFilter || h.userId === userFilter))
+      .map(([, h]) => ({
+        id: `${item.id}/results/${encodeURIComponent(h.userId)}`,
+        scoreOf: item.id,
+        userId: h.userId,
+        ...(h.resultScore !== undefined ? { resultScore: h.resultScore, resultMaximum: h.resultMaximum } : {}),
+        ...(h.comment ? { comment: h.comment } : {}),
+      }));
     res.type('application/vnd.ims.lis.v2.resultcontainer+json').send(JSON.stringify(results));
   }
 }

@@ -1,4 +1,5 @@
 import { newSigningKey, type SigningKey } from './keys';
+import { PROFILES, type VleProfile } from './profiles';
 import type { PlatformCourse, PlatformUser, PreparedLaunch, RecordedCall, RegisteredClient } from './types';
 
 export const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -36,7 +37,7 @@ export class PlatformContext {
   lastLaunch?: PreparedLaunch;
   private counter = 0;
 
-  constructor(readonly productFamilyCode: string) {}
+  constructor(readonly productFamilyCode: string, readonly profile: VleProfile = PROFILES.generic) {}
 
   get issuer(): string {
     return this.baseUrl;

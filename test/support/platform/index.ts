@@ -10,6 +10,7 @@ import { mountOidc, openIdConfiguration } from './oidc';
 import { recordOf } from './record';
 import { Registrations, type AddClientInput, type RegisterWithToolAnswer, type RegistrationDetails } from './registration';
 import { TokenService } from './token';
+import { PROFILES, type VleProfile } from './profiles';
 import type { LaunchOptions, PlatformCourse, PlatformUser, PreparedLaunch, RecordedCall, RegisteredClient } from './types';
 
 export * from './types';
@@ -19,8 +20,11 @@ export { roleUri } from './launches';
 export type { MemberInput } from './nrps';
 export type { LineItem, Score } from './ags';
 export type { DeepLinkingReturn } from './deep-linking';
+export { PROFILES, REAL_VLES, type VleProfile } from './profiles';
 
 export interface TestPlatformOptions {
+  /** Which VLE to behave like (profiles.ts); default 'generic', the platform as it was before profiles. */
+  profile?: VleProfile['id'];
   /** Shown in the OpenID configuration and the tool_platform claim (default 'cmalt-test-vle'). */
   productFamilyCode?: string;
   /** NRPS page size (default 100). */
@@ -30,6 +34,8 @@ export interface TestPlatformOptions {
 }
 
 export interface TestPlatform {
+  /** The VLE this platform behaves like. */
+  profile: VleProfile;
   baseUrl: string;
   issuer: string;
   urls: { openIdConfiguration: string; jwks: string; auth: string; token: string; register: string };
@@ -65,7 +71,8 @@ export interface TestPlatform {
 }
 
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
-  const ctx = new PlatformContext(options.productFamilyCode ?? 'cmalt-test-vle');
+  const profile = PROFILES[options.profile ?? 'generic'];
+  const ctx = new PlatformContext(options.productFamilyCode ?? profile.productFamilyCode, profile);
   const people = new People(ctx);
   const token = new TokenService(ctx);
   const ags = new AgsStore(ctx, token);
@@ -99,6 +106,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   ctx.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
+    profile,
     baseUrl: ctx.baseUrl,
     issuer: ctx.issuer,
     urls: {

@@ -98,10 +98,12 @@ export function mountOidc(app: Express, ctx: PlatformContext, ags: AgsStore): vo
 
   /**
  * The course page's script: records every message from the tool (window.__ltiMessages), and sets the frame's
- * height from lti.frameResize as Moodle does (an object, or Canvas's JSON string), but only from the tool's frame.
+ * height from lti.frameResize (an object, or Canvas's JSON string), but only from the tool's frame, and only for a
+ * profile that listens (Moodle 4.5 core does not: its frame keeps the window's height and the page scrolls inside).
  */
-const RECORD_AND_RESIZE = `window.addEventListener("message", function (e) {
+const recordAndResize = (resize: boolean) => `window.addEventListener("message", function (e) {
   (window.__ltiMessages = window.__ltiMessages || []).push(e.data);
+  if (!${resize}) return;
   var frame = document.getElementById("tool-frame");
   if (!frame || e.source !== frame.contentWindow) return;
   var m = e.data;
@@ -122,8 +124,8 @@ const RECORD_AND_RESIZE = `window.addEventListener("message", function (e) {
         // the storage listener (or its frame) comes first, so that it is ready before the tool asks
         `${storage}<header><h1>${escapeHtml(launch.course.title)}</h1></header><main>` +
           `<iframe id="tool-frame" name="tool-frame" title="CMALT Portfolio" src="${escapeHtml(src)}" ` +
-          'style="width:100%;height:800px;border:0" allow="clipboard-write; fullscreen"></iframe></main>' +
-          `<script>${RECORD_AND_RESIZE}</script>`,
+          `style="width:100%;height:${ctx.profile.frameResize ? '800px' : '85vh'};border:0" allow="clipboard-write; fullscreen"></iframe></main>` +
+          `<script>${recordAndResize(ctx.profile.frameResize)}</script>`,
       ),
     );
   });
