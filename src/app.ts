@@ -44,6 +44,7 @@ import { mentoringRouter } from './mentoring';
 import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
+import { schemeRouter, supportLinkRouter } from './scheme';
 
 /** What every capability's router is given. */
 export interface AppDeps {
@@ -167,6 +168,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
+  lti.app.use('/scheme', ...launched, schemeRouter(deps));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
@@ -198,6 +200,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
     }
   });
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
   app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"

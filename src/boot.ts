@@ -9,7 +9,8 @@ import type { Config } from './config';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { startNotifier } from './notifications';
-import { setSectionFeedbackSource } from './portfolio';
+import { setPlaceGate, setSectionFeedbackSource } from './portfolio';
+import { schemePlaceGate, startSchemeMailer } from './scheme';
 
 export type { AppDeps };
 
@@ -31,11 +32,13 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
 }
 
 /** Wires the tool, starts its workers, composes the app. */
 export async function createApp({ config, log, dbUri, gradebookWorker }: BootOptions): Promise<BootedTool> {
   const notifier = startNotifier(config, log);
+  const schemeMail = startSchemeMailer(config, log);
   wireRules(notifier);
   const composed = await composeApp({ config, log, dbUri, notifier });
   const gradebook = gradebookWorker
@@ -47,6 +50,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker }: BootOpt
     close: async () => {
       await gradebook?.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed')); // a post in flight records its outcome
       await notifier.worker.stop(); // an email being sent is finished, not cut off
+      await schemeMail.stop();
       await composed.close();
     },
   };

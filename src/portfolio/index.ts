@@ -14,6 +14,7 @@ export {
   type SectionStateChange,
 } from './section-states';
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
+export { setPlaceGate, type PlaceGate } from './place-gate';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
 export { progressOf } from './presenters';

@@ -29,6 +29,7 @@ import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
 import { evidencePickers } from './evidence/picker';
 import { sectionFeedback } from './section-feedback';
+import { placeGateFor } from './place-gate';
 import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
@@ -45,6 +46,7 @@ const whoOf = (res: Response) => res.locals.who as Who;
 const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
 
 const MESSAGES = {
+  noPlace: 'Your portfolio opens when you have a place in the learning set. Your application page says where it stands.',
   notCandidate: 'Portfolios belong to candidates. Mentors and coordinators will read them from the mentoring pages.',
   noSection: 'We could not find that section in your portfolio.',
   noExample: 'We could not find that example in this section.',
@@ -166,6 +168,8 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const portfolio = await findOwnPortfolio(who);
       if (!portfolio) {
         if (!(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+        const elsewhere = await placeGateFor(who); // the scheme: no place yet, so the application page
+        if (elsewhere) return res.redirect(303, urlOf(res, elsewhere));
         const framework = registry.latest('cmalt')!;
         const fixed = await coursePathway(who.courseId);
         render(res, 'start', { title: 'Start your portfolio', framework, fixedPathway: fixed ?? null, error: null, values: {} });
@@ -183,6 +187,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     h(async (req, res) => {
       const who = whoOf(res);
       if (!(await findOwnPortfolio(who)) && !(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+      if (!(await findOwnPortfolio(who)) && (await placeGateFor(who))) throw forbidden(MESSAGES.noPlace);
       const input = parse(startSchema, req.body);
       const framework = registry.latest('cmalt')!;
       const fixed = await coursePathway(who.courseId);
