@@ -57,7 +57,7 @@ describe('the CMALT scheme: settings, a call, line-manager support, selection up
       const s = await launched(suite.tool, suite.platform, course, 'Learner', suite.platform.user({ name: `${name} Applicant`, email: `${name.toLowerCase()}@example.ac.uk` }));
       expect(new URL(s.url).pathname).toBe('/scheme');
       expect(s.html).toContain('Send my application');
-      expect((await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'x' })).status).toBe(403);
+      expect((await s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'x' })).status).toBe(403);
       people.push({ s, name });
     }
     const [ann, ben, cat, dan, eve] = people;
@@ -140,7 +140,7 @@ describe('the CMALT scheme: settings, a call, line-manager support, selection up
 
     // Acceptance opens the portfolio; the declined and the waiting do not get one.
     expect(new URL((await ann.s.get('/portfolio')).url).pathname).toBe('/portfolio');
-    expect((await ann.s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Digital accessibility' })).status).toBe(200);
+    expect((await ann.s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' })).status).toBe(200);
     expect(new URL((await loser.s.get('/portfolio')).url).pathname).toBe('/scheme');
 
     // A withdrawal frees the place and offers it to the first waiting; withdrawing twice is refused.

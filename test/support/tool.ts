@@ -36,6 +36,11 @@ export interface StartTestToolOptions {
   host?: string;
   /** A logger of the test's (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
+  /**
+   * Loopback origins the tool may call (OUTBOUND_ALLOWED_ORIGINS): the test VLE runs on loopback, which the tool
+   * refuses outside development, so each test VLE is allow-listed by its exact origin. `platform`'s is added.
+   */
+  allowOrigins?: string[];
 }
 
 /**
@@ -56,6 +61,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
     LTI_KEY: `test-lti-key-${port}-${Date.now()}`,
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    OUTBOUND_ALLOWED_ORIGINS: [...(options.allowOrigins ?? []), ...(options.platform ? [options.platform.baseUrl] : [])].join(' '),
     ...options.env,
   });
   const dbUri = freshDatabaseUri('tool');
