@@ -63,6 +63,11 @@ describe('the CMALT scheme: settings, a call, line-manager support, selection up
     const [ann, ben, cat, dan, eve] = people;
     // A draft saves without sending; sending with a part missing is refused and sends nothing.
     expect((await ann.s.post('/scheme/application', { jobTitle: 'Draft title' })).status).toBe(200);
+    // The seam for the shared autosave client: the same save as JSON (session token and CSRF in headers).
+    const json = await ann.s.postJson('/scheme/application', { jobTitle: 'Autosaved title' });
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.html).saved).toBe(true);
+    expect((await Application.findOne({ name: 'Ann Applicant' }).lean())!.jobTitle).toBe('Autosaved title');
     const incomplete = await ann.s.post('/scheme/application/send', { jobTitle: 'Draft title' });
     expect(incomplete.status).toBe(422);
     expect((await Application.findOne({ name: 'Ann Applicant' }).lean())!.state).toBe('draft');
@@ -171,6 +176,9 @@ describe('the CMALT scheme: settings, a call, line-manager support, selection up
     const r = await late.post('/scheme/application/send', form('Lou', 'mlou'));
     expect(r.status).toBe(409);
     expect(text(r.html)).toContain('closed on');
+    const lateJson = await late.postJson('/scheme/application', form('Lou', 'mlou'));
+    expect(lateJson.status).toBe(409);
+    expect(JSON.parse(lateJson.html).error.message).toContain('closed on');
     expect((await cora.post('/scheme/manage/settings', { ...SETTINGS, callOpensAt: local(2 * DAY), callClosesAt: local(5 * DAY) })).status).toBe(200);
     expect(text((await late.post('/scheme/application', form('Lou', 'mlou'))).html)).toContain('opens on');
     const courseId = (await SchemeSettings.findOne({ cohortName: SETTINGS.cohortName, callOpensAt: { $gt: new Date() } }).lean())!.courseId;
