@@ -8,7 +8,7 @@ import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
+import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { startNotifier } from './notifications';
 import { setPlaceGate, setSectionFeedbackSource } from './portfolio';
 import { schemePlaceGate, startSchemeMailer } from './scheme';
@@ -36,6 +36,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
 }
 

@@ -17,6 +17,7 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     ['coordinator', '/cohort', 'Cohort'],
     ['coordinator', '/scheme/manage', 'Scheme'],
     ['coordinator', '/gradebook', 'Grades'],
+    ['coordinator', '/gradebook/roster', 'Roster'],
     ['coordinator', '/lti/roles', 'Roles'],
     ['installer', '/lti/installer', 'Registration'],
   ];
