@@ -52,6 +52,7 @@ import { mentoringRouter } from './mentoring';
 import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
+import { schemeRouter, supportLinkRouter } from './scheme';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
@@ -181,6 +182,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
+  lti.app.use('/scheme', ...launched, schemeRouter(deps));
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
@@ -223,6 +225,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   });
   app.use(security);
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
   app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
   // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token
   app.use('/assessor', assessorRouter({ config })); // ALT's assessors: a token, no VLE launch, no cookie

@@ -10,7 +10,8 @@ import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
-import { setSectionFeedbackSource } from './portfolio';
+import { setPlaceGate, setSectionFeedbackSource } from './portfolio';
+import { schemePlaceGate, startSchemeMailer } from './scheme';
 
 export type { AppDeps };
 
@@ -36,11 +37,13 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
   listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
+  setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
 }
 
 /** Wires the tool, starts its workers, composes the app. */
 export async function createApp({ config, log, dbUri, gradebookWorker, exportWorker }: BootOptions): Promise<BootedTool> {
   const notifier = startNotifier(config, log);
+  const schemeMail = startSchemeMailer(config, log);
   wireRules(notifier);
   const composed = await composeApp({ config, log, dbUri, notifier });
   const gradebook = gradebookWorker
@@ -58,6 +61,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
       await exports?.stop().catch((err: unknown) => log.error({ err }, 'stopping the export worker failed')); // a build in flight finishes
       await stopReadyCatchUp();
       await notifier.worker.stop(); // an email being sent is finished, not cut off
+      await schemeMail.stop();
       await composed.close();
     },
   };

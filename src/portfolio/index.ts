@@ -16,6 +16,7 @@ export {
 } from './section-states';
 export { onApprovedSectionEdited, type ApprovedSectionEdit } from './approval-edits';
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
+export { setPlaceGate, type PlaceGate } from './place-gate';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
 export { onPortfolioReshaped, migrateToLatest } from './migration';

@@ -35,6 +35,7 @@ import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
 import { evidencePickers } from './evidence/picker';
 import { sectionFeedback } from './section-feedback';
+import { placeGateFor } from './place-gate';
 import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
@@ -51,6 +52,7 @@ const whoOf = (res: Response) => res.locals.who as Who;
 const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
 
 const MESSAGES = {
+  noPlace: 'Your portfolio opens when you have a place in the learning set. Your application page says where it stands.',
   notCandidate: 'Portfolios belong to candidates. Mentors and coordinators will read them from the mentoring pages.',
   noSection: 'We could not find that section in your portfolio.',
   noExample: 'We could not find that example in this section.',
@@ -174,6 +176,8 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       let portfolio = await findOwnPortfolio(who);
       if (!portfolio) {
         if (!(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+        const elsewhere = await placeGateFor(who); // the scheme: no place yet, so the application page
+        if (elsewhere) return res.redirect(303, urlOf(res, elsewhere));
         const scheme = await schemeOf(who.courseId);
         render(res, 'start', { title: 'Start your portfolio', start: startPresenter(scheme.framework, scheme.pathwayId), error: null, values: {} });
         return;
@@ -192,6 +196,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     h(async (req, res) => {
       const who = whoOf(res);
       if (!(await findOwnPortfolio(who)) && !(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
+      if (!(await findOwnPortfolio(who)) && (await placeGateFor(who))) throw forbidden(MESSAGES.noPlace);
       const scheme = await schemeOf(who.courseId);
       const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => typeof v === 'string' && /^(pathway|name_[a-z0-9-]+_\d)$/.test(k)));
       const again = (status: number, error: string) => {

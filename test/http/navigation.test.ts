@@ -15,6 +15,7 @@ const CANDIDATE_NAV = [
   'Evidence -> /portfolio/evidence',
   'Co-mentoring and final review -> /mentoring/peer',
   'Read and export -> /export',
+  'Learning set -> /scheme',
 ];
 
 describe('one navigation on every page', () => {

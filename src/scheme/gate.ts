@@ -1,0 +1,13 @@
+import { applicationOf } from './applications.service';
+import { settingsOf } from './settings.service';
+
+/**
+ * Told to the portfolio in boot.ts: in a course that runs the scheme, a candidate without a place is sent to
+ * the application page instead of starting a portfolio. Courses without scheme settings are unchanged.
+ */
+export async function schemePlaceGate(who: { courseId: string; userId: string }): Promise<string | null> {
+  const s = await settingsOf(who.courseId);
+  if (!s) return null;
+  const mine = await applicationOf(who.courseId, who.userId);
+  return mine?.state === 'accepted' ? null : '/scheme';
+}

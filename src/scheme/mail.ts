@@ -1,0 +1,80 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import { SchemeEmail } from './scheme.model';
+
+/**
+ * The scheme's emails go to addresses, not to accounts (a line manager has none), so they are kept apart from
+ * notifications: written to the database in the same step as the change, then sent by this worker with a lease,
+ * so a crash or a down SMTP server loses nothing and two instances never send one twice.
+ */
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 5;
+let onQueued: () => void = () => undefined;
+
+export async function queueEmail(to: string, subject: string, text: string): Promise<void> {
+  if (!to) return; // a person the VLE gave no email address: their page still says what happened
+  await SchemeEmail.create({ to, subject, text });
+  onQueued();
+}
+
+export async function drainSchemeEmails(ctx: { smtpUrl: string; mailFrom: string; log?: Logger; transport?: Transporter }): Promise<number> {
+  const transport = ctx.transport ?? nodemailer.createTransport(ctx.smtpUrl);
+  let sent = 0;
+  for (let i = 0; i < 50; i += 1) {
+    const now = new Date();
+    const job = await SchemeEmail.findOneAndUpdate(
+      { status: 'pending', $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+      { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS) }, $inc: { attempts: 1 } },
+      { new: true, sort: { createdAt: 1 } },
+    ).lean();
+    if (!job) break;
+    try {
+      await transport.sendMail({ from: ctx.mailFrom, to: job.to, subject: job.subject, text: job.text });
+      await SchemeEmail.updateOne({ _id: job._id }, { $set: { status: 'sent', leaseUntil: null } });
+      sent += 1;
+    } catch (err) {
+      ctx.log?.warn({ err, attempts: job.attempts }, 'a scheme email was not sent');
+      const failed = job.attempts >= MAX_ATTEMPTS;
+      await SchemeEmail.updateOne({ _id: job._id }, { $set: { status: failed ? 'failed' : 'pending', leaseUntil: failed ? null : new Date(Date.now() + 30_000 * job.attempts) } });
+    }
+  }
+  if (!ctx.transport) transport.close();
+  return sent;
+}
+
+export interface SchemeMailer {
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+/** Started and stopped by boot.ts. Without SMTP_URL emails stay queued and the pages still say everything. */
+export function startSchemeMailer(config: { smtpUrl?: string; mailFrom: string }, log: Logger, intervalMs = 30_000): SchemeMailer {
+  let running: Promise<unknown> | null = null;
+  let again = false;
+  let stopped = false;
+  const run = () => {
+    if (stopped || !config.smtpUrl) return;
+    if (running) return void (again = true);
+    running = drainSchemeEmails({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, log })
+      .catch((err) => log.error({ err }, 'scheme email drain failed'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  onQueued = () => void setImmediate(run);
+  return {
+    kick: onQueued,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      onQueued = () => undefined;
+      await running;
+    },
+  };
+}
