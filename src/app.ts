@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl } from './admin';
 import { cohortRouter } from './cohort';
 import type { Config } from './config';
+import { cpdReviewerRouter, cpdRouter, type MandatoryTraining } from './cpd';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
@@ -90,7 +91,7 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
  * Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers.
  * Building it starts no worker and subscribes to nothing; boot.ts does that.
  */
-export async function composeApp({ config, log, dbUri, notifier }: { config: Config; log: Logger; dbUri: string; notifier: Notifier }): Promise<ComposedApp> {
+export async function composeApp({ config, log, dbUri, notifier, cpd }: { config: Config; log: Logger; dbUri: string; notifier: Notifier; cpd: { training: MandatoryTraining; clock: () => Date } }): Promise<ComposedApp> {
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (lti/ltijs/jsonwebtoken-key.ts)
   // perf: mongoose otherwise records a stack trace on every query, only to explain a query run twice (a bug we do not have)
@@ -169,6 +170,8 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  const cpdDeps = { config, ...cpd };
+  lti.app.use('/cpd', ...launched, cpdRouter(cpdDeps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 
   const app = express();
@@ -198,6 +201,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
     }
   });
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
+  app.use('/cpd-review', cpdReviewerRouter(cpdDeps)); // a line manager's signed link: no VLE account, so outside the launch check
   app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"

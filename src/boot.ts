@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
+import { loadMandatoryTraining, startReminderWorker } from './cpd';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { startNotifier } from './notifications';
@@ -19,6 +20,8 @@ export interface BootOptions {
   dbUri: string;
   /** Start the VLE worker (grade outbox, roster syncs) too: the server does; tests drive their own. */
   gradebookWorker?: boolean | Partial<GradebookWorkerOptions>;
+  /** The clock the CPD record reads (periods, training, reminders); tests move it instead of sleeping. */
+  clock?: () => Date;
 }
 
 export interface BootedTool extends ComposedApp {
@@ -34,10 +37,12 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
 }
 
 /** Wires the tool, starts its workers, composes the app. */
-export async function createApp({ config, log, dbUri, gradebookWorker }: BootOptions): Promise<BootedTool> {
+export async function createApp({ config, log, dbUri, gradebookWorker, clock = () => new Date() }: BootOptions): Promise<BootedTool> {
+  const training = loadMandatoryTraining(config.mandatoryTrainingFile); // a file with problems stops start-up, before anything runs
   const notifier = startNotifier(config, log);
   wireRules(notifier);
-  const composed = await composeApp({ config, log, dbUri, notifier });
+  const composed = await composeApp({ config, log, dbUri, notifier, cpd: { training, clock } });
+  const cpdReminders = startReminderWorker({ months: config.cpdPeriodMonths, notify: notifier.options, clock, log });
   const gradebook = gradebookWorker
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })
     : undefined;
@@ -46,6 +51,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker }: BootOpt
     gradebook,
     close: async () => {
       await gradebook?.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed')); // a post in flight records its outcome
+      await cpdReminders.stop(); // a sweep in progress finishes (its notifications are keyed, so none is lost or repeated)
       await notifier.worker.stop(); // an email being sent is finished, not cut off
       await composed.close();
     },

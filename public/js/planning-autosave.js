@@ -1,5 +1,6 @@
-// Planning notes save themselves a few seconds after typing stops and when leaving a field. Without
-// JavaScript the "Save note" buttons do the same. Unsent text is kept in this browser until the server
+// Forms that save themselves a few seconds after typing stops and when leaving a field: planning notes
+// (data-autosave-note) and any other form marked data-autosave (the CPD record). Without JavaScript the
+// forms' own buttons do the same. Unsent text is kept in this browser until the server
 // has it, so a closed tab or a dropped network loses nothing.
 (function () {
   'use strict';
@@ -9,8 +10,8 @@
   // autosave then still works while the tab is open, only the copy kept for a closed tab is lost.
   var store = {
     get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
-    set: function (k, v) { try { window.store.set(k, v); } catch (e) { /* no storage here */ } },
-    remove: function (k) { try { window.store.remove(k); } catch (e) { /* no storage here */ } },
+    set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* no storage here */ } },
+    remove: function (k) { try { window.localStorage.removeItem(k); } catch (e) { /* no storage here */ } },
   };
   var ltik = meta('ltik');
   var csrf = meta('csrf-token');
@@ -25,11 +26,20 @@
     return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
   }
 
+  // A planning note sends its four fields; any other form sends every field it has (repeated names as a list).
   function fieldsOf(form) {
     var data = {};
-    ['title', 'did', 'learned', 'proof'].forEach(function (name) {
-      var el = form.elements.namedItem(name);
-      if (el) data[name] = el.value;
+    if (form.hasAttribute('data-autosave-note') || form.hasAttribute('data-keep-note')) {
+      ['title', 'did', 'learned', 'proof'].forEach(function (name) {
+        var el = form.elements.namedItem(name);
+        if (el) data[name] = el.value;
+      });
+      return data;
+    }
+    new FormData(form).forEach(function (value, name) {
+      if (name === 'ltik' || name === '_csrf') return;
+      if (name in data) data[name] = [].concat(data[name], String(value));
+      else data[name] = String(value);
     });
     return data;
   }
@@ -38,17 +48,19 @@
     var saved = null;
     try { saved = JSON.parse(store.get(key) || 'null'); } catch (e) { saved = null; }
     if (!saved) return false;
-    Object.keys(saved).forEach(function (name) {
-      var el = form.elements.namedItem(name);
-      if (el) el.value = saved[name];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === '_csrf' || el.name === 'ltik') return;
+      var v = saved[el.name];
+      if (el.type === 'checkbox' || el.type === 'radio') el.checked = [].concat(v === undefined ? [] : v).indexOf(el.value) >= 0;
+      else if (v !== undefined) el.value = v;
     });
     return true;
   }
 
   // Existing notes: autosave to the note's own address.
-  Array.prototype.forEach.call(document.querySelectorAll('form[data-autosave-note]'), function (form) {
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-autosave-note], form[data-autosave]'), function (form) {
     var status = document.getElementById(form.getAttribute('data-status'));
-    var key = 'cmalt-planning:' + form.getAttribute('data-autosave-note');
+    var key = 'cmalt-planning:' + (form.getAttribute('data-autosave-note') || form.getAttribute('data-autosave'));
     var timer = null;
     var dirty = false;
 
@@ -73,19 +85,21 @@
           store.remove(key);
           setStatus('Saved ' + hhmm());
         } else {
-          setStatus('Not saved: ' + ((r.body && r.body.error && r.body.error.message) || 'please use the Save note button'));
+          setStatus('Not saved: ' + ((r.body && r.body.error && r.body.error.message) || 'please use the save button'));
         }
       }).catch(function () {
         setStatus('Offline – will save when you are back');
       });
     }
 
-    form.addEventListener('input', function () {
+    form.addEventListener('input', onChange);
+    form.addEventListener('change', onChange);
+    function onChange() {
       dirty = true;
       store.set(key, JSON.stringify(fieldsOf(form)));
       clearTimeout(timer);
       timer = setTimeout(save, DELAY_MS);
-    });
+    }
     form.addEventListener('focusout', function () { if (dirty) save(); });
     form.addEventListener('submit', function () { store.remove(key); });
     window.addEventListener('online', function () { if (dirty) save(); });
@@ -96,7 +110,7 @@
   var adding = document.querySelector('form[data-keep-draft]');
   if (adding) {
     var draftKey = 'cmalt-planning:new:' + adding.getAttribute('data-keep-draft');
-    var empty = Object.values(fieldsOf(adding)).every(function (v) { return !v; });
+    var empty = ['title', 'did', 'learned', 'proof', 'reflection', 'use'].every(function (n) { var el = adding.elements.namedItem(n); return !el || !el.value; });
     if (empty) restore(adding, draftKey);
     adding.addEventListener('input', function () { store.set(draftKey, JSON.stringify(fieldsOf(adding))); });
     adding.addEventListener('submit', function () { store.remove(draftKey); });

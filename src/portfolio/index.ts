@@ -18,6 +18,6 @@ export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSou
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
-export { findEvidence, addEvidenceReadRule } from './evidence';
+export { findEvidence, addEvidenceReadRule, evidenceOfPerson } from './evidence';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';

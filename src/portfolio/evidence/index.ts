@@ -5,6 +5,6 @@ export { canReadEvidence, canChangeEvidence, addEvidenceReadRule } from './polic
 export type { EvidenceReadRule, Asker as EvidenceAsker } from './policy';
 export { evidencePickers } from './picker';
 export type { EvidencePicker } from './picker';
-export { addNoteEvidence, findEvidence } from './evidence.service';
+export { addNoteEvidence, findEvidence, evidenceOfPerson } from './evidence.service';
 export type { UsedIn } from './usage';
 export { sectionHref } from './paths';
