@@ -36,6 +36,8 @@ export interface StartTestToolOptions {
   host?: string;
   /** A logger of the test's (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
+  /** The clock the CPD record reads, so a test moves time without sleeping. */
+  clock?: () => Date;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
   });
   const dbUri = freshDatabaseUri('tool');
   await mongoose.connect(dbUri);
-  const created = await createApp({ config, log: options.log ?? quietLogger(), dbUri });
+  const created = await createApp({ config, log: options.log ?? quietLogger(), dbUri, clock: options.clock });
   server.on('request', created.app);
 
   const tool: TestTool = {
