@@ -9,7 +9,7 @@ import { KIND_LABELS, pagination, presentEntry, presentSubmission } from './pres
 import { PERIOD_STATE_LABELS } from './submissions.service';
 import { acknowledgeSchema, pageSchema } from './schema';
 import * as submissions from './submissions.service';
-import type { CpdDeps } from './routes';
+import type { CpdDeps } from './deps';
 
 const PER_PAGE = 25;
 

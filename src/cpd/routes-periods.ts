@@ -7,7 +7,7 @@ import { signLink } from '../http/signed-links';
 import { KIND_LABELS, postedValues, presentEntry, presentPeriod, presentSubmission } from './presenter';
 import { acknowledgeSchema, submitSchema } from './schema';
 import * as submissions from './submissions.service';
-import type { CpdDeps } from './routes';
+import type { CpdDeps } from './deps';
 
 const reviewUrl = (deps: CpdDeps, token: string) => `${deps.config.publicUrl}/cpd-review/${token}`;
 

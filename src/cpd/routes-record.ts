@@ -7,7 +7,7 @@ import { trainingStatus } from './mandatory';
 import { inWords, presentEntry, presentTraining } from './presenter';
 import * as review from './review.service';
 import { certificationSchema, profileSchema, rangeSchema, REVIEW_SECTIONS, reviewSchema } from './schema';
-import type { CpdDeps } from './routes';
+import type { CpdDeps } from './deps';
 
 const NOTICES: Record<string, string> = { profile: 'Your profile and CV are saved.', certified: 'Certification date saved.', review: 'Your review is saved.' };
 const iso = (d?: Date) => (d ? d.toISOString().slice(0, 10) : '');

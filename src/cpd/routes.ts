@@ -1,11 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Config } from '../config';
+import type { CpdDeps } from './deps';
 import { wantsJson } from '../http/error-handler';
 import { forbidden, notFound, unauthorised } from '../http/errors';
 import { attemptForm, type FormRefusal } from '../http/form-refusal';
 import { h, objectId, parse, render, urlOf, whoOf } from '../http/route-kit';
 import * as cpd from './entries.service';
-import { trainingStatus, type MandatoryTraining } from './mandatory';
+import { trainingStatus } from './mandatory';
 import { ACTIVITY_KINDS, TARGET_SOURCES, RATINGS } from './models';
 import { can } from './policy';
 import { KIND_LABELS, RATING_LABELS, SOURCE_LABELS, pagination, postedValues, presentEntry, presentTarget, presentTraining } from './presenter';
@@ -14,12 +14,6 @@ import { coursesRouter } from './routes-course';
 import { periodsRouter } from './routes-periods';
 import { recordRouter } from './routes-record';
 
-export interface CpdDeps {
-  config: Pick<Config, 'ltiKey' | 'publicUrl' | 'cpdPeriodMonths'>;
-  training: MandatoryTraining;
-  /** The tool's clock, injected so tests move time without sleeping. */
-  clock: () => Date;
-}
 
 const ENTRY_FIELDS = ['title', 'kind', 'startOn', 'endOn', 'hours', 'provider', 'accredited', 'cost', 'expenseClaimed', 'reflection', 'use', 'mandatoryItem'];
 const NOTICES: Record<string, string> = {
@@ -37,6 +31,8 @@ const idOf = (req: Request, message: string) => {
   if (!parsed.success) throw notFound(message);
   return parsed.data;
 };
+
+export type { CpdDeps };
 
 export function cpdRouter(deps: CpdDeps): Router {
   const router = express.Router();

@@ -100,7 +100,7 @@ test('a person keeps a CPD record across two periods, submits, is reminded, eval
   const ratings = Object.fromEntries(linked.flatMap((id) => [[`rating_${id}`, 'effective'], [`sentence_${id}`, 'It helped.']]));
   const evaluated = await kim.post(`/cpd/targets/${t2}/evaluation`, { outcome: 'Turnaround down to 10 days.', ...ratings });
   expect(evaluated.status).toBe(200);
-  expect((await CpdTarget.findById(t2).lean())!.evaluation.ratings).toHaveLength(3);
+  expect((await CpdTarget.findById(t2).lean())!.evaluation!.ratings).toHaveLength(3);
 
   // Mandatory training turns overdue as the clock moves (safeguarding renews after 12 months).
   expect(textOf((await kim.get('/cpd/training')).html)).toMatch(/Safeguarding and Prevent Current/);
