@@ -6,11 +6,11 @@
 import type { Logger } from 'pino';
 import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
-import { loadMandatoryTraining, startReminderWorker } from './cpd';
+import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { startNotifier } from './notifications';
-import { setSectionFeedbackSource } from './portfolio';
+import { setProfileCvSource, setSectionFeedbackSource } from './portfolio';
 
 export type { AppDeps };
 
@@ -34,6 +34,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  setProfileCvSource(profileFor); // planning shows the CV kept in the CPD record's profile instead of asking again
 }
 
 /** Wires the tool, starts its workers, composes the app. */

@@ -21,3 +21,4 @@ export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule, evidenceOfPerson } from './evidence';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';
+export { setProfileCvSource, type ProfileCvSource } from './planning';

@@ -193,3 +193,14 @@ test('a coordinator acknowledges a period submitted to them in the VLE', async (
   expect((await coordinator.post(`/cpd/course/submissions/${sub._id}`, { comment: 'Noted, thank you.' })).status).toBe(200);
   expect((await CpdSubmission.findById(sub._id).lean())!.acknowledgedBy).toBe('Cora Coordinator');
 });
+
+test('the CV kept in the CPD profile is the one planning shows, until planning is given its own', async () => {
+  const tooLong = await kim.post('/cpd/profile', { cvText: 'x'.repeat(50_001), skills: '' });
+  expect(tooLong.status).toBe(422);
+  expect(textOf(tooLong.html)).toContain('Keep your CV to 50,000 characters or fewer.');
+  const saved = await kim.post('/cpd/profile', { cvText: 'Learning technologist since 2019.\nLed the Moodle migration.', skills: 'Accessibility, video' });
+  expect(textOf(saved.html)).toContain('Your profile and CV are saved.');
+  const planning = textOf((await kim.get('/portfolio/planning')).html);
+  expect(planning).toContain('Led the Moodle migration.');
+  expect(planning).toContain('From your CPD record’s profile');
+});
