@@ -15,7 +15,7 @@ import mongoose from 'mongoose';
 import { startEmbeddedServer } from '../src/db/embedded';
 import { roleLabel } from '../src/people/roles';
 import { frameworks } from '../src/portfolio/framework';
-import { Portfolio, Section } from '../src/portfolio/models';
+import { Portfolio, Section, type PortfolioDoc } from '../src/portfolio/models';
 import { loadOverview, loadPortfolio } from '../src/portfolio/portfolio-service';
 import { overviewPresenter } from '../src/portfolio/presenters';
 import { unreadCount } from '../src/notifications';
@@ -98,7 +98,7 @@ export async function run(): Promise<void> {
     for (let i = 0; i < WRITERS; i++) {
       const s = await launchAs(tool, platform, { role: 'Learner', user: platform.user({ name: `Writer ${i}` }), course });
       if (!s.ok) throw new Error(`launch ${i} failed (${s.status})`);
-      const started = await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Bench specialism' });
+      const started = await s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Bench specialism' });
       if (started.status !== 200) throw new Error(`start ${i} failed (${started.status})`);
       const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
       const section = (await Section.findOne({ portfolio: portfolio._id, areaId: 'contextual' }).lean())!;
@@ -163,7 +163,7 @@ export async function run(): Promise<void> {
 
     // Overview: fill one portfolio's 12 sections, then read it through the tool vs a static render.
     const reader = writers[0];
-    const portfolio = (await Portfolio.findOne({}).sort({ createdAt: 1 }).lean())!;
+    const portfolio = (await Portfolio.findOne({}).sort({ createdAt: 1 }).lean()) as unknown as PortfolioDoc;
     const loaded = await loadPortfolio(frameworks(), portfolio);
     // Written directly, with the overview's figures as the tool's own saves store them (section-summary.ts);
     // BENCH_OVERVIEW_LEGACY=1 leaves them out, as for sections saved before the figures existed.

@@ -3,16 +3,21 @@ import path from 'node:path';
 import express, { type CookieOptions, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
-import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl } from './admin';
+import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl, registrationRateLimit } from './admin';
 import { cohortRouter } from './cohort';
+import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
 import { cpdReviewerRouter, cpdRouter, type MandatoryTraining } from './cpd';
+import { databaseRefusingWrites } from './db';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
+import { assessorRouter, exportRouter } from './export';
 import { hostedVleOrigins } from './http/frame-origins';
 import { requestLogger } from './http/request-log';
-import { platformOrigins, securityHeaders, securityHeadersAgain, type PlatformOrigins } from './http/security';
+import { noStore } from './http/no-store';
+import { plainSecurityHeaders, platformOrigins, securityHeaders, securityHeadersAgain, type PlatformOrigins } from './http/security';
+import { largeBodiesAfterSession } from './http/session-first';
 import {
   cacheLtijsReads,
   cookielessSession,
@@ -25,6 +30,8 @@ import {
   launchCheck,
   launchWithoutCookie,
   loginCapture,
+  PASS_ROUTE,
+  plainLoginParams,
   newProvider,
   newWindowInsteadOfLaunch,
   partitionedCookies,
@@ -35,6 +42,7 @@ import {
   rememberLogin,
   rolesPageRouter,
   sessionMaxAge,
+  sessionPassRoute,
   startLoginInNewWindow,
   useKeyObjectForSecret,
   whenCourseFactsChange,
@@ -45,6 +53,7 @@ import { mentoringRouter } from './mentoring';
 import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
+import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
 export interface AppDeps {
@@ -71,10 +80,11 @@ const ROOT = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')
 /** ltijs's cookies (login state, session) must reach us from inside the VLE's iframe. */
 const LAUNCH_COOKIES: CookieOptions = { secure: true, sameSite: 'none', httpOnly: true, signed: true, partitioned: true };
 
-/** The registered platforms' issuer and login origins, their institutions' hosts (frame-origins.ts), and FRAME_ANCESTORS. */
+/** The active platforms' issuer and login origins, their institutions' hosts (frame-origins.ts), and FRAME_ANCESTORS. */
 async function registeredOrigins(lti: LtiProvider, configured: string[]): Promise<string[]> {
   const origins: string[] = [...configured];
   for (const platform of await lti.getAllPlatforms()) {
+    if (!(await platform.platformActive())) continue; // a registration waiting for the installer frames nothing yet
     for (const url of [await platform.platformUrl(), await platform.platformAuthEndpoint()]) {
       try {
         const origin = new URL(url).origin;
@@ -92,6 +102,7 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
  * Building it starts no worker and subscribes to nothing; boot.ts does that.
  */
 export async function composeApp({ config, log, dbUri, notifier, cpd }: { config: Config; log: Logger; dbUri: string; notifier: Notifier; cpd: { training: MandatoryTraining; clock: () => Date } }): Promise<ComposedApp> {
+  setOutboundPolicy(config.outbound); // every VLE- or visitor-supplied URL is called through src/vle/guarded-fetch.ts
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (lti/ltijs/jsonwebtoken-key.ts)
   // perf: mongoose otherwise records a stack trace on every query, only to explain a query run twice (a bug we do not have)
@@ -110,7 +121,7 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
     ltiKey: config.ltiKey,
     log,
     afterLaunch,
-    installerLanding: (who: { issuer: string; sub: string; name: string }) => installerHandoverUrl(config, who),
+    installerLanding: (who: { issuer: string; sub: string; clientId: string; name: string }) => installerHandoverUrl(config, who),
   };
 
   lti.setup(
@@ -128,11 +139,14 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
       dynReg: { url: config.publicUrl, name: 'CMALT Portfolio', autoActivate: config.ltiAutoActivate, useDeepLinking: true },
       serverAddon: (ltiApp: express.Express) => {
         ltiApp.use(securityHeadersAgain(security)); // ours again, over the defaults ltijs's own helmet set
+        ltiApp.use(noStore(['/lti/keys'])); // launched pages, launches and logins: never cached
+        ltiApp.use('/lti/register', registrationRateLimit({ config, log })); // per client address, every instance counting
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
         ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie
+        ltiApp.post(PASS_ROUTE, sessionPassRoute(config.ltiKey)); // cookies: a cookieless page, again, in the tab that launched it
         ltiApp.get('/lti/new-window/:ticket', startLoginInNewWindow('/lti/login')); // cookies: the login again, top-level
-        ltiApp.all('/lti/login', rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
+        ltiApp.all('/lti/login', plainLoginParams(), rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
         ltiApp.post(
           '/lti/launch',
           launchWithoutCookie({ lti, publicUrl: config.publicUrl }), // cookies: platform storage, or the new-window page
@@ -168,10 +182,12 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
+  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   const cpdDeps = { config, ...cpd };
   lti.app.use('/cpd', ...launched, cpdRouter(cpdDeps));
+  lti.app.use('/referees', ...launched, refereesRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 
   const app = express();
@@ -186,11 +202,17 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   lti.app.set('trust proxy', config.trustProxy);
 
   app.use(requestLogger(log));
-  app.use(security);
+  // Health checks, static files and the favicon are never framed and carry no list of VLEs (frame-ancestors would
+  // tell any anonymous visitor which institutions use the tool): a fixed, closed policy instead of `security`.
+  app.use(['/healthz', '/readyz', '/public', '/favicon.ico'], plainSecurityHeaders({ https: config.publicUrl.startsWith('https:') }));
   app.use('/public', express.static(path.join(ROOT, 'public'), { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
   app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // browsers ask on every page; no session needed
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
+    if (databaseRefusingWrites()) {
+      res.status(503).json({ status: 'unavailable', message: 'The database cannot save changes (its disk is full or failing).' });
+      return;
+    }
     try {
       const db = mongoose.connection.db;
       if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');
@@ -200,9 +222,13 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
       res.status(503).json({ status: 'unavailable', message: 'The database is not answering.' });
     }
   });
+  app.use(security);
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/cpd-review', cpdReviewerRouter(cpdDeps)); // a line manager's signed link: no VLE account, so outside the launch check
-  app.use('/portfolio', ...portfolioBodies()); // before ltijs's 100 kB parsers: a long section is not refused
+  app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
+  // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token
+  app.use('/assessor', assessorRouter({ config })); // ALT's assessors: a token, no VLE launch, no cookie
+  app.use('/portfolio', largeBodiesAfterSession(config.ltiKey, config.sessionMaxAgeMs, portfolioBodies()));
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"
   app.use(notFoundHandler());

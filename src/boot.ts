@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
 import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
+import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { startNotifier } from './notifications';
@@ -22,11 +23,14 @@ export interface BootOptions {
   gradebookWorker?: boolean | Partial<GradebookWorkerOptions>;
   /** The clock the CPD record reads (periods, training, reminders); tests move it instead of sleeping. */
   clock?: () => Date;
+  /** Start the export worker (PDFs and website zips built in the background): the server does; tests drive their own. */
+  exportWorker?: boolean;
 }
 
 export interface BootedTool extends ComposedApp {
   /** The VLE worker, when `gradebookWorker` asked for one. */
   gradebook?: GradebookWorker;
+  exports?: ExportWorker;
 }
 
 /** Policies and subscriptions: what one capability teaches another, said here rather than inside a router. */
@@ -38,7 +42,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
 }
 
 /** Wires the tool, starts its workers, composes the app. */
-export async function createApp({ config, log, dbUri, gradebookWorker, clock = () => new Date() }: BootOptions): Promise<BootedTool> {
+export async function createApp({ config, log, dbUri, gradebookWorker, exportWorker, clock = () => new Date() }: BootOptions): Promise<BootedTool> {
   const training = loadMandatoryTraining(config.mandatoryTrainingFile); // a file with problems stops start-up, before anything runs
   const notifier = startNotifier(config, log);
   wireRules(notifier);
@@ -47,12 +51,15 @@ export async function createApp({ config, log, dbUri, gradebookWorker, clock = (
   const gradebook = gradebookWorker
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })
     : undefined;
+  const exports = exportWorker ? startExportWorker({ log }) : undefined;
   return {
     ...composed,
     gradebook,
+    exports,
     close: async () => {
       await gradebook?.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed')); // a post in flight records its outcome
       await cpdReminders.stop(); // a sweep in progress finishes (its notifications are keyed, so none is lost or repeated)
+      await exports?.stop().catch((err: unknown) => log.error({ err }, 'stopping the export worker failed')); // a build in flight finishes
       await notifier.worker.stop(); // an email being sent is finished, not cut off
       await composed.close();
     },

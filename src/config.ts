@@ -27,6 +27,11 @@ const schema = z
     LTI_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     LTI_AUTO_ACTIVATE: booleanFlag.default('false'),
+    INSTALLERS: z.string().optional(),
+    OUTBOUND_ALLOWED_ORIGINS: z.string().optional(),
+    OUTBOUND_LOOPBACK: booleanFlag.optional(),
+    REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+    PENDING_REGISTRATIONS_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
     SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(8),
     TRUST_PROXY: z.string().default('false'),
     FRAME_ANCESTORS: z.string().optional(),
@@ -45,6 +50,53 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (!env.LTI_KEY) problems.push('LTI_KEY is required when NODE_ENV=production');
   if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is required when NODE_ENV=production');
+  if (/^(true|1|yes)$/.test(env.LTI_AUTO_ACTIVATE ?? '')) {
+    problems.push('LTI_AUTO_ACTIVATE=true lets anyone who can reach the tool register a VLE that launches at once; it is refused when NODE_ENV=production');
+  }
+  if (/^(true|1|yes)$/.test(env.OUTBOUND_LOOPBACK ?? '')) {
+    problems.push('OUTBOUND_LOOPBACK=true is refused when NODE_ENV=production: list a VLE on this machine in OUTBOUND_ALLOWED_ORIGINS instead');
+  }
+  return problems;
+}
+
+/**
+ * INSTALLERS: the people, by VLE identity, who may run the whole tool after a launch: entries separated by
+ * commas or new lines, each "issuer sub" (the VLE's issuer URL, a space, the person's LTI user id).
+ */
+export function parseInstallers(raw: string | undefined): { installers: Array<{ issuer: string; sub: string }>; bad: string[] } {
+  const entries = (raw ?? '').split(/[,\n]+/).map((e) => e.trim()).filter(Boolean);
+  const installers: Array<{ issuer: string; sub: string }> = [];
+  const bad: string[] = [];
+  for (const entry of entries) {
+    const m = /^(https?:\/\/\S+)\s+(\S.*)$/.exec(entry);
+    if (m) installers.push({ issuer: m[1], sub: m[2].trim() });
+    else bad.push(entry);
+  }
+  return { installers, bad };
+}
+
+/** OUTBOUND_ALLOWED_ORIGINS: exact origins (scheme://host:port) on private addresses the tool may call. */
+export function parseOutboundOrigins(raw: string | undefined): { origins: string[]; bad: string[] } {
+  const origins: string[] = [];
+  const bad: string[] = [];
+  for (const entry of (raw ?? '').split(/[\s,]+/).filter(Boolean)) {
+    try {
+      const url = new URL(entry);
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash || url.username) throw new Error('not an origin');
+      origins.push(url.origin);
+    } catch {
+      bad.push(entry);
+    }
+  }
+  return { origins, bad };
+}
+
+function listProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const installers = parseInstallers(env.INSTALLERS).bad;
+  if (installers.length) problems.push(`INSTALLERS has entries that are not "issuer sub" pairs such as "https://moodle.school.ac.uk 42": ${installers.join(', ')}`);
+  const outbound = parseOutboundOrigins(env.OUTBOUND_ALLOWED_ORIGINS).bad;
+  if (outbound.length) problems.push(`OUTBOUND_ALLOWED_ORIGINS has entries that are not origins such as https://vle.campus.ac.uk:8443: ${outbound.join(', ')}`);
   return problems;
 }
 
@@ -63,6 +115,12 @@ export interface Config {
   ltiKeyGenerated: boolean;
   adminToken?: string;
   ltiAutoActivate: boolean;
+  /** People (issuer + sub) whose launch signs them in as the installer of the whole tool; see docs/security.md. */
+  installers: Array<{ issuer: string; sub: string }>;
+  /** What the guarded client (src/vle/guarded-fetch.ts) may reach beyond the public internet. */
+  outbound: { allowedOrigins: string[]; loopback: boolean };
+  /** Dynamic registration: attempts per client address per hour, and how many may wait inactive at once. */
+  registration: { perHour: number; pendingMax: number };
   sessionMaxAgeMs: number;
   trustProxy: boolean | number | string;
   /** Extra origins that may frame the tool (an institution's own domain for a hosted Canvas or Blackboard). */
@@ -93,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
     ...productionProblems(blankAsUnset),
     ...frameAncestorProblems(blankAsUnset),
+    ...listProblems(blankAsUnset),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -108,6 +167,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ltiKeyGenerated: key.generated,
     adminToken: e.ADMIN_TOKEN,
     ltiAutoActivate: e.LTI_AUTO_ACTIVATE,
+    installers: parseInstallers(e.INSTALLERS).installers,
+    // a laptop trial reaches a VLE on this machine; tests and production list each private origin
+    registration: { perHour: e.REGISTRATIONS_PER_HOUR, pendingMax: e.PENDING_REGISTRATIONS_MAX },
+    outbound: { allowedOrigins: parseOutboundOrigins(e.OUTBOUND_ALLOWED_ORIGINS).origins, loopback: e.OUTBOUND_LOOPBACK ?? e.NODE_ENV === 'development' },
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3600_000,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     frameAncestors: parseFrameAncestors(e.FRAME_ANCESTORS).origins,

@@ -25,6 +25,14 @@
     return 'cmalt-' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
 
+  function newSecret() {
+    var bytes = new Uint8Array(32);
+    window.crypto.getRandomValues(bytes);
+    var text = '';
+    for (var i = 0; i < bytes.length; i += 1) text += String.fromCharCode(bytes[i]);
+    return window.btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
   function send(target, message) {
     return new Promise(function (resolve, reject) {
       message.message_id = messageId();
@@ -77,6 +85,10 @@
       if (typeof values[0] !== 'string' || typeof values[1] !== 'string') return offerNewWindow();
       form.elements.lti_storage_state.value = values[0];
       form.elements.lti_storage_nonce.value = values[1];
+      // The session is bound to this tab: its secret stays in the tab (bind-secret.js), so a copied address opens nothing.
+      var secret = newSecret();
+      if (!window.cmaltBindSecret || !window.cmaltBindSecret.keep(secret)) return offerNewWindow();
+      form.elements.lti_storage_bind.value = secret;
       form.submit();
     }, offerNewWindow);
   }

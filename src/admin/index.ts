@@ -10,10 +10,12 @@ import { sessionRoutes } from './routes-session';
 import { setupRoutes } from './routes-setup';
 import { InstallerIdentity, requireInstaller, signTicket } from './session';
 import { toolUrls } from './tool-config';
+import { vleAdminRoutes } from './vle-admin';
 
 /**
- * The installer's pages at /admin. Mounted outside ltijs's launch check: they authenticate themselves,
- * with ADMIN_TOKEN or with a ticket from a launch that carried an institution/system Administrator role.
+ * The installer's pages at /admin. Mounted outside ltijs's launch check: they authenticate themselves, with
+ * ADMIN_TOKEN or with a ticket from a launch that carried an institution/system Administrator role. Such a launch
+ * gives the whole tool only to people named in INSTALLERS; anyone else sees their own VLE's registration only.
  */
 export interface AdminDeps {
   config: Config;
@@ -33,6 +35,7 @@ export function adminRouter(deps: AdminDeps): Router {
   });
   router.use(sessionRoutes(deps));
   router.use(requireInstaller(deps.config));
+  router.use(vleAdminRoutes(deps)); // a VLE Administrator: their own registration, read-only; nothing else
   router.use(setupRoutes(deps));
   router.use(platformRoutes(deps));
   router.use((_req, res) => void renderError(res, 404, 'Page not found', 'We could not find that installer page.'));
@@ -57,4 +60,4 @@ export { toolUrls, canvasConfiguration, dynamicRegistrationRequest } from './too
 export type { LtijsProvider } from './ltijs-platforms';
 export { storeDynamicRegistration } from './platforms';
 export { isAllowedPlatformUrl } from './urls';
-export { dynamicRegistrationHandler } from './dynamic-registration';
+export { dynamicRegistrationHandler, registrationRateLimit } from './dynamic-registration';

@@ -27,6 +27,8 @@ export interface PlatformSummary {
   keyMethod: string;
   key: string;
   deployments: DeploymentSummary[];
+  /** Another registration (another client id) has the same issuer: a second VLE may be posing as this one. */
+  issuerShared?: boolean;
 }
 
 export interface NewPlatform {
@@ -79,6 +81,7 @@ export async function listPlatforms(lti: LtijsProvider): Promise<PlatformSummary
       deployments: deployments
         .filter((d) => d.platformUrl === p.issuer && d.clientId === p.clientId)
         .map(deploymentSummary),
+      issuerShared: platforms.some((other) => other.issuer === p.issuer && other.clientId !== p.clientId),
     }))
     .sort((a, b) => a.issuer.localeCompare(b.issuer) || a.clientId.localeCompare(b.clientId));
 }
@@ -195,6 +198,14 @@ export interface DynamicRegistration {
   audience?: string;
   jwksUri: string;
   deploymentId?: string;
+}
+
+/** Whether the issuer is already registered under another client id (see storeDynamicRegistration's caller). */
+export async function issuerRegisteredElsewhere(lti: LtijsProvider, issuer: string, clientId: string): Promise<boolean> {
+  for (const platform of await lti.getAllPlatforms()) {
+    if ((await platform.platformUrl()) === issuer && (await platform.platformClientId()) !== clientId) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forTheLog, guardedFetch, jsonOf, LIMITS } from '../vle/guarded-fetch';
 import { isAllowedPlatformUrl } from './urls';
 
 /**
@@ -6,8 +7,11 @@ import { isAllowedPlatformUrl } from './urls';
  * and send our client metadata to its registration endpoint. Failures carry a message for the page.
  */
 export class RegistrationProblem extends Error {
-  constructor(readonly status: number, message: string, readonly hint?: string) {
+  /** For the log only (cut short): what the VLE or the guard said. */
+  detail?: string;
+  constructor(readonly status: number, message: string, readonly hint?: string, detail?: string) {
     super(message);
+    this.detail = detail;
   }
 }
 
@@ -50,17 +54,13 @@ export const PROBLEMS = {
 
 const TIMEOUT_MS = 10_000;
 
-async function getJson(target: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(target, { ...init, redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, body };
+/** Through the guard: public addresses (or allow-listed origins) only, no redirects, a small answer, a deadline. */
+async function getJson(target: string, init: { method?: 'POST'; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: unknown; text: string }> {
+  const answer = await guardedFetch(target, { ...init, maxBytes: LIMITS.configuration, timeoutMs: TIMEOUT_MS });
+  return { status: answer.status, body: jsonOf(answer), text: answer.text };
 }
+
+const reasonOf = (err: unknown) => forTheLog(err instanceof Error ? err.message : String(err));
 
 export async function readPlatformConfiguration(
   openidConfigurationUrl: string,
@@ -69,13 +69,14 @@ export async function readPlatformConfiguration(
   if (!isAllowedPlatformUrl(openidConfigurationUrl, env)) {
     throw new RegistrationProblem(400, PROBLEMS.unreadable, 'The registration link from the VLE must use https://.');
   }
-  let answer: { status: number; body: unknown };
+  let answer: { status: number; body: unknown; text: string };
   try {
     answer = await getJson(openidConfigurationUrl, { headers: { Accept: 'application/json' } });
-  } catch {
-    throw new RegistrationProblem(502, PROBLEMS.unreadable, PROBLEMS.unreadableHint);
+  } catch (err) {
+    // one answer whatever went wrong (refused address, closed port, timeout): the page is no port scanner
+    throw new RegistrationProblem(502, PROBLEMS.unreadable, PROBLEMS.unreadableHint, reasonOf(err));
   }
-  if (answer.status !== 200) throw new RegistrationProblem(502, PROBLEMS.unreadable, PROBLEMS.unreadableHint);
+  if (answer.status !== 200) throw new RegistrationProblem(502, PROBLEMS.unreadable, PROBLEMS.unreadableHint, `answered ${answer.status}: ${forTheLog(answer.text)}`);
   const parsed = platformConfigurationSchema.safeParse(answer.body);
   if (!parsed.success) throw new RegistrationProblem(400, PROBLEMS.incomplete);
   const configuration = parsed.data;
@@ -94,7 +95,7 @@ export async function sendRegistration(
   registrationToken: string | undefined,
   request: Record<string, unknown>,
 ): Promise<{ clientId: string; deploymentId?: string }> {
-  let answer: { status: number; body: unknown };
+  let answer: { status: number; body: unknown; text: string };
   try {
     answer = await getJson(registrationEndpoint, {
       method: 'POST',
@@ -105,11 +106,12 @@ export async function sendRegistration(
       },
       body: JSON.stringify(request),
     });
-  } catch {
-    throw new RegistrationProblem(502, PROBLEMS.unreachable, PROBLEMS.unreadableHint);
+  } catch (err) {
+    throw new RegistrationProblem(502, PROBLEMS.unreachable, PROBLEMS.unreadableHint, reasonOf(err));
   }
-  if (answer.status >= 400 && answer.status < 500) throw new RegistrationProblem(400, PROBLEMS.refused, PROBLEMS.refusedHint);
-  if (answer.status < 200 || answer.status >= 300) throw new RegistrationProblem(502, PROBLEMS.unreachable, PROBLEMS.unreadableHint);
+  const said = `answered ${answer.status}: ${forTheLog(answer.text)}`;
+  if (answer.status >= 400 && answer.status < 500) throw new RegistrationProblem(400, PROBLEMS.refused, PROBLEMS.refusedHint, said);
+  if (answer.status < 200 || answer.status >= 300) throw new RegistrationProblem(502, PROBLEMS.unreachable, PROBLEMS.unreadableHint, said);
   const parsed = registrationResponseSchema.safeParse(answer.body);
   if (!parsed.success) throw new RegistrationProblem(502, PROBLEMS.badAnswer);
   return {

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Logger } from 'pino';
 import { renderError, renderPage } from '../http/render-page';
 import { sameSecret } from '../http/same-secret';
-import { readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, SESSION_FIELD } from './session';
+import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, type InstallerSession } from './session';
 import { UsedInstallerTicket } from './ticket.model';
 import { checkCsrf } from './csrf';
 
@@ -21,9 +21,12 @@ const TEXT = {
   ticketHint: 'Launch CMALT Portfolio again from your VLE as an administrator, or sign in with the admin token.',
 };
 
-function afterSignIn(token: string): string {
-  return `/admin?${SESSION_FIELD}=${encodeURIComponent(token)}`;
-}
+/** Where a sign-in lands: "entered" lets /admin explain a cookie the browser did not send back. */
+const AFTER_SIGN_IN = '/admin?entered=1';
+
+/** Whether a launch's person is named in INSTALLERS (issuer and sub exactly as the VLE sends them). */
+const isNamedInstaller = (config: Config, who: { issuer: string; sub: string }) =>
+  config.installers.some((i) => i.issuer === who.issuer && i.sub === who.sub);
 
 export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
   const { config, log } = deps;
@@ -37,7 +40,7 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
     });
 
   router.get('/login', async (req, res) => {
-    if (readSession(config, req)) return res.redirect(303, '/admin');
+    if (await readSession(config, req)) return res.redirect(303, '/admin');
     await showLogin(res, config.adminToken ? 200 : 403);
   });
 
@@ -62,8 +65,8 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
       log.warn('installer sign-in with a wrong admin token');
       return showLogin(res, 401, TEXT.wrongToken);
     }
-    const token = startSession(config, res, { via: 'token', name: 'Installer (admin token)' });
-    res.redirect(303, afterSignIn(token));
+    startSession(config, res, { via: 'token', name: 'Installer (admin token)' });
+    res.redirect(303, AFTER_SIGN_IN);
   });
 
   // An Administrator launch sends the browser here with a one-minute ticket (see installerHandoverUrl).
@@ -76,11 +79,15 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
       if ((err as { code?: number }).code === 11000) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
       throw err;
     }
-    const token = startSession(config, res, { via: 'launch', name: ticket.name });
-    res.redirect(303, afterSignIn(token));
+    // A VLE role never makes anyone installer of the whole tool: only INSTALLERS does; others see their own VLE.
+    const vle = isNamedInstaller(config, ticket) ? undefined : { issuer: ticket.issuer, clientId: ticket.clientId };
+    startSession(config, res, { via: 'launch', name: ticket.name, vle });
+    log.info({ issuer: ticket.issuer, scope: vle ? 'vle' : 'tool' }, 'installer signed in from a launch');
+    res.redirect(303, AFTER_SIGN_IN);
   });
 
-  router.post('/logout', express.urlencoded({ extended: false }), requireInstaller(config), checkCsrf(config), (_req, res) => {
+  router.post('/logout', express.urlencoded({ extended: false }), requireInstaller(config), checkCsrf(config), async (_req, res) => {
+    await endSession(res.locals.installer as InstallerSession);
     const { maxAge: _ignored, ...options } = sessionCookieOptions();
     res.clearCookie(SESSION_COOKIE, options);
     res.redirect(303, '/admin/login');

@@ -3,36 +3,59 @@ import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
 import { renderError } from '../http/render-page';
+import { EndedInstallerSession } from './ticket.model';
 
 /**
- * The installer session: a signed token with an expiry, kept in a partitioned cookie and, because VLE
- * frames often block third-party cookies, also carried in links and forms. Signed with a key derived
- * from LTI_KEY so that an ltijs session token (signed with LTI_KEY itself) can never pass as one.
+ * The installer session: a signed token with an expiry, kept only in a partitioned, HttpOnly cookie (never in a
+ * URL, where it would reach history, logs and Referer). Signed with a key derived from LTI_KEY so that an ltijs
+ * session token (signed with LTI_KEY itself) can never pass as one. Signing out records the session's id, so a
+ * copy of the cookie stops working at once.
+ *
+ * Scope: 'tool' is the installer of the whole tool (ADMIN_TOKEN, or a launch by someone in INSTALLERS); 'vle' is a
+ * VLE's own Administrator, who may only see that VLE's registration (see vle-admin.ts).
  */
 export const SESSION_COOKIE = 'cmalt_installer';
-export const SESSION_FIELD = 'session';
 export const SESSION_HOURS = 2;
 const TICKET_SECONDS = 60;
 const AUDIENCE = { session: 'cmalt-installer-session', ticket: 'cmalt-installer-ticket', login: 'cmalt-installer-login' };
+
+/** Which registration a VLE Administrator's session may see: the one their launch came through. */
+export interface VleScope {
+  issuer: string;
+  clientId: string;
+}
 
 export interface InstallerSession {
   id: string; // jti
   via: 'token' | 'launch';
   name: string;
   expiresAt: number;
+  /** Set for a VLE Administrator: only this registration, read-only. Unset: the whole tool. */
+  vle?: VleScope;
 }
 
 export interface InstallerIdentity {
   issuer: string;
   sub: string;
+  clientId: string;
   name?: string;
+}
+
+export interface InstallerTicket {
+  id: string;
+  name: string;
+  expiresAt: Date;
+  issuer: string;
+  sub: string;
+  clientId: string;
 }
 
 const keyFor = (config: Pick<Config, 'ltiKey'>, purpose: string) =>
   createHmac('sha256', config.ltiKey).update(`cmalt installer ${purpose}`).digest();
 
-export function signSession(config: Pick<Config, 'ltiKey'>, who: { via: 'token' | 'launch'; name: string }): string {
-  return jwt.sign({ via: who.via, name: who.name }, keyFor(config, 'session'), {
+export function signSession(config: Pick<Config, 'ltiKey'>, who: { via: 'token' | 'launch'; name: string; vle?: VleScope }): string {
+  const vle = who.vle ? { vle_iss: who.vle.issuer, vle_client: who.vle.clientId } : {};
+  return jwt.sign({ via: who.via, name: who.name, ...vle }, keyFor(config, 'session'), {
     algorithm: 'HS256',
     audience: AUDIENCE.session,
     expiresIn: SESSION_HOURS * 3600,
@@ -45,7 +68,8 @@ export function verifySession(config: Pick<Config, 'ltiKey'>, token: unknown): I
   try {
     const claims = jwt.verify(token, keyFor(config, 'session'), { algorithms: ['HS256'], audience: AUDIENCE.session }) as jwt.JwtPayload;
     if (!claims.jti || (claims.via !== 'token' && claims.via !== 'launch')) return null;
-    return { id: claims.jti, via: claims.via, name: String(claims.name ?? 'Installer'), expiresAt: (claims.exp ?? 0) * 1000 };
+    const vle = typeof claims.vle_iss === 'string' && typeof claims.vle_client === 'string' ? { issuer: claims.vle_iss, clientId: claims.vle_client } : undefined;
+    return { id: claims.jti, via: claims.via, name: String(claims.name ?? 'Installer'), expiresAt: (claims.exp ?? 0) * 1000, vle };
   } catch {
     return null;
   }
@@ -53,7 +77,7 @@ export function verifySession(config: Pick<Config, 'ltiKey'>, token: unknown): I
 
 /** A one-minute ticket a launch hands to the browser; /admin/enter exchanges it once for a session. */
 export function signTicket(config: Pick<Config, 'ltiKey'>, who: InstallerIdentity): string {
-  return jwt.sign({ iss_platform: who.issuer, sub: who.sub, name: who.name ?? '' }, keyFor(config, 'ticket'), {
+  return jwt.sign({ iss_platform: who.issuer, sub: who.sub, client_id: who.clientId, name: who.name ?? '' }, keyFor(config, 'ticket'), {
     algorithm: 'HS256',
     audience: AUDIENCE.ticket,
     expiresIn: TICKET_SECONDS,
@@ -61,12 +85,19 @@ export function signTicket(config: Pick<Config, 'ltiKey'>, who: InstallerIdentit
   });
 }
 
-export function verifyTicket(config: Pick<Config, 'ltiKey'>, ticket: unknown): { id: string; name: string; expiresAt: Date } | null {
+export function verifyTicket(config: Pick<Config, 'ltiKey'>, ticket: unknown): InstallerTicket | null {
   if (typeof ticket !== 'string' || !ticket) return null;
   try {
     const claims = jwt.verify(ticket, keyFor(config, 'ticket'), { algorithms: ['HS256'], audience: AUDIENCE.ticket }) as jwt.JwtPayload;
-    if (!claims.jti || !claims.sub) return null;
-    return { id: claims.jti, name: String(claims.name || 'Administrator'), expiresAt: new Date((claims.exp ?? 0) * 1000) };
+    if (!claims.jti || !claims.sub || typeof claims.iss_platform !== 'string' || typeof claims.client_id !== 'string') return null;
+    return {
+      id: claims.jti,
+      name: String(claims.name || 'Administrator'),
+      expiresAt: new Date((claims.exp ?? 0) * 1000),
+      issuer: claims.iss_platform,
+      sub: claims.sub,
+      clientId: claims.client_id,
+    };
   } catch {
     return null;
   }
@@ -95,59 +126,61 @@ export function sessionCookieOptions(): CookieOptions {
   return { httpOnly: true, secure: true, sameSite: 'none', partitioned: true, path: '/admin', maxAge: SESSION_HOURS * 3600_000 };
 }
 
-/** What pages need to keep the session going: links and hidden fields carry it when the cookie did not arrive. */
+/** What pages need: who is signed in, the form token, and links (kept as a function so views need not change). */
 export interface InstallerLocals {
   installer: InstallerSession;
   csrfToken: string;
-  sessionToken?: string; // set only when the cookie is missing
   adminUrl: (path: string) => string;
 }
 
-export function installerLocals(config: Config, session: InstallerSession, token: string, fromCookie: boolean): InstallerLocals {
-  const carry = fromCookie ? undefined : token;
-  return {
-    installer: session,
-    csrfToken: csrfTokenFor(config, session),
-    sessionToken: carry,
-    adminUrl: (path: string) => {
-      if (!carry) return path;
-      return `${path}${path.includes('?') ? '&' : '?'}${SESSION_FIELD}=${encodeURIComponent(carry)}`;
-    },
-  };
+export function installerLocals(config: Config, session: InstallerSession): InstallerLocals {
+  return { installer: session, csrfToken: csrfTokenFor(config, session), adminUrl: (path: string) => path };
 }
 
-/** Reads the session from the cookie or, failing that, the query or form field. */
-export function readSession(config: Config, req: Request): { session: InstallerSession; token: string; fromCookie: boolean } | null {
-  const cookieToken = req.cookies?.[SESSION_COOKIE];
-  const fromCookie = verifySession(config, cookieToken);
-  if (fromCookie) return { session: fromCookie, token: cookieToken, fromCookie: true };
-  const carried = (req.body && typeof req.body === 'object' ? req.body[SESSION_FIELD] : undefined) ?? req.query[SESSION_FIELD];
-  const fromField = verifySession(config, carried);
-  return fromField ? { session: fromField, token: carried as string, fromCookie: false } : null;
+/** The session from the cookie, unless it was signed out. A token anywhere else (query, form) is ignored. */
+export async function readSession(config: Config, req: Request): Promise<{ session: InstallerSession; token: string } | null> {
+  const token = req.cookies?.[SESSION_COOKIE];
+  const session = verifySession(config, token);
+  if (!session || (await EndedInstallerSession.exists({ _id: session.id }))) return null;
+  return { session, token };
 }
+
+const NO_COOKIE = {
+  heading: 'Open the installer pages in a new window',
+  message: 'Your browser did not send back the installer pages\' cookie, which happens inside a VLE frame that blocks cookies from other sites. For safety the session is never carried in the address instead.',
+  hint: 'Open CMALT Portfolio\'s /admin address in a new browser tab and sign in there, or set the tool to open in a new window in your VLE and launch it again.',
+};
 
 export function requireInstaller(config: Config) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const found = readSession(config, req);
-    if (!found) {
-      if (req.method === 'GET' || req.method === 'HEAD') res.redirect(303, '/admin/login');
-      else void renderError(res, 401, 'Please sign in again', 'Your installer session has ended, so nothing was changed.', 'Sign in at /admin/login and try again.');
-      return;
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const found = await readSession(config, req);
+      if (!found) {
+        if (req.query.entered !== undefined) return void renderError(res, 401, NO_COOKIE.heading, NO_COOKIE.message, NO_COOKIE.hint);
+        if (req.method === 'GET' || req.method === 'HEAD') res.redirect(303, '/admin/login');
+        else void renderError(res, 401, 'Please sign in again', 'Your installer session has ended, so nothing was changed.', 'Sign in at /admin/login and try again.');
+        return;
+      }
+      if (req.method === 'GET' && req.query.entered !== undefined) return res.redirect(303, req.baseUrl || '/admin'); // the cookie came back: a clean address
+      Object.assign(res.locals, installerLocals(config, found.session));
+      next();
+    } catch (err) {
+      next(err);
     }
-    if (found.fromCookie && req.method === 'GET' && req.query[SESSION_FIELD] !== undefined) {
-      // The cookie arrived, so the token need not sit in the address bar or history: drop it.
-      const url = new URL(req.originalUrl, 'http://x');
-      url.searchParams.delete(SESSION_FIELD);
-      res.redirect(303, `${url.pathname}${url.search}`);
-      return;
-    }
-    Object.assign(res.locals, installerLocals(config, found.session, found.token, found.fromCookie));
-    next();
   };
 }
 
-export function startSession(config: Config, res: Response, who: { via: 'token' | 'launch'; name: string }): string {
+export function startSession(config: Config, res: Response, who: { via: 'token' | 'launch'; name: string; vle?: VleScope }): string {
   const token = signSession(config, who);
   res.cookie(SESSION_COOKIE, token, sessionCookieOptions());
   return token;
+}
+
+/** Signing out: this session's id is recorded as ended until it would have expired anyway. */
+export async function endSession(session: InstallerSession): Promise<void> {
+  try {
+    await EndedInstallerSession.create({ _id: session.id, expiresAt: new Date(session.expiresAt) });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err; // signed out twice: already ended
+  }
 }

@@ -14,3 +14,13 @@ const usedTicketSchema = new mongoose.Schema<UsedTicket>({
 export const UsedInstallerTicket: Model<UsedTicket> =
   (mongoose.models.UsedInstallerTicket as Model<UsedTicket>) ??
   mongoose.model<UsedTicket>('UsedInstallerTicket', usedTicketSchema);
+
+/** Installer sessions that were signed out: a copy of the cookie no longer works (the token itself lives on). */
+const endedSessionSchema = new mongoose.Schema<UsedTicket>({
+  _id: { type: String, required: true },
+  expiresAt: { type: Date, required: true, expires: 0 },
+});
+
+export const EndedInstallerSession: Model<UsedTicket> =
+  (mongoose.models.EndedInstallerSession as Model<UsedTicket>) ??
+  mongoose.model<UsedTicket>('EndedInstallerSession', endedSessionSchema);

@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { areasFor, getFramework, Portfolio, Section, type PortfolioDoc, type SectionDoc, computeProgress } from '../portfolio';
+import { areasOf, getFramework, Portfolio, Section, type PortfolioDoc, type SectionDoc, computeProgress } from '../portfolio';
 import { User, type UserDoc } from '../people/user.model';
 import type { CandidateStanding } from './score';
 
@@ -25,6 +25,8 @@ export interface CandidateFilter {
   changedSince?: Date; // only portfolios whose own document or a section changed since then
 }
 
+const lastRound = (p: PortfolioDoc) => (p.altRounds?.length ? p.altRounds[p.altRounds.length - 1] : undefined);
+
 export async function loadCandidates(conn: Connection, filter: CandidateFilter = {}): Promise<Candidate[]> {
   const P = bound(conn, 'Portfolio', Portfolio as unknown as Model<PortfolioDoc>);
   const S = bound(conn, 'Section', Section as unknown as Model<SectionDoc>);
@@ -46,7 +48,7 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   const userById = new Map(users.map((u) => [String((u as { _id: unknown })._id), u]));
   return portfolios.map((p) => {
     const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state as SectionDoc['state'] }));
-    const areas = areasFor(getFramework(p.frameworkId, p.frameworkVersion), p.pathway, p.specialistAreas ?? []);
+    const areas = areasOf(getFramework(p.frameworkId, p.frameworkVersion), p);
     const user = userById.get(String(p.userId));
     return {
       portfolioId: String(p._id),
@@ -57,8 +59,9 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
       standing: {
         progress: computeProgress(areas, own),
         anythingWritten: own.some((s) => s.state !== 'not_started'),
-        submitted: Boolean(p.submittedAt),
-        signedOff: Boolean(p.signedOffAt),
+        // Once submitted to ALT, ALT's outcome decides: Submitted while it is pending, Completed on a pass.
+        submitted: Boolean(p.submittedAt) || lastRound(p)?.outcome === 'pending',
+        signedOff: lastRound(p) ? lastRound(p)!.outcome === 'pass' : Boolean(p.signedOffAt),
       },
     };
   });

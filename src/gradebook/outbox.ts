@@ -108,7 +108,7 @@ export async function markSent(ctx: VleJobContext, done: Array<{ entry: GradeOut
 /** A failed try: back off and try again, or give up with the reason once the policy says so. */
 export async function markFailedAttempt(ctx: VleJobContext, entry: GradeOutboxEntry, error: unknown): Promise<'retry' | 'failed'> {
   const attempts = entry.attempts + 1;
-  const err = error instanceof PlatformCallError ? error : new PlatformCallError((error as Error)?.message ?? String(error), true);
+  const err = error instanceof PlatformCallError ? error : new PlatformCallError('Something went wrong while sending the grade.', true, undefined, undefined, String((error as Error)?.message ?? error).slice(0, 200));
   const now = ctx.now();
   const mine = { _id: entry._id, leaseOwner: ctx.ownerId };
   const release = { leaseOwner: null, leaseUntil: null, claimToken: null, attempts, lastError: err.message };

@@ -44,7 +44,7 @@ export async function perform(ctx: VleJobContext, entry: GradeOutboxEntry, lines
     return { outcome: 'sent', sent };
   } catch (e) {
     const outcome = await markFailedAttempt(ctx, entry, e);
-    ctx.log.warn({ entry: String(entry._id), outcome, err: (e as Error).message }, 'gradebook post did not go through');
+    ctx.log.warn({ entry: String(entry._id), outcome, err: (e as Error).message, detail: (e as { detail?: string }).detail }, 'gradebook post did not go through');
     return { outcome };
   }
 }

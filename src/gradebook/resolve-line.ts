@@ -1,5 +1,7 @@
 import { agsScopes, createLineItem, findLineItems, getLineItem, PROGRESS_LINE_ITEM, AGS_SCOPES } from '../vle/ags';
 import type { VleJobContext } from '../vle/context';
+import { frameworks } from '../portfolio';
+import { Course } from '../people/course.model';
 import { gradebookLineModel, type GradebookLine } from './line.model';
 
 export type ResolvedLine = { ok: true; line: GradebookLine & { lineItemUrl: string; scoreMaximum: number } } | { ok: false; busy: true };
@@ -36,7 +38,7 @@ export async function resolveLine(ctx: VleJobContext, lineId: string): Promise<R
       if (!line.lineItemsUrl) throw new Error('The VLE gave neither a line item nor a line items address for this course.');
       const filter = { resourceLinkId: line.resourceLinkId, tag: PROGRESS_LINE_ITEM.tag };
       const ours = canRead ? await findLineItems(ctx.platform, target, scopes, line.lineItemsUrl, filter) : [];
-      const item = ours[0] ?? (await createLineItem(ctx.platform, target, scopes, line.lineItemsUrl, line.resourceLinkId));
+      const item = ours[0] ?? (await createLineItem(ctx.platform, target, scopes, line.lineItemsUrl, line.resourceLinkId, await columnLabel(ctx, line.courseId)));
       found = { lineItemUrl: item.id, scoreMaximum: item.scoreMaximum, source: ours[0] ? 'found' : 'created' };
       ctx.log.info({ lineId, source: found.source }, 'gradebook line item ready');
     }
@@ -60,4 +62,13 @@ function isResolved(line: GradebookLine): line is GradebookLine & { lineItemUrl:
 async function release(ctx: VleJobContext, line: GradebookLine & { lineItemUrl: string; scoreMaximum: number }): Promise<ResolvedLine> {
   await gradebookLineModel(ctx.connection).updateOne({ _id: line._id, resolvingBy: ctx.ownerId }, { $set: { resolvingBy: null, resolvingUntil: null } });
   return { ok: true, line };
+}
+
+/** "CMALT portfolio progress", "Fellowship portfolio progress": after the framework the course was set up with. */
+async function columnLabel(ctx: VleJobContext, courseId: string): Promise<string> {
+  const C = (ctx.connection.models.Course as typeof Course | undefined) ?? ctx.connection.model('Course', Course.schema);
+  const course = (await C.findById(courseId, { frameworkId: 1 }).lean().catch(() => null)) as { frameworkId?: string } | null;
+  const registry = frameworks();
+  const framework = (course?.frameworkId && registry.latest(course.frameworkId)) || registry.defaultFramework();
+  return `${framework.shortTitle} portfolio progress`;
 }

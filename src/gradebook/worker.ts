@@ -10,7 +10,7 @@ import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { reconcile } from './reconciler';
 import { notifyWorkers, onWork } from './worker-signal';
 import { runDueRosterSyncs } from '../roster';
-import { onSectionStateChanged } from '../portfolio';
+import { onPortfolioReshaped, onSectionStateChanged } from '../portfolio';
 
 export interface GradebookWorkerOptions {
   pollMs: number;
@@ -170,7 +170,13 @@ export function startGradebookWorker(deps: GradebookDeps): GradebookWorker {
     void run(() => reconcile(worker.context, scope)).then(drainSoon);
   });
   // A section state change in this process: queue that portfolio now rather than at the next reconcile.
-  const unhook = onSectionStateChanged((change) => notifyWorkers({ portfolioIds: [String(change.section.portfolio)] }));
+  const unhookState = onSectionStateChanged((change) => notifyWorkers({ portfolioIds: [String(change.section.portfolio)] }));
+  // A portfolio moved to a newer framework version: its areas (and so its score) may have changed.
+  const unhookReshape = onPortfolioReshaped((portfolioId) => notifyWorkers({ portfolioIds: [portfolioId] }));
+  const unhook = () => {
+    unhookState();
+    unhookReshape();
+  };
   const poll = setInterval(() => {
     if (stopped) return;
     ticks += 1;

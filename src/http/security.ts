@@ -72,6 +72,15 @@ export function securityHeaders(origins: PlatformOrigins, options: { https: bool
   }), rememberSecurityHeaders];
 }
 
+/** For answers that are never pages (health checks, static files): framed by nobody, naming no VLE. */
+export function plainSecurityHeaders(options: { https: boolean }): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+    strictTransportSecurity: options.https ? { maxAge: 15552000, includeSubDomains: false } : false,
+  });
+}
+
 /** ltijs's own (older) helmet sets these where ours sets nothing; see securityHeadersAgain. */
 const LTIJS_ONLY_HEADERS = ['Cross-Origin-Embedder-Policy', 'Cross-Origin-Opener-Policy', 'Strict-Transport-Security', 'X-Frame-Options'];
 

@@ -9,6 +9,8 @@ import { csrfTokenFor } from '../http/csrf';
 import { resolveWho } from './identity';
 import { frameworks } from '../portfolio';
 import { mapRoles, roleLabel } from '../people/roles';
+import { REFUSALS, refusalError } from './refusals';
+import { registrationIsOn, type PlatformLookup } from './registration-status';
 
 /**
  * Deep linking: a teacher adding CMALT Portfolio to a course chooses the pathway, and the tool answers
@@ -17,7 +19,7 @@ import { mapRoles, roleLabel } from '../people/roles';
  */
 export interface DeepLinkingDeps {
   config: Config;
-  lti: { DeepLinking: unknown };
+  lti: { DeepLinking: unknown } & PlatformLookup;
   log: Logger;
 }
 
@@ -28,6 +30,8 @@ export const FRAMEWORK_CUSTOM_PARAM = 'cmalt_framework';
 interface PathwayChoice {
   value: string; // "<framework>:<pathway>"
   frameworkId: string;
+  frameworkTitle: string;
+  shortTitle: string;
   pathwayId: string;
   title: string;
   summary: string;
@@ -51,12 +55,12 @@ const TEXT = {
   choose: 'Choose the pathway for this course',
 };
 
-/** The pathways in config/frameworks/*.json, newest version of each framework. */
+/** The pathways in config/frameworks/*.json, newest version of each framework: a framework is chosen with its pathway. */
 export function pathwayChoices(): PathwayChoice[] {
   const latest = new Map<string, ReturnType<ReturnType<typeof frameworks>['all']>[number]>();
   for (const f of frameworks().all()) if ((latest.get(f.id)?.version ?? 0) < f.version) latest.set(f.id, f);
   return [...latest.values()].flatMap((f) =>
-    f.pathways.map((p) => ({ value: `${f.id}:${p.id}`, frameworkId: f.id, pathwayId: p.id, title: p.title, summary: p.summary })),
+    f.pathways.map((p) => ({ value: `${f.id}:${p.id}`, frameworkId: f.id, frameworkTitle: f.title, shortTitle: f.shortTitle, pathwayId: p.id, title: p.title, summary: p.summary })),
   );
 }
 
@@ -68,7 +72,8 @@ export function progressLink(config: Config, choice: PathwayChoice): Record<stri
     text: choice.summary,
     url: toolUrls(config).launch,
     custom: { [PATHWAY_CUSTOM_PARAM]: choice.pathwayId, [FRAMEWORK_CUSTOM_PARAM]: choice.frameworkId },
-    lineItem: { ...PROGRESS_LINE_ITEM },
+    // The column is named after the framework; the tag stays the tool's own, so existing columns are still found.
+    lineItem: { ...PROGRESS_LINE_ITEM, label: `${choice.shortTitle} portfolio progress` },
   };
 }
 
@@ -106,14 +111,26 @@ async function choosePage(deps: DeepLinkingDeps, res: Response, status: number, 
     ltik,
     csrfToken: csrfTokenFor(deps.config.ltiKey, ltik),
     choices: pathwayChoices(),
+    groups: [...new Set(pathwayChoices().map((c) => c.frameworkId))].map((id) => {
+      const inGroup = pathwayChoices().filter((c) => c.frameworkId === id);
+      return { id, title: inGroup[0].frameworkTitle, shortTitle: inGroup[0].shortTitle, choices: inGroup };
+    }),
     error,
   });
+}
+
+/** A deep-linking session whose VLE or deployment was switched off meanwhile gets the same page as its launches. */
+async function switchedOff(lti: PlatformLookup, res: Response): Promise<boolean> {
+  const token = res.locals.token as { iss?: string; clientId?: string; deploymentId?: string } | undefined;
+  if (!token?.iss || !token.clientId || !token.deploymentId) return false;
+  return !(await registrationIsOn(lti, { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId }));
 }
 
 /** For ltijs's `onDeepLinking`. */
 export function deepLinkingHandler(deps: DeepLinkingDeps) {
   return async (_token: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
+      if (await switchedOff(deps.lti, res)) return next(refusalError(REFUSALS.registrationSwitchedOff));
       if (await mayDeepLink(res)) await choosePage(deps, res, 200);
     } catch (err) {
       next(err);
@@ -129,6 +146,7 @@ export function deepLinkingRoutes(deps: DeepLinkingDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '20kb' }));
   router.post('/', async (req: Request, res: Response, next: NextFunction) => {
     try {
+      if (await switchedOff(deps.lti, res)) return next(refusalError(REFUSALS.registrationSwitchedOff));
       const ltik = typeof res.locals.ltik === 'string' ? res.locals.ltik : '';
       const form = choiceForm.safeParse(req.body);
       if (!ltik || !form.success || !sameSecret(form.data._csrf, csrfTokenFor(deps.config.ltiKey, ltik))) {

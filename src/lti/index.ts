@@ -6,13 +6,13 @@ export { newProvider, type LtiProvider, type LtiPlatform } from './ltijs/provide
 export { useKeyObjectForSecret } from './ltijs/jsonwebtoken-key';
 export { cacheLtijsReads } from './ltijs/cached-reads';
 export { partitionedCookies } from './ltijs/partitioned-cookies';
-export { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture } from './launch-guard';
+export { ID_TOKEN_MAX_AGE_S, launchCheck, loginCapture, plainLoginParams } from './launch-guard';
 export { installerEntry, landOnRolePage, recordValidLaunch, whenCourseFactsChange, type AfterLaunch } from './launch';
 export { identity } from './identity';
 export { deepLinkingHandler, deepLinkingRoutes } from './deep-linking';
 export { REFUSALS, refusalError, refusalForLtijsError } from './refusals';
 export { rolesPageRouter } from './roles-page';
 export { sessionMaxAge } from './session-age';
-export { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, rememberLogin, startLoginInNewWindow } from './storage';
+export { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, PASS_ROUTE, rememberLogin, sessionPassRoute, startLoginInNewWindow } from './storage';
 export { Deployment } from './deployment.model';
 export { forgetRegistrationStatus } from './registration-status';

@@ -28,6 +28,19 @@ export interface GuardDeps {
  * a strong one. rememberLogin (storage/login.ts, running inside this) keeps it with the login, keyed by the
  * state, so the launch can be held to it.
  */
+/**
+ * Login initiation parameters are plain text. Express's query parser turns `iss[$ne]=x` into an object, which
+ * would reach ltijs's database lookups as a query operator (and `target_link_uri[a]=b` its URL parsing): such a
+ * request is refused with a page before ltijs sees it.
+ */
+export function plainLoginParams(): RequestHandler {
+  return (req, _res, next) => {
+    const values = [...Object.values(req.query as Record<string, unknown>), ...Object.values((req.body ?? {}) as Record<string, unknown>)];
+    if (values.some((v) => typeof v !== 'string')) return next(refusalError(REFUSALS.badLoginValue));
+    next();
+  };
+}
+
 export function loginCapture(): RequestHandler {
   return (req, res, next) => {
     const p = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };

@@ -27,6 +27,8 @@ export interface LaunchFacts {
   returnUrl?: string;
   /** custom.cmalt_pathway on the link deep linking created: the course's pathway. */
   pathway?: string;
+  /** custom.cmalt_framework on that link: the course's framework. */
+  frameworkId?: string;
   nrps?: { context_memberships_url?: string };
 }
 
@@ -46,6 +48,7 @@ export interface KnownCourse {
   title?: string | null;
   label?: string | null;
   pathway?: string | null;
+  frameworkId?: string | null;
   rolesSeen?: string[] | null;
   roleOverrides?: Array<{ key: string; roles: string[] }> | null;
 }
@@ -74,7 +77,8 @@ export function launchFacts(claims: JwtPayload & Record<string, unknown>, client
     resourceLinkId: str(link?.id),
     ags: (claims[CLAIM.ags] as LaunchFacts['ags']) ?? undefined,
     returnUrl: httpUrl((claims[CLAIM.launchPresentation] as { return_url?: unknown } | undefined)?.return_url),
-    pathway: pathwayOf(claims[CLAIM.custom]),
+    pathway: customId(claims[CLAIM.custom], 'cmalt_pathway'),
+    frameworkId: customId(claims[CLAIM.custom], 'cmalt_framework'),
     nrps: (claims[CLAIM.nrps] as LaunchFacts['nrps']) ?? undefined,
   };
 }
@@ -89,8 +93,9 @@ function httpUrl(v: unknown): string | undefined {
   }
 }
 
-const pathwayOf = (custom: unknown): string | undefined => {
-  const value = str((custom as Record<string, unknown> | undefined)?.cmalt_pathway);
+// The parameter names stay as the first links were made with them: VLEs keep them on every link already added.
+const customId = (custom: unknown, name: string): string | undefined => {
+  const value = str((custom as Record<string, unknown> | undefined)?.[name]);
   return value && /^[a-z0-9_-]{1,40}$/i.test(value) ? value : undefined;
 };
 
@@ -150,7 +155,10 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
   await Promise.all([
     f.pathway && !course.pathway
       ? // the first link added by deep linking decides; a later change of pathway is the coordinator's to make
-        Course.updateOne({ _id: course._id, pathway: { $exists: false } }, { $set: { pathway: f.pathway } })
+        Course.updateOne(
+          { _id: course._id, pathway: { $exists: false } },
+          { $set: { pathway: f.pathway, ...(f.frameworkId ? { frameworkId: f.frameworkId } : {}) } },
+        )
       : undefined,
     upsert(() =>
       Membership.updateOne(

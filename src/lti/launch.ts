@@ -39,7 +39,7 @@ export interface LaunchDeps {
   log: Logger;
   afterLaunch: AfterLaunch[];
   /** Where an installer goes after a launch (the admin pages' signed hand-over), when they exist. */
-  installerLanding?: (who: { issuer: string; sub: string; name: string }) => string;
+  installerLanding?: (who: { issuer: string; sub: string; clientId: string; name: string }) => string;
 }
 
 /**
@@ -88,12 +88,15 @@ function rememberLanding(deps: LaunchDeps, target: string, facts: LaunchFacts, r
  */
 function landingFor(deps: LaunchDeps, facts: LaunchFacts, recorded: RecordedLaunch, ltijsTarget: string): string {
   const role = recorded.roles[0];
-  if (role === 'installer' && deps.installerLanding) return deps.installerLanding({ issuer: facts.issuer, sub: facts.sub, name: facts.name });
+  if (role === 'installer' && deps.installerLanding) return deps.installerLanding({ issuer: facts.issuer, sub: facts.sub, clientId: facts.clientId, name: facts.name });
   const page = role === 'installer' ? '/lti/installer' : LANDING_PAGES[role];
   if (!page) return ltijsTarget;
   const query = ltijsTarget.slice(ltijsTarget.indexOf('?'));
   return `${page}${query}`;
 }
+
+/** The client id of the registration this session came through (ltijs's validated token). */
+const sessionClientId = (res: Response) => String((res.locals.token as { clientId?: unknown } | undefined)?.clientId ?? '');
 
 /** ltijs's onConnect (a person reloading /lti/launch?ltik=…): send them to the page for their highest role. */
 export function landOnRolePage(deps: LaunchDeps) {
@@ -102,7 +105,7 @@ export function landOnRolePage(deps: LaunchDeps) {
       const who = await resolveWho(res, deps.ltiKey);
       if (!who) return next(refusalError(REFUSALS.sessionExpired));
       if (!who.role) return next(refusalError(noRoleRefusal([])));
-      if (who.role === 'installer' && deps.installerLanding) return res.redirect(deps.installerLanding(who));
+      if (who.role === 'installer' && deps.installerLanding) return res.redirect(deps.installerLanding({ ...who, clientId: sessionClientId(res) }));
       const page = who.role === 'installer' ? '/lti/installer' : LANDING_PAGES[who.role];
       res.redirect(urlWithLtik(page, who.ltik));
     } catch (err) {
@@ -116,7 +119,7 @@ export function installerEntry(deps: LaunchDeps): Router {
   const router = Router();
   router.get('/', requireRole('installer'), (_req, res, next) => {
     const who = res.locals.who as Who;
-    if (deps.installerLanding) return res.redirect(deps.installerLanding(who));
+    if (deps.installerLanding) return res.redirect(deps.installerLanding({ ...who, clientId: sessionClientId(res) }));
     next();
   });
   return router;

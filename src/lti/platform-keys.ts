@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { guardedFetch, jsonOf, LIMITS } from '../vle/guarded-fetch';
 
 /** A platform's signing keys, from its JWKS URL (cached briefly, fetched again when a kid is new) or stored with it. */
 export interface AuthConfig {
@@ -27,10 +28,10 @@ function keyObject(jwk: Jwk): KeyObject {
 }
 
 async function fetchJwks(url: string): Promise<Jwk[]> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000), headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`JWKS ${url} answered ${res.status}`);
-  const body = (await res.json()) as { keys?: unknown };
-  if (!Array.isArray(body.keys)) throw new Error(`JWKS ${url} has no keys`);
+  const res = await guardedFetch(url, { timeoutMs: 5_000, maxBytes: LIMITS.keys, headers: { accept: 'application/json' } });
+  if (res.status !== 200) throw new Error(`JWKS ${url} answered ${res.status}`);
+  const body = jsonOf(res) as { keys?: unknown } | undefined;
+  if (!body || !Array.isArray(body.keys)) throw new Error(`JWKS ${url} has no keys`);
   return body.keys as Jwk[];
 }
 

@@ -79,6 +79,13 @@ export const REFUSALS = {
     message: 'The sign-in request from the VLE was missing the issuer, the login hint or the target link.',
     hint: ASK_ADMIN,
   },
+  badLoginValue: {
+    status: 400,
+    id: 'bad_login_value',
+    heading: 'The VLE sent a sign-in request we cannot read',
+    message: 'Each part of a sign-in request must be plain text. This one was not, so nothing was done.',
+    hint: ASK_ADMIN,
+  },
   stateMissing: {
     status: 400,
     id: 'state_missing',

@@ -3,7 +3,7 @@ import { progressOfPortfolios } from '../portfolio';
 import { peopleIn, type Person } from '../roster';
 import { Notification, type NotificationDoc } from '../notifications';
 import { NotifyOptions } from '../notifications';
-import { frameworks, areasFor, Portfolio, Section, type PortfolioDoc, type SectionDoc, type Progress } from '../portfolio';
+import { frameworks, areasOf, Portfolio, Section, type PortfolioDoc, type SectionDoc, type Progress } from '../portfolio';
 import { candidateSubsOf } from './assignments';
 import { lastVisits } from './changes';
 import type { Asker } from './policy';
@@ -30,7 +30,7 @@ export async function dashboardFor(who: Asker, notifyOptions: NotifyOptions): Pr
   const registry = frameworks();
   const titleOf = (p: PortfolioDoc, areaId: string) => {
     const f = registry.get(p.frameworkId, p.frameworkVersion);
-    return (f ? areasFor(f, p.pathway, p.specialistAreas ?? []) : []).find((a) => a.id === areaId)?.displayTitle ?? areaId;
+    return (f ? areasOf(f, p) : []).find((a) => a.id === areaId)?.displayTitle ?? areaId;
   };
   const portfolioById = new Map(portfolios.map((p) => [String(p._id), p]));
   for (const s of ready) {

@@ -9,6 +9,9 @@ const courseSchema = new mongoose.Schema(
     title: { type: String, default: '' },
     label: { type: String, default: '' },
     pathway: { type: String }, // chosen when the tool is added to the course (deep linking)
+    frameworkId: { type: String }, // likewise; none means the default framework
+    /** The coordinator's length advice for this course, shown in place of the scheme's. */
+    wordAdvice: { type: new mongoose.Schema({ min: Number, max: Number, note: String }, { _id: false }), default: undefined },
     /** Canonical LTI role keys launches in this course carried, for the coordinator's role page. */
     rolesSeen: { type: [String], default: [] },
     /** Coordinator's changes to the default role mapping: one entry per context-role key. */

@@ -1,4 +1,4 @@
-import type { Framework, FrameworkArea } from './framework';
+import { wordRange, type Framework, type FrameworkArea, type WordAdvice } from './framework';
 import { wordCount } from './rich-text';
 
 /** Gentle writing hints: shown beside the work, never blocking a save or a review request. */
@@ -40,19 +40,22 @@ export function sectionHints(
   area: FrameworkArea,
   section: HintSection,
   allExamples: HintExample[] = section.examples,
+  /** The length advice that applies (wordAdviceFor): the course's, the area's or the scheme's. */
+  advice: WordAdvice = area.words ?? framework.guidance.words,
 ): Hint[] {
   const hints: Hint[] = [];
   const g = framework.guidance;
   const words = sectionWords(section);
-  if (words > 0 && words < g.wordsMin) {
+  const range = wordRange(advice);
+  if (words > 0 && advice.min !== undefined && words < advice.min) {
     hints.push({
       id: 'words_short',
-      message: `${words} words so far. The guidance suggests about ${g.wordsMin}–${g.wordsMax} words (${g.wordsNote.toLowerCase()}).`
+      message: `${words} words so far. The advice is ${range} words (${advice.note.toLowerCase()}).`,
     });
-  } else if (words > g.wordsMax * 1.25) {
+  } else if (advice.max !== undefined && words > advice.max * 1.25) {
     hints.push({
       id: 'words_long',
-      message: `${words} words: longer than the ${g.wordsMin}–${g.wordsMax} the guidance suggests. Assessors value a focused account.`,
+      message: `${words} words: longer than the ${range} words advised. Assessors value a focused account.`,
     });
   }
   if (area.kind === 'examples') {
@@ -65,7 +68,8 @@ export function sectionHints(
     } else if (n > 4) {
       hints.push({
         id: 'many_examples',
-        message: `${n} examples. Choosing your strongest ${g.examplesSuggested.min}–${g.examplesSuggested.max} often makes the case more clearly.`,
+        // Not a limit (the scheme sets none): a nudge to check each example adds something distinct.
+        message: `${n} examples. There is no maximum; check that each one shows something the others do not.`,
       });
     }
     for (const e of section.examples) {

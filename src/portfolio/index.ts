@@ -1,7 +1,8 @@
 /** The portfolio capability: what other capabilities (mentoring, gradebook, export) may use. */
 export { portfolioRouter, type PortfolioDeps } from './routes';
 export { portfolioBodies, textTooLong, BODY_LIMIT, TEXT_TOO_LONG } from './body-limit';
-export { frameworks, getFramework, loadFrameworks, areasFor, type Framework, type FrameworkArea, type PortfolioArea } from './framework';
+export { frameworks, getFramework, loadFrameworks, areasFor, areasOf, namesOf, openSlots, wordAdviceFor, wordRange, type AreaChoices, type Framework, type FrameworkArea, type PortfolioArea } from './framework';
+export { ALT_KINDS, ALT_OUTCOMES } from './models';
 export { Portfolio, Section, SectionRevision, SECTION_STATES, type SectionState, type PortfolioDoc, type SectionDoc } from './models';
 export { computeProgress, type Progress } from './progress';
 export {
@@ -16,9 +17,13 @@ export {
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
+export { onPortfolioReshaped, migrateToLatest } from './migration';
+export { courseScheme, type CourseScheme } from './course-scheme';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule, evidenceOfPerson } from './evidence';
+export { listEvidenceByIds, openEvidenceFile, openStoredFile, storeFile, removeStoredFile, storedFileLength, attachmentHeader, type EvidenceDoc } from './evidence';
+export { wordCount } from './rich-text';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';
 export { setProfileCvSource, type ProfileCvSource } from './planning';

@@ -1,5 +1,26 @@
 import mongoose, { InferSchemaType, Schema, Types } from 'mongoose';
 
+/**
+ * One submission to ALT and its outcome, recorded by the candidate or the coordinator (rules in
+ * src/export/submission.service.ts). Kept in the portfolio document so a record is one atomic update.
+ */
+export const ALT_KINDS = ['first', 'review', 'referral'] as const;
+export const ALT_OUTCOMES = ['pending', 'pass', 'referral'] as const;
+const altRoundSchema = new Schema(
+  {
+    kind: { type: String, enum: ALT_KINDS, required: true },
+    route: { type: String, enum: ['url', 'file'], required: true },
+    submittedOn: { type: Date, required: true },
+    recordedBy: { type: String, required: true },
+    outcome: { type: String, enum: ALT_OUTCOMES, default: 'pending' },
+    decidedOn: { type: Date, default: null },
+    certifiedOn: { type: Date, default: null },
+    feedback: { type: String, default: '' },
+    reopenedAreas: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
 /** A candidate's portfolio in one course; it keeps the framework version it began with. */
 const portfolioSchema = new Schema(
   {
@@ -8,9 +29,29 @@ const portfolioSchema = new Schema(
     frameworkId: { type: String, required: true },
     frameworkVersion: { type: Number, required: true },
     pathway: { type: String, required: true },
-    specialistAreas: { type: [String], default: [] },
+    specialistAreas: { type: [String], default: [] }, // the first chosen set's names, kept for older readers; areaNames rules
+    /** The names the candidate gave the areas they chose (specialist areas, an advanced area), by area id. */
+    areaNames: { type: [{ _id: false, areaId: { type: String, required: true }, name: { type: String, required: true } }], default: undefined },
+    /** Set while a move to a newer framework version runs, so two requests never move the same text twice. */
+    migratingSince: { type: Date, default: null },
+    /** Each move to a newer framework version, with what moved, so the candidate can be told. */
+    migrations: {
+      type: [
+        {
+          _id: false,
+          from: Number,
+          to: Number,
+          at: Date,
+          notice: String,
+          moved: { type: [String], default: [] },
+          seen: { type: Boolean, default: false },
+        },
+      ],
+      default: undefined,
+    },
     submittedAt: { type: Date, default: null },
     signedOffAt: { type: Date, default: null },
+    altRounds: { type: [altRoundSchema], default: [] },
   },
   { timestamps: true },
 );
@@ -29,6 +70,8 @@ const exampleSchema = new Schema({
   description: { type: String, default: '' }, // sanitised HTML
   reflection: { type: String, default: '' }, // sanitised HTML
   evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
+  /** The framework's dimensions this example evidences (a PSF case study tagged K4). */
+  dimensions: { type: [String], default: undefined },
 });
 
 /** One framework area of one portfolio. `version` rises by one on every save (optimistic concurrency). */
@@ -39,6 +82,10 @@ const sectionSchema = new Schema(
     state: { type: String, enum: SECTION_STATES, default: 'not_started' },
     body: { type: String, default: '' }, // sanitised HTML, for plain sections
     examples: { type: [exampleSchema], default: [] },
+    /** Short values the framework asks for beside the text (a nominated assessor), by field id. */
+    fields: { type: [{ _id: false, id: { type: String, required: true }, value: { type: String, default: '' } }], default: undefined },
+    /** The framework's dimensions this section evidences as a whole (examples carry their own). */
+    dimensions: { type: [String], default: undefined },
     version: { type: Number, default: 0 },
     updatedBy: { type: String, default: null },
     // What the overview shows, kept by every save in the same update (see section-summary.ts).
@@ -84,7 +131,21 @@ const sectionRevisionSchema = new Schema(
 sectionRevisionSchema.index({ section: 1, version: 1 }, { unique: true });
 
 /** Plain (lean) shapes that services and presenters work with. */
-export type PortfolioDoc = InferSchemaType<typeof portfolioSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export interface MigrationRecord {
+  from: number;
+  to: number;
+  at: Date;
+  notice?: string;
+  moved: string[];
+  seen: boolean;
+}
+export type PortfolioDoc = Omit<InferSchemaType<typeof portfolioSchema>, 'areaNames' | 'migrations'> & {
+  _id: Types.ObjectId;
+  areaNames?: Array<{ areaId: string; name: string }> | null;
+  migrations?: MigrationRecord[] | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export interface ExampleDoc {
   _id: Types.ObjectId;
@@ -93,6 +154,7 @@ export interface ExampleDoc {
   description: string;
   reflection: string;
   evidenceIds: Types.ObjectId[];
+  dimensions?: string[] | null;
 }
 
 export interface SectionDoc {
@@ -102,6 +164,8 @@ export interface SectionDoc {
   state: SectionState;
   body: string;
   examples: ExampleDoc[];
+  fields?: Array<{ id: string; value: string }> | null;
+  dimensions?: string[] | null;
   version: number;
   updatedBy: string | null;
   openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date; version?: number; savedAt?: Date } | null;

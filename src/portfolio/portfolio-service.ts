@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { validationFailed } from '../http/errors';
 import { shortLived } from '../http/short-lived';
-import { areasFor, Framework, FrameworkRegistry, pathwayOf, PortfolioArea } from './framework';
+import { areasOf, Framework, FrameworkRegistry, pathwayOf, PortfolioArea } from './framework';
 import { Portfolio, PortfolioDoc, Section, SectionDoc } from './models';
 import { computedFigures, SectionFigures, storedFigures, SUMMARY_FIELDS } from './section-summary';
 
@@ -11,16 +11,26 @@ export interface Candidate {
   courseId: string;
 }
 
+/** A pathway and the names for the areas the candidate chooses, by set ("specialist": ["Accessibility"]). */
 export interface PortfolioChoice {
   pathway: string;
-  specialistAreas: string[];
+  /** Names for the pathway's first chosen set, in order (the older shape; `names` wins for a set it gives). */
+  specialistAreas?: string[];
+  names?: Record<string, string[]>;
+}
+
+export interface CleanChoice {
+  pathway: string;
+  areaNames: Array<{ areaId: string; name: string }>;
+  firstSetNames: string[];
 }
 
 export const MESSAGES = {
   unknownPathway: 'Please choose one of the pathways listed.',
-  specialistMissing: (n: number) =>
-    n === 1 ? 'Please name your specialist area.' : `Please name your ${n} specialist areas.`,
-  specialistSame: 'Please give your two specialist areas different names.',
+  nameMissing: (label: string, n: number) =>
+    n === 1 ? `Please name your ${label.toLowerCase()}.` : `Please name your ${n} ${label.toLowerCase()}s.`,
+  nameSame: (label: string) => `Please give each ${label.toLowerCase()} a different name.`,
+  tooMany: (label: string, n: number) => `Your pathway allows at most ${n} ${label.toLowerCase()}${n === 1 ? '' : 's'}.`,
 };
 
 export async function findPortfolio(candidate: Candidate): Promise<PortfolioDoc | null> {
@@ -28,8 +38,14 @@ export async function findPortfolio(candidate: Candidate): Promise<PortfolioDoc 
 }
 
 /** What never changes once a portfolio exists: whose it is and what it was started as. Enough to check and load it. */
-export type PortfolioCore = Pick<PortfolioDoc, '_id' | 'userId' | 'courseId' | 'frameworkId' | 'frameworkVersion' | 'pathway' | 'specialistAreas'>;
-const CORE_FIELDS = { userId: 1, courseId: 1, frameworkId: 1, frameworkVersion: 1, pathway: 1, specialistAreas: 1 } as const;
+export type PortfolioCore = Pick<PortfolioDoc, '_id' | 'userId' | 'courseId' | 'frameworkId' | 'frameworkVersion' | 'pathway' | 'specialistAreas' | 'areaNames'> &
+  Partial<Pick<PortfolioDoc, 'migrations'>>;
+const CORE_FIELDS = { userId: 1, courseId: 1, frameworkId: 1, frameworkVersion: 1, pathway: 1, specialistAreas: 1, areaNames: 1, migrations: 1 } as const;
+
+/** After a change to what never changes (a migration, a new specialist area): the next read goes to the database. */
+export function forgetOwnPortfolio(candidate: Candidate): void {
+  coreCache.delete(`${candidate.userId}\n${candidate.courseId}`);
+}
 
 /** Remembered per process (a candidate's autosaves and pages all need it); only found portfolios are remembered. */
 const CORE_TTL_MS = 60_000;
@@ -52,18 +68,26 @@ export async function findPortfolioById(id: string): Promise<PortfolioDoc | null
   return (await Portfolio.findById(id).lean()) as PortfolioDoc | null;
 }
 
-/** Checks a pathway choice against the framework; returns the cleaned specialist names or throws 422. */
-export function checkChoice(framework: Framework, choice: PortfolioChoice): PortfolioChoice {
+/** Checks a pathway choice against the framework; returns the names by area id, or throws 422 naming the problem. */
+export function checkChoice(framework: Framework, choice: PortfolioChoice): CleanChoice {
   const pathway = pathwayOf(framework, choice.pathway);
   if (!pathway) throw validationFailed(MESSAGES.unknownPathway, { field: 'pathway' });
-  const names = choice.specialistAreas.map((s) => s.trim()).slice(0, pathway.specialistAreas);
-  if (names.length < pathway.specialistAreas || names.some((n) => !n)) {
-    throw validationFailed(MESSAGES.specialistMissing(pathway.specialistAreas), { field: 'specialistAreas' });
-  }
-  if (new Set(names.map((n) => n.toLowerCase())).size !== names.length) {
-    throw validationFailed(MESSAGES.specialistSame, { field: 'specialistAreas' });
-  }
-  return { pathway: pathway.id, specialistAreas: names };
+  const areaNames: CleanChoice['areaNames'] = [];
+  let firstSetNames: string[] = [];
+  pathway.chosen.forEach((set, i) => {
+    const given = choice.names?.[set.set] ?? (i === 0 ? choice.specialistAreas ?? [] : []);
+    const names = given.map((s) => s.trim()).filter(Boolean);
+    if (names.length < set.min) throw validationFailed(MESSAGES.nameMissing(set.label, set.min), { field: set.set });
+    if (names.length > set.max) throw validationFailed(MESSAGES.tooMany(set.label, set.max), { field: set.set });
+    if (new Set(names.map((n) => n.toLowerCase())).size !== names.length) throw validationFailed(MESSAGES.nameSame(set.label), { field: set.set });
+    const slots = pathway.areas
+      .map((id) => framework.areas.find((a) => a.id === id)!)
+      .filter((a) => a.chosen?.set === set.set)
+      .sort((a, b) => a.chosen!.slot - b.chosen!.slot);
+    names.forEach((name, k) => areaNames.push({ areaId: slots[k].id, name }));
+    if (i === 0) firstSetNames = names;
+  });
+  return { pathway: pathway.id, areaNames, firstSetNames };
 }
 
 /**
@@ -74,11 +98,11 @@ export async function openOrCreatePortfolio(
   registry: FrameworkRegistry,
   candidate: Candidate,
   choice: PortfolioChoice,
-  frameworkId = 'cmalt',
+  frameworkId?: string,
 ): Promise<PortfolioDoc> {
   const existing = await findPortfolio(candidate);
   if (existing) return existing;
-  const framework = registry.latest(frameworkId);
+  const framework = frameworkId ? registry.latest(frameworkId) : registry.defaultFramework();
   if (!framework) throw new Error(`No framework "${frameworkId}" in config/frameworks`);
   const clean = checkChoice(framework, choice);
   let portfolio: PortfolioDoc;
@@ -90,7 +114,8 @@ export async function openOrCreatePortfolio(
         frameworkId: framework.id,
         frameworkVersion: framework.version,
         pathway: clean.pathway,
-        specialistAreas: clean.specialistAreas,
+        specialistAreas: clean.firstSetNames,
+        areaNames: clean.areaNames,
       })
     ).toObject() as PortfolioDoc;
   } catch (err) {
@@ -103,7 +128,7 @@ export async function openOrCreatePortfolio(
 
 /** One section per area of the portfolio's pathway; safe to run again (unique portfolio + area). */
 export async function ensureSections(portfolio: PortfolioCore, framework: Framework): Promise<void> {
-  const areas = areasFor(framework, portfolio.pathway, portfolio.specialistAreas);
+  const areas = areasOf(framework, portfolio);
   const have = new Set(
     ((await Section.find({ portfolio: portfolio._id }, { areaId: 1 }).lean()) as SectionDoc[]).map((s) => s.areaId),
   );
@@ -134,7 +159,7 @@ export interface PortfolioWithSections<P extends PortfolioCore = PortfolioDoc> {
 export async function loadPortfolio<P extends PortfolioCore>(registry: FrameworkRegistry, portfolio: P): Promise<PortfolioWithSections<P>> {
   const framework = registry.get(portfolio.frameworkId, portfolio.frameworkVersion);
   if (!framework) throw new Error(`Framework ${portfolio.frameworkId}@${portfolio.frameworkVersion} is missing`);
-  const areas = areasFor(framework, portfolio.pathway, portfolio.specialistAreas);
+  const areas = areasOf(framework, portfolio);
   let sections = (await Section.find({ portfolio: portfolio._id }).lean()) as SectionDoc[];
   if (sections.length < areas.length) {
     await ensureSections(portfolio, framework);
@@ -164,7 +189,7 @@ export interface PortfolioOverview<P extends PortfolioCore = PortfolioDoc> {
 export async function loadOverview<P extends PortfolioCore>(registry: FrameworkRegistry, portfolio: P): Promise<PortfolioOverview<P>> {
   const framework = registry.get(portfolio.frameworkId, portfolio.frameworkVersion);
   if (!framework) throw new Error(`Framework ${portfolio.frameworkId}@${portfolio.frameworkVersion} is missing`);
-  const areas = areasFor(framework, portfolio.pathway, portfolio.specialistAreas);
+  const areas = areasOf(framework, portfolio);
   let sections = (await Section.find({ portfolio: portfolio._id }, SUMMARY_FIELDS).lean()) as SectionOverviewDoc[];
   if (sections.length < areas.length) {
     await ensureSections(portfolio, framework);

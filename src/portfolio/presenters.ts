@@ -1,4 +1,4 @@
-import type { Framework, PortfolioArea } from './framework';
+import { openSlots, wordAdviceFor, wordRange, type Framework, type PortfolioArea, type WordAdvice } from './framework';
 import { HintExample, reflectionShare, sectionHints, sectionWords } from './hints';
 import type { PortfolioDoc, SectionDoc, SectionRevisionDoc } from './models';
 import { computeProgress, Progress } from './progress';
@@ -28,8 +28,14 @@ type OverviewSection = Pick<SectionDoc, '_id' | 'areaId' | 'state' | 'version' |
  * `figures` (words, examples) by section id come from the sections' stored summaries (loadOverview);
  * a section without them is counted from its content, as it always was.
  */
+/** "2–3", "2 or more", "at least one": the scheme's expectation, never a cap. */
+export function examplesExpected(e: { min: number; max?: number }): string {
+  if (e.max !== undefined) return `${e.min}–${e.max}`;
+  return e.min <= 1 ? 'at least one' : `${e.min} or more`;
+}
+
 export function overviewPresenter(input: {
-  portfolio: Pick<PortfolioDoc, 'pathway'>;
+  portfolio: Pick<PortfolioDoc, 'pathway'> & Partial<Pick<PortfolioDoc, 'areaNames' | 'specialistAreas' | 'migrations'>>;
   framework: Framework;
   areas: PortfolioArea[];
   sections: OverviewSection[];
@@ -51,7 +57,7 @@ export function overviewPresenter(input: {
       stateLabel: STATE_LABELS[section.state],
       words: figures.words,
       examples: figures.examples,
-      examplesExpected: area.kind === 'examples' ? `${area.examples.min}–${area.examples.max}` : '',
+      examplesExpected: area.kind === 'examples' ? examplesExpected(area.examples) : '',
       updated: section.version > 0 ? formatTime(section.updatedAt) : '',
     };
   });
@@ -63,8 +69,20 @@ export function overviewPresenter(input: {
     rows,
     progress,
     progressText: `${progress.meeting} of ${progress.required} assessed sections meet the criterion; ${progress.readyForReview} ready for review; ${progress.drafted} in draft; ${progress.notStarted} not started.`,
-    next: { message: progress.next.message, sectionId: nextRow?.id },
+    next: { message: progress.next.message, sectionId: nextRow?.id, ready: progress.next.kind === 'done' },
+    // A second or third specialist area the candidate may still add.
+    canAdd: openSlots(input.framework, input.portfolio).map((s) => ({ set: s.set, label: s.label, hint: s.hint })),
+    migration: migrationNotice(input.portfolio.migrations),
+    hasDimensions: input.framework.dimensions.length > 0,
+    hasReferees: Boolean(input.framework.referees),
   };
+}
+
+/** The latest move to a newer framework version, until the candidate has read it. */
+function migrationNotice(migrations: PortfolioDoc['migrations'] | undefined) {
+  const last = migrations?.length ? migrations[migrations.length - 1] : undefined;
+  if (!last || last.seen) return null;
+  return { from: last.from, to: last.to, notice: last.notice ?? '', moved: last.moved ?? [] };
 }
 
 function examplePresenter(e: SectionContent['examples'][number], index: number) {
@@ -87,9 +105,14 @@ export function sectionPresenter(input: {
   area: PortfolioArea;
   section: SectionDoc;
   allSections: SectionDoc[];
+  pathwayId?: string;
+  /** The course coordinator's length advice, if they set one. */
+  courseAdvice?: WordAdvice | null;
 }) {
   const { framework, area, section } = input;
   const c = contentOf(section);
+  const advice = wordAdviceFor(framework, input.pathwayId ?? '', area, input.courseAdvice);
+  const fieldValues = new Map(((section as { fields?: Array<{ id: string; value: string }> }).fields ?? []).map((f) => [f.id, f.value]));
   const all = input.allSections.flatMap((s) => hintExamples(contentOf(s)));
   return {
     id: String(section._id),
@@ -98,14 +121,21 @@ export function sectionPresenter(input: {
     group: area.group,
     kind: area.kind,
     assessed: area.assessed,
+    tagged: area.tagged,
     guidance: {
       asks: area.asks,
       prompts: area.prompts,
       goodEvidence: area.goodEvidence,
       examples: area.examples,
-      words: `${framework.guidance.wordsMin}–${framework.guidance.wordsMax}`,
-      wordsNote: framework.guidance.wordsNote,
+      examplesExpected: examplesExpected(area.examples),
+      examplesNote: framework.guidance.examplesNote,
+      words: wordRange(advice),
+      wordsNote: advice.note,
+      wordsFrom: advice.from, // 'course' when the coordinator set it
+      // The scheme's values, for areas with examples: what assessors look for running through them.
+      values: area.kind === 'examples' ? framework.values.map((v) => ({ title: v.title, prompt: v.prompt })) : [],
     },
+    fields: area.fields.map((f) => ({ ...f, value: fieldValues.get(f.id) ?? '' })),
     state: section.state,
     stateLabel: STATE_LABELS[section.state],
     canRequestReview: section.state === 'draft' || section.state === 'needs_more_work',
@@ -115,7 +145,7 @@ export function sectionPresenter(input: {
     body: { safeHtml: c.body, text: htmlToText(c.body) },
     words: sectionWords({ body: c.body, examples: hintExamples(c) }),
     examples: c.examples.map(examplePresenter),
-    hints: sectionHints(framework, area, { body: c.body, examples: hintExamples(c) }, all),
+    hints: sectionHints(framework, area, { body: c.body, examples: hintExamples(c) }, all, advice),
   };
 }
 

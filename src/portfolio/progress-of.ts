@@ -1,4 +1,4 @@
-import { areasFor, frameworks } from './framework';
+import { areasOf, frameworks } from './framework';
 import { Section, type PortfolioDoc, type SectionDoc } from './models';
 import { computeProgress, type Progress } from './progress';
 
@@ -12,7 +12,7 @@ export async function progressOfPortfolios(portfolios: PortfolioDoc[]): Promise<
   const out = new Map<string, Progress>();
   for (const p of portfolios) {
     const framework = registry.get(p.frameworkId, p.frameworkVersion);
-    const areas = framework ? areasFor(framework, p.pathway, p.specialistAreas ?? []) : [];
+    const areas = framework ? areasOf(framework, p) : [];
     const own = sections.filter((s) => String(s.portfolio) === String(p._id)).map((s) => ({ areaId: s.areaId, state: s.state }));
     out.set(String(p._id), computeProgress(areas, own));
   }

@@ -21,9 +21,15 @@ import {
 import * as present from './presenters';
 import { listRevisions, getRevision } from './revisions';
 import * as sections from './section-service';
-import { bodySchema, exampleSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
+import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
 import { Section } from './models';
-import { Course } from '../people/course.model';
+import { courseScheme, type CourseScheme } from './course-scheme';
+import { addChosenArea } from './chosen-areas';
+import { saveFields } from './section-fields';
+import { migrateToLatest, markMigrationSeen } from './migration';
+import { startPresenter } from './start-presenter';
+import { lengthAdviceRouter } from './length-advice.routes';
+import { dimensionsRouter } from './dimensions.routes';
 import { STATE_LABELS } from './section-states';
 import { computedFigures, storedFigures } from './section-summary';
 import { portfolioBodies } from './body-limit';
@@ -35,8 +41,8 @@ import { planningRouter } from './planning';
 /** The app's shared dependencies, plus seams the portfolio allows (other frameworks, course pathway). */
 export type PortfolioDeps = EvidenceDeps & PlanningDeps & {
   frameworks?: FrameworkRegistry;
-  /** The pathway set for the course, if any; by default the one chosen in deep linking. */
-  coursePathway?: (courseId: string) => Promise<string | undefined>;
+  /** The framework, pathway and length advice set for the course; by default from deep linking and the coordinator. */
+  courseScheme?: (courseId: string) => Promise<CourseScheme>;
 };
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -56,19 +62,17 @@ const MESSAGES = {
 
 export function portfolioRouter(deps: PortfolioDeps): Router {
   const registry = deps.frameworks ?? frameworks(); // validated now: a broken framework file stops start-up
-  // The pathway a teacher chose when adding the tool to the course (deep linking), if any.
-  const coursePathway =
-    deps.coursePathway ??
-    (async (courseId: string) => {
-      if (!objectId.safeParse(courseId).success) return undefined;
-      const course = (await Course.findById(courseId, { pathway: 1 }).lean()) as { pathway?: string } | null;
-      const known = registry.latest('cmalt')?.pathways.some((p) => p.id === course?.pathway);
-      return known ? course!.pathway : undefined;
-    });
+  // The framework and pathway a teacher chose when adding the tool to the course (deep linking), if any.
+  const schemeOf = deps.courseScheme ?? ((courseId: string) => courseScheme(registry, courseId));
+  /** The section page's presenter, with the course's length advice. */
+  const presentSection = async (input: Omit<Parameters<typeof present.sectionPresenter>[0], 'courseAdvice' | 'pathwayId'> & { portfolio: PortfolioCore }) =>
+    present.sectionPresenter({ ...input, pathwayId: input.portfolio.pathway, courseAdvice: (await schemeOf(input.portfolio.courseId)).wordAdvice });
   const router = Router();
   router.use(...portfolioBodies());
   router.use('/evidence', evidenceRouter(deps));
   router.use('/planning', planningRouter(deps));
+  router.use('/length-advice', lengthAdviceRouter(registry));
+  router.use(dimensionsRouter(registry));
 
   const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
     const url = (p: string) => urlOf(res, p);
@@ -142,10 +146,10 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     }
     if (mode === 'stale') {
       // Removing or restoring on top of changes made elsewhere could lose them: show the latest instead.
-      const { framework, area, section, sections: all } = await readableSection(res, id, 'edit');
+      const { framework, area, section, sections: all, portfolio } = await readableSection(res, id, 'edit');
       render(res, 'section', {
         title: area.displayTitle,
-        s: present.sectionPresenter({ framework, area, section, allSections: all }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio }),
         done: '',
         canEdit: true,
         error: MESSAGES.staleChange,
@@ -163,15 +167,16 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     '/',
     h(async (_req, res) => {
       const who = whoOf(res);
-      const portfolio = await findOwnPortfolio(who);
+      let portfolio = await findOwnPortfolio(who);
       if (!portfolio) {
         if (!(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
-        const framework = registry.latest('cmalt')!;
-        const fixed = await coursePathway(who.courseId);
-        render(res, 'start', { title: 'Start your portfolio', framework, fixedPathway: fixed ?? null, error: null, values: {} });
+        const scheme = await schemeOf(who.courseId);
+        render(res, 'start', { title: 'Start your portfolio', start: startPresenter(scheme.framework, scheme.pathwayId), error: null, values: {} });
         return;
       }
       if (!(await can(who, 'view', portfolio))) throw forbidden(MESSAGES.notCandidate);
+      // A newer version of the framework with a mapping from this one: move, keeping every word, and say what moved.
+      portfolio = (await migrateToLatest(registry, portfolio)) ?? portfolio;
       // States and stored figures only: the sections' rich text is not read (see section-summary.ts).
       const loaded = await loadOverview(registry, portfolio);
       render(res, 'overview', { title: 'My portfolio', overview: present.overviewPresenter(loaded) });
@@ -183,18 +188,21 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     h(async (req, res) => {
       const who = whoOf(res);
       if (!(await findOwnPortfolio(who)) && !(await can(who, 'create', null))) throw forbidden(MESSAGES.notCandidate);
-      const input = parse(startSchema, req.body);
-      const framework = registry.latest('cmalt')!;
-      const fixed = await coursePathway(who.courseId);
-      const choice = { pathway: fixed ?? input.pathway, specialistAreas: [input.specialist1, input.specialist2] };
+      const scheme = await schemeOf(who.courseId);
+      const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => typeof v === 'string' && /^(pathway|name_[a-z0-9-]+_\d)$/.test(k)));
+      const again = (status: number, error: string) => {
+        res.status(status);
+        render(res, 'start', { title: 'Error: Start your portfolio', start: startPresenter(scheme.framework, scheme.pathwayId), error, values });
+      };
+      const parsed = startSchema.safeParse(req.body ?? {});
+      if (!parsed.success) return again(422, parsed.error.issues[0]?.message ?? 'Please check what you entered.');
+      const choice = { pathway: scheme.pathwayId ?? parsed.data.pathway, names: parsed.data.names };
       try {
-        checkChoice(framework, choice);
+        checkChoice(scheme.framework, choice);
       } catch (err) {
-        res.status(422);
-        render(res, 'start', { title: 'Start your portfolio', framework, fixedPathway: fixed ?? null, error: (err as Error).message, values: input });
-        return;
+        return again(422, (err as Error).message);
       }
-      await openOrCreatePortfolio(registry, who, choice);
+      await openOrCreatePortfolio(registry, who, choice, scheme.framework.id);
       res.redirect(303, urlOf(res, '/portfolio'));
     }),
   );
@@ -202,7 +210,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.get(
     '/sections/:id',
     h(async (req, res) => {
-      const { framework, area, section, sections: all } = await readableSection(res, req.params.id);
+      const { framework, area, section, sections: all, portfolio } = await readableSection(res, req.params.id);
       const done = typeof req.query.done === 'string' ? req.query.done : '';
       const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
       // The owner links evidence from their library to each example, right beside it.
@@ -210,7 +218,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const feedback = canEdit ? await sectionFeedback(whoOf(res), req.params.id) : null;
       render(res, 'section', {
         title: area.displayTitle,
-        s: present.sectionPresenter({ framework, area, section, allSections: all }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio }),
         done,
         canEdit,
         pickers,
@@ -276,11 +284,11 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const r = kind === 'ready' ? await sections.requestReview(t, baseVersion) : await sections.withdrawReview(t, baseVersion);
       if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, kind));
       if (r.reason === 'missing') throw notFound(MESSAGES.noSection);
-      const { framework, area, section, sections: all } = await readableSection(res, req.params.id, 'edit');
+      const { framework, area, section, sections: all, portfolio: p } = await readableSection(res, req.params.id, 'edit');
       res.status(r.reason === 'stale' ? 409 : 422);
       render(res, 'section', {
         title: area.displayTitle,
-        s: present.sectionPresenter({ framework, area, section, allSections: all }),
+        s: await presentSection({ framework, area, section, allSections: all, portfolio: p }),
         done: '',
         canEdit: true,
         error: r.reason === 'stale' ? MESSAGES.staleReview : MESSAGES.notAllowedReview,
@@ -288,6 +296,45 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     });
   router.post('/sections/:id/ready', stateChange('ready'));
   router.post('/sections/:id/withdraw', stateChange('withdraw'));
+
+  router.post(
+    '/areas',
+    h(async (req, res) => {
+      const portfolio = await ownPortfolio(res, 'edit');
+      const input = parse(addAreaSchema, req.body);
+      const sectionId = await addChosenArea(registry, portfolio, input);
+      res.redirect(303, sectionId ? sectionUrl(res, sectionId, 'added') : urlOf(res, '/portfolio'));
+    }),
+  );
+
+  router.post(
+    '/migration-seen',
+    h(async (_req, res) => {
+      const portfolio = await ownPortfolio(res, 'view');
+      await markMigrationSeen(portfolio);
+      res.redirect(303, urlOf(res, '/portfolio'));
+    }),
+  );
+
+  router.post(
+    '/sections/:id/fields',
+    h(async (req, res) => {
+      const portfolio = await ownPortfolio(res, 'edit');
+      const { baseVersion } = parse(fieldsSchema, req.body);
+      const { area } = await readableSection(res, req.params.id, 'edit');
+      const r = await saveFields(target(res, portfolio, req.params.id), area, { baseVersion, values: req.body });
+      if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, 'saved'));
+      const { framework, section, sections: all } = await readableSection(res, req.params.id, 'edit');
+      res.status(409);
+      render(res, 'section', {
+        title: area.displayTitle,
+        s: await presentSection({ framework, area, section, allSections: all, portfolio }),
+        done: '',
+        canEdit: true,
+        error: MESSAGES.staleChange,
+      });
+    }),
+  );
 
   router.get(
     '/sections/:id/revisions',

@@ -18,11 +18,13 @@ export interface ExampleInput {
   description: string;
   reflection: string;
   evidenceIds?: string[];
+  /** The framework dimensions the example evidences; kept as they are by edits that do not name them. */
+  dimensions?: string[];
 }
 
 export interface SectionContent {
   body: string;
-  examples: Array<ExampleInput & { _id: string; evidenceIds: string[] }>;
+  examples: Array<ExampleInput & { _id: string; evidenceIds: string[]; dimensions: string[] }>;
 }
 
 export interface Conflict {
@@ -49,6 +51,7 @@ export function contentOf(section: Pick<SectionDoc, 'body' | 'examples'>): Secti
       description: e.description ?? '',
       reflection: e.reflection ?? '',
       evidenceIds: (e.evidenceIds ?? []).map(String),
+      dimensions: (e.dimensions ?? []).map(String),
     })),
   };
 }
@@ -70,6 +73,7 @@ function cleanExample(input: ExampleInput, format: 'html' | 'text'): SectionCont
     description: cleanRichText(input.description, format),
     reflection: cleanRichText(input.reflection, format),
     evidenceIds: (input.evidenceIds ?? []).filter((id) => Types.ObjectId.isValid(id)),
+    dimensions: input.dimensions ?? [],
   };
 }
 
@@ -213,7 +217,7 @@ export async function updateExample(
   return writeContent(target, input.baseVersion, (c) => {
     const existing = c.examples.find((e) => e._id === input.exampleId);
     const cleaned = cleanExample(
-      { ...input.example, _id: input.exampleId, evidenceIds: input.example.evidenceIds ?? existing?.evidenceIds },
+      { ...input.example, _id: input.exampleId, evidenceIds: input.example.evidenceIds ?? existing?.evidenceIds, dimensions: input.example.dimensions ?? existing?.dimensions },
       input.format ?? 'html',
     );
     // If the example was removed elsewhere, "yours" keeps it so nothing typed is lost.

@@ -13,11 +13,39 @@ const richText = (label: string) =>
 
 export { objectId } from '../http/validation';
 
-export const startSchema = z.object({
-  pathway: z.string({ required_error: 'Please choose a pathway.' }).min(1, 'Please choose a pathway.'),
-  specialist1: z.string().max(120, 'Specialist area names must be 120 characters or fewer.').default(''),
-  specialist2: z.string().max(120, 'Specialist area names must be 120 characters or fewer.').default(''),
+const areaName = z.string().max(120, 'Area names must be 120 characters or fewer.');
+
+/** The start form: a pathway, and names for the areas the candidate chooses as name_<set>_<n> fields. */
+export const startSchema = z
+  .object({ pathway: z.string({ required_error: 'Please choose a pathway.' }).max(60).min(1, 'Please choose a pathway.') })
+  .passthrough()
+  .transform((v) => {
+    const names: Record<string, string[]> = {};
+    for (const [key, value] of Object.entries(v)) {
+      const m = /^name_([a-z0-9-]{1,40})_([1-9])$/.exec(key);
+      if (!m || typeof value !== 'string') continue;
+      (names[m[1]] ??= [])[Number(m[2]) - 1] = value;
+    }
+    for (const set of Object.keys(names)) names[set] = Array.from(names[set], (n) => n ?? '');
+    return { pathway: v.pathway, names, raw: v as Record<string, unknown> };
+  })
+  .superRefine((v, ctx) => {
+    for (const list of Object.values(v.names)) {
+      for (const n of list) {
+        const r = areaName.safeParse(n);
+        if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0].message });
+      }
+    }
+  });
+
+/** Adding one more area the candidate names (a second specialist area). */
+export const addAreaSchema = z.object({
+  set: z.string({ required_error: 'Please say which kind of area to add.' }).regex(/^[a-z0-9-]{1,40}$/, 'Please say which kind of area to add.'),
+  name: areaName.trim().min(1, 'Please name the area you are adding.'),
 });
+
+/** The short fields beside a section's text (the declaration's nominated assessor). */
+export const fieldsSchema = z.object({ baseVersion: version }).passthrough();
 
 export const bodySchema = z.object({ baseVersion: version, body: richText('The text'), format });
 

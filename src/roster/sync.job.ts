@@ -34,7 +34,7 @@ export async function perform(ctx: VleJobContext, job: RosterSync, policy: Retry
     });
     return { ok: true, ...result };
   } catch (e) {
-    const err = e instanceof PlatformCallError ? e : new PlatformCallError((e as Error).message, true);
+    const err = e instanceof PlatformCallError ? e : new PlatformCallError('Something went wrong while reading the roster.', true, undefined, undefined, String((e as Error)?.message ?? e).slice(0, 200));
     const attempts = job.attempts + 1;
     const now = ctx.now();
     // Out of tries (or a permanent refusal): wait for tomorrow's run or the coordinator's button.
@@ -42,7 +42,7 @@ export async function perform(ctx: VleJobContext, job: RosterSync, policy: Retry
     await Sync.updateOne(mine, {
       $set: { lastRunAt: now, lastError: err.message, attempts: delay === DAILY_MS ? 0 : attempts, nextRunAt: new Date(now.getTime() + delay), leaseOwner: null, leaseUntil: null },
     });
-    ctx.log.warn({ courseId: job.courseId, err: err.message }, 'roster sync did not complete');
+    ctx.log.warn({ courseId: job.courseId, err: err.message, detail: err.detail }, 'roster sync did not complete');
     return { ok: false, error: err.message };
   }
 }

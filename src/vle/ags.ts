@@ -74,13 +74,14 @@ export async function createLineItem(
   scopes: string[],
   lineItemsUrl: string,
   resourceLinkId: string,
+  label: string = PROGRESS_LINE_ITEM.label, // the course's framework names the column
 ): Promise<LineItem> {
   const res = await client.call(target, scopes, {
     method: 'POST',
     url: lineItemsUrl,
     contentType: LINE_ITEM_TYPE,
     accept: LINE_ITEM_TYPE,
-    body: { ...PROGRESS_LINE_ITEM, resourceLinkId },
+    body: { ...PROGRESS_LINE_ITEM, label, resourceLinkId },
   });
   return asLineItem(res.body);
 }

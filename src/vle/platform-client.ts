@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { forTheLog, guardedFetch, LIMITS, OutboundRefused } from './guarded-fetch';
 
 /** What the tool needs to ask a platform for an access token (the tool's own key for that registration). */
 export interface PlatformCredentials {
@@ -30,13 +31,17 @@ export interface PlatformResponse {
   body: unknown;
 }
 
-/** Why a call to the VLE failed, and whether trying again later could help. */
+/**
+ * Why a call to the VLE failed, and whether trying again later could help. The message is words for a page; what
+ * the VLE itself said is in `detail`, cut short, for the log only (a VLE's answer is never shown to anyone).
+ */
 export class PlatformCallError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -82,7 +87,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       client_assertion: assertion,
       scope: scopes.join(' '),
     });
-    const res = await send({ method: 'POST', url: creds.tokenUrl, contentType: 'application/x-www-form-urlencoded', accept: 'application/json', body: form.toString() });
+    const res = await send({ method: 'POST', url: creds.tokenUrl, contentType: 'application/x-www-form-urlencoded', accept: 'application/json', body: form.toString() }, undefined, LIMITS.token);
     if (res.status !== 200) throw failure('the token endpoint', res);
     const body = res.body as { access_token?: string; expires_in?: number };
     if (!body?.access_token) throw new PlatformCallError('The VLE token endpoint answered without an access token.', true, res.status);
@@ -105,21 +110,26 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     return got.accessToken;
   }
 
-  async function send(request: PlatformRequest, accessToken?: string): Promise<PlatformResponse> {
+  async function send(request: PlatformRequest, accessToken?: string, maxBytes = LIMITS.service): Promise<PlatformResponse> {
     const headers: Record<string, string> = {};
     if (request.accept) headers.Accept = request.accept;
     if (request.contentType) headers['Content-Type'] = request.contentType;
     if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
     const body = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-    let res: Response;
+    let res: { status: number; headers: Headers; text: string };
     try {
-      res = await fetch(request.url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      res = await guardedFetch(request.url, { method: request.method, headers, body, timeoutMs, maxBytes });
     } catch (e) {
       const err = e as Error;
-      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      throw new PlatformCallError(timedOut ? `The VLE did not answer within ${timeoutMs / 1000} seconds.` : `Could not reach the VLE (${err.message}).`, true);
+      const reason = err instanceof OutboundRefused ? err.reason : 'network';
+      const message =
+        reason === 'timeout' ? `The VLE did not answer within ${timeoutMs / 1000} seconds.`
+        : reason === 'too-large' ? 'The VLE sent an answer larger than the tool accepts.'
+        : reason === 'address' || reason === 'scheme' ? 'The VLE gave an address the tool does not call (a private or local address, or not http).'
+        : 'Could not reach the VLE.';
+      throw new PlatformCallError(message, reason === 'timeout' || reason === 'network', undefined, undefined, forTheLog(err.message));
     }
-    const text = await res.text().catch(() => '');
+    const text = res.text;
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -144,17 +154,16 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
 function failure(what: string, res: PlatformResponse): PlatformCallError {
   const retryAfter = retryAfterMs(res.headers.get('retry-after'));
-  const detail = describeBody(res.body);
   // 408, 429, 5xx and auth trouble can pass; other 4xx mean the request itself is wrong.
   const retryable = res.status === 408 || res.status === 429 || res.status === 401 || res.status >= 500;
-  return new PlatformCallError(`The VLE answered ${res.status} to ${what}${detail ? `: ${detail}` : ''}.`, retryable, res.status, retryAfter);
+  return new PlatformCallError(`The VLE answered ${res.status} to ${what}.`, retryable, res.status, retryAfter, describeBody(res.body));
 }
 
 function describeBody(body: unknown): string {
   if (!body) return '';
-  if (typeof body === 'string') return body.slice(0, 200);
+  if (typeof body === 'string') return forTheLog(body);
   const b = body as { error_description?: string; error?: string; message?: string };
-  return String(b.error_description ?? b.message ?? b.error ?? '').slice(0, 200);
+  return forTheLog(String(b.error_description ?? b.message ?? b.error ?? ''));
 }
 
 function retryAfterMs(value: string | null): number | undefined {

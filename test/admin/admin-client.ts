@@ -11,7 +11,6 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789'; // what startTestTool 
 /** A browser on the installer pages: with cookies, or (cookies: false) like a frame whose cookies are blocked. */
 export class AdminClient {
   csrf = '';
-  session = '';
   last?: HttpAnswer;
 
   constructor(readonly tool: TestTool, readonly jar: CookieJar | null) {}
@@ -24,15 +23,11 @@ export class AdminClient {
     this.last = answer;
     const csrf = /name="_csrf" value="([^"]*)"/.exec(answer.html);
     if (csrf) this.csrf = csrf[1];
-    const session = /name="session" value="([^"]*)"/.exec(answer.html) ?? /[?&]session=([^"&]+)/.exec(answer.url);
-    if (session) this.session = decodeURIComponent(session[1]);
     return answer;
   }
 
   url(path: string): string {
-    const url = new URL(path, this.tool.baseUrl);
-    if (!this.jar && this.session && !url.searchParams.has('session')) url.searchParams.set('session', this.session);
-    return url.toString();
+    return new URL(path, this.tool.baseUrl).toString();
   }
 
   async get(path: string): Promise<HttpAnswer> {
@@ -41,7 +36,7 @@ export class AdminClient {
 
   /** Posts like the page's form: _csrf and, without cookies, the session field. */
   async post(path: string, form: Record<string, string> = {}, opts: { follow?: boolean } = {}): Promise<HttpAnswer> {
-    const fields = { _csrf: this.csrf, ...(this.jar ? {} : { session: this.session }), ...form };
+    const fields = { _csrf: this.csrf, ...form };
     const target = new URL(path, this.tool.baseUrl).toString();
     if (opts.follow === false) return this.remember(await send(this.jarFor(), target, { method: 'POST', form: fields }));
     return this.remember((await sendFollowing(this.jarFor(), target, { method: 'POST', form: fields })).final);
@@ -57,8 +52,6 @@ export async function signIn(tool: TestTool, opts: { cookies?: boolean; token?: 
   if (!form) throw new Error(`no login form (status ${page.status})`);
   const { final, chain } = await sendFollowing(jar ?? new BlockedCookies(), form.action, { method: 'POST', form: { ...form.fields, token: opts.token ?? ADMIN_TOKEN } });
   client.last = final;
-  const session = /[?&]session=([^&]+)/.exec(final.url);
-  if (session) client.session = decodeURIComponent(session[1]);
   const csrf = /name="_csrf" value="([^"]*)"/.exec(final.html);
   if (csrf) client.csrf = csrf[1];
   return { client, answer: final, chain };

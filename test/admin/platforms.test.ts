@@ -19,7 +19,7 @@ describe('managing VLEs by hand', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    tool = await startTestTool();
+    tool = await startTestTool({ allowOrigins: [platform.baseUrl] });
     // The installer has entered the tool's addresses in the VLE; the VLE shows its own details.
     const client = platform.addClient({
       jwksUrl: `${tool.baseUrl}/lti/keys`,
@@ -41,7 +41,7 @@ describe('managing VLEs by hand', () => {
       deploymentIds: 'dep-a',
       active: 'on',
     };
-    admin = (await signIn(tool, { cookies: false })).client;
+    admin = (await signIn(tool)).client;
   });
   afterAll(async () => {
     await tool.close();
@@ -142,7 +142,7 @@ describe('managing VLEs by hand', () => {
     expect(page.html).toContain('CMALT Portfolio is switched off for this VLE');
     expect(page.html).toContain('Nothing you have saved is lost');
     // a form sent from a page opened before is refused the same way, and creates nothing
-    const started = await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Open badges' });
+    const started = await s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Open badges' });
     expect(started.status).toBe(403);
     expect(await Portfolio.countDocuments({})).toBe(0);
     await admin.post(`/admin/deployments/${dep!._id}/activate`);
@@ -151,7 +151,7 @@ describe('managing VLEs by hand', () => {
 
   test('deactivating a VLE ends its sessions at once; another instance\'s change applies within STATUS_TTL_MS', async () => {
     const s = await launchAs(tool, platform, { role: 'Learner', clientId, deploymentId: 'dep-a' });
-    expect((await s.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Open badges' })).status).toBe(200);
+    expect((await s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Open badges' })).status).toBe(200);
     const section = (await Section.findOne({ areaId: 'future-plans' }).lean())!;
     const id = platformIdOn((await admin.get('/admin')).html, clientId);
     await admin.post(`/admin/platforms/${id}/deactivate`);

@@ -29,13 +29,19 @@ describe('installer session tokens', () => {
     }
     expect(verifySession(config, expired)).toBeNull();
     expect(verifySession({ ltiKey: 'another-key-another-key' }, signSession(config, { via: 'token', name: 'x' }))).toBeNull();
-    expect(verifySession(config, signTicket(config, { issuer: 'i', sub: 's' }))).toBeNull();
+    expect(verifySession(config, signTicket(config, { issuer: 'i', sub: 's', clientId: 'c' }))).toBeNull();
   });
 
   test('a ticket verifies once made and is not a session', () => {
-    const ticket = verifyTicket(config, signTicket(config, { issuer: 'https://vle', sub: 'u1', name: 'Ada' }));
-    expect(ticket).toMatchObject({ name: 'Ada' });
+    const ticket = verifyTicket(config, signTicket(config, { issuer: 'https://vle', sub: 'u1', clientId: 'c1', name: 'Ada' }));
+    expect(ticket).toMatchObject({ name: 'Ada', issuer: 'https://vle', sub: 'u1', clientId: 'c1' });
     expect(verifyTicket(config, signSession(config, { via: 'launch', name: 'x' }))).toBeNull();
+  });
+
+  test('a VLE Administrator\'s session carries the one registration it may see; a whole-tool session carries none', () => {
+    const vle = verifySession(config, signSession(config, { via: 'launch', name: 'x', vle: { issuer: 'https://vle', clientId: 'c1' } }));
+    expect(vle?.vle).toEqual({ issuer: 'https://vle', clientId: 'c1' });
+    expect(verifySession(config, signSession(config, { via: 'launch', name: 'x' }))?.vle).toBeUndefined();
   });
 
   test('each session has its own CSRF token', () => {

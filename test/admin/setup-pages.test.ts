@@ -67,7 +67,7 @@ describe("the installer's instructions for each VLE", () => {
     expect(page.html).toContain(`${tool.baseUrl}/lti/register`);
     // and the sites the CSP lets frame the tool, the same list the headers carry
     const listed = [...(/<ul id="frame-origins">([\s\S]*?)<\/ul>/.exec(page.html)?.[1] ?? '').matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]);
-    const csp = (await fetch(`${tool.baseUrl}/healthz`)).headers.get('content-security-policy') ?? '';
+    const csp = (await fetch(`${tool.baseUrl}/admin/login`)).headers.get('content-security-policy') ?? '';
     expect(listed).toContain(new URL(platform.issuer).origin);
     expect(["'self'", ...listed]).toEqual(/frame-ancestors ([^;]+)/.exec(csp)![1].split(' '));
   });

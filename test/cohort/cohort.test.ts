@@ -30,7 +30,7 @@ describe('the coordinator’s cohort page', () => {
     const t = text(page.html);
     expect(t).toContain('Cat Launched');
     expect(t).toContain('Nia Notyet Not started: has not opened CMALT Portfolio');
-    expect(t).toContain('0 of 10 meet the criterion');
+    expect(t).toContain('0 of 9 meet the criterion');
     expect(page.html).toContain('Tam Assistant (not launched yet)');
     // Nobody is chosen for the coordinator: the first option asks for a choice, and sending it unchosen assigns no one.
     expect(page.html).toMatch(/<select id="mentor-for-\d+" name="mentorSub" required>\s*<option value="" selected>Choose a mentor<\/option>/);

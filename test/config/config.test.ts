@@ -57,4 +57,23 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
   });
+
+  test('LTI_AUTO_ACTIVATE=true and OUTBOUND_LOOPBACK=true refuse to start in production', () => {
+    const prod = { NODE_ENV: 'production', LTI_KEY: 'k'.repeat(32), PUBLIC_URL: 'https://tool.example.ac.uk', DATA_DIR: dir };
+    expect(() => loadConfig({ ...prod, LTI_AUTO_ACTIVATE: 'true' })).toThrow(/LTI_AUTO_ACTIVATE=true .* refused when NODE_ENV=production/);
+    expect(() => loadConfig({ ...prod, OUTBOUND_LOOPBACK: 'true' })).toThrow(/OUTBOUND_LOOPBACK=true is refused/);
+    expect(loadConfig({ ...prod, LTI_AUTO_ACTIVATE: 'false' }).ltiAutoActivate).toBe(false);
+  });
+
+  test('INSTALLERS takes issuer and sub pairs; OUTBOUND_ALLOWED_ORIGINS takes exact origins; bad entries are named', () => {
+    const config = loadConfig({ DATA_DIR: dir, INSTALLERS: 'https://moodle.school.ac.uk 42, https://canvas.instructure.com abc-9', OUTBOUND_ALLOWED_ORIGINS: 'http://10.0.0.5:8080 https://vle.campus.ac.uk' });
+    expect(config.installers).toEqual([{ issuer: 'https://moodle.school.ac.uk', sub: '42' }, { issuer: 'https://canvas.instructure.com', sub: 'abc-9' }]);
+    expect(config.outbound.allowedOrigins).toEqual(['http://10.0.0.5:8080', 'https://vle.campus.ac.uk']);
+    expect(() => loadConfig({ DATA_DIR: dir, INSTALLERS: 'just-a-sub', OUTBOUND_ALLOWED_ORIGINS: 'http://10.0.0.5/path' })).toThrow(/INSTALLERS has entries .*just-a-sub[\s\S]*OUTBOUND_ALLOWED_ORIGINS has entries .*10\.0\.0\.5\/path/);
+  });
+
+  test('loopback is reachable by default only in development', () => {
+    expect(loadConfig({ DATA_DIR: dir }).outbound.loopback).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test' }).outbound.loopback).toBe(false);
+  });
 });

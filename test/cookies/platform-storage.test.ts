@@ -79,8 +79,42 @@ describe('a launch through platform storage with no cookie at all', () => {
   test('an ordinary launch\'s session still needs its cookie: its ltik alone is refused', async () => {
     const s = await launchAs(tool, platform, { role: 'Learner' });
     expect(s.ok).toBe(true);
+    expect(s.html).not.toContain('cmalt-bound'); // a cookie session's links are ordinary links
     const stolen = await send(new RefusingCookieJar(), `${tool.baseUrl}/portfolio?ltik=${encodeURIComponent(s.ltik!)}`);
     expect(stolen.status).toBe(401);
+  });
+
+  test('a copied session address opens nothing from a fresh browser without cookies; the launching tab goes on', async () => {
+    const candidate = platform.user({ name: 'Carys Copied' });
+    const { session, bind } = await launchThroughStorage(tool, platform, { role: 'Learner', user: candidate });
+    expect(session.ok).toBe(true);
+    expect(session.html).toContain('Carys Copied');
+    expect(session.html).toContain('<meta name="cmalt-bound" content="/lti/session/pass">'); // frame.js opens links with a pass
+    const landing = session.response.chain[session.response.chain.length - 1].url; // the address bar, pass and all
+    for (const copied of [landing, `${tool.baseUrl}/portfolio?ltik=${encodeURIComponent(session.ltik!)}`]) {
+      const elsewhere = await send(new RefusingCookieJar(), copied);
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.html).not.toContain('Carys Copied');
+      expect(elsewhere.html).toContain('only in the browser tab where you opened it');
+      expect(elsewhere.headers.get('cache-control')).toBe('no-store');
+    }
+    // a wrong secret buys no pass
+    const resume = (secret: string) => send(new RefusingCookieJar(), `${tool.baseUrl}/lti/session/pass`, { method: 'POST', form: { ltik: session.ltik!, to: '/portfolio', bind: secret } });
+    expect((await resume('A'.repeat(43))).status).toBe(401);
+    // the launching tab (its secret in sessionStorage) gets a one-time pass for the same address, and the page
+    const passed = await resume(bind!);
+    expect(passed.status).toBe(303);
+    const page = await send(new RefusingCookieJar(), new URL(passed.location!, tool.baseUrl).toString());
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Carys Copied');
+    expect((await send(new RefusingCookieJar(), page.url)).status).toBe(401); // that pass worked once
+    expect((await session.get('/portfolio')).status).toBe(200); // the tab's own requests carry its secret
+  });
+
+  test('a platform-storage launch from a browser that cannot keep the tab\'s secret makes no session', async () => {
+    const { session } = await launchThroughStorage(tool, platform, { role: 'Learner', tamper: { bind: null } });
+    expect(session.ok).toBe(false);
+    expect(session.status).toBe(401);
   });
 
   test('the finishing post cannot be replayed', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { TestPlatform } from '../support/platform';
 import { readForm, RefusingCookieJar, send, sendFollowing, unescapeHtml, type CookieJar, type HttpAnswer } from '../support/platform/browser-http';
 import { prepareFor, ToolSession, type LaunchAsOptions, type ToolRef } from '../support/launch';
@@ -20,6 +21,8 @@ export interface StorageTamper {
   pendingId?: string;
   /** Extra headers on the finishing post (e.g. Sec-Fetch-Site as a browser sends it). */
   headers?: Record<string, string>;
+  /** The tab's secret the page posts (default: a fresh one; null: none, as a browser without sessionStorage). */
+  bind?: string | null;
 }
 
 export interface StorageLaunchResult {
@@ -30,6 +33,8 @@ export interface StorageLaunchResult {
   storage: Map<string, string>;
   /** The finishing form the page would post (to re-post in replay tests). */
   finish?: { action: string; fields: Record<string, string> };
+  /** The secret the launching tab keeps in sessionStorage. */
+  bind?: string;
 }
 
 /**
@@ -65,20 +70,18 @@ export async function launchThroughStorage(
   if (get.mode !== 'get' || !finishForm) return done(launchPage);
 
   const tamper = opts.tamper ?? {};
+  const bind = tamper.bind === undefined ? randomBytes(32).toString('base64url') : tamper.bind;
   const fields = {
     ...finishForm.fields,
     lti_storage_state: tamper.state ?? storage.get(get['state-key']) ?? '',
     lti_storage_nonce: tamper.nonce ?? storage.get(get['nonce-key']) ?? '',
     ...(tamper.pendingId ? { lti_storage_launch: tamper.pendingId } : {}),
+    lti_storage_bind: bind ?? '',
   };
   const origin = tamper.origin === undefined ? new URL(tool.baseUrl).origin : tamper.origin;
   const headers: Record<string, string> = { ...(origin ? { Origin: origin } : {}), ...tamper.headers };
   const { final, chain } = await sendFollowing(jar, finishForm.action, { method: 'POST', form: fields, headers });
-  return {
-    session: new ToolSession(tool, launch, jar, 'launch', { ...final, chain }),
-    loginPage,
-    launchPage,
-    storage,
-    finish: { action: finishForm.action, fields },
-  };
+  const session = new ToolSession(tool, launch, jar, 'launch', { ...final, chain });
+  if (bind) session.bind = bind;
+  return { session, loginPage, launchPage, storage, finish: { action: finishForm.action, fields }, bind: bind ?? undefined };
 }

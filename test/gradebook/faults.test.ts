@@ -102,7 +102,7 @@ test('after the retry limit the entry is failed with the reason, and the coordin
   expect(await outbox().findOne({ candidateId: c.userId }).lean()).toMatchObject({ status: 'sent', lastError: null });
 });
 
-test('a refusal that retrying cannot fix (400) fails at once with the VLE’s reason', async () => {
+test('a refusal that retrying cannot fix (400) fails at once, saying so in words without the VLE’s own text', async () => {
   const c = await deliveredCandidate();
   await c.moveTo(assessedAreaIds()[0], 'draft');
   suite.platform.ags.faults.add({ kind: 'status', status: 400, body: { error: 'user is not enrolled' } });
@@ -110,7 +110,8 @@ test('a refusal that retrying cannot fix (400) fails at once with the VLE’s re
   await settle(c.worker);
   const failed = await outbox().findOne({ candidateId: c.userId }).lean();
   expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-  expect(failed!.lastError).toContain('user is not enrolled');
+  expect(failed!.lastError).toMatch(/^The VLE answered 400 to POST .*\/scores\.$/);
+  expect(failed!.lastError).not.toContain('user is not enrolled'); // that goes to the log only
   expect(scorePosts(suite.platform)).toHaveLength(1);
 });
 

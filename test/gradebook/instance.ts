@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     PUBLIC_URL: 'http://127.0.0.1:9',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cmalt-instance-')),
     LOG_LEVEL: 'silent',
+    OUTBOUND_ALLOWED_ORIGINS: process.env.CMALT_OUTBOUND_ORIGINS ?? '', // the test VLE, allow-listed like the parent's
   });
   await mongoose.connect(dbUri);
   const created = await createApp({ config, log: quietLogger(), dbUri });

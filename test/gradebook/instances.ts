@@ -14,7 +14,7 @@ export interface Instance {
 export async function startInstance(tool: TestTool, env: Record<string, string> = {}): Promise<Instance> {
   const child = fork(path.join(__dirname, 'instance.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, CMALT_DB_URI: tool.dbUri, CMALT_LTI_KEY: tool.config.ltiKey, ...env },
+    env: { ...process.env, CMALT_DB_URI: tool.dbUri, CMALT_LTI_KEY: tool.config.ltiKey, CMALT_OUTBOUND_ORIGINS: tool.config.outbound.allowedOrigins.join(' '), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let resolveDone!: (v: { total: Record<string, number>; owner: string }) => void;

@@ -53,7 +53,7 @@ describe('the CSP of a tool registered with a hosted Canvas', () => {
   });
 
   test('lets the institution\'s Canvas pages frame the tool and receive its deep-linking answer', async () => {
-    const csp = (await fetch(`${tool.baseUrl}/healthz`)).headers.get('content-security-policy') ?? '';
+    const csp = (await fetch(`${tool.baseUrl}/admin/login`)).headers.get('content-security-policy') ?? '';
     const list = (directive: string) => (new RegExp(`${directive} ([^;]+)`).exec(csp)?.[1] ?? '').split(' ');
     for (const directive of ['frame-ancestors', 'form-action']) {
       expect(list(directive)).toEqual(expect.arrayContaining([
@@ -65,5 +65,21 @@ describe('the CSP of a tool registered with a hosted Canvas', () => {
       ]));
     }
     expect(list('frame-ancestors')).not.toContain('*');
+  });
+
+  test('a registration still waiting for the installer (inactive) is not allowed to frame the tool', async () => {
+    const waiting = await tool.lti.registerPlatform({
+      url: 'https://moodle.waiting.example.ac.uk',
+      name: 'Waiting Moodle',
+      clientId: 'waiting',
+      authenticationEndpoint: 'https://moodle.waiting.example.ac.uk/auth',
+      accesstokenEndpoint: 'https://moodle.waiting.example.ac.uk/token',
+      authConfig: { method: 'JWK_SET', key: 'https://moodle.waiting.example.ac.uk/jwks' },
+    });
+    await waiting.platformActive(false);
+    await tool.deps.platformOrigins.refresh();
+    const csp = (await fetch(`${tool.baseUrl}/admin/login`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain('https://canvas.instructure.com');
+    expect(csp).not.toContain('waiting.example.ac.uk');
   });
 });

@@ -15,12 +15,21 @@ function securityHeadersOf(headers: Headers): Record<string, string> {
 
 describe('security headers', () => {
   it('a page behind ltijs carries exactly the headers of a page outside it, whatever ltijs set between', async () => {
-    const outside = await fetch(`${suite.tool.baseUrl}/healthz`);
+    const outside = await fetch(`${suite.tool.baseUrl}/admin/login`);
     const s = await launchAs(suite.tool, suite.platform, { role: 'Learner' });
     const inside = await s.get('/portfolio');
     expect(inside.status).toBe(200);
     expect(securityHeadersOf(inside.headers)).toEqual(securityHeadersOf(outside.headers));
     expect(securityHeadersOf(outside.headers)['content-security-policy']).toContain('frame-ancestors');
+  });
+
+  it('health checks and static files carry no list of VLEs: a closed policy that names nobody', async () => {
+    const vle = new URL(suite.platform.issuer).origin;
+    for (const path of ['/healthz', '/readyz', '/public/css/app.css', '/public/js/frame.js', '/favicon.ico']) {
+      const res = await fetch(`${suite.tool.baseUrl}${path}`);
+      expect({ path, csp: res.headers.get('content-security-policy') }).toEqual({ path, csp: "default-src 'none';frame-ancestors 'none'" });
+      res.headers.forEach((value) => expect(value).not.toContain(vle));
+    }
   });
 
   it('the page and its CSP carry the same nonce, so its own scripts and styles run', async () => {

@@ -23,7 +23,7 @@ describe('a VLE that registered itself dynamically (LTI_AUTO_ACTIVATE=true)', ()
 
   it('the CSP lets the newly registered VLE frame the tool', async () => {
     await suite.tool.deps.platformOrigins.refresh();
-    const csp = (await fetch(`${suite.tool.baseUrl}/healthz`)).headers.get('content-security-policy') ?? '';
+    const csp = (await fetch(`${suite.tool.baseUrl}/admin/login`)).headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`frame-ancestors 'self' ${new URL(suite.platform.issuer).origin}`);
   });
 });

@@ -14,6 +14,9 @@ test('the ltijs internals the adaptations replace or wrap are still where they w
   const Auth = require('ltijs/dist/Utils/Auth') as Record<string, unknown>;
   expect(typeof Auth.validateToken).toBe('function'); // validate-token.ts replaces its key lookup
   expect(typeof Auth.verifyToken).toBe('function'); // and hands every check back to it
+  expect(typeof Auth.generatePlatformKeyPair).toBe('function'); // keygen.ts makes it off the event loop
+  const http = require('ltijs/dist/Utils/Http') as Record<string, unknown>;
+  for (const method of ['get', 'post', 'put', 'delete']) expect(typeof http[method]).toBe('function'); // http-client.ts closes them
   const Database = require('ltijs/dist/Utils/Database') as { prototype: Record<string, unknown> };
   for (const method of ['Get', 'Insert', 'Replace', 'Modify', 'Delete']) expect(typeof Database.prototype[method]).toBe('function'); // cached-reads.ts
   const { Provider } = require('ltijs') as { Provider: Record<string, unknown> };

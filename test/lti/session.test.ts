@@ -109,7 +109,7 @@ describe('the coordinator role page and CSRF', () => {
 
 describe('headers and health', () => {
   it('the CSP lets the registered platform frame the tool, and nobody else', async () => {
-    const res = await fetch(`${suite.tool.baseUrl}/healthz`);
+    const res = await fetch(`${suite.tool.baseUrl}/admin/login`);
     const csp = res.headers.get('content-security-policy') ?? '';
     const frameAncestors = /frame-ancestors ([^;]+)/.exec(csp)?.[1] ?? '';
     expect(frameAncestors.split(' ')).toEqual(["'self'", new URL(suite.platform.issuer).origin]);

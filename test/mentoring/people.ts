@@ -15,7 +15,7 @@ export async function launched(tool: TestTool, platform: TestPlatform, course: P
 export async function aCandidate(tool: TestTool, platform: TestPlatform, course: PlatformCourse, name: string) {
   const user = platform.user({ name, email: `${name.replace(/\W+/g, '.').toLowerCase()}@example.ac.uk` });
   const session = await launched(tool, platform, course, 'Learner', user);
-  const started = await session.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Digital accessibility' });
+  const started = await session.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' });
   if (started.status !== 200) throw new Error(`start failed: ${started.status}`);
   const me = (await User.findOne({ sub: user.id }).lean())!;
   const portfolio = (await Portfolio.findOne({ userId: String(me._id) }).lean())!;

@@ -25,7 +25,7 @@ describe('a full mentoring round through the test VLE', () => {
     // Olly asks first, then Cat: the dashboard lists Olly's first (oldest waiting first).
     await writeAndAskForReview(other.session, other.id('contextual'), 'I work in a library.');
     await new Promise((r) => setTimeout(r, 20));
-    await writeAndAskForReview(cand.session, cand.id('future-plans'), 'Next year I will support staff at a college with the VLE.');
+    await writeAndAskForReview(cand.session, cand.id('4'), 'Next year I will support staff at a college with the VLE.');
     const dash = await mentor.get('/mentoring');
     expect(dash.status).toBe(200);
     const queue = text(dash.html);
@@ -34,7 +34,7 @@ describe('a full mentoring round through the test VLE', () => {
     expect(queue.indexOf('by Olly Other')).toBeLessThan(queue.indexOf('by Cat Candidate'));
 
     // The mentor reads Cat's section (first visit) and comments.
-    const sectionId = cand.id('future-plans');
+    const sectionId = cand.id('4');
     const read = await mentor.get(`/mentoring/sections/${sectionId}`);
     expect(read.status).toBe(200);
     expect(text(read.html)).toContain('This is your first visit to this section.');
@@ -65,13 +65,13 @@ describe('a full mentoring round through the test VLE', () => {
     const now = await sectionNow(sectionId);
     expect(now.state).toBe('ready_for_review');
     const overviewBefore = text((await cand.session.get('/portfolio')).html);
-    expect(overviewBefore).toContain('0 of 10 assessed sections meet the criterion');
+    expect(overviewBefore).toContain('0 of 9 assessed sections meet the criterion');
     const decided = await mentor.post(`/mentoring/sections/${sectionId}/review`, { decision: 'meets_criterion', feedback: 'Clear and specific.', expectedVersion: String(now.version) });
     expect(decided.status).toBe(200);
     expect(text(decided.html)).toContain('Your review was saved');
     expect(await sectionNow(sectionId)).toMatchObject({ state: 'meets_criterion', version: now.version + 1 });
     expect(await MentorReview.countDocuments({ section: sectionId })).toBe(1);
-    expect(text((await cand.session.get('/portfolio')).html)).toContain('1 of 10 assessed sections meet the criterion');
+    expect(text((await cand.session.get('/portfolio')).html)).toContain('1 of 9 assessed sections meet the criterion');
     const candidatePage = text((await cand.session.get(`/mentoring/sections/${sectionId}`)).html);
     expect(candidatePage).toContain('Meets the criterion by Mo Mentor');
     expect(candidatePage).toContain('Clear and specific.');

@@ -8,7 +8,7 @@ const suite = browserSuite();
 async function candidateWithPortfolio(name: string, target: Page = suite.page) {
   const user = suite.platform.user({ name });
   await launchTopLevelInBrowser(target, suite.tool, suite.platform, { role: 'Learner', user });
-  await target.fill('#specialist1', 'Digital accessibility');
+  await target.fill('#name_specialist_1', 'Digital accessibility');
   await target.click('button[type="submit"]');
   await target.waitForSelector('#progress-heading');
   const portfolio = (await Portfolio.findOne().sort({ createdAt: -1 }).lean())!;
@@ -169,10 +169,10 @@ describe('the section page in Chromium', () => {
   test('overview (in the VLE frame), section and revisions pages pass axe, also at 320 px', async () => {
     const user = suite.platform.user({ name: 'Axel Axe' });
     const frame = await launchInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', user });
-    await frame.waitForSelector('#specialist1');
+    await frame.waitForSelector('#name_specialist_1');
     expect(await checkAccessibility(frame)).toEqual([]);
     await screenshot(suite.page, 'portfolio-start-in-frame');
-    await frame.fill('#specialist1', 'Learning design');
+    await frame.fill('#name_specialist_1', 'Learning design');
     await frame.focus('button[type="submit"]');
     await suite.page.keyboard.press('Enter'); // by keyboard: the framed page keeps resizing to its content
     await frame.waitForSelector('#progress-heading');

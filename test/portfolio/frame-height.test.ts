@@ -15,7 +15,7 @@ describe('the tool tells the VLE its height', () => {
   test('the frame grows to a long page and shrinks back for a short one, from both message forms', async () => {
     const page = suite.page;
     const frame = await launchInBrowser(page, suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Hana Height' }) });
-    await frame.fill('#specialist1', 'Open education');
+    await frame.fill('#name_specialist_1', 'Open education');
     await frame.press('button[type="submit"]', 'Enter'); // Playwright's mouse misplaces clicks in a resized cross-site frame
     await frame.waitForSelector('#progress-heading');
     // the tool lives on another site: the course page reads the frame's height from its messages

@@ -8,7 +8,7 @@ export async function aLaunchedCandidate(tool: TestTool, platform: TestPlatform,
   const user = platform.user({ name });
   const session = await launchAs(tool, platform, { role: 'Learner', user, course });
   if (!session.ok) throw new Error(`launch failed: ${session.status} ${session.html.slice(0, 300)}`);
-  const started = await session.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Digital accessibility' });
+  const started = await session.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' });
   if (started.status !== 200) throw new Error(`start failed: ${started.status}`);
   const portfolio = await Portfolio.findOne().sort({ createdAt: -1 }).lean();
   const sections = await Section.find({ portfolio: portfolio!._id }).lean();

@@ -65,15 +65,16 @@ test('a roster of 250 over three pages all arrives; leavers are marked; who neve
   expect(again.html).toContain('Never launched');
 });
 
-test('a roster read the VLE refuses changes nothing (nobody is marked as left) and says why', async () => {
+test('a roster read the VLE refuses changes nothing (nobody is marked as left) and says why in words, never showing the VLE\'s answer', async () => {
   const { course, members, coordinator, courseId } = await aRosteredCourse(150);
   expect((await coordinator.post('/gradebook/roster/sync')).url).toMatch(/synced=ok&members=150/);
   suite.platform.setMembers(course.id, members.slice(0, 120));
   suite.platform.nrps.calls.length = 0;
-  suite.platform.nrps.failNext(1, 500);
+  suite.platform.nrps.faults.failNext(1, 500, { error_description: 'INTERNAL-SECRET database password is hunter2' });
   const failed = await coordinator.post('/gradebook/roster/sync');
   expect(failed.url).toMatch(/synced=failed/);
   expect(failed.html).toContain('The roster could not be read from the VLE: The VLE answered 500');
+  expect(failed.html).not.toContain('INTERNAL-SECRET'); // what the VLE said goes to the log, never to a page
   expect(await Member().countDocuments({ courseId, status: 'active' })).toBe(150);
   expect(await rosterSyncModel(mongoose.connection).findOne({ courseId }).lean()).toMatchObject({ leaseOwner: null, attempts: 1 });
 });

@@ -35,6 +35,8 @@ export type LaunchStage = 'login' | 'auth' | 'launch';
 export class ToolSession {
   ltik?: string;
   csrfToken?: string;
+  /** A cookieless session's secret, as the launching tab keeps it (sent as X-CMALT-Bind, like a bound tab's pass). */
+  bind?: string;
 
   constructor(
     readonly tool: ToolRef,
@@ -101,7 +103,8 @@ export class ToolSession {
     return new URL(path, this.tool.baseUrl);
   }
 
-  private async request(url: URL, req: HttpRequest, opts: RequestOptions): Promise<ToolAnswer> {
+  private async request(url: URL, given: HttpRequest, opts: RequestOptions): Promise<ToolAnswer> {
+    const req = this.bind ? { ...given, headers: { 'X-CMALT-Bind': this.bind, ...given.headers } } : given;
     const answer: ToolAnswer = opts.follow === false
       ? await send(this.jar, url.toString(), req).then((a) => ({ ...a, chain: [a] }))
       : await sendFollowing(this.jar, url.toString(), req).then(({ final, chain }) => ({ ...final, chain }));

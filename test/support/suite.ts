@@ -38,7 +38,9 @@ export function toolSuiteParts(suiteName: string, opts: ToolSuiteOptions = {}): 
       platform = await startTestPlatform(opts.platform);
       // Loaded here, not at the top, so that files using only openBrowser (test/platform) do not load the app.
       const { startTestTool } = await import('./tool');
-      tool = await startTestTool(opts.register === false ? { ...opts.tool } : { ...opts.tool, platform });
+      // the suite's VLE is allow-listed by its exact origin even when it registers itself (register: false)
+      const allowOrigins = [...(opts.tool?.allowOrigins ?? []), platform.baseUrl];
+      tool = await startTestTool(opts.register === false ? { ...opts.tool, allowOrigins } : { ...opts.tool, allowOrigins, platform });
     },
     close: async () => {
       await tool?.close();

@@ -38,6 +38,11 @@ export interface StartTestToolOptions {
   log?: Logger;
   /** The clock the CPD record reads, so a test moves time without sleeping. */
   clock?: () => Date;
+  /**
+   * Loopback origins the tool may call (OUTBOUND_ALLOWED_ORIGINS): the test VLE runs on loopback, which the tool
+   * refuses outside development, so each test VLE is allow-listed by its exact origin. `platform`'s is added.
+   */
+  allowOrigins?: string[];
 }
 
 /**
@@ -58,6 +63,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
     LTI_KEY: `test-lti-key-${port}-${Date.now()}`,
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    OUTBOUND_ALLOWED_ORIGINS: [...(options.allowOrigins ?? []), ...(options.platform ? [options.platform.baseUrl] : [])].join(' '),
     ...options.env,
   });
   const dbUri = freshDatabaseUri('tool');

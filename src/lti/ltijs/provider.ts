@@ -1,4 +1,6 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { closeLtijsHttpClient } from './http-client';
+import { generateKeysOffTheEventLoop } from './keygen';
 import { installLtijsKeyCache } from './validate-token';
 
 /** The parts of ltijs 5.9's Provider we use (it ships no types). */
@@ -74,6 +76,8 @@ export interface LtiProvider {
  */
 export function newProvider(): LtiProvider {
   installLtijsKeyCache();
+  closeLtijsHttpClient(); // every VLE call goes through src/vle/guarded-fetch.ts (http-client.ts)
+  generateKeysOffTheEventLoop(); // a registration's RSA key pair is made on the thread pool (keygen.ts)
   const singleton = require('ltijs').Provider as object;
   const Ctor = Object.getPrototypeOf(singleton).constructor as new () => LtiProvider;
   return new Ctor();

@@ -3,3 +3,4 @@ export { rememberLogin } from './login';
 export { launchWithoutCookie, newWindowInsteadOfLaunch } from './launch';
 export { cookielessSession } from './session';
 export { startLoginInNewWindow } from '../new-window';
+export { PASS_ROUTE, sessionPassRoute } from './bind';

@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import type { IssuedLogin } from '../launch-guard';
 import { REFUSALS, refusalError } from '../refusals';
 import type { LtiProvider } from '../ltijs/provider';
+import { bindSecretOf, hashOf, issuePass, withPass } from './bind';
 import { CookielessSession, LoginStart, NewWindowTicket, PendingStorageLaunch, type LoginParams } from './models';
 import { newWindowTicket } from '../new-window';
 import { storageKeys } from './login';
@@ -17,7 +18,7 @@ export interface CookielessLaunchDeps {
 }
 
 /** The form fields the storage page posts back to /lti/launch. */
-export const FIELDS = { pending: 'lti_storage_launch', state: 'lti_storage_state', nonce: 'lti_storage_nonce' } as const;
+export const FIELDS = { pending: 'lti_storage_launch', state: 'lti_storage_state', nonce: 'lti_storage_nonce', bind: 'lti_storage_bind' } as const;
 
 const idOf = () => randomBytes(24).toString('base64url');
 const stateCookie = (req: Request, state: string): unknown => (req.signedCookies as Record<string, unknown> | undefined)?.[`state${state}`];
@@ -95,26 +96,30 @@ async function finishStorageLaunch(req: Request, res: Response, body: Record<str
   const sameOrigin = site ? site === 'same-origin' : req.get('origin') === toolOrigin;
   const tokenNonce = pending ? nonceOf(pending.idToken) : null;
   const matches = pending && body[FIELDS.state] === pending.state && body[FIELDS.nonce] === pending.nonce && tokenNonce === pending.nonce;
+  const secret = bindSecretOf(body); // the launching tab's own secret (bind.ts); without one no session is made
   // a spoilt sign-in is never used: its login was consumed by the first post and the pending launch just now
   if (!sameOrigin) throw refusalError(STORAGE_REFUSALS.storageCrossSite);
   if (!pending) throw refusalError(STORAGE_REFUSALS.storageLaunchUnknown);
-  if (!matches) throw refusalError(STORAGE_REFUSALS.storageMismatch);
+  if (!matches || !secret) throw refusalError(STORAGE_REFUSALS.storageMismatch);
   req.body = { id_token: pending.idToken, state: pending.state };
   res.locals.issuedLogin = { state: pending.state, nonce: pending.nonce, issuer: pending.issuer } satisfies IssuedLogin;
   (req.signedCookies as Record<string, unknown>)[`state${pending.state}`] = pending.issuer;
-  rememberCookielessSession(res);
+  rememberCookielessSession(res, secret);
 }
 
-/** When ltijs answers with the new session's ltik, let that ltik stand without ltijs's session cookie. */
-function rememberCookielessSession(res: Response): void {
+/**
+ * When ltijs answers with the new session's ltik, let that ltik stand without ltijs's session cookie, for the tab
+ * holding `secret`; the landing address gets the first one-time pass.
+ */
+function rememberCookielessSession(res: Response, secret: string): void {
   onLtijsRedirect(res, (target, redirect) => {
     const ltik = new URL(target, 'http://x').searchParams.get('ltik');
     const payload = ltik ? jwt.decode(ltik) : null;
     if (!payload || typeof payload !== 'object' || !payload.s || !payload.user || !payload.platformCode) return redirect(target);
-    CookielessSession.create({ state: String(payload.s), user: String(payload.user), platformCode: String(payload.platformCode) }).then(
-      () => redirect(target),
-      () => redirect(target), // the session then needs its cookie, like any other
-    );
+    const state = String(payload.s);
+    CookielessSession.create({ state, user: String(payload.user), platformCode: String(payload.platformCode), bindHash: hashOf(secret) })
+      .then(async () => redirect(withPass(target, await issuePass(state))))
+      .catch(() => redirect(target)); // the session then needs its cookie, like any other
   });
 }
 

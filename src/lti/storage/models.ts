@@ -36,6 +36,13 @@ export interface CookielessSessionDoc {
   state: string;
   user: string;
   platformCode: string;
+  /** SHA-256 of the secret the launching tab keeps in sessionStorage (bind.ts). */
+  bindHash: string;
+  createdAt: Date;
+}
+export interface SessionPassDoc {
+  hash: string;
+  state: string;
   createdAt: Date;
 }
 
@@ -92,14 +99,29 @@ const newWindowTicketSchema = new mongoose.Schema({
 });
 newWindowTicketSchema.index({ id: 1 }, { unique: true });
 
-/** A session whose launch was proved through platform storage: its ltik stands without ltijs's session cookie. */
+/** How long a session without cookies lasts: shorter than a cookie session, as its ltik sits in the address. */
+export const COOKIELESS_SESSION_SECONDS = 2 * 3600;
+
+/**
+ * A session whose launch was proved through platform storage: its ltik stands without ltijs's session cookie, but a
+ * page is only opened for the browser tab that holds the session's secret (bind.ts), so a copied address is useless.
+ */
 const cookielessSessionSchema = new mongoose.Schema({
   state: { type: String, required: true },
   user: { type: String, required: true },
   platformCode: { type: String, required: true },
-  createdAt: { type: Date, default: Date.now, expires: 24 * 3600 },
+  bindHash: { type: String, required: true },
+  createdAt: { type: Date, default: Date.now, expires: COOKIELESS_SESSION_SECONDS },
 });
 cookielessSessionSchema.index({ state: 1 }, { unique: true });
+
+/** A one-time pass for one page of a cookieless session, given to the tab that proved its secret (bind.ts). */
+const sessionPassSchema = new mongoose.Schema({
+  hash: { type: String, required: true },
+  state: { type: String, required: true },
+  createdAt: { type: Date, default: Date.now, expires: 60 },
+});
+sessionPassSchema.index({ hash: 1 }, { unique: true });
 
 function model<T>(name: string, schema: mongoose.Schema): Model<T> {
   return (mongoose.models[name] as Model<T> | undefined) ?? (mongoose.model(name, schema) as unknown as Model<T>);
@@ -109,3 +131,4 @@ export const LoginStart = model<LoginStartDoc>('LoginStart', loginStartSchema);
 export const PendingStorageLaunch = model<PendingStorageLaunchDoc>('PendingStorageLaunch', pendingStorageLaunchSchema);
 export const NewWindowTicket = model<NewWindowTicketDoc>('NewWindowTicket', newWindowTicketSchema);
 export const CookielessSession = model<CookielessSessionDoc>('CookielessSession', cookielessSessionSchema);
+export const SessionPass = model<SessionPassDoc>('SessionPass', sessionPassSchema);

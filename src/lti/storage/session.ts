@@ -1,12 +1,13 @@
 import { createSecretKey } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
+import { boundTabAsks, renderResume } from './bind';
 import { CookielessSession } from './models';
 
 /**
  * Before ltijs's session check: an ltik from a launch proved through platform storage stands without ltijs's
- * session cookie (the browser keeps none for us). Any other ltik still needs its cookie; a cookie that did
- * come is always checked by ltijs.
+ * session cookie (the browser keeps none for us), and a page whose address carries it opens only for the tab that
+ * launched it (bind.ts). Any other ltik still needs its cookie; a cookie that did come is always checked by ltijs.
  */
 export function cookielessSession(ltiKey: string): RequestHandler {
   const key = createSecretKey(Buffer.from(ltiKey)); // a string secret costs jsonwebtoken ~1 ms per verify
@@ -27,7 +28,12 @@ export function cookielessSession(ltiKey: string): RequestHandler {
     if (typeof s !== 'string' || typeof user !== 'string' || typeof platformCode !== 'string') return next();
     if (cookies[platformCode]) return next();
     try {
-      if (await CookielessSession.exists({ state: s, user, platformCode })) cookies[platformCode] = user;
+      const session = await CookielessSession.findOne({ state: s, user, platformCode }, { bindHash: 1 }).lean();
+      if (!session) return next(); // ltijs refuses it: no cookie
+      const fromAddress = (req.method === 'GET' || req.method === 'HEAD') && req.query.ltik === ltik;
+      if (fromAddress && !(await boundTabAsks(req, session, s))) return renderResume(req, _res, ltik);
+      cookies[platformCode] = user;
+      _res.locals.boundSession = true; // pages tell frame.js to open links with a pass (bind.ts)
       next();
     } catch (err) {
       next(err);

@@ -46,6 +46,12 @@ export async function listEvidence(owner: Owner, filter: ListFilter = {}): Promi
   return Evidence.find(query).sort({ createdAt: -1 }).lean<EvidenceDoc[]>().exec();
 }
 
+/** The owner's items among `ids` (an export's evidence); ids of other people's items are simply absent. */
+export async function listEvidenceByIds(owner: Owner, ids: string[]): Promise<EvidenceDoc[]> {
+  const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+  return Evidence.find({ ...ownedBy(owner), _id: { $in: valid } }).lean<EvidenceDoc[]>().exec();
+}
+
 /** Any item by id, for the route to put before the policy; a malformed id is simply not found. */
 /** A person's evidence across all their courses (newest first, bounded), for records that belong to the person (CPD). */
 export async function evidenceOfPerson(userId: string, limit = 200): Promise<Array<{ id: string; title: string; kind: string }>> {

@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../../http/errors';
-import { areasFor, getFramework } from '../framework';
+import { areasOf, getFramework } from '../framework';
 import { Section, SectionDoc, PortfolioDoc } from '../models';
 import { findPortfolio, loadSection } from '../portfolio-service';
 import { contentOf, updateExample } from '../section-service';
@@ -28,7 +28,7 @@ export const USAGE_MESSAGES = {
 export function areaTitles(portfolio: PortfolioDoc): Map<string, string> {
   try {
     const framework = getFramework(portfolio.frameworkId, portfolio.frameworkVersion);
-    return new Map(areasFor(framework, portfolio.pathway, portfolio.specialistAreas).map((a) => [a.id, a.displayTitle]));
+    return new Map(areasOf(framework, portfolio).map((a) => [a.id, a.displayTitle]));
   } catch {
     return new Map(); // a framework file removed after the portfolio began: fall back to area ids
   }

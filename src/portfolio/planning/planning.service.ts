@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import { AppError, conflict, notFound } from '../../http/errors';
 import { addNoteEvidence } from '../evidence';
 import { Evidence } from '../evidence/evidence.model';
-import { frameworks, areasFor, PortfolioArea } from '../framework';
+import { frameworks, areasOf, PortfolioArea } from '../framework';
+import { courseScheme } from '../course-scheme';
 import { PortfolioDoc, Section } from '../models';
 import { findPortfolio, loadPortfolio } from '../portfolio-service';
 import { addExample, contentOf } from '../section-service';
@@ -18,7 +19,7 @@ export interface Owner {
 }
 
 export const DRAFT_MESSAGES = {
-  noPortfolio: 'Choose your CMALT pathway on your portfolio page first; then you can turn notes into examples.',
+  noPortfolio: 'Choose your pathway on your portfolio page first; then you can turn notes into examples.',
   alreadyDrafted: 'You have already turned this note into an example.',
   busy: 'Someone is turning this note into an example at this moment. Wait a minute, then check your section.',
   noSection: 'That area is not part of your portfolio’s pathway.',
@@ -43,12 +44,13 @@ export async function planForPages(owner: Owner): Promise<(PlanDoc & { cvFromPro
   return { ...base, cvText: cv.cvText, cvSource: 'pasted', cvFilename: '', cvUpdatedAt: cv.updatedAt, cvFromProfile: true };
 }
 
-/** The areas a candidate can plan: their portfolio's pathway, or CMALT's core pathway before they choose. */
+/** The areas a candidate can plan: their portfolio's pathway, or before they choose, the course's (else the first) pathway. */
 export async function planningAreas(owner: Owner): Promise<{ portfolio: PortfolioDoc | null; areas: PortfolioArea[] }> {
   const portfolio = await findPortfolio(owner);
-  const framework = portfolio ? frameworks().get(portfolio.frameworkId, portfolio.frameworkVersion) : frameworks().latest('cmalt');
+  const scheme = portfolio ? null : await courseScheme(frameworks(), owner.courseId);
+  const framework = portfolio ? frameworks().get(portfolio.frameworkId, portfolio.frameworkVersion) : scheme!.framework;
   if (!framework) return { portfolio, areas: [] };
-  const areas = areasFor(framework, portfolio?.pathway ?? 'cmalt', portfolio?.specialistAreas ?? []);
+  const areas = portfolio ? areasOf(framework, portfolio) : areasOf(framework, { pathway: scheme!.pathwayId ?? framework.pathways[0].id }, { unnamedRequired: true });
   return { portfolio, areas: areas.filter((a) => a.kind === 'examples') };
 }
 

@@ -44,7 +44,7 @@ const fitsWidth = () => suite.page.evaluate(() => document.documentElement.scrol
 
 beforeAll(async () => {
   await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Kim Keyboard' }) });
-  await suite.page.fill('#specialist1', 'Digital accessibility');
+  await suite.page.fill('#name_specialist_1', 'Digital accessibility');
   await suite.page.click('button[type="submit"]');
   await suite.page.waitForSelector('#progress-heading');
   ltik = new URL(suite.page.url()).searchParams.get('ltik')!;

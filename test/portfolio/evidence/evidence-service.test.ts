@@ -166,7 +166,7 @@ test('"used in" lists every example that links the item, and attaching twice lin
   await attachEvidence(owner, note, second);
   const usedIn = await usageOfOne(owner, String(note._id));
   expect(usedIn.map((u) => u.exampleTitle).sort()).toEqual(['Lecture capture roll-out', 'VLE migration']);
-  expect(usedIn[0].areaTitle).toBe('1a The constraints and benefits of different technologies');
+  expect(usedIn[0].areaTitle).toBe('1a An understanding of the constraints and benefits of different technologies');
   expect(await evidenceIdsOf(first.sectionId, first.exampleId)).toEqual([String(note._id)]);
   await detachEvidence(owner, note, second);
   expect((await usageOfOne(owner, String(note._id))).map((u) => u.exampleTitle)).toEqual(['VLE migration']);

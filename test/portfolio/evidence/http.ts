@@ -61,7 +61,7 @@ export async function candidateWithPortfolio(tool: TestTool, platform: TestPlatf
   const user = platform.user({ name });
   const session = await launchAs(tool, platform, { role: 'Learner', user, course });
   if (!session.ok) throw new Error(`launch failed: ${session.status} ${session.html.slice(0, 300)}`);
-  const started = await session.post('/portfolio/start', { pathway: 'cmalt', specialist1: 'Digital accessibility' });
+  const started = await session.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' });
   if (started.status !== 200) throw new Error(`start failed: ${started.status}`);
   return session;
 }

@@ -52,7 +52,7 @@ test('the journey: CV upload, two areas planned, a note drafted into an example,
   expect(noteIdsIn(second.html)).toHaveLength(1);
   const overview = textOf((await alice.get('/portfolio/planning')).html);
   expect(overview).toMatch(/1c Supporting the deployment of learning technologies 1 0/);
-  expect(overview).toMatch(/3a Legislation 1 0/);
+  expect(overview).toMatch(/3a Understanding and engaging with legislation 1 0/);
 
   // One action turns the note into a drafted example; the proof becomes linked note evidence.
   const drafted = await alice.post(`/portfolio/planning/areas/1c/notes/${noteId}/draft`);

@@ -66,7 +66,7 @@ test('notes are added, edited and removed per area, for their owner only', async
   expect((await getPlan(owner))!.notes.map((n) => n.areaId)).toEqual(['2b']);
 });
 
-test('before a pathway is chosen, planning offers CMALT’s core areas; drafting asks for the pathway first', async () => {
+test('before a pathway is chosen, planning offers the first pathway’s areas (its specialist area unnamed); drafting asks for the pathway first', async () => {
   const owner = aCandidate();
   const { portfolio, areas } = await planningAreas(owner);
   expect(portfolio).toBeNull();
