@@ -15,6 +15,7 @@ const CANDIDATE_NAV = [
   'Evidence -> /portfolio/evidence',
   'Co-mentoring and final review -> /mentoring/peer',
   'Read and export -> /export',
+  'My CPD record -> /cpd', // the person's own record, whatever their role
 ];
 
 describe('one navigation on every page', () => {
