@@ -187,6 +187,8 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   const cpdDeps = { config, ...cpd };
   lti.app.use('/cpd', ...launched, cpdRouter(cpdDeps));
+  // The roster lives with the gradebook (it feeds it); people look for it at /roster.
+  lti.app.get('/roster', ...launched, ((_req, res) => res.redirect(303, res.locals.url ? res.locals.url('/gradebook/roster') : '/gradebook/roster')) as RequestHandler);
   lti.app.use('/referees', ...launched, refereesRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 

@@ -9,7 +9,7 @@ import type { Config } from './config';
 import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
+import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { startNotifier } from './notifications';
 import { setProfileCvSource, setSectionFeedbackSource } from './portfolio';
 
@@ -39,6 +39,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
   setProfileCvSource(profileFor); // planning shows the CV kept in the CPD record's profile instead of asking again
+  listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
 }
 
 /** Wires the tool, starts its workers, composes the app. */

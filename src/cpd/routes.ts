@@ -99,8 +99,11 @@ export function cpdRouter(deps: CpdDeps): Router {
     const id = idOf(req, NOT_FOUND_ENTRY);
     const change = async () => void (await cpd.updateEntry(whoOf(res).userId, id, parse(entrySchema, req.body), deps.training));
     if (wantsJson(req)) {
-      await change();
-      return void res.json({ saved: true, at: now().toISOString() });
+      // The shared autosave client sends the text fields only: what it leaves out keeps its stored value.
+      const stored = presentEntry(await cpd.ownEntry(whoOf(res).userId, id));
+      const body = { ...stored.values, targetIds: stored.targetIds, evidenceIds: stored.evidenceIds, ...(req.body ?? {}) };
+      await cpd.updateEntry(whoOf(res).userId, id, parse(entrySchema, body), deps.training);
+      return void res.json({ saved: true, savedAt: now().toISOString() });
     }
     if (await attemptForm(req, change, refused(res, req, id))) res.redirect(303, urlOf(res, `/cpd/entries/${id}?done=saved`));
   }));
