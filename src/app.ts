@@ -7,6 +7,7 @@ import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl, registra
 import { cohortRouter } from './cohort';
 import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
+import { cpdReviewerRouter, cpdRouter, type MandatoryTraining } from './cpd';
 import { databaseRefusingWrites } from './db';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
@@ -101,7 +102,7 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
  * Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers.
  * Building it starts no worker and subscribes to nothing; boot.ts does that.
  */
-export async function composeApp({ config, log, dbUri, notifier }: { config: Config; log: Logger; dbUri: string; notifier: Notifier }): Promise<ComposedApp> {
+export async function composeApp({ config, log, dbUri, notifier, cpd }: { config: Config; log: Logger; dbUri: string; notifier: Notifier; cpd: { training: MandatoryTraining; clock: () => Date } }): Promise<ComposedApp> {
   setOutboundPolicy(config.outbound); // every VLE- or visitor-supplied URL is called through src/vle/guarded-fetch.ts
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (lti/ltijs/jsonwebtoken-key.ts)
@@ -186,6 +187,8 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  const cpdDeps = { config, ...cpd };
+  lti.app.use('/cpd', ...launched, cpdRouter(cpdDeps));
   // The roster lives with the gradebook (it feeds it); people look for it at /roster.
   lti.app.get('/roster', ...launched, ((_req, res) => res.redirect(303, res.locals.url ? res.locals.url('/gradebook/roster') : '/gradebook/roster')) as RequestHandler);
   lti.app.use('/referees', ...launched, refereesRouter(deps));
@@ -226,6 +229,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   app.use(security);
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
+  app.use('/cpd-review', cpdReviewerRouter(cpdDeps)); // a line manager's signed link: no VLE account, so outside the launch check
   app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
   // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token
   app.use('/assessor', assessorRouter({ config })); // ALT's assessors: a token, no VLE launch, no cookie

@@ -6,11 +6,12 @@
 import type { Logger } from 'pino';
 import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
+import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
-import { setPlaceGate, setSectionFeedbackSource } from './portfolio';
+import { setPlaceGate, setProfileCvSource, setSectionFeedbackSource } from './portfolio';
 import { schemePlaceGate, startSchemeMailer } from './scheme';
 
 export type { AppDeps };
@@ -21,6 +22,8 @@ export interface BootOptions {
   dbUri: string;
   /** Start the VLE worker (grade outbox, roster syncs) too: the server does; tests drive their own. */
   gradebookWorker?: boolean | Partial<GradebookWorkerOptions>;
+  /** The clock the CPD record reads (periods, training, reminders); tests move it instead of sleeping. */
+  clock?: () => Date;
   /** Start the export worker (PDFs and website zips built in the background): the server does; tests drive their own. */
   exportWorker?: boolean;
 }
@@ -36,16 +39,19 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  setProfileCvSource(profileFor); // planning shows the CV kept in the CPD record's profile instead of asking again
   listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
 }
 
 /** Wires the tool, starts its workers, composes the app. */
-export async function createApp({ config, log, dbUri, gradebookWorker, exportWorker }: BootOptions): Promise<BootedTool> {
+export async function createApp({ config, log, dbUri, gradebookWorker, exportWorker, clock = () => new Date() }: BootOptions): Promise<BootedTool> {
+  const training = loadMandatoryTraining(config.mandatoryTrainingFile); // a file with problems stops start-up, before anything runs
   const notifier = startNotifier(config, log);
   const schemeMail = startSchemeMailer(config, log);
   wireRules(notifier);
-  const composed = await composeApp({ config, log, dbUri, notifier });
+  const composed = await composeApp({ config, log, dbUri, notifier, cpd: { training, clock } });
+  const cpdReminders = startReminderWorker({ months: config.cpdPeriodMonths, notify: notifier.options, clock, log });
   const gradebook = gradebookWorker
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })
     : undefined;
@@ -58,6 +64,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
     exports,
     close: async () => {
       await gradebook?.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed')); // a post in flight records its outcome
+      await cpdReminders.stop(); // a sweep in progress finishes (its notifications are keyed, so none is lost or repeated)
       await exports?.stop().catch((err: unknown) => log.error({ err }, 'stopping the export worker failed')); // a build in flight finishes
       await stopReadyCatchUp();
       await notifier.worker.stop(); // an email being sent is finished, not cut off

@@ -37,6 +37,8 @@ const schema = z
     FRAME_ANCESTORS: z.string().optional(),
     UPLOAD_LIMIT_MB: z.coerce.number().positive().max(1024).default(20),
     STORAGE_QUOTA_MB: z.coerce.number().positive().max(1024 * 1024).default(200),
+    CPD_PERIOD_MONTHS: z.coerce.number().int('must be a whole number of months from 1 to 12').min(1, 'must be a whole number of months from 1 to 12').max(12, 'must be a whole number of months from 1 to 12').default(2),
+    MANDATORY_TRAINING_FILE: z.string().min(1).optional(),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('CMALT Portfolio <no-reply@localhost>'),
     PRACTICE_VLE: z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no']).optional(),
@@ -129,6 +131,10 @@ export interface Config {
   uploadLimitBytes: number;
   /** What one person's evidence files may take up in all, across their courses. */
   storageQuotaBytes: number;
+  /** How many months each CPD submission period lasts (the policy's bi-monthly log: 2). */
+  cpdPeriodMonths: number;
+  /** The institution's mandatory training list (validated when the tool starts); unset = config/mandatory-training.json. */
+  mandatoryTrainingFile?: string;
   smtpUrl?: string;
   mailFrom: string;
   logLevel: string;
@@ -175,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frameAncestors: parseFrameAncestors(e.FRAME_ANCESTORS).origins,
     uploadLimitBytes: Math.round(e.UPLOAD_LIMIT_MB * 1024 * 1024),
     storageQuotaBytes: Math.round(e.STORAGE_QUOTA_MB * 1024 * 1024),
+    cpdPeriodMonths: e.CPD_PERIOD_MONTHS,
+    mandatoryTrainingFile: e.MANDATORY_TRAINING_FILE ? path.resolve(e.MANDATORY_TRAINING_FILE) : undefined,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('CMALT Portfolio failed to start:', err);
+  // A configuration file with problems (frameworks, mandatory training) says what is wrong as one list, no stack.
+  const listed = err instanceof Error && Array.isArray((err as { problems?: unknown }).problems);
+  console.error('CMALT Portfolio failed to start:', listed ? (err as Error).message : err);
   process.exit(1);
 });

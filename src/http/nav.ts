@@ -25,6 +25,8 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     .filter(([role]) => who.roles.includes(role))
     .map(([, href, label]) => ({ href: url(href), label, current: href === current }));
   if (who.roles.some((r) => r !== 'installer')) {
+    nav.push({ href: url('/cpd'), label: 'My CPD record', current: current === '/cpd' }); // the person's own, whatever their role
+    if (who.roles.includes('coordinator')) nav.push({ href: url('/cpd/course'), label: 'Course CPD', current: current === '/cpd/course' });
     const label = unread ? `Notifications (${unread} unread)` : 'Notifications';
     nav.push({ href: url('/mentoring/notifications'), label, current: current === '/mentoring/notifications' });
   }

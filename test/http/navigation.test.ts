@@ -16,6 +16,7 @@ const CANDIDATE_NAV = [
   'Co-mentoring and final review -> /mentoring/peer',
   'Read and export -> /export',
   'Learning set -> /scheme',
+  'My CPD record -> /cpd', // the person's own record, whatever their role
 ];
 
 describe('one navigation on every page', () => {

@@ -36,6 +36,8 @@ export interface StartTestToolOptions {
   host?: string;
   /** A logger of the test's (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
+  /** The clock the CPD record reads, so a test moves time without sleeping. */
+  clock?: () => Date;
   /**
    * Loopback origins the tool may call (OUTBOUND_ALLOWED_ORIGINS): the test VLE runs on loopback, which the tool
    * refuses outside development, so each test VLE is allow-listed by its exact origin. `platform`'s is added.
@@ -66,7 +68,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
   });
   const dbUri = freshDatabaseUri('tool');
   await mongoose.connect(dbUri);
-  const created = await createApp({ config, log: options.log ?? quietLogger(), dbUri });
+  const created = await createApp({ config, log: options.log ?? quietLogger(), dbUri, clock: options.clock });
   server.on('request', created.app);
 
   const tool: TestTool = {

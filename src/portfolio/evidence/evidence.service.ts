@@ -53,6 +53,12 @@ export async function listEvidenceByIds(owner: Owner, ids: string[]): Promise<Ev
 }
 
 /** Any item by id, for the route to put before the policy; a malformed id is simply not found. */
+/** A person's evidence across all their courses (newest first, bounded), for records that belong to the person (CPD). */
+export async function evidenceOfPerson(userId: string, limit = 200): Promise<Array<{ id: string; title: string; kind: string }>> {
+  const items = await Evidence.find({ ownerId: userId }, { title: 1, kind: 1 }).sort({ createdAt: -1 }).limit(limit).lean();
+  return items.map((i) => ({ id: String(i._id), title: i.title, kind: i.kind }));
+}
+
 export async function findEvidence(id: string): Promise<EvidenceDoc | null> {
   if (!Types.ObjectId.isValid(id)) return null;
   return Evidence.findById(id).lean<EvidenceDoc>().exec();

@@ -5,7 +5,7 @@ export { canReadEvidence, canChangeEvidence, addEvidenceReadRule } from './polic
 export type { EvidenceReadRule, Asker as EvidenceAsker } from './policy';
 export { evidencePickers } from './picker';
 export type { EvidencePicker } from './picker';
-export { addNoteEvidence, findEvidence } from './evidence.service';
+export { addNoteEvidence, findEvidence, evidenceOfPerson } from './evidence.service';
 export type { UsedIn } from './usage';
 export { sectionHref } from './paths';
 export { listEvidenceByIds, openEvidenceFile } from './evidence.service';

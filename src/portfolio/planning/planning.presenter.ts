@@ -16,6 +16,7 @@ export interface CvView {
 
 export function presentCv(plan: PlanDoc | null): CvView {
   if (!plan?.cvText) return { has: false, text: '', summary: '' };
+  if ((plan as { cvFromProfile?: boolean }).cvFromProfile) return { has: true, text: plan.cvText, summary: 'From your CPD record’s profile (change it there, or give planning its own below)' };
   const from = SOURCE_LABELS[plan.cvSource ?? 'pasted'] ?? 'pasted';
   const file = plan.cvFilename ? ` (${plan.cvFilename})` : '';
   const when = plan.cvUpdatedAt ? `, ${ukDateTime.format(new Date(plan.cvUpdatedAt))} UTC` : '';

@@ -56,7 +56,7 @@ export function planningRouter(deps: PlanningDeps): Router {
 
   const renderOverview = async (req: Request, res: Response, status = 200, cvError = '', pasted?: string) => {
     const owner = ownerOf(res);
-    const [{ portfolio, areas }, plan] = await Promise.all([planning.planningAreas(owner), planning.getPlan(owner)]);
+    const [{ portfolio, areas }, plan] = await Promise.all([planning.planningAreas(owner), planning.planForPages(owner)]);
     const cv = presentCv(plan);
     res.status(status).render('portfolio/planning/index', {
       cv,

@@ -9,6 +9,7 @@ import { findPortfolio, loadPortfolio } from '../portfolio-service';
 import { addExample, contentOf } from '../section-service';
 import { CvSource } from './cv-text';
 import { Plan, PlanDoc, PlanningNoteDoc } from './plan.model';
+import { profileCv } from './profile-cv';
 import { NoteInput } from './planning.schema';
 
 /** The candidate whose plan this is: always from the validated launch. */
@@ -33,6 +34,16 @@ export async function getPlan(owner: Owner): Promise<PlanDoc | null> {
   return (await Plan.findOne(ownedBy(owner)).lean()) as PlanDoc | null;
 }
 
+/** The plan as its pages show it: with no CV of its own, the CV from the person's profile (not copied, so it stays current). */
+export async function planForPages(owner: Owner): Promise<(PlanDoc & { cvFromProfile?: boolean }) | null> {
+  const plan = await getPlan(owner);
+  if (plan?.cvText) return plan;
+  const cv = await profileCv(owner.userId);
+  if (!cv) return plan;
+  const base = plan ?? ({ courseId: owner.courseId, ownerId: owner.userId, notes: [] } as unknown as PlanDoc);
+  return { ...base, cvText: cv.cvText, cvSource: 'pasted', cvFilename: '', cvUpdatedAt: cv.updatedAt, cvFromProfile: true };
+}
+
 /** The areas a candidate can plan: their portfolio's pathway, or before they choose, the course's (else the first) pathway. */
 export async function planningAreas(owner: Owner): Promise<{ portfolio: PortfolioDoc | null; areas: PortfolioArea[] }> {
   const portfolio = await findPortfolio(owner);
@@ -54,7 +65,7 @@ export async function loadAreaPlan(owner: Owner, areaId: string): Promise<AreaPl
   const { portfolio, areas } = await planningAreas(owner);
   const area = areas.find((a) => a.id === areaId);
   if (!area) throw notFound('That area is not part of your plan. Choose one from the list.');
-  const [plan, section] = await Promise.all([getPlan(owner), portfolio ? Section.findOne({ portfolio: portfolio._id, areaId }, { _id: 1 }).lean() : null]);
+  const [plan, section] = await Promise.all([planForPages(owner), portfolio ? Section.findOne({ portfolio: portfolio._id, areaId }, { _id: 1 }).lean() : null]);
   return { plan, area, sectionId: section ? String(section._id) : undefined };
 }
 

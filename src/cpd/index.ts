@@ -1,0 +1,6 @@
+/** The CPD record: the only file other capabilities and boot/app import from. */
+export { cpdRouter, type CpdDeps } from './routes';
+export { cpdReviewerRouter } from './routes-periods';
+export { loadMandatoryTraining, MandatoryTrainingError, type MandatoryTraining } from './mandatory';
+export { startReminderWorker, sweepReminders, type ReminderWorker } from './reminders.job';
+export { profileFor } from './review.service';
