@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl, registrationRateLimit } from './admin';
 import { cohortRouter } from './cohort';
+import { communityRouter } from './community';
 import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
@@ -179,6 +180,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
+  lti.app.use('/community', ...launched, communityRouter());
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   lti.app.use('/referees', ...launched, refereesRouter(deps));

@@ -21,6 +21,7 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     .filter(([role]) => who.roles.includes(role))
     .map(([, href, label]) => ({ href: url(href), label, current: href === current }));
   if (who.roles.some((r) => r !== 'installer')) {
+    nav.push({ href: url('/community'), label: 'Learning set', current: current === '/community' }); // every course member's space
     const label = unread ? `Notifications (${unread} unread)` : 'Notifications';
     nav.push({ href: url('/mentoring/notifications'), label, current: current === '/mentoring/notifications' });
   }

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { sanitiseRichText, textToHtml } from '../portfolio';
+
+export const MESSAGES = {
+  kind: 'Choose whether this is practice to share or a question.',
+  titleMissing: 'Enter a title for your post.',
+  titleTooLong: 'Keep the title to 200 characters or fewer.',
+  partTooLong: 'Keep each part to 10,000 characters or fewer.',
+  practiceEmpty: 'Write at least one of what you tried, what happened or what you learned.',
+  questionEmpty: 'Write your question.',
+  replyEmpty: 'Write your reply.',
+  reasonTooLong: 'Keep the reason to 500 characters or fewer.',
+};
+
+/** Rich text arrives as HTML from the editor or as plain text from the textarea; either way it is sanitised here. */
+const richText = z
+  .string()
+  .max(10_000, MESSAGES.partTooLong)
+  .optional()
+  .default('');
+const toHtml = (format: 'html' | 'text', value: string): string => sanitiseRichText(format === 'html' ? value : textToHtml(value));
+
+export const postSchema = z
+  .object({
+    kind: z.enum(['practice', 'question'], { errorMap: () => ({ message: MESSAGES.kind }) }),
+    format: z.enum(['html', 'text']).catch('text'),
+    title: z.string().trim().min(1, MESSAGES.titleMissing).max(200, MESSAGES.titleTooLong),
+    tried: richText,
+    happened: richText,
+    learned: richText,
+    body: richText,
+  })
+  .passthrough()
+  .transform((f) => ({
+    kind: f.kind,
+    title: f.title,
+    tried: f.kind === 'practice' ? toHtml(f.format, f.tried) : '',
+    happened: f.kind === 'practice' ? toHtml(f.format, f.happened) : '',
+    learned: f.kind === 'practice' ? toHtml(f.format, f.learned) : '',
+    body: f.kind === 'question' ? toHtml(f.format, f.body) : '',
+  }))
+  .refine((p) => p.kind !== 'practice' || Boolean(p.tried || p.happened || p.learned), { message: MESSAGES.practiceEmpty })
+  .refine((p) => p.kind !== 'question' || Boolean(p.body), { message: MESSAGES.questionEmpty });
+export type PostInput = z.output<typeof postSchema>;
+
+export const replySchema = z
+  .object({ format: z.enum(['html', 'text']).catch('text'), body: richText })
+  .passthrough()
+  .transform((f) => ({ body: toHtml(f.format, f.body) }))
+  .refine((r) => Boolean(r.body), { message: MESSAGES.replyEmpty });
+
+export const reportSchema = z.object({ reason: z.string().trim().max(500, MESSAGES.reasonTooLong).optional().default('') }).passthrough();
+
+export const moderateSchema = z.object({ action: z.enum(['pin', 'unpin', 'hide', 'unhide', 'remove'], { errorMap: () => ({ message: 'Choose what to do with the post.' }) }) }).passthrough();
+export type ModerateAction = z.output<typeof moderateSchema>['action'];
+
+/** The page cursor: "<createdAt ms>.<id>" of the last post shown; anything else is the first page. */
+export const cursorSchema = z
+  .string()
+  .regex(/^\d{1,15}\.[a-f0-9]{24}$/i)
+  .transform((c) => {
+    const [ms, id] = c.split('.');
+    return { createdAt: new Date(Number(ms)), id };
+  })
+  .optional()
+  .catch(undefined);
+export type Cursor = NonNullable<z.output<typeof cursorSchema>>;
+export const cursorOf = (post: { createdAt: Date; _id: unknown }): string => `${new Date(post.createdAt).getTime()}.${String(post._id)}`;

@@ -1,0 +1,72 @@
+import { Types } from 'mongoose';
+import { Post, Reply, type PostDoc, type ReplyDoc } from './models';
+import { canModerate, canReadPost, type Asker } from './policy';
+import type { Cursor, ModerateAction, PostInput } from './schema';
+
+export const PAGE_SIZE = 20;
+
+export interface Member extends Asker {
+  name: string;
+}
+
+/** What a person may see of the course's posts: not removed, and hidden ones only if theirs (or to the coordinator). */
+function visibleTo(who: Asker): Record<string, unknown> {
+  const base: Record<string, unknown> = { courseId: who.courseId, removedAt: null };
+  return canModerate(who) ? base : { ...base, $or: [{ hidden: false }, { authorId: who.userId }] };
+}
+
+/** One page of posts, newest first, after `cursor` (keyset on createdAt, _id: the same cost on any page). */
+export async function listPosts(who: Asker, cursor?: Cursor): Promise<{ posts: PostDoc[]; pinned: PostDoc[]; next?: PostDoc }> {
+  const filter: Record<string, unknown> = visibleTo(who);
+  if (cursor) {
+    const after = { $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, _id: { $lt: new Types.ObjectId(cursor.id) } }] };
+    filter.$and = [after];
+  }
+  const [rows, pinned] = await Promise.all([
+    Post.find(filter).sort({ createdAt: -1, _id: -1 }).limit(PAGE_SIZE + 1).lean<PostDoc[]>(),
+    cursor ? Promise.resolve([] as PostDoc[]) : Post.find({ ...visibleTo(who), pinned: true }).sort({ createdAt: -1 }).limit(10).lean<PostDoc[]>(),
+  ]);
+  const posts = rows.slice(0, PAGE_SIZE);
+  return { posts, pinned, next: rows.length > PAGE_SIZE ? posts[posts.length - 1] : undefined };
+}
+
+export async function createPost(who: Member, input: PostInput): Promise<PostDoc> {
+  const post = await Post.create({ ...input, courseId: who.courseId, authorId: who.userId, authorName: who.name });
+  return post.toObject() as PostDoc;
+}
+
+/** The post if this person may read it; null otherwise (another course's, removed, hidden from them, or no such id). */
+export async function readablePost(who: Asker, id: string): Promise<PostDoc | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  const post = await Post.findOne({ _id: id, courseId: who.courseId }).lean<PostDoc>();
+  return post && canReadPost(who, post) ? post : null;
+}
+
+export async function repliesTo(post: PostDoc): Promise<ReplyDoc[]> {
+  return Reply.find({ postId: post._id }).sort({ createdAt: 1 }).limit(500).lean<ReplyDoc[]>();
+}
+
+export async function addReply(who: Member, post: PostDoc, body: string): Promise<ReplyDoc> {
+  const reply = await Reply.create({ postId: post._id, courseId: post.courseId, authorId: who.userId, authorName: who.name, body });
+  await Post.updateOne({ _id: post._id }, { $inc: { replyCount: 1 } });
+  return reply.toObject() as ReplyDoc;
+}
+
+/** One report per person per post: reporting again changes nothing. */
+export async function reportPost(who: Asker, post: PostDoc, reason: string): Promise<boolean> {
+  const r = await Post.updateOne({ _id: post._id, 'reports.userId': { $ne: who.userId } }, { $push: { reports: { userId: who.userId, reason, at: new Date() } } });
+  return r.modifiedCount > 0;
+}
+
+const CHANGES: Record<ModerateAction, Record<string, unknown>> = {
+  pin: { pinned: true },
+  unpin: { pinned: false },
+  hide: { hidden: true },
+  unhide: { hidden: false },
+  remove: { removedAt: new Date(0) }, // replaced by now below
+};
+
+export async function moderate(post: PostDoc, action: ModerateAction): Promise<void> {
+  const change = action === 'remove' ? { removedAt: new Date() } : CHANGES[action];
+  await Post.updateOne({ _id: post._id }, { $set: change });
+}
