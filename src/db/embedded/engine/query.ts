@@ -3,6 +3,7 @@ import { holdsBsonNumber, isPlainObject, plainNumbers, valuesAtPath } from './bs
 import { CommandError, toCommandError } from './errors';
 import { Query, mingoFind, mingoOptions } from './mingo-options';
 import type { Collection } from './store/collection';
+import { splitText } from './text-search';
 
 export interface SelectOptions {
   sort?: Document;
@@ -46,12 +47,14 @@ function sorted(docs: Document[], sort: Record<string, 1 | -1>): Document[] {
 }
 
 /** Stored documents matching `filter`, in sort (else natural) order: callers copy before returning them. */
-export function selectDocs(coll: Collection | undefined, filter: Document | undefined, opts: SelectOptions = {}): Document[] {
+export function selectDocs(coll: Collection | undefined, given: Document | undefined, opts: SelectOptions = {}): Document[] {
+  if (!coll && given && '$text' in given) throw new CommandError('IndexNotFound', 'text index required for $text query');
+  const { rest: filter, test: textTest } = splitText(given, () => coll?.indexSpecs() ?? []); // $text: text-search.ts
   const query = compileFilter(filter);
   if (!coll) return [];
   const candidates = coll.candidates(filter ?? {});
   try {
-    let docs = candidates.filter((d) => query.test(d));
+    let docs = candidates.filter((d) => query.test(d) && (!textTest || textTest(d)));
     const sort = usableSort(opts.sort);
     if (sort) docs = sorted(docs, sort);
     const skip = Math.max(0, opts.skip ?? 0);
