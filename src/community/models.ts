@@ -21,6 +21,9 @@ export interface PostDoc {
   happened: string;
   learned: string;
   body: string;
+  tags: string[];
+  /** Title, parts and tags as plain words: what the text index (MongoDB or the embedded engine) searches. */
+  plain: string;
   pinned: boolean;
   hidden: boolean;
   removedAt: Date | null;
@@ -41,6 +44,8 @@ const postSchema = new Schema<PostDoc>(
     happened: { type: String, default: '' },
     learned: { type: String, default: '' },
     body: { type: String, default: '' },
+    tags: { type: [String], default: [] },
+    plain: { type: String, default: '' },
     pinned: { type: Boolean, default: false },
     hidden: { type: Boolean, default: false },
     removedAt: { type: Date, default: null },
@@ -52,6 +57,8 @@ const postSchema = new Schema<PostDoc>(
 // The keyset page: newest first, (createdAt, _id) breaks ties, so page 1 of 5,000 posts reads one page of the index.
 postSchema.index({ courseId: 1, createdAt: -1, _id: -1 });
 postSchema.index({ courseId: 1, pinned: 1 });
+postSchema.index({ courseId: 1, tags: 1 });
+postSchema.index({ title: 'text', plain: 'text', tags: 'text' }, { name: 'community_post_search', default_language: 'english' });
 
 /** A reply to a post, sanitised HTML like the post. */
 export interface ReplyDoc {

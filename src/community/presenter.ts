@@ -15,6 +15,7 @@ export interface PostView {
   happenedHtml: string;
   learnedHtml: string;
   bodyHtml: string;
+  tags: string[];
   pinned: boolean;
   hidden: boolean;
   replyCount: number;
@@ -34,6 +35,7 @@ export function presentPost(post: PostDoc, who: Asker): PostView {
     happenedHtml: post.happened,
     learnedHtml: post.learned,
     bodyHtml: post.body,
+    tags: post.tags ?? [],
     pinned: post.pinned,
     hidden: post.hidden,
     replyCount: post.replyCount,

@@ -6,7 +6,7 @@ import { h, hidden, parse, render, urlOf, whoOf } from '../http/route-kit';
 import type { Who } from '../http/who';
 import { canModerate, canUseSpace } from './policy';
 import { presentPost, presentReply, presentSpace } from './presenter';
-import { cursorSchema, moderateSchema, postSchema, replySchema, reportSchema } from './schema';
+import { cursorSchema, moderateSchema, postSchema, replySchema, reportSchema, searchSchema } from './schema';
 import * as space from './service';
 
 export interface CommunityDeps {
@@ -63,6 +63,13 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
     const who = member(res);
     const page = await space.listPosts(who, cursorSchema.parse(req.query.after));
     await render(res, 'community/space', { title: 'Learning set', ...presentSpace(page, who), notice: NOTICES[String(req.query.done)] ?? '', values: {}, error: '', firstPage: !req.query.after }, '/community');
+  }));
+
+  router.get('/search', h(async (req, res) => {
+    const who = member(res);
+    const search = searchSchema.parse(req.query);
+    const posts = await space.searchPosts(who, search);
+    await render(res, 'community/search', { title: 'Search the learning set', q: search.q ?? '', tag: search.tag ?? '', searched: Boolean(search.q || search.tag), posts: posts.map((p) => presentPost(p, who)) }, '/community');
   }));
 
   router.post('/posts', postingLimit, h(async (req, res) => {

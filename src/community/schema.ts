@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sanitiseRichText, textToHtml } from '../portfolio';
+import { htmlToText, sanitiseRichText, textToHtml } from '../portfolio';
 
 export const MESSAGES = {
   kind: 'Choose whether this is practice to share or a question.',
@@ -11,6 +11,14 @@ export const MESSAGES = {
   replyEmpty: 'Write your reply.',
   reasonTooLong: 'Keep the reason to 500 characters or fewer.',
 };
+
+/** Tags arrive as "captions, moodle"; stored trimmed, lower case, without duplicates. */
+export const tagsField = z
+  .string()
+  .optional()
+  .default('')
+  .transform((raw) => [...new Set(raw.split(',').map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()).filter(Boolean))])
+  .refine((tags) => tags.length <= 10 && tags.every((t) => t.length <= 40), 'Use up to 10 tags, each up to 40 characters.');
 
 /** Rich text arrives as HTML from the editor or as plain text from the textarea; either way it is sanitised here. */
 const richText = z
@@ -29,9 +37,11 @@ export const postSchema = z
     happened: richText,
     learned: richText,
     body: richText,
+    tags: tagsField,
   })
   .passthrough()
   .transform((f) => ({
+    tags: f.tags,
     kind: f.kind,
     title: f.title,
     tried: f.kind === 'practice' ? toHtml(f.format, f.tried) : '',
@@ -42,6 +52,15 @@ export const postSchema = z
   .refine((p) => p.kind !== 'practice' || Boolean(p.tried || p.happened || p.learned), { message: MESSAGES.practiceEmpty })
   .refine((p) => p.kind !== 'question' || Boolean(p.body), { message: MESSAGES.questionEmpty });
 export type PostInput = z.output<typeof postSchema>;
+
+/** The words a post is found by: its title, its parts as plain text, its tags. */
+export const plainOf = (p: { title: string; tried: string; happened: string; learned: string; body: string; tags: string[] }): string =>
+  [p.title, ...[p.tried, p.happened, p.learned, p.body].map(htmlToText), p.tags.join(' ')].filter(Boolean).join('\n');
+
+export const searchSchema = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  tag: z.string().trim().max(40).optional().catch(undefined),
+});
 
 export const replySchema = z
   .object({ format: z.enum(['html', 'text']).catch('text'), body: richText })

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Post, Reply, type PostDoc, type ReplyDoc } from './models';
 import { canModerate, canReadPost, type Asker } from './policy';
-import type { Cursor, ModerateAction, PostInput } from './schema';
+import { plainOf, type Cursor, type ModerateAction, type PostInput } from './schema';
 
 export const PAGE_SIZE = 20;
 
@@ -30,8 +30,17 @@ export async function listPosts(who: Asker, cursor?: Cursor): Promise<{ posts: P
   return { posts, pinned, next: rows.length > PAGE_SIZE ? posts[posts.length - 1] : undefined };
 }
 
+/** Posts found by words ($text, served by MongoDB and the embedded engine alike) and/or a tag, newest first. */
+export async function searchPosts(who: Asker, search: { q?: string; tag?: string }): Promise<PostDoc[]> {
+  if (!search.q && !search.tag) return [];
+  const filter: Record<string, unknown> = visibleTo(who);
+  if (search.q) filter.$text = { $search: search.q };
+  if (search.tag) filter.tags = search.tag.toLowerCase();
+  return Post.find(filter).sort({ createdAt: -1, _id: -1 }).limit(PAGE_SIZE).lean<PostDoc[]>();
+}
+
 export async function createPost(who: Member, input: PostInput): Promise<PostDoc> {
-  const post = await Post.create({ ...input, courseId: who.courseId, authorId: who.userId, authorName: who.name });
+  const post = await Post.create({ ...input, plain: plainOf(input), courseId: who.courseId, authorId: who.userId, authorName: who.name });
   return post.toObject() as PostDoc;
 }
 

@@ -22,7 +22,7 @@ describe('the learning set space', () => {
     const { cora, mo, cat, cal } = await aSet('Space');
 
     const practice = await cat.post('/community/posts', {
-      kind: 'practice', format: 'html', title: 'Captions in lecture capture',
+      kind: 'practice', format: 'html', title: 'Captions in lecture capture', tags: 'Accessibility, video',
       tried: '<p>Auto captions <script>alert(1)</script><img src=x onerror=alert(2)></p>', happened: '<p onclick="x()">Students <b>used</b> them</p>', learned: '<a href="javascript:alert(3)">check</a> them first',
     });
     expect(practice.status).toBe(200);
@@ -48,6 +48,15 @@ describe('the learning set space', () => {
     expect((await cal.post(`/community/posts/${id}/replies`, { body: '   ' })).status).toBe(422);
     expect(await Reply.countDocuments({ postId: id })).toBe(1);
 
+    // search by a word (any form of it) and by a tag, served by the text index
+    const byWord = await cal.get('/community/search', { q: 'caption' });
+    expect(byWord.status).toBe(200);
+    expect(linksToPosts(byWord.html)).toEqual([id]);
+    expect(linksToPosts((await cal.get('/community/search', { q: 'padlet' })).html)).toEqual([qid]);
+    expect(linksToPosts((await cal.get('/community/search', { tag: 'accessibility' })).html)).toEqual([id]);
+    expect(linksToPosts((await cal.get('/community/search', { q: 'students', tag: 'video' })).html)).toEqual([id]);
+    expect(text((await cal.get('/community/search', { q: 'blockchain' })).html)).toContain('No posts match.');
+
     const space = await cal.get('/community');
     expect(space.status).toBe(200);
     expect(linksToPosts(space.html)).toEqual(expect.arrayContaining([id, qid]));
@@ -72,6 +81,8 @@ describe('the learning set space', () => {
     expect((await mo.get(`/community/posts/${id}`)).status).toBe(404);
     expect((await mo.post(`/community/posts/${id}/replies`, { body: 'still here?' })).status).toBe(404);
     expect(linksToPosts((await cal.get('/community')).html)).not.toContain(id);
+    expect(linksToPosts((await cal.get('/community/search', { q: 'captions' })).html)).toEqual([]);
+    expect(linksToPosts((await cat.get('/community/search', { q: 'captions' })).html)).toEqual([id]);
     expect((await cat.get(`/community/posts/${id}`)).status).toBe(200); // its author
     expect((await cora.get(`/community/posts/${id}`)).status).toBe(200);
     expect(await Reply.countDocuments({ postId: id })).toBe(1);
@@ -93,6 +104,7 @@ describe('the learning set space', () => {
       expect((await s.post(`/community/posts/${id}/replies`, { body: 'hello' })).status).toBe(404);
       expect((await s.post(`/community/posts/${id}/report`, { reason: 'x' })).status).toBe(404);
       expect(linksToPosts((await s.get('/community')).html)).not.toContain(id);
+      expect(linksToPosts((await s.get('/community/search', { q: 'guarded' })).html)).toEqual([]);
     }
     expect((await other.cora.post(`/community/posts/${id}/moderate`, { action: 'remove' })).status).toBe(404);
     expect((await other.cat.post(`/community/posts/${id}/moderate`, { action: 'remove' })).status).toBe(403);
