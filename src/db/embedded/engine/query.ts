@@ -4,6 +4,7 @@ import { CommandError, toCommandError } from './errors';
 import { Query, mingoFind, mingoOptions } from './mingo-options';
 import type { Collection } from './store/collection';
 import { splitText } from './text-search';
+import { firstSorted } from './sorted-select';
 
 export interface SelectOptions {
   sort?: Document;
@@ -54,11 +55,14 @@ export function selectDocs(coll: Collection | undefined, given: Document | undef
   if (!coll) return [];
   const candidates = coll.candidates(filter ?? {});
   try {
-    let docs = candidates.filter((d) => query.test(d) && (!textTest || textTest(d)));
+    const matches = (d: Document) => query.test(d) && (!textTest || textTest(d));
     const sort = usableSort(opts.sort);
-    if (sort) docs = sorted(docs, sort);
     const skip = Math.max(0, opts.skip ?? 0);
     const limit = Math.abs(opts.limit ?? 0);
+    const fast = sort && limit ? firstSorted(candidates, sort, skip + limit, matches) : undefined; // perf: sorted-select.ts
+    if (fast) return fast.slice(skip);
+    let docs = candidates.filter(matches);
+    if (sort) docs = sorted(docs, sort);
     return limit ? docs.slice(skip, skip + limit) : skip ? docs.slice(skip) : docs;
   } catch (err) {
     throw toCommandError(err);
