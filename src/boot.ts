@@ -8,8 +8,9 @@ import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
+import { sharedEvidenceReadable } from './community';
 import { startNotifier } from './notifications';
-import { setSectionFeedbackSource } from './portfolio';
+import { addEvidenceReadRule, setSectionFeedbackSource } from './portfolio';
 
 export type { AppDeps };
 
@@ -31,6 +32,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
 }
 
 /** Wires the tool, starts its workers, composes the app. */

@@ -84,3 +84,43 @@ replySchema.index({ postId: 1, createdAt: 1 });
 
 export const Post: Model<PostDoc> = (mongoose.models.CommunityPost as Model<PostDoc>) ?? mongoose.model<PostDoc>('CommunityPost', postSchema);
 export const Reply: Model<ReplyDoc> = (mongoose.models.CommunityReply as Model<ReplyDoc>) ?? mongoose.model<ReplyDoc>('CommunityReply', replySchema);
+
+/**
+ * A resource shared with the set: a link, or an item of the sharer's evidence library (files are uploaded there,
+ * under the library's type, size and quota rules, and read through its download route by the rule in policy.ts).
+ */
+export interface ResourceDoc {
+  _id: Types.ObjectId;
+  courseId: string;
+  sharedBy: string;
+  sharedByName: string;
+  kind: 'link' | 'evidence';
+  title: string;
+  description: string;
+  url: string;
+  evidenceId: string;
+  tags: string[];
+  plain: string;
+  removedAt: Date | null;
+  createdAt: Date;
+}
+const resourceSchema = new Schema<ResourceDoc>(
+  {
+    courseId: { type: String, required: true },
+    sharedBy: { type: String, required: true },
+    sharedByName: { type: String, required: true },
+    kind: { type: String, enum: ['link', 'evidence'], required: true },
+    title: { type: String, required: true },
+    description: { type: String, default: '' },
+    url: { type: String, default: '' },
+    evidenceId: { type: String, default: '' },
+    tags: { type: [String], default: [] },
+    plain: { type: String, default: '' },
+    removedAt: { type: Date, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, collection: 'community_resources' },
+);
+resourceSchema.index({ courseId: 1, createdAt: -1, _id: -1 });
+resourceSchema.index({ courseId: 1, evidenceId: 1 });
+resourceSchema.index({ title: 'text', plain: 'text', tags: 'text' }, { name: 'community_resource_search', default_language: 'english' });
+export const Resource: Model<ResourceDoc> = (mongoose.models.CommunityResource as Model<ResourceDoc>) ?? mongoose.model<ResourceDoc>('CommunityResource', resourceSchema);

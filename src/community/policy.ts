@@ -1,3 +1,5 @@
+import { Resource } from './models';
+
 /** Who may do what in a course's space. The course is always the asker's own launched course, never from the URL. */
 
 export interface Asker {
@@ -25,4 +27,10 @@ export const canModerate = (who: Asker): boolean => who.roles.includes('coordina
 export function canReadPost(who: Asker, post: PostFacts): boolean {
   if (!canUseSpace(who) || post.courseId !== who.courseId || post.removedAt) return false;
   return !post.hidden || canModerate(who) || post.authorId === who.userId;
+}
+
+/** A member may read an evidence item another member shared with their course as a resource (and not removed). */
+export async function sharedEvidenceReadable(who: { userId: string; courseId: string; roles?: readonly string[] }, item: { courseId: string; _id?: unknown }): Promise<boolean> {
+  if (!canUseSpace({ ...who, roles: who.roles ?? [] }) || who.courseId !== item.courseId || item._id === undefined) return false;
+  return (await Resource.countDocuments({ courseId: who.courseId, evidenceId: String(item._id), removedAt: null })) > 0;
 }

@@ -1,5 +1,5 @@
 import { whenLondon } from '../http/dates';
-import type { PostDoc, ReplyDoc } from './models';
+import type { PostDoc, ReplyDoc, ResourceDoc } from './models';
 import { canModerate, type Asker } from './policy';
 import { cursorOf } from './schema';
 
@@ -53,5 +53,20 @@ export function presentSpace(page: { posts: PostDoc[]; pinned: PostDoc[]; next?:
     pinned: page.pinned.map((p) => presentPost(p, who)),
     nextCursor: page.next ? cursorOf(page.next) : '',
     moderator: canModerate(who),
+  };
+}
+
+export function presentResource(r: ResourceDoc, who: Asker) {
+  return {
+    id: String(r._id),
+    title: r.title,
+    description: r.description,
+    tags: r.tags ?? [],
+    sharedByName: r.sharedByName,
+    when: whenLondon(r.createdAt),
+    // a link goes out as typed (http/https only, checked on the way in); a library item opens through the evidence pages
+    href: r.kind === 'link' ? r.url : `/portfolio/evidence/${r.evidenceId}`,
+    external: r.kind === 'link',
+    canRemove: r.sharedBy === who.userId || canModerate(who),
   };
 }

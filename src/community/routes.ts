@@ -5,8 +5,8 @@ import { MongoRateLimitStore } from '../http/rate-limit-store';
 import { h, hidden, parse, render, urlOf, whoOf } from '../http/route-kit';
 import type { Who } from '../http/who';
 import { canModerate, canUseSpace } from './policy';
-import { presentPost, presentReply, presentSpace } from './presenter';
-import { cursorSchema, moderateSchema, postSchema, replySchema, reportSchema, searchSchema } from './schema';
+import { presentPost, presentReply, presentResource, presentSpace } from './presenter';
+import { cursorOf, cursorSchema, evidenceResourceSchema, linkResourceSchema, moderateSchema, postSchema, replySchema, reportSchema, searchSchema } from './schema';
 import * as space from './service';
 
 export interface CommunityDeps {
@@ -23,6 +23,8 @@ const NOTICES: Record<string, string> = {
   hide: 'The post is hidden. Only you and its author can read it now.',
   unhide: 'The post is visible to the set again.',
   remove: 'The post was removed.',
+  shared: 'The resource is shared with the set.',
+  unshared: 'The resource is no longer shared.',
 };
 
 const member = (res: Response): space.Member => {
@@ -68,8 +70,37 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
   router.get('/search', h(async (req, res) => {
     const who = member(res);
     const search = searchSchema.parse(req.query);
-    const posts = await space.searchPosts(who, search);
-    await render(res, 'community/search', { title: 'Search the learning set', q: search.q ?? '', tag: search.tag ?? '', searched: Boolean(search.q || search.tag), posts: posts.map((p) => presentPost(p, who)) }, '/community');
+    const [posts, resources] = await Promise.all([space.searchPosts(who, search), space.searchResources(who, search)]);
+    await render(res, 'community/search', { title: 'Search the learning set', q: search.q ?? '', tag: search.tag ?? '', searched: Boolean(search.q || search.tag), posts: posts.map((p) => presentPost(p, who)), resources: resources.map((r) => presentResource(r, who)) }, '/community');
+  }));
+
+  const showResources = async (req: Request, res: Response, status = 200, error = '', values: Record<string, unknown> = {}) => {
+    const who = member(res);
+    const page = await space.listResources(who, status === 200 ? cursorSchema.parse(req.query.after) : undefined);
+    res.status(status);
+    await render(res, 'community/resources', { title: 'Resources – learning set', items: page.items.map((r) => presentResource(r, who)), nextCursor: page.next ? cursorOf(page.next) : '', notice: NOTICES[String(req.query.done)] ?? '', error, values, firstPage: !req.query.after }, '/community');
+  };
+  router.get('/resources', h(async (req, res) => showResources(req, res)));
+
+  router.post('/resources/links', postingLimit, h(async (req, res) => {
+    const r = linkResourceSchema.safeParse(req.body ?? {});
+    if (!r.success) return showResources(req, res, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    await space.shareLink(member(res), r.data);
+    res.redirect(303, urlOf(res, '/community/resources?done=shared'));
+  }));
+
+  router.post('/resources/evidence', postingLimit, h(async (req, res) => {
+    const r = evidenceResourceSchema.safeParse(req.body ?? {});
+    if (!r.success) return showResources(req, res, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    if (!(await space.shareEvidence(member(res), r.data))) throw hidden(); // not their own library's item
+    res.redirect(303, urlOf(res, '/community/resources?done=shared'));
+  }));
+
+  router.post('/resources/:id/remove', h(async (req, res) => {
+    const outcome = await space.removeResource(member(res), String(req.params.id));
+    if (outcome === 'not_found') throw hidden();
+    if (outcome === 'forbidden') throw forbidden('Only the person who shared it or the coordinator can remove a resource.');
+    res.redirect(303, urlOf(res, '/community/resources?done=unshared'));
   }));
 
   router.post('/posts', postingLimit, h(async (req, res) => {

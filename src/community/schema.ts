@@ -85,3 +85,20 @@ export const cursorSchema = z
   .catch(undefined);
 export type Cursor = NonNullable<z.output<typeof cursorSchema>>;
 export const cursorOf = (post: { createdAt: Date; _id: unknown }): string => `${new Date(post.createdAt).getTime()}.${String(post._id)}`;
+
+/** Only http and https: no javascript:, data: or file: addresses. */
+const webAddress = (v: string) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+};
+const resourceFields = {
+  title: z.string().trim().min(1, 'Enter a title for the resource.').max(200, MESSAGES.titleTooLong),
+  description: z.string().trim().max(2000, 'Keep the description to 2,000 characters or fewer.').optional().default(''),
+  tags: tagsField,
+};
+export const linkResourceSchema = z.object({ ...resourceFields, url: z.string().trim().max(2000).refine(webAddress, 'Enter a full web address starting with http:// or https://.') }).passthrough();
+export const evidenceResourceSchema = z.object({ ...resourceFields, evidenceId: z.string().regex(/^[a-f0-9]{24}$/i, 'Choose an item from your evidence library.') }).passthrough();

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { Post, Reply, type PostDoc, type ReplyDoc } from './models';
+import { canChangeEvidence, findEvidence } from '../portfolio';
+import { Post, Reply, Resource, type PostDoc, type ReplyDoc, type ResourceDoc } from './models';
 import { canModerate, canReadPost, type Asker } from './policy';
 import { plainOf, type Cursor, type ModerateAction, type PostInput } from './schema';
 
@@ -78,4 +79,47 @@ const CHANGES: Record<ModerateAction, Record<string, unknown>> = {
 export async function moderate(post: PostDoc, action: ModerateAction): Promise<void> {
   const change = action === 'remove' ? { removedAt: new Date() } : CHANGES[action];
   await Post.updateOne({ _id: post._id }, { $set: change });
+}
+
+/** One page of the course's resources, newest first (keyset, like posts). */
+export async function listResources(who: Asker, cursor?: Cursor): Promise<{ items: ResourceDoc[]; next?: ResourceDoc }> {
+  const filter: Record<string, unknown> = { courseId: who.courseId, removedAt: null };
+  if (cursor) filter.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, _id: { $lt: new Types.ObjectId(cursor.id) } }];
+  const rows = await Resource.find(filter).sort({ createdAt: -1, _id: -1 }).limit(PAGE_SIZE + 1).lean<ResourceDoc[]>();
+  const items = rows.slice(0, PAGE_SIZE);
+  return { items, next: rows.length > PAGE_SIZE ? items[items.length - 1] : undefined };
+}
+
+export async function searchResources(who: Asker, search: { q?: string; tag?: string }): Promise<ResourceDoc[]> {
+  if (!search.q && !search.tag) return [];
+  const filter: Record<string, unknown> = { courseId: who.courseId, removedAt: null };
+  if (search.q) filter.$text = { $search: search.q };
+  if (search.tag) filter.tags = search.tag.toLowerCase();
+  return Resource.find(filter).sort({ createdAt: -1, _id: -1 }).limit(PAGE_SIZE).lean<ResourceDoc[]>();
+}
+
+interface ResourceInput { title: string; description: string; tags: string[] }
+const resourcePlain = (r: ResourceInput) => [r.title, r.description, r.tags.join(' ')].filter(Boolean).join('\n');
+
+export async function shareLink(who: Member, input: ResourceInput & { url: string }): Promise<ResourceDoc> {
+  const doc = await Resource.create({ ...input, kind: 'link', plain: resourcePlain(input), courseId: who.courseId, sharedBy: who.userId, sharedByName: who.name });
+  return doc.toObject() as ResourceDoc;
+}
+
+/** Shares an item of the person's own evidence library in this course; anything else is refused as not found. */
+export async function shareEvidence(who: Member, input: ResourceInput & { evidenceId: string }): Promise<ResourceDoc | null> {
+  const item = await findEvidence(input.evidenceId);
+  if (!item || !canChangeEvidence(who, item)) return null;
+  const doc = await Resource.create({ ...input, kind: 'evidence', plain: resourcePlain(input), courseId: who.courseId, sharedBy: who.userId, sharedByName: who.name });
+  return doc.toObject() as ResourceDoc;
+}
+
+/** The sharer or the coordinator takes a resource down; returns false when it is not theirs to remove. */
+export async function removeResource(who: Asker, id: string): Promise<'removed' | 'not_found' | 'forbidden'> {
+  if (!Types.ObjectId.isValid(id)) return 'not_found';
+  const r = await Resource.findOne({ _id: id, courseId: who.courseId, removedAt: null }).lean<ResourceDoc>();
+  if (!r) return 'not_found';
+  if (r.sharedBy !== who.userId && !canModerate(who)) return 'forbidden';
+  await Resource.updateOne({ _id: r._id }, { $set: { removedAt: new Date() } });
+  return 'removed';
 }

@@ -20,6 +20,6 @@ export { onPortfolioReshaped, migrateToLatest } from './migration';
 export { courseScheme, type CourseScheme } from './course-scheme';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
-export { findEvidence, addEvidenceReadRule } from './evidence';
+export { findEvidence, addEvidenceReadRule, canChangeEvidence } from './evidence';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';
