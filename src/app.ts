@@ -180,7 +180,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
-  lti.app.use('/community', ...launched, communityRouter());
+  lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   lti.app.use('/referees', ...launched, refereesRouter(deps));

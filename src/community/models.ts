@@ -124,3 +124,18 @@ resourceSchema.index({ courseId: 1, createdAt: -1, _id: -1 });
 resourceSchema.index({ courseId: 1, evidenceId: 1 });
 resourceSchema.index({ title: 'text', plain: 'text', tags: 'text' }, { name: 'community_resource_search', default_language: 'english' });
 export const Resource: Model<ResourceDoc> = (mongoose.models.CommunityResource as Model<ResourceDoc>) ?? mongoose.model<ResourceDoc>('CommunityResource', resourceSchema);
+
+/** What a person follows in their course's space: one post (postId), or every new post (postId ''). */
+export interface FollowDoc {
+  _id: Types.ObjectId;
+  courseId: string;
+  userId: string;
+  postId: string;
+}
+const followSchema = new Schema<FollowDoc>({
+  courseId: { type: String, required: true },
+  userId: { type: String, required: true },
+  postId: { type: String, default: '' },
+});
+followSchema.index({ courseId: 1, postId: 1, userId: 1 }, { unique: true });
+export const Follow: Model<FollowDoc> = (mongoose.models.CommunityFollow as Model<FollowDoc>) ?? mongoose.model<FollowDoc>('CommunityFollow', followSchema);

@@ -1,15 +1,19 @@
+import { z } from 'zod';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError, forbidden, unauthorised } from '../http/errors';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
 import { h, hidden, parse, render, urlOf, whoOf } from '../http/route-kit';
 import type { Who } from '../http/who';
+import type { NotifyOptions } from '../notifications';
 import { canModerate, canUseSpace } from './policy';
 import { presentPost, presentReply, presentResource, presentSpace } from './presenter';
 import { cursorOf, cursorSchema, evidenceResourceSchema, linkResourceSchema, moderateSchema, postSchema, replySchema, reportSchema, searchSchema } from './schema';
 import * as space from './service';
 
 export interface CommunityDeps {
+  /** Notifications and email for followers (boot's notifier). */
+  notify?: NotifyOptions;
   /** Posts and replies one person may make per window; tests lower it. */
   postLimit?: { perWindow: number; windowMs: number };
 }
@@ -23,6 +27,8 @@ const NOTICES: Record<string, string> = {
   hide: 'The post is hidden. Only you and its author can read it now.',
   unhide: 'The post is visible to the set again.',
   remove: 'The post was removed.',
+  following: 'You are following this: what is new reaches your notifications and email, as you chose there.',
+  unfollowed: 'You no longer follow this.',
   shared: 'The resource is shared with the set.',
   unshared: 'The resource is no longer shared.',
 };
@@ -63,8 +69,8 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
 
   router.get('/', h(async (req, res) => {
     const who = member(res);
-    const page = await space.listPosts(who, cursorSchema.parse(req.query.after));
-    await render(res, 'community/space', { title: 'Learning set', ...presentSpace(page, who), notice: NOTICES[String(req.query.done)] ?? '', values: {}, error: '', firstPage: !req.query.after }, '/community');
+    const [page, followingSpace] = await Promise.all([space.listPosts(who, cursorSchema.parse(req.query.after)), space.follows(who, '')]);
+    await render(res, 'community/space', { followingSpace, title: 'Learning set', ...presentSpace(page, who), notice: NOTICES[String(req.query.done)] ?? '', values: {}, error: '', firstPage: !req.query.after }, '/community');
   }));
 
   router.get('/search', h(async (req, res) => {
@@ -108,24 +114,40 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
     if (!r.success) {
       const who = member(res);
       res.status(422);
-      return render(res, 'community/space', { title: 'Learning set', ...presentSpace(await space.listPosts(who), who), notice: '', values: req.body ?? {}, error: r.error.issues[0]?.message ?? 'Please check the form.', firstPage: true }, '/community');
+      return render(res, 'community/space', { followingSpace: await space.follows(who, ''), title: 'Learning set', ...presentSpace(await space.listPosts(who), who), notice: '', values: req.body ?? {}, error: r.error.issues[0]?.message ?? 'Please check the form.', firstPage: true }, '/community');
     }
     const post = await space.createPost(member(res), r.data);
+    await space.setFollow(member(res), String(post._id), true); // the author hears about replies (they can stop)
+    if (deps.notify) await space.tellFollowers(deps.notify, { post, actor: member(res) });
     res.redirect(303, urlOf(res, `/community/posts/${post._id}?done=posted`));
   }));
 
   router.get('/posts/:id', h(async (req, res) => {
     const post = await postFor(req, res);
     const who = member(res);
-    const replies = await space.repliesTo(post);
-    await render(res, 'community/post', { title: post.title, post: presentPost(post, who), replies: replies.map(presentReply), moderator: canModerate(who), notice: NOTICES[String(req.query.done)] ?? '', error: '' }, '/community');
+    const [replies, following] = await Promise.all([space.repliesTo(post), space.follows(who, String(post._id))]);
+    await render(res, 'community/post', { following, title: post.title, post: presentPost(post, who), replies: replies.map(presentReply), moderator: canModerate(who), notice: NOTICES[String(req.query.done)] ?? '', error: '' }, '/community');
   }));
 
   router.post('/posts/:id/replies', postingLimit, h(async (req, res) => {
     const post = await postFor(req, res);
     const { body } = parse(replySchema, req.body);
-    await space.addReply(member(res), post, body);
+    const reply = await space.addReply(member(res), post, body);
+    if (deps.notify) await space.tellFollowers(deps.notify, { post, actor: member(res), replyId: String(reply._id) });
     res.redirect(303, urlOf(res, `/community/posts/${post._id}?done=replied`));
+  }));
+
+  const followSchema = z.object({ follow: z.enum(['yes', 'no'], { errorMap: () => ({ message: 'Choose to follow or not.' }) }) }).passthrough();
+  router.post('/follow', h(async (req, res) => {
+    const { follow } = parse(followSchema, req.body);
+    await space.setFollow(member(res), '', follow === 'yes');
+    res.redirect(303, urlOf(res, `/community?done=${follow === 'yes' ? 'following' : 'unfollowed'}`));
+  }));
+  router.post('/posts/:id/follow', h(async (req, res) => {
+    const post = await postFor(req, res);
+    const { follow } = parse(followSchema, req.body);
+    await space.setFollow(member(res), String(post._id), follow === 'yes');
+    res.redirect(303, urlOf(res, `/community/posts/${post._id}?done=${follow === 'yes' ? 'following' : 'unfollowed'}`));
   }));
 
   router.post('/posts/:id/report', h(async (req, res) => {

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { canChangeEvidence, findEvidence } from '../portfolio';
-import { Post, Reply, Resource, type PostDoc, type ReplyDoc, type ResourceDoc } from './models';
+import { notify, type NotifyOptions } from '../notifications';
+import { Follow, Post, Reply, Resource, type FollowDoc, type PostDoc, type ReplyDoc, type ResourceDoc } from './models';
 import { canModerate, canReadPost, type Asker } from './policy';
 import { plainOf, type Cursor, type ModerateAction, type PostInput } from './schema';
 
@@ -122,4 +123,39 @@ export async function removeResource(who: Asker, id: string): Promise<'removed' 
   if (r.sharedBy !== who.userId && !canModerate(who)) return 'forbidden';
   await Resource.updateOne({ _id: r._id }, { $set: { removedAt: new Date() } });
   return 'removed';
+}
+
+/** Follow or stop following one post, or (postId '') every new post in the space. */
+export async function setFollow(who: Asker, postId: string, on: boolean): Promise<void> {
+  const key = { courseId: who.courseId, userId: who.userId, postId };
+  if (on) await Follow.updateOne(key, { $setOnInsert: key }, { upsert: true });
+  else await Follow.deleteOne(key);
+}
+
+export async function follows(who: Asker, postId: string): Promise<boolean> {
+  return (await Follow.countDocuments({ courseId: who.courseId, userId: who.userId, postId })) > 0;
+}
+
+/**
+ * Tells the followers (of the post, or of the whole space for a new post) through the notifications list and
+ * their chosen email (immediate or the morning digest); never the person who wrote it, never about a hidden post.
+ */
+export async function tellFollowers(options: NotifyOptions, event: { post: PostDoc; actor: Member; replyId?: string }): Promise<number> {
+  const { post, actor, replyId } = event;
+  if (post.hidden) return 0;
+  const targets = await Follow.find({ courseId: post.courseId, postId: replyId ? String(post._id) : '' }).lean<FollowDoc[]>();
+  let told = 0;
+  for (const f of targets) {
+    if (f.userId === actor.userId) continue;
+    const created = await notify({
+      userId: f.userId,
+      courseId: post.courseId,
+      kind: 'community',
+      text: replyId ? `${actor.name} replied to “${post.title}” in the learning set` : `${actor.name} posted “${post.title}” in the learning set`,
+      path: `/community/posts/${post._id}`,
+      key: `community:${replyId ?? String(post._id)}:${f.userId}`,
+    }, options);
+    if (created) told += 1;
+  }
+  return told;
 }
