@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Collection } from 'mongodb';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { GridFSBucket, MongoClient, type Collection } from 'mongodb';
 import { startEmbeddedServer } from '../src/db/embedded';
 
 const OPS = 5_000;
@@ -135,7 +137,100 @@ async function scaling(): Promise<number> {
   }
 }
 
+/**
+ * The longest event-loop stall while a compaction runs over `mb` megabytes of documents, with writes
+ * going on meanwhile (goal: under 50 ms). The fill crosses the compaction threshold near its end.
+ */
+export async function compactionStall(mb: number): Promise<{ stallMs: number; writesDuring: number; seconds: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmalt-bench-compact-'));
+  let started = 0;
+  let finished = 0;
+  const log = {
+    warn: () => undefined,
+    info: (_obj: unknown, msg?: string) => {
+      if (msg === 'embedded database compaction started' && !started) started = performance.now();
+      if (msg === 'embedded database compacted' && started && !finished) finished = performance.now();
+    },
+  };
+  const bytes = mb * 1024 * 1024;
+  const server = await startEmbeddedServer({ dataDir: dir, log, compactBytes: Math.floor(bytes * 0.97) });
+  const client = new MongoClient(server.uri);
+  const coll = client.db('bench_compact').collection<Item>('items');
+  const body = 'x'.repeat(1000);
+  try {
+    const perBatch = 1000;
+    let id = 0;
+    while (!started) {
+      await coll.insertMany(Array.from({ length: perBatch }, () => ({ _id: id, key: keyOf(id++), n: 0, body })), { ordered: false });
+    }
+    // From here: measure the loop's longest gap while writes keep going, until the snapshot is in place.
+    let last = performance.now();
+    let stall = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      stall = Math.max(stall, now - last - 1);
+      last = now;
+    }, 1);
+    let writesDuring = 0;
+    while (!finished) {
+      await coll.updateOne({ _id: writesDuring % id }, { $inc: { n: 1 } });
+      writesDuring += 1;
+    }
+    clearInterval(ticker);
+    return { stallMs: stall, writesDuring, seconds: (finished - started) / 1000 };
+  } finally {
+    await client.close();
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const collectGarbage = (): void => {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+};
+
+/**
+ * Resident memory with `mb` megabytes of GridFS files loaded (their chunks kept on disk), against the
+ * same tool with none (goal: under 1.2x). Server and client share this process, as in the tool.
+ */
+export async function gridfsMemory(mb: number): Promise<{ without: number; withFiles: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmalt-bench-gridfs-'));
+  const server = await startEmbeddedServer({ dataDir: dir, log: silent });
+  const client = new MongoClient(server.uri);
+  try {
+    const db = client.db('bench_gridfs');
+    await fill(db.collection<Item>('text'), 5_000); // some ordinary documents, as the tool has
+    collectGarbage();
+    const without = process.memoryUsage().rss;
+    const bucket = new GridFSBucket(db);
+    const file = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < mb / 8; i += 1) {
+      file.fill(i % 251);
+      file.writeUInt32LE(i, 0); // distinct contents, so no two chunks share a blob
+      await new Promise<void>((resolve, reject) => {
+        const upload = bucket.openUploadStream(`evidence-${i}.bin`);
+        upload.once('finish', () => resolve()).once('error', reject);
+        upload.end(file);
+      });
+    }
+    collectGarbage();
+    return { without, withFiles: process.memoryUsage().rss };
+  } finally {
+    await client.close();
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  const mb = Number(process.env.BENCH_GRIDFS_MB ?? 500);
+  const { without, withFiles } = await gridfsMemory(mb);
+  console.log(`db resident memory with ${mb} MB of GridFS files: ${(withFiles / 2 ** 20).toFixed(0)} MB against ${(without / 2 ** 20).toFixed(0)} MB without: ${(withFiles / without).toFixed(2)}x (goal < 1.2)`);
+  for (const mb of [50, 150]) {
+    const { stallMs, writesDuring, seconds } = await compactionStall(mb);
+    console.log(`db compaction at ${mb} MB: longest event-loop stall ${stallMs.toFixed(0)} ms (goal < 50), ${writesDuring} writes acknowledged during its ${seconds.toFixed(1)} s`);
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmalt-bench-db-'));
   const targets = [await openTarget('in-memory', null), await openTarget('data-dir', dir)];
   try {

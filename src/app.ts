@@ -8,9 +8,11 @@ import { cohortRouter } from './cohort';
 import { communityRouter } from './community';
 import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
+import { databaseRefusingWrites } from './db';
 import { gradebookAfterLaunch, gradebookRouter } from './gradebook';
 import { requireCsrf } from './http/csrf';
 import { errorHandler, notFoundHandler, sendError } from './http/error-handler';
+import { assessorRouter, exportRouter } from './export';
 import { hostedVleOrigins } from './http/frame-origins';
 import { requestLogger } from './http/request-log';
 import { noStore } from './http/no-store';
@@ -181,6 +183,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options }));
+  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   lti.app.use('/referees', ...launched, refereesRouter(deps));
@@ -205,6 +208,10 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // browsers ask on every page; no session needed
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
+    if (databaseRefusingWrites()) {
+      res.status(503).json({ status: 'unavailable', message: 'The database cannot save changes (its disk is full or failing).' });
+      return;
+    }
     try {
       const db = mongoose.connection.db;
       if (mongoose.connection.readyState !== 1 || !db) throw new Error('not connected');
@@ -218,6 +225,7 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
   // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token
+  app.use('/assessor', assessorRouter({ config })); // ALT's assessors: a token, no VLE launch, no cookie
   app.use('/portfolio', largeBodiesAfterSession(config.ltiKey, config.sessionMaxAgeMs, portfolioBodies()));
   app.use(lti.app);
   app.use(textTooLong); // over a body limit: "that text is too long", not "that file is too large"

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
+import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { sharedEvidenceReadable } from './community';
@@ -20,11 +21,14 @@ export interface BootOptions {
   dbUri: string;
   /** Start the VLE worker (grade outbox, roster syncs) too: the server does; tests drive their own. */
   gradebookWorker?: boolean | Partial<GradebookWorkerOptions>;
+  /** Start the export worker (PDFs and website zips built in the background): the server does; tests drive their own. */
+  exportWorker?: boolean;
 }
 
 export interface BootedTool extends ComposedApp {
   /** The VLE worker, when `gradebookWorker` asked for one. */
   gradebook?: GradebookWorker;
+  exports?: ExportWorker;
 }
 
 /** Policies and subscriptions: what one capability teaches another, said here rather than inside a router. */
@@ -36,18 +40,21 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
 }
 
 /** Wires the tool, starts its workers, composes the app. */
-export async function createApp({ config, log, dbUri, gradebookWorker }: BootOptions): Promise<BootedTool> {
+export async function createApp({ config, log, dbUri, gradebookWorker, exportWorker }: BootOptions): Promise<BootedTool> {
   const notifier = startNotifier(config, log);
   wireRules(notifier);
   const composed = await composeApp({ config, log, dbUri, notifier });
   const gradebook = gradebookWorker
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })
     : undefined;
+  const exports = exportWorker ? startExportWorker({ log }) : undefined;
   return {
     ...composed,
     gradebook,
+    exports,
     close: async () => {
       await gradebook?.stop().catch((err: unknown) => log.error({ err }, 'stopping the gradebook worker failed')); // a post in flight records its outcome
+      await exports?.stop().catch((err: unknown) => log.error({ err }, 'stopping the export worker failed')); // a build in flight finishes
       await notifier.worker.stop(); // an email being sent is finished, not cut off
       await composed.close();
     },

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   }
   const db = await chooseDatabase(config, log);
   await mongoose.connect(db.uri, { serverSelectionTimeoutMS: 10_000 });
-  const tool = await createApp({ config, log, dbUri: db.uri, gradebookWorker: true }); // also posts queued grades and syncs rosters
+  const tool = await createApp({ config, log, dbUri: db.uri, gradebookWorker: true, exportWorker: true }); // also posts queued grades, syncs rosters, builds exports
   const server: Server = tool.app.listen(config.port, () => {
     const address = server.address();
     log.info({ port: typeof address === 'object' && address ? address.port : config.port, url: config.publicUrl }, 'CMALT Portfolio is listening');

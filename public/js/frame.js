@@ -21,10 +21,7 @@
 (function () {
   var bound = document.querySelector('meta[name="cmalt-bound"]');
   if (!bound) return;
-  var secret = null;
-  try {
-    secret = window.sessionStorage.getItem('cmalt-bind');
-  } catch (e) { return; }
+  var secret = window.cmaltBindSecret ? window.cmaltBindSecret.read() : null;
   if (!secret) return;
   document.addEventListener('click', function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

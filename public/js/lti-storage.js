@@ -85,13 +85,9 @@
       if (typeof values[0] !== 'string' || typeof values[1] !== 'string') return offerNewWindow();
       form.elements.lti_storage_state.value = values[0];
       form.elements.lti_storage_nonce.value = values[1];
-      // The session is bound to this tab: its secret stays in sessionStorage, so a copied address opens nothing.
+      // The session is bound to this tab: its secret stays in the tab (bind-secret.js), so a copied address opens nothing.
       var secret = newSecret();
-      try {
-        window.sessionStorage.setItem('cmalt-bind', secret);
-      } catch (e) {
-        return offerNewWindow();
-      }
+      if (!window.cmaltBindSecret || !window.cmaltBindSecret.keep(secret)) return offerNewWindow();
       form.elements.lti_storage_bind.value = secret;
       form.submit();
     }, offerNewWindow);

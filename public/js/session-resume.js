@@ -1,12 +1,9 @@
 // A page of a session without cookies opened without its one-time pass (a reload, the back button): in the tab
-// that launched it, sessionStorage holds the session's secret, which buys a pass; anywhere else the page explains.
+// that launched it, the tab keeps the session's secret (bind-secret.js), which buys a pass; anywhere else the page explains.
 (function () {
   var root = document.getElementById('session-resume');
   if (!root || root.getAttribute('data-resume') !== 'on') return;
-  var secret = null;
-  try {
-    secret = window.sessionStorage.getItem('cmalt-bind');
-  } catch (e) { /* storage blocked: nothing to resume with */ }
+  var secret = window.cmaltBindSecret ? window.cmaltBindSecret.read() : null;
   if (!secret) return;
   var form = document.getElementById('resume-form');
   form.elements.bind.value = secret;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { startEmbeddedServer } from './embedded';
+import { embeddedWritesRefused, startEmbeddedServer } from './embedded';
 
 export interface DatabaseChoice {
   uri: string;
@@ -26,4 +26,17 @@ export async function chooseDatabase(config: Config, log: Logger): Promise<Datab
   log.info({ dataDir }, 'using the embedded database on a private socket (set MONGODB_URI for production)');
   const [base, query] = server.uri.split('?');
   return { uri: `${base.replace(/\/$/, '')}/cmalt${query ? `?${query}` : ''}`, embedded: true, close: () => server.close() };
+}
+
+/** MongoDB's codes for a database that cannot write to its disk (out of space, or a failing file). */
+const WRITE_REFUSAL_CODES = new Set([14031, 39]);
+
+/** Whether an error is the database refusing a write because its disk is full or failing. */
+export function isWriteRefusal(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && WRITE_REFUSAL_CODES.has((err as { code?: unknown }).code as number);
+}
+
+/** Why the database refuses writes just now (the embedded engine knows; MongoDB stops answering instead). */
+export function databaseRefusingWrites(): string | undefined {
+  return embeddedWritesRefused();
 }

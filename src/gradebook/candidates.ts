@@ -25,6 +25,8 @@ export interface CandidateFilter {
   changedSince?: Date; // only portfolios whose own document or a section changed since then
 }
 
+const lastRound = (p: PortfolioDoc) => (p.altRounds?.length ? p.altRounds[p.altRounds.length - 1] : undefined);
+
 export async function loadCandidates(conn: Connection, filter: CandidateFilter = {}): Promise<Candidate[]> {
   const P = bound(conn, 'Portfolio', Portfolio as unknown as Model<PortfolioDoc>);
   const S = bound(conn, 'Section', Section as unknown as Model<SectionDoc>);
@@ -57,8 +59,9 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
       standing: {
         progress: computeProgress(areas, own),
         anythingWritten: own.some((s) => s.state !== 'not_started'),
-        submitted: Boolean(p.submittedAt),
-        signedOff: Boolean(p.signedOffAt),
+        // Once submitted to ALT, ALT's outcome decides: Submitted while it is pending, Completed on a pass.
+        submitted: Boolean(p.submittedAt) || lastRound(p)?.outcome === 'pending',
+        signedOff: lastRound(p) ? lastRound(p)!.outcome === 'pass' : Boolean(p.signedOffAt),
       },
     };
   });

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LANDING_PAGES, type AppRole } from '../people/roles';
+import { isWriteRefusal } from '../db';
 import { AppError, notFound } from './errors';
 
 const HEADINGS: Record<number, string> = {
@@ -9,6 +10,7 @@ const HEADINGS: Record<number, string> = {
   403: 'You do not have access to this',
   404: 'Page not found',
   409: 'That has changed since you opened it',
+  503: 'That could not be saved just now',
   413: 'That file is too large',
   422: 'Please check what you entered',
 };
@@ -28,13 +30,22 @@ function homeLink(res: Response): { href: string; label: string } | undefined {
 
 const INTERNAL = 'Something went wrong on our side. Please try again; if it keeps happening, tell the support team the reference below.';
 
+/** The database refused a write (its disk is full or failing): a 503 that says the person's text is safe. */
+function notSaved(json: boolean): AppError {
+  return json
+    ? new AppError(503, 'not_saved', 'Your text could not be saved on the server; it is kept on this computer. Try again in a few minutes.')
+    : new AppError(503, 'not_saved', 'The server cannot store changes just now, so nothing was changed. Go back to keep what you entered, and try again in a few minutes.');
+}
+
 /** JSON for fetch calls and API clients; a page for everyone else. */
 export function wantsJson(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'json' || (req.xhr && !req.accepts('html'));
 }
 
 /** Renders an expected error (its own page or JSON) or a generic 500; callable outside the middleware chain too. */
-export function sendError(req: Request, res: Response, err: unknown, log?: Logger): void {
+export function sendError(req: Request, res: Response, thrown: unknown, log?: Logger): void {
+  // A full or failing disk: expected, logged once by the database, and nothing was changed.
+  const err = isWriteRefusal(thrown) ? notSaved(wantsJson(req)) : thrown;
   const requestId = String((req as { id?: unknown }).id ?? '');
   const expected = err instanceof AppError;
   const status = expected ? err.status : 500;

@@ -11,6 +11,7 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     ['candidate', '/portfolio/planning', 'Planning'],
     ['candidate', '/portfolio/evidence', 'Evidence'],
     ['candidate', '/mentoring/peer', 'Co-mentoring and final review'],
+    ['candidate', '/export', 'Read and export'],
     ['mentor', '/mentoring', 'My candidates'],
     ['coordinator', '/cohort', 'Cohort'],
     ['coordinator', '/gradebook', 'Grades'],

@@ -61,6 +61,7 @@ export function mentoringRouter(deps: MentoringDeps): Router {
       name: loaded.candidate.name,
       progress: progressPresenter(progress),
       submitted: when(loaded.portfolio.submittedAt), signedOff: when(loaded.portfolio.signedOffAt),
+      readHref: urlOf(res, `/export/portfolios/${req.params.portfolioId}`), // the whole portfolio to read, print or export
       rows: loaded.areas.map((area) => {
         const s = loaded.sections.find((x) => x.areaId === area.id)!;
         const visit = visits.get(String(s._id));

@@ -2,6 +2,7 @@
 export { portfolioRouter, type PortfolioDeps } from './routes';
 export { portfolioBodies, textTooLong, BODY_LIMIT, TEXT_TOO_LONG } from './body-limit';
 export { frameworks, getFramework, loadFrameworks, areasFor, areasOf, namesOf, openSlots, wordAdviceFor, wordRange, type AreaChoices, type Framework, type FrameworkArea, type PortfolioArea } from './framework';
+export { ALT_KINDS, ALT_OUTCOMES } from './models';
 export { Portfolio, Section, SectionRevision, SECTION_STATES, type SectionState, type PortfolioDoc, type SectionDoc } from './models';
 export { computeProgress, type Progress } from './progress';
 export {
@@ -21,5 +22,7 @@ export { courseScheme, type CourseScheme } from './course-scheme';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
 export { findEvidence, addEvidenceReadRule, canChangeEvidence } from './evidence';
+export { listEvidenceByIds, openEvidenceFile, openStoredFile, storeFile, removeStoredFile, storedFileLength, attachmentHeader, type EvidenceDoc } from './evidence';
+export { wordCount } from './rich-text';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';

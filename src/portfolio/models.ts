@@ -1,5 +1,26 @@
 import mongoose, { InferSchemaType, Schema, Types } from 'mongoose';
 
+/**
+ * One submission to ALT and its outcome, recorded by the candidate or the coordinator (rules in
+ * src/export/submission.service.ts). Kept in the portfolio document so a record is one atomic update.
+ */
+export const ALT_KINDS = ['first', 'review', 'referral'] as const;
+export const ALT_OUTCOMES = ['pending', 'pass', 'referral'] as const;
+const altRoundSchema = new Schema(
+  {
+    kind: { type: String, enum: ALT_KINDS, required: true },
+    route: { type: String, enum: ['url', 'file'], required: true },
+    submittedOn: { type: Date, required: true },
+    recordedBy: { type: String, required: true },
+    outcome: { type: String, enum: ALT_OUTCOMES, default: 'pending' },
+    decidedOn: { type: Date, default: null },
+    certifiedOn: { type: Date, default: null },
+    feedback: { type: String, default: '' },
+    reopenedAreas: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
 /** A candidate's portfolio in one course; it keeps the framework version it began with. */
 const portfolioSchema = new Schema(
   {
@@ -30,6 +51,7 @@ const portfolioSchema = new Schema(
     },
     submittedAt: { type: Date, default: null },
     signedOffAt: { type: Date, default: null },
+    altRounds: { type: [altRoundSchema], default: [] },
   },
   { timestamps: true },
 );

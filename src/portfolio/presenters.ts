@@ -69,7 +69,7 @@ export function overviewPresenter(input: {
     rows,
     progress,
     progressText: `${progress.meeting} of ${progress.required} assessed sections meet the criterion; ${progress.readyForReview} ready for review; ${progress.drafted} in draft; ${progress.notStarted} not started.`,
-    next: { message: progress.next.message, sectionId: nextRow?.id },
+    next: { message: progress.next.message, sectionId: nextRow?.id, ready: progress.next.kind === 'done' },
     // A second or third specialist area the candidate may still add.
     canAdd: openSlots(input.framework, input.portfolio).map((s) => ({ set: s.set, label: s.label, hint: s.hint })),
     migration: migrationNotice(input.portfolio.migrations),

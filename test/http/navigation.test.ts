@@ -14,6 +14,7 @@ const CANDIDATE_NAV = [
   'Planning -> /portfolio/planning',
   'Evidence -> /portfolio/evidence',
   'Co-mentoring and final review -> /mentoring/peer',
+  'Read and export -> /export',
   'Learning set -> /community',
 ];
 

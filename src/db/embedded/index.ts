@@ -23,11 +23,23 @@ export interface StartOptions extends EmbeddedServerOptions {
   compactBytes?: number;
 }
 
+/** The servers open in this process, so readiness can ask whether any of them refuses writes. */
+const openServers = new Set<EmbeddedServer>();
+
+/** Why an embedded database of this process refuses writes just now, or undefined. */
+export function embeddedWritesRefused(): string | undefined {
+  for (const server of openServers) {
+    const why = server.refusingWrites();
+    if (why) return why;
+  }
+  return undefined;
+}
+
 export async function startEmbeddedServer(options: StartOptions = {}): Promise<EmbeddedServer> {
   const log = options.log ?? stderrLog;
   const host = options.host ?? '127.0.0.1';
   const journal = options.dataDir ? Journal.open({ dataDir: options.dataDir, log, compactBytes: options.compactBytes }) : undefined;
-  const engine = createEngine({ persist: journal?.persist, log });
+  const engine = createEngine({ persist: journal?.persist, log, blobDir: options.dataDir ?? undefined });
   try {
     await journal?.recover(engine);
   } catch (err) {
@@ -46,11 +58,13 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
   }
   const server = wire;
   let closing: Promise<void> | undefined;
-  return {
+  const embedded: EmbeddedServer = {
     uri: options.socketPath ? socketUri(options.socketPath) : `mongodb://${host}:${server.port}`,
     port: server.port,
+    refusingWrites: () => journal?.refusingWrites,
     close() {
       closing ??= (async () => {
+        openServers.delete(embedded);
         await server.close();
         engine.close();
         await journal?.close();
@@ -58,6 +72,8 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
       return closing;
     },
   };
+  openServers.add(embedded);
+  return embedded;
 }
 
 export type { EmbeddedServer, EmbeddedServerOptions } from './types';

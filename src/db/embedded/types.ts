@@ -22,6 +22,7 @@ export type JournalOp =
   | { op: 'del'; db: string; coll: string; id: unknown }
   | { op: 'createColl'; db: string; coll: string; options?: Document }
   | { op: 'dropColl'; db: string; coll: string }
+  | { op: 'collOptions'; db: string; coll: string; options: Document } // collMod: the collection's options after it
   | { op: 'dropDb'; db: string }
   | { op: 'createIndex'; db: string; coll: string; spec: IndexSpec }
   | { op: 'dropIndex'; db: string; coll: string; name: string };
@@ -36,6 +37,8 @@ export interface EngineOptions {
   persist?: PersistHook; // absent = in-memory only
   log?: { warn(obj: unknown, msg?: string): void; info(obj: unknown, msg?: string): void };
   ttlSweepMs?: number; // default 60_000, as MongoDB's TTL monitor
+  /** A data directory: large binary values (GridFS chunks) are then kept on disk there, not in the heap. */
+  blobDir?: string;
 }
 
 export interface CommandEngine {
@@ -61,5 +64,7 @@ export interface EmbeddedServerOptions {
 export interface EmbeddedServer {
   uri: string; // mongodb://127.0.0.1:PORT, or mongodb://%2Fpath%2Fto%2Fmongodb.sock
   port: number; // 0 on a socket
+  /** Why writes are refused just now (a full or failing disk), or undefined while they are accepted. */
+  refusingWrites(): string | undefined;
   close(): Promise<void>;
 }

@@ -46,6 +46,12 @@ export async function listEvidence(owner: Owner, filter: ListFilter = {}): Promi
   return Evidence.find(query).sort({ createdAt: -1 }).lean<EvidenceDoc[]>().exec();
 }
 
+/** The owner's items among `ids` (an export's evidence); ids of other people's items are simply absent. */
+export async function listEvidenceByIds(owner: Owner, ids: string[]): Promise<EvidenceDoc[]> {
+  const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+  return Evidence.find({ ...ownedBy(owner), _id: { $in: valid } }).lean<EvidenceDoc[]>().exec();
+}
+
 /** Any item by id, for the route to put before the policy; a malformed id is simply not found. */
 export async function findEvidence(id: string): Promise<EvidenceDoc | null> {
   if (!Types.ObjectId.isValid(id)) return null;

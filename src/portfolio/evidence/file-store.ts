@@ -65,3 +65,11 @@ export async function countChunks(): Promise<number> {
   if (!db) throw new Error('The database is not connected');
   return db.collection(`${BUCKET_NAME}.chunks`).countDocuments({});
 }
+
+/** A stored file's length, or null when it is gone (an export lists it instead of reading it). */
+export async function storedFileLength(fileId: Types.ObjectId): Promise<number | null> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('The database is not connected');
+  const file = await db.collection(`${BUCKET_NAME}.files`).findOne({ _id: fileId }, { projection: { length: 1 } });
+  return file ? Number(file.length) : null;
+}

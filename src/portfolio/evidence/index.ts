@@ -8,3 +8,7 @@ export type { EvidencePicker } from './picker';
 export { addNoteEvidence, findEvidence } from './evidence.service';
 export type { UsedIn } from './usage';
 export { sectionHref } from './paths';
+export { listEvidenceByIds, openEvidenceFile } from './evidence.service';
+export type { EvidenceDoc } from './evidence.model';
+export { openFile as openStoredFile, storeFile, removeFile as removeStoredFile, storedFileLength } from './file-store';
+export { attachmentHeader } from './attachment';

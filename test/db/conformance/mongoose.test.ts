@@ -86,7 +86,7 @@ describe('conformance: mongoose 8 models and indexes', () => {
     await Scratch.createCollection(); // Model.createCollection tolerates exactly code 48 from a MongoServerError
     await expect(conn.createCollection('scratches')).rejects.toMatchObject({ name: 'MongoServerError', code: 48, codeName: 'NamespaceExists' });
     expect(await conn.dropCollection('scratches')).toBe(true);
-    await expect(conn.dropCollection('scratches')).rejects.toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
+    expect(await conn.dropCollection('scratches')).toBe(true); // MongoDB 7+: a missing collection drops without error
   });
 });
 

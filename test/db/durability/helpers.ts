@@ -37,6 +37,7 @@ export function journalFile(dir: string): string {
 /** Copies a live data directory: the image a crash at this instant would leave behind. */
 export function crashImage(dir: string, label: string): string {
   const copy = tempDataDir(label);
-  for (const name of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, name), path.join(copy, name));
+  // files only: the blobs directory is a cache the replay rebuilds
+  for (const name of fs.readdirSync(dir)) if (fs.statSync(path.join(dir, name)).isFile()) fs.copyFileSync(path.join(dir, name), path.join(copy, name));
   return copy;
 }

@@ -26,7 +26,7 @@ describe('engine: persistence hook, replay and snapshots', () => {
     engine.close();
   });
 
-  test('reads do not call persist; a failing persist becomes an error reply', async () => {
+  test('reads do not call persist; a failing persist becomes an error reply and leaves no trace', async () => {
     let calls = 0;
     const engine = createEngine({
       persist: async () => {
@@ -36,8 +36,13 @@ describe('engine: persistence hook, replay and snapshots', () => {
     });
     expect(await engine.execute('j', { find: 'c', filter: {} })).toMatchObject({ ok: 1 });
     expect(calls).toBe(0);
-    expect(await engine.execute('j', { insert: 'c', documents: [{}] })).toMatchObject({ ok: 0, code: 1, codeName: 'InternalError' });
+    expect(await engine.execute('j', { insert: 'c', documents: [{}] })).toMatchObject({ ok: 0, code: 39, codeName: 'FileStreamFailed' });
+    const full = Object.assign(new Error('no space'), { code: 'ENOSPC' });
+    const engine2 = createEngine({ persist: async () => Promise.reject(full) });
+    expect(await engine2.execute('j', { insert: 'c', documents: [{ _id: 1 }] })).toMatchObject({ ok: 0, codeName: 'OutOfDiskSpace' });
+    expect(await engine.execute('j', { listCollections: 1 })).toMatchObject({ cursor: { firstBatch: [] } });
     engine.close();
+    engine2.close();
   });
 
   test('snapshotOps replayed with applyOp rebuilds collections, indexes and documents', async () => {

@@ -3,11 +3,15 @@ import type { Document } from '../types';
 import { CommandError } from './errors';
 
 const IDLE_LIMIT_MS = 10 * 60 * 1000; // MongoDB's cursorTimeoutMillis default
+/** Open cursors hold copies of their results: past these, the least recently used are closed. */
+export const CURSOR_LIMITS = { count: 1000, bytes: 64 * 1024 * 1024 };
 
 interface OpenCursor {
   ns: string;
   rest: Document[]; // documents not yet returned, already copied and projected
+  bytes: number; // what `rest` held when the cursor opened (the cap counts it until the cursor closes)
   lastUsed: number;
+  session?: string; // the lsid it was opened under: ending the session closes it, as MongoDB does
 }
 
 export const DEFAULT_BATCH = 101;
@@ -29,6 +33,9 @@ function fitting(docs: Document[], count: number): number {
 export class CursorRegistry {
   private readonly open = new Map<string, OpenCursor>();
   private nextId = BigInt(Date.now()) * 1000n;
+  private heldBytes = 0;
+  /** The session of the command being run (set by the engine around each command). */
+  session: string | undefined;
 
   /** The reply's `cursor` field for a first batch; keeps a cursor open only if documents remain. */
   firstBatch(ns: string, docs: Document[], batchSize: number | undefined, singleBatch = false): Document {
@@ -39,7 +46,11 @@ export class CursorRegistry {
     if (!singleBatch && docs.length > taken) {
       this.nextId += 1n;
       id = Long.fromBigInt(this.nextId);
-      this.open.set(id.toString(), { ns, rest: docs.slice(taken), lastUsed: Date.now() });
+      const rest = docs.slice(taken);
+      const bytes = rest.reduce((n, d) => n + calculateObjectSize(d), 0);
+      this.open.set(id.toString(), { ns, rest, bytes, lastUsed: Date.now(), session: this.session });
+      this.heldBytes += bytes;
+      this.enforceLimits(id.toString());
     }
     return { firstBatch: first, id, ns };
   }
@@ -54,7 +65,7 @@ export class CursorRegistry {
     cursor.lastUsed = Date.now();
     let replyId = Long.fromString(key);
     if (cursor.rest.length === 0) {
-      this.open.delete(key);
+      this.close(key);
       replyId = Long.ZERO;
     }
     return { nextBatch: batch, id: replyId, ns };
@@ -66,7 +77,7 @@ export class CursorRegistry {
     for (const id of ids) {
       const key = String(id);
       const long = Long.fromString(key);
-      if (this.open.delete(key)) killed.push(long);
+      if (this.close(key)) killed.push(long);
       else notFound.push(long);
     }
     return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [] };
@@ -74,11 +85,40 @@ export class CursorRegistry {
 
   /** Closes cursors idle for longer than MongoDB's ten minutes. */
   expireIdle(now = Date.now()): void {
-    for (const [id, c] of this.open) if (now - c.lastUsed > IDLE_LIMIT_MS) this.open.delete(id);
+    for (const [id, c] of this.open) if (now - c.lastUsed > IDLE_LIMIT_MS) this.close(id);
+  }
+
+  /** endSessions: the sessions' cursors close with them. */
+  endSessions(sessions: string[]): void {
+    const ending = new Set(sessions);
+    for (const [id, c] of this.open) if (c.session !== undefined && ending.has(c.session)) this.close(id);
   }
 
   closeAll(): void {
     this.open.clear();
+    this.heldBytes = 0;
+  }
+
+  private close(id: string): boolean {
+    const cursor = this.open.get(id);
+    if (!cursor) return false;
+    this.open.delete(id);
+    this.heldBytes -= cursor.bytes;
+    return true;
+  }
+
+  /** Closes the least recently used cursors (never the one just opened) until within the limits. */
+  private enforceLimits(keep: string): void {
+    if (this.open.size <= CURSOR_LIMITS.count && this.heldBytes <= CURSOR_LIMITS.bytes) return;
+    const byAge = [...this.open].filter(([id]) => id !== keep).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [id] of byAge) {
+      if (this.open.size <= CURSOR_LIMITS.count && this.heldBytes <= CURSOR_LIMITS.bytes) break;
+      this.close(id);
+    }
+  }
+
+  get bytes(): number {
+    return this.heldBytes;
   }
 
   get size(): number {

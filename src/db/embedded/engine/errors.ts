@@ -13,14 +13,26 @@ export const ErrorCodes = {
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  DollarPrefixedFieldName: 52,
+  CommandNotSupportedOnView: 166,
+  InvalidIndexSpecificationOption: 197,
+  ViewDepthLimitExceeded: 15,
+  Location40415: 40415,
+  OperationNotSupportedInTransaction: 263,
   InvalidNamespace: 73,
   CommandNotFound: 59,
   ImmutableField: 66,
+  CannotCreateIndex: 67,
   InvalidOptions: 72,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   Location40324: 40324,
+  Location17276: 17276,
+  MergeStageNoMatchingDocument: 13113,
   DuplicateKey: 11000,
+  DocumentValidationFailure: 121,
+  FileStreamFailed: 39,
+  OutOfDiskSpace: 14031,
 } as const;
 
 export type CodeName = keyof typeof ErrorCodes;
@@ -70,6 +82,8 @@ export function toCommandError(err: unknown): CommandError {
   if (/immutable field '_id'/i.test(message)) {
     return new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
+  m = /Use of undefined variable:? (\S+)/i.exec(message);
+  if (m) return new CommandError('Location17276', `Use of undefined variable: ${m[1]}`);
   if (/scriptEnabled/.test(message)) return new CommandError('BadValue', 'JavaScript ($where, $function, $accumulator) is disabled in the embedded database');
   m = /unregistered pipeline operator (\S+?)\.?$/i.exec(message);
   if (m) return new CommandError('Location40324', `Unrecognized pipeline stage name: '${m[1]}'`);

@@ -11,6 +11,9 @@ export function applyOp(catalog: Catalog, op: JournalOp): void {
     case 'createColl':
       catalog.ensure(op.db, op.coll, undefined, op.options ?? {});
       return;
+    case 'collOptions':
+      catalog.setOptions(op.db, op.coll, op.options);
+      return;
     case 'dropColl':
       catalog.drop(op.db, op.coll);
       return;
@@ -19,7 +22,7 @@ export function applyOp(catalog: Catalog, op: JournalOp): void {
       return;
     case 'createIndex': {
       const coll = catalog.ensure(op.db, op.coll);
-      if (!coll.findIndex(op.spec.name)) coll.addIndex(op.spec);
+      if (!coll.findIndex(op.spec.name)) coll.addIndex(op.spec, true);
       return;
     }
     case 'dropIndex':
@@ -29,8 +32,8 @@ export function applyOp(catalog: Catalog, op: JournalOp): void {
       const coll = catalog.ensure(op.db, op.coll);
       const doc = cloneDoc(op.doc);
       const old = coll.getById(doc._id);
-      if (old) coll.replace(old, doc);
-      else coll.insert(doc);
+      if (old) coll.replace(old, doc, true);
+      else coll.insert(doc, true);
       return;
     }
     case 'del': {
@@ -42,14 +45,18 @@ export function applyOp(catalog: Catalog, op: JournalOp): void {
   }
 }
 
-/** The ops that rebuild the current state: each collection, its indexes, then its documents. */
+/**
+ * The ops that rebuild the current state: each collection, its indexes, then its documents. Read
+ * lazily, so a snapshot built in slices sees each document in one of its versions (stored documents
+ * are replaced, never changed in place); documents are not copied, and callers must not change them.
+ */
 export function* snapshotOps(catalog: Catalog): Iterable<JournalOp> {
   for (const db of catalog.databases()) {
     for (const coll of catalog.collections(db)) {
       const options = coll.options;
       yield { op: 'createColl', db, coll: coll.name, ...(Object.keys(options).length ? { options } : {}) };
       for (const index of coll.indexes) yield { op: 'createIndex', db, coll: coll.name, spec: index.spec };
-      for (const doc of coll.documents()) yield { op: 'put', db, coll: coll.name, doc: cloneDoc(doc) };
+      for (const doc of coll.documents()) yield { op: 'put', db, coll: coll.name, doc };
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Context, ProcessingMode } from 'mingo';
 import { bsonTypeOf, holdsBsonNumber, keyString, plainNumbers, valuesAtPath } from './bson-values';
+import { collatedEqual, parseCollation } from './collation';
 import { CommandError } from './errors';
 import type { Document } from '../types';
 
@@ -95,7 +96,17 @@ const $nin: QueryOperator = (selector, list, options) => {
   return (obj) => !inList(obj);
 };
 
-const overrides: Record<string, QueryOperator> = { $type, $in, $nin };
+/** String equality under a collation; filters are rewritten to it by collateFilter (collation.ts). */
+const $collated: QueryOperator = (selector, spec) => {
+  const { op, value, collation } = spec as { op: string; value: unknown; collation: Document };
+  const c = parseCollation(collation)!;
+  const list = op === '$in' || op === '$nin' ? (value as unknown[]) : [value];
+  const hit = (v: unknown): boolean => list.some((w) => collatedEqual(v, w, c, (x, y) => keyString(x) === keyString(y)));
+  const matches = (obj: Document): boolean => valuesAtPath(obj, selector).some((v) => hit(v) || (Array.isArray(v) && v.some(hit)));
+  return op === '$ne' || op === '$nin' ? (obj) => !matches(obj) : matches;
+};
+
+const overrides: Record<string, QueryOperator> = { $type, $in, $nin, $collated };
 for (const op of ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']) overrides[op] = numericAware(queryOps[op]);
 
 const engineContext = Context.init({

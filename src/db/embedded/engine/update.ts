@@ -17,6 +17,7 @@ export interface UpdateOptions {
   arrayFilters?: Document[];
   query?: Document; // the filter that matched, for the positional `$`
   isInsert?: boolean; // building an upsert: $setOnInsert applies
+  variables?: Document; // the command's `let`
 }
 
 export function isPipeline(u: UpdateSpec): u is Document[] {
@@ -103,7 +104,8 @@ function applyOperators(doc: Document, u: Document, opts: UpdateOptions): void {
   }
   if (Object.keys(modifier).length === 0) return;
   try {
-    updateInPlace(doc, resolvePositional(doc, modifier, opts.query), opts.arrayFilters ?? [], opts.query);
+    // the positional `$` is resolved here; mingo's own condition check would rebuild the query without our operators
+    updateInPlace(doc, resolvePositional(doc, modifier, opts.query), opts.arrayFilters ?? [], undefined);
   } catch (err) {
     throw toCommandError(err);
   }
@@ -130,7 +132,9 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: UpdateOptions = 
   let next: Document;
   if (isPipeline(u)) {
     try {
-      next = new Aggregator(u, mingoOptions()).run([cloneDoc(doc)])[0] as Document;
+      next = new Aggregator(u, mingoOptions(opts.variables ? { variables: opts.variables } : undefined)).run([cloneDoc(doc)])[0] as Document;
+      // $replaceRoot/$replaceWith without _id keep the stored _id, as MongoDB's pipeline updates do
+      if (next && !('_id' in next) && '_id' in doc) next = { _id: doc._id, ...next };
     } catch (err) {
       throw toCommandError(err);
     }

@@ -6,21 +6,18 @@
  * Concurrent persist calls share one write + fdatasync (group commit). Generations make compaction
  * crash-safe: a snapshot that exists is complete and already holds every older journal's changes.
  */
-import { BSON } from 'bson';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandEngine, Document, EngineOptions, JournalOp, PersistHook } from '../types';
 import { acquireLock, type DataDirLock } from './lock';
 import { makePrivate, PRIVATE_FILE } from './permissions';
-import { encodeRecord, recordOf, scanRecords } from './records';
+import { encodeRecord, scanRecords } from './records';
+import { SNAPSHOT_FORMAT, writeSnapshot } from './snapshot';
 
 type Log = NonNullable<EngineOptions['log']>;
 type Engine = Pick<CommandEngine, 'applyOp' | 'snapshotOps'>;
 
 export const DEFAULT_COMPACT_BYTES = 64 * 1024 * 1024;
-const SNAPSHOT_RECORD_BYTES = 4 * 1024 * 1024;
-const SNAPSHOT_FORMAT = 'cmalt-embedded-snapshot';
 
 const snapshotName = (gen: number): string => `snapshot.${gen}.bson`;
 const journalName = (gen: number): string => `journal.${gen}.bson`;
@@ -46,6 +43,36 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Test seam: a fault to inject into the journal's appends, as a full or failing disk would raise it.
+ * 'write' faults land after half the bytes are written (a torn append); 'sync' faults after all of them.
+ */
+export const journalFaults: { next?: (stage: 'write' | 'sync') => NodeJS.ErrnoException | undefined } = {};
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
+const PROBE_BYTES = 256 * 1024; // room enough for a few saves before the journal is trusted again
+
+/** Appends and flushes one batch of records (the only place the journal's appends reach the disk). */
+async function appendDurably(handle: fsp.FileHandle, data: Buffer): Promise<void> {
+  const writeFault = journalFaults.next?.('write');
+  if (writeFault) {
+    await writeFully(handle, data.subarray(0, data.length >> 1));
+    throw writeFault;
+  }
+  await writeFully(handle, data);
+  const syncFault = journalFaults.next?.('sync');
+  if (syncFault) throw syncFault;
+  await handle.datasync();
+}
+
+/** A journal failure as the engine reports it: the cause's errno code kept (ENOSPC, EIO). */
+function refusal(err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : `the disk failed (${code ?? (err as Error).message})`;
+  return Object.assign(new Error(`The embedded database cannot save changes: ${why}. Writes resume by themselves once it can write again.`), { code });
+}
+
 async function writeFully(handle: fsp.FileHandle, data: Buffer): Promise<void> {
   let written = 0;
   while (written < data.length) {
@@ -61,7 +88,14 @@ export class Journal {
   private pending: Pending[] = [];
   private writing: Promise<void> | undefined;
   private engine: Engine | undefined;
-  private failure: Error | undefined;
+  private failure: Error | undefined; // writes are refused while set; cleared when the disk takes writes again
+  private compacting: Promise<void> | undefined;
+  private failures = 0; // journal failures so far: a snapshot built across one is discarded
+  private enqueued = 0; // records queued so far
+  private settled = 0; // records written or refused so far
+  private settleWaiters: Array<{ target: number; resolve(): void }> = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private refusedSince = 0;
   private closed = false;
   private readonly compactBytes: number;
   private compactAt: number;
@@ -83,6 +117,11 @@ export class Journal {
     return new Journal(dir, options.log, acquireLock(dir), options.compactBytes);
   }
 
+  /** Why writes are refused just now (for readiness checks), or undefined while they are accepted. */
+  get refusingWrites(): string | undefined {
+    return this.failure?.message;
+  }
+
   /** The engine's persist hook: resolves once the ops are on disk. */
   readonly persist: PersistHook = (ops: JournalOp[]) => {
     if (ops.length === 0) return Promise.resolve();
@@ -96,21 +135,29 @@ export class Journal {
     }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
+      this.enqueued += 1;
       this.kick();
     });
   };
 
-  /** Replays the newest snapshot and its journal into the engine, then compacts if the journal had anything. */
+  /**
+   * Replays the newest complete snapshot, then every journal of that generation or later, in order
+   * (a compaction interrupted by a crash leaves the old snapshot and two journals), then compacts if
+   * any journal had anything.
+   */
   async recover(engine: Engine): Promise<void> {
     this.engine = engine;
     const names = await fsp.readdir(this.dir);
-    const gens = names.flatMap((n) => /^snapshot\.(\d+)\.bson$/.exec(n)?.[1] ?? []).map(Number);
-    this.gen = gens.length ? Math.max(...gens) : 0;
+    const gensOf = (kind: string) => names.flatMap((n) => new RegExp(`^${kind}\\.(\\d+)\\.bson$`).exec(n)?.[1] ?? []).map(Number);
+    const snapshots = gensOf('snapshot');
+    const base = snapshots.length ? Math.max(...snapshots) : 0;
+    const journals = gensOf('journal').filter((g) => g >= base).sort((x, y) => x - y);
+    this.gen = Math.max(base, ...journals);
     let replayed = 0;
-    if (gens.length) replayed += await this.replaySnapshot(engine);
-    const journalFile = path.join(this.dir, journalName(this.gen));
+    if (snapshots.length) replayed += await this.replaySnapshot(engine, base);
     let journalBytes = 0;
-    if (fs.existsSync(journalFile)) {
+    for (const gen of journals) {
+      const journalFile = path.join(this.dir, journalName(gen));
       const bytes = await fsp.readFile(journalFile);
       const scan = scanRecords(bytes, journalFile);
       if (scan.tornTail !== undefined) {
@@ -119,18 +166,18 @@ export class Journal {
       }
       for (const ops of scan.records) for (const op of ops) engine.applyOp(op as unknown as JournalOp);
       replayed += scan.records.length;
-      journalBytes = scan.validLength;
+      journalBytes += scan.validLength;
     }
-    await this.removeOtherGenerations(names);
+    await this.removeOtherGenerations(names, base);
     this.log.info({ dataDir: this.dir, generation: this.gen, records: replayed }, 'embedded database recovered');
-    this.handle = await fsp.open(journalFile, 'a', PRIVATE_FILE);
-    this.size = journalBytes;
+    this.handle = await fsp.open(path.join(this.dir, journalName(this.gen)), 'a', PRIVATE_FILE);
+    this.size = (await this.handle.stat()).size;
     if (journalBytes > 0) await this.compactSafely();
     else await fsyncDir(this.dir);
   }
 
-  private async replaySnapshot(engine: Engine): Promise<number> {
-    const file = path.join(this.dir, snapshotName(this.gen));
+  private async replaySnapshot(engine: Engine, gen: number): Promise<number> {
+    const file = path.join(this.dir, snapshotName(gen));
     const scan = scanRecords(await fsp.readFile(file), file);
     const [head, ...rest] = scan.records;
     const tail = rest.pop();
@@ -141,10 +188,11 @@ export class Journal {
     return rest.length;
   }
 
-  private async removeOtherGenerations(names: string[]): Promise<void> {
-    const keep = new Set([snapshotName(this.gen), journalName(this.gen)]);
+  /** Removes unfinished snapshots and anything older than the snapshot replayed. */
+  private async removeOtherGenerations(names: string[], base: number): Promise<void> {
     for (const name of names) {
-      const stale = /^(snapshot|journal)\.\d+\.bson(\.tmp)?$/.test(name) && !keep.has(name);
+      const m = /^(snapshot|journal)\.(\d+)\.bson(\.tmp)?$/.exec(name);
+      const stale = m !== null && (m[3] !== undefined || Number(m[2]) < base || (m[1] === 'snapshot' && Number(m[2]) !== base));
       if (stale) await fsp.rm(path.join(this.dir, name), { force: true });
     }
   }
@@ -160,98 +208,149 @@ export class Journal {
       try {
         if (this.failure) throw this.failure;
         const data = batch.length === 1 ? batch[0].record : Buffer.concat(batch.map((p) => p.record));
-        await writeFully(this.handle!, data);
-        await this.handle!.datasync();
+        await appendDurably(this.handle!, data);
         this.size += data.length;
         for (const p of batch) p.resolve();
+        this.noteSettled(batch.length);
       } catch (err) {
-        // A half-written batch must not be followed by more records: stop taking writes.
-        this.failure ??= new Error(`the embedded database journal failed: ${(err as Error).message}`);
-        this.log.warn({ err: (err as Error).message }, 'journal write failed; refusing further writes');
-        for (const p of batch) p.reject(this.failure);
+        // A half-written batch must not be followed by more records: refuse every write queued behind
+        // it too (the engine undoes them all), until the torn bytes are cut away and the disk takes writes.
+        if (!this.failure) this.startRefusing(err);
+        for (const p of batch) p.reject(this.failure!);
+        this.noteSettled(batch.length);
       }
-      if (this.size >= this.compactAt && !this.failure) await this.compactSafely();
+      // Only the switch to a new journal happens here, between two batches; the snapshot is built beside the appends.
+      if (this.size >= this.compactAt && !this.failure && !this.compacting) await this.startCompaction();
     }
+  }
+
+  private startRefusing(err: unknown): void {
+    this.failure = refusal(err);
+    this.refusedSince = Date.now();
+    this.log.warn({ code: (err as NodeJS.ErrnoException).code, err: (err as Error).message }, 'journal write failed: refusing writes until the disk takes them again');
+    this.failures += 1;
+    this.scheduleRetry(RETRY_FIRST_MS);
+  }
+
+  private scheduleRetry(delay: number): void {
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => void this.retry(delay), delay);
+    this.retryTimer.unref();
+  }
+
+  /** Cuts what a failed append left after the last acknowledged record, proves the disk takes a write, then accepts writes again. */
+  private async retry(delay: number): Promise<void> {
+    try {
+      while (this.writing) await this.writing;
+      if (this.closed) return;
+      await this.handle!.truncate(this.size);
+      await this.handle!.datasync();
+      const probe = await fsp.open(path.join(this.dir, 'probe.tmp'), 'w', PRIVATE_FILE);
+      try {
+        await appendDurably(probe, Buffer.alloc(PROBE_BYTES));
+      } finally {
+        await probe.close();
+        await fsp.rm(path.join(this.dir, 'probe.tmp'), { force: true });
+      }
+    } catch {
+      this.scheduleRetry(Math.min(delay * 2, RETRY_MAX_MS));
+      return;
+    }
+    this.failure = undefined;
+    this.log.info({ refusedForMs: Date.now() - this.refusedSince }, 'journal writable again: accepting writes');
+    this.kick();
   }
 
   private async compactSafely(): Promise<void> {
-    try {
-      await this.compact();
-    } catch (err) {
-      // Not retried after every batch (each try rewrites the whole state): only after another threshold's worth.
-      this.compactAt = this.size + this.compactBytes;
-      const outcome = this.failure ? 'refusing further writes' : 'carrying on with the current journal';
-      this.log.warn({ err: (err as Error).message }, `journal compaction failed; ${outcome}`);
-    }
+    await this.startCompaction();
+    await this.compacting;
   }
 
   /**
-   * Writes the engine's whole state as snapshot gen+1, then switches to an empty journal gen+1.
-   * Runs only while nothing is being appended; writes arriving meanwhile wait for the new journal.
+   * Switches appends to an empty journal gen+1 (called by the single writer between batches), then
+   * builds snapshot gen+1 in the background. Recovery replays journals from the newest complete
+   * snapshot on, so a crash at any point loses nothing: before the snapshot is renamed into place the
+   * old snapshot and both journals are replayed; after, the new snapshot and the new journal.
    */
-  private async compact(): Promise<void> {
-    const engine = this.engine!;
+  private async startCompaction(): Promise<void> {
     const next = this.gen + 1;
-    // Captured in one synchronous pass, so the snapshot is one consistent state.
-    const records: Buffer[] = [encodeRecord([{ format: SNAPSHOT_FORMAT, version: 1, generation: next }])];
-    let batch: Uint8Array[] = [];
-    let batchBytes = 0;
-    let count = 0;
-    for (const op of engine.snapshotOps()) {
-      const bytes = BSON.serialize(op);
-      batch.push(bytes);
-      batchBytes += bytes.length;
-      count += 1;
-      if (batchBytes >= SNAPSHOT_RECORD_BYTES) {
-        records.push(recordOf(batch));
-        batch = [];
-        batchBytes = 0;
-      }
+    let journal: fsp.FileHandle;
+    try {
+      journal = await fsp.open(path.join(this.dir, journalName(next)), 'w', PRIVATE_FILE);
+      await fsyncDir(this.dir); // the new journal's entry is durable before anything acknowledged goes in
+    } catch (err) {
+      this.compactAt = this.size + this.compactBytes;
+      this.log.warn({ err: (err as Error).message }, 'journal compaction could not start; carrying on with the current journal');
+      return;
     }
-    if (batch.length) records.push(recordOf(batch));
-    records.push(encodeRecord([{ end: true, ops: count }]));
+    const old = this.handle!;
+    this.handle = journal;
+    this.gen = next;
+    this.size = 0;
+    this.compactAt = this.compactBytes;
+    await old.close().catch(() => undefined);
+    const failuresBefore = this.failures;
+    this.log.info({ generation: next }, 'embedded database compaction started');
+    this.compacting = this.buildSnapshot(next, failuresBefore)
+      .catch((err: unknown) => {
+        this.compactAt = this.size + this.compactBytes; // not retried after every batch: each try rewrites the whole state
+        this.log.warn({ err: (err as Error).message }, 'journal compaction failed; carrying on with the current journal');
+      })
+      .finally(() => (this.compacting = undefined));
+  }
 
+  private async buildSnapshot(next: number, failuresBefore: number): Promise<void> {
     const finalPath = path.join(this.dir, snapshotName(next));
     const tmpPath = `${finalPath}.tmp`;
     const tmp = await fsp.open(tmpPath, 'w', PRIVATE_FILE);
+    let count: number;
+    let settledTarget: number;
     try {
-      for (const record of records) await writeFully(tmp, record);
+      count = await writeSnapshot(tmp, next, this.engine!.snapshotOps());
+      // Every write the snapshot may hold was queued by now: wait until they are all on disk, and give
+      // up if any failed (the snapshot could hold a write the engine then undid).
+      settledTarget = this.enqueued;
       await tmp.sync();
     } catch (err) {
+      await tmp.close().catch(() => undefined);
       await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
       throw err;
-    } finally {
-      await tmp.close();
+    }
+    await tmp.close();
+    await this.settledUpTo(settledTarget);
+    if (this.failures !== failuresBefore) {
+      await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
+      throw new Error('a write failed while the snapshot was built');
     }
     await fsp.rename(tmpPath, finalPath);
-    try {
-      // From here the new snapshot is the truth: appending to the old journal would write where the
-      // next start-up no longer reads, so a failure from here on stops all writes.
-      await fsyncDir(this.dir);
-      const journal = await fsp.open(path.join(this.dir, journalName(next)), 'w', PRIVATE_FILE);
-      await fsyncDir(this.dir); // the new journal's entry is durable before anything acknowledged goes in
-      const old = this.gen;
-      await this.handle?.close();
-      this.handle = journal;
-      this.gen = next;
-      this.size = 0;
-      this.compactAt = this.compactBytes;
-      await fsp.rm(path.join(this.dir, journalName(old)), { force: true });
-      await fsp.rm(path.join(this.dir, snapshotName(old)), { force: true });
-    } catch (err) {
-      this.failure ??= new Error(`the embedded database could not switch to its new journal: ${(err as Error).message}`);
-      throw err;
+    await fsyncDir(this.dir);
+    for (const name of await fsp.readdir(this.dir)) {
+      const m = /^(snapshot|journal)\.(\d+)\.bson$/.exec(name);
+      if (m && Number(m[2]) < next) await fsp.rm(path.join(this.dir, name), { force: true });
     }
     this.log.info({ generation: next, ops: count }, 'embedded database compacted');
+  }
+
+  /** Resolves once the first `target` queued records have been written or refused. */
+  private settledUpTo(target: number): Promise<void> {
+    if (this.settled >= target) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push({ target, resolve }));
+  }
+
+  private noteSettled(n: number): void {
+    this.settled += n;
+    this.settleWaiters = this.settleWaiters.filter((w) => (this.settled >= w.target ? (w.resolve(), false) : true));
   }
 
   /** Waits for queued writes, compacts, and releases the lock. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.retryTimer);
     while (this.writing) await this.writing;
+    await this.compacting;
     try {
-      if (this.engine && this.handle && this.size > 0 && !this.failure) await this.compact();
+      if (this.engine && this.handle && this.size > 0 && !this.failure) await this.compactSafely();
     } finally {
       await this.handle?.close();
       this.handle = undefined;

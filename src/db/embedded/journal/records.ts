@@ -5,12 +5,11 @@
  */
 import { BSON } from 'bson';
 import zlib from 'node:zlib';
+import { decodeDocument } from '../bson-decode';
 import type { Document } from '../types';
 
 export const RECORD_HEADER_SIZE = 8;
 
-/** Long values come back as Long, numbers as numbers: replay rebuilds exactly what the engine held. */
-const DESERIALIZE_OPTIONS = { promoteLongs: false, promoteValues: true, promoteBuffers: false } as const;
 
 export function encodeRecord(docs: readonly Document[]): Buffer {
   return recordOf(docs.map((doc) => BSON.serialize(doc)));
@@ -33,7 +32,7 @@ export function decodeRecordBody(body: Buffer): Document[] {
   while (offset < body.length) {
     const size = body.length - offset >= 4 ? body.readInt32LE(offset) : 0;
     if (size < 5 || offset + size > body.length) throw new Error(`bad BSON size ${size} at ${offset}`);
-    docs.push(BSON.deserialize(body.subarray(offset, offset + size), DESERIALIZE_OPTIONS) as Document);
+    docs.push(decodeDocument(body.subarray(offset, offset + size))); // replay rebuilds exactly what the engine held
     offset += size;
   }
   return docs;

@@ -3,6 +3,7 @@
  * OP_MSG for every command, OP_REPLY and OP_MSG replies. Pure functions over Buffers; no sockets.
  */
 import { BSON } from 'bson';
+import { decodeDocument } from '../bson-decode';
 import type { Document } from '../types';
 
 export const OP_REPLY = 1;
@@ -20,8 +21,6 @@ const EXHAUST_ALLOWED = 1 << 16;
 /** Bits 0-15 are required: a flag there we do not know must be refused, as mongod does. */
 const KNOWN_FLAGS = CHECKSUM_PRESENT | MORE_TO_COME | EXHAUST_ALLOWED;
 
-/** How commands are decoded; kept in one place so the engine sees the same values from every client. */
-export const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 export const SERIALIZE_OPTIONS = { ignoreUndefined: true } as const;
 
 export interface MessageHeader {
@@ -55,7 +54,7 @@ function readDocument(buf: Buffer, offset: number, end: number): { doc: Document
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolError(`bad BSON document size ${size}`);
   try {
-    const doc = BSON.deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS) as Document;
+    const doc = decodeDocument(buf.subarray(offset, offset + size)); // one decoding for every client (bson-decode.ts)
     return { doc, next: offset + size };
   } catch (err) {
     throw new ProtocolError(`bad BSON: ${(err as Error).message}`);

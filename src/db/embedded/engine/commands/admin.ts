@@ -1,4 +1,5 @@
 import type { Document } from '../../types';
+import { keyString } from '../bson-values';
 import { CommandError } from '../errors';
 import type { CommandContext } from './context';
 
@@ -17,7 +18,7 @@ export function hello(_ctx: CommandContext, _cmd: Document): Document {
     logicalSessionTimeoutMinutes: 30,
     connectionId: ++connectionCounter,
     minWireVersion: 0,
-    maxWireVersion: 21,
+    maxWireVersion: 25, // MongoDB 8.0, as production's mongo:8
     readOnly: false,
     ok: 1,
   };
@@ -29,9 +30,9 @@ export function ping(): Document {
 
 export function buildInfo(): Document {
   return {
-    version: '7.0.0',
+    version: '8.0.0',
     gitVersion: 'embedded',
-    versionArray: [7, 0, 0, 0],
+    versionArray: [8, 0, 0, 0],
     bits: 64,
     debug: false,
     maxBsonObjectSize: 16 * 1024 * 1024,
@@ -44,7 +45,7 @@ export function buildInfo(): Document {
 
 export function getParameter(_ctx: CommandContext, cmd: Document): Document {
   const reply: Document = { ok: 1 };
-  if ('featureCompatibilityVersion' in cmd) reply.featureCompatibilityVersion = { version: '7.0' };
+  if ('featureCompatibilityVersion' in cmd) reply.featureCompatibilityVersion = { version: '8.0' };
   return reply;
 }
 
@@ -52,7 +53,11 @@ export function getLastError(): Document {
   return { n: 0, err: null, ok: 1 };
 }
 
-export function endSessions(): Document {
+/** endSessions / refreshSessions: ending a session closes the cursors it opened. */
+export function endSessions(ctx: CommandContext, cmd: Document): Document {
+  const name = Object.keys(cmd)[0].toLowerCase();
+  const sessions = Array.isArray(cmd[Object.keys(cmd)[0]]) ? (cmd[Object.keys(cmd)[0]] as Document[]) : [];
+  if (name === 'endsessions') ctx.cursors.endSessions(sessions.map((s) => keyString(s?.id)));
   return { ok: 1 };
 }
 
@@ -77,7 +82,7 @@ export function whatsmyuri(): Document {
 }
 
 export function serverStatus(): Document {
-  return { host: 'localhost', version: '7.0.0', process: 'embedded', uptime: process.uptime(), localTime: new Date(), ok: 1 };
+  return { host: 'localhost', version: '8.0.0', process: 'embedded', uptime: process.uptime(), localTime: new Date(), ok: 1 };
 }
 
 /** Multi-document transactions are out of scope (see docs): refuse clearly instead of pretending. */

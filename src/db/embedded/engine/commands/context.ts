@@ -10,6 +10,9 @@ export interface CommandContext {
   ops: JournalOp[]; // durable changes, persisted by the engine before the reply is released
 }
 
+/** Whether a write command asked to skip the collection's validator. */
+export const bypassesValidation = (cmd: Document): boolean => cmd.bypassDocumentValidation === true;
+
 export type CommandHandler = (ctx: CommandContext, cmd: Document) => Document;
 
 /** The collection name a command addresses (its first field's value). */

@@ -1,6 +1,8 @@
 import type { Document, IndexSpec } from '../../types';
 import { cloneValue, isPlainObject, keyString } from '../bson-values';
+import { parseCollation } from '../collation';
 import { CommandError } from '../errors';
+import { refuseView } from './collections';
 import { Query, mingoOptions } from '../mingo-options';
 import type { Collection } from '../store/collection';
 import { defaultIndexName } from '../store/indexes';
@@ -18,23 +20,10 @@ function applyFilter(entries: Document[], filter: unknown): Document[] {
   return entries.filter((e) => q.test(e));
 }
 
-export function create(ctx: CommandContext, cmd: Document): Document {
-  const name = targetName(cmd);
-  if (ctx.catalog.get(ctx.db, name)) throw new CommandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
-  const { create: _c, lsid: _l, $db: _d, ...options } = cmd;
-  ctx.catalog.ensure(ctx.db, name, ctx.ops, isPlainObject(options) ? pickCollectionOptions(options) : {});
-  return { ok: 1 };
-}
-
-/** Only options that describe the collection are kept (not session or write-concern fields). */
-function pickCollectionOptions(o: Document): Document {
-  const keep = ['capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'collation', 'timeseries', 'expireAfterSeconds'];
-  return Object.fromEntries(Object.entries(o).filter(([k]) => keep.includes(k)));
-}
-
 export function drop(ctx: CommandContext, cmd: Document): Document {
   const name = targetName(cmd);
-  const coll = existing(ctx, name, 'ns not found');
+  const coll = ctx.catalog.get(ctx.db, name);
+  if (!coll) return { ok: 1 }; // MongoDB 7+: dropping a collection that does not exist succeeds
   const nIndexesWas = coll.indexSpecs().length;
   ctx.catalog.drop(ctx.db, name);
   ctx.ops.push({ op: 'dropColl', db: ctx.db, coll: name });
@@ -47,13 +36,12 @@ export function dropDatabase(ctx: CommandContext): Document {
 }
 
 export function listCollections(ctx: CommandContext, cmd: Document): Document {
-  const entries = ctx.catalog.collections(ctx.db).map((c) => ({
-    name: c.name,
-    type: 'collection',
-    options: cloneValue(c.options),
-    info: { readOnly: false },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-  }));
+  const entries = ctx.catalog.collections(ctx.db).map((c): Document => {
+    const view = typeof c.options.viewOn === 'string';
+    return view
+      ? { name: c.name, type: 'view', options: cloneValue(c.options), info: { readOnly: true } }
+      : { name: c.name, type: 'collection', options: cloneValue(c.options), info: { readOnly: false }, ...(c.options.clusteredIndex ? {} : { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } }) };
+  });
   let out: Document[] = applyFilter(entries, cmd.filter);
   if (cmd.nameOnly) out = out.map((e) => ({ name: e.name, type: e.type }));
   const batchSize = (cmd.cursor as Document | undefined)?.batchSize as number | undefined;
@@ -71,6 +59,8 @@ export function listDatabases(ctx: CommandContext, cmd: Document): Document {
   return { databases, totalSize, totalSizeMb: Math.round(totalSize / 1048576), ok: 1 };
 }
 
+/** Index options the engine honours (2dsphere, text and wildcard indexes are refused by their key types). */
+const INDEX_OPTIONS = new Set(['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden', 'background', 'prepareUnique']);
 const INDEX_OPTION_KEYS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'weights'];
 const optionsKey = (s: Document): string => keyString(INDEX_OPTION_KEYS.map((k) => (k === 'unique' || k === 'sparse' ? Boolean(s[k]) : s[k])));
 
@@ -81,6 +71,11 @@ function validateSpec(raw: unknown): IndexSpec {
   // listIndexes shows v, key and name first, then the options, as MongoDB does
   const { ns: _ns, key: _k, name: _n, v: _v, ...rest } = raw;
   const name = typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key);
+  if (rest.collation !== undefined) parseCollation(rest.collation); // an unknown locale is refused
+  const special = Object.values(raw.key).find((d) => typeof d !== 'number' && !(d && typeof d === 'object' && typeof (d as { valueOf(): unknown }).valueOf() === 'number'));
+  if (special !== undefined) throw new CommandError('CannotCreateIndex', `${String(special)} indexes are not supported by the embedded database`);
+  const unknown = Object.keys(rest).find((k) => !INDEX_OPTIONS.has(k));
+  if (unknown) throw new CommandError('InvalidIndexSpecificationOption', `The field '${unknown}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
   if ('expireAfterSeconds' in rest && typeof rest.expireAfterSeconds !== 'number') {
     throw new CommandError('BadValue', 'TTL index \'expireAfterSeconds\' option must be numeric');
   }
@@ -91,6 +86,7 @@ export function createIndexes(ctx: CommandContext, cmd: Document): Document {
   const name = targetName(cmd);
   if (!Array.isArray(cmd.indexes)) throw new CommandError('TypeMismatch', "BSON field 'createIndexes.indexes' is the wrong type, expected type 'array'");
   const specs = cmd.indexes.map(validateSpec);
+  refuseView(ctx.catalog.get(ctx.db, name));
   const createdCollectionAutomatically = !ctx.catalog.get(ctx.db, name);
   const coll = ctx.catalog.ensure(ctx.db, name, ctx.ops);
   const numIndexesBefore = coll.indexSpecs().length;
@@ -121,6 +117,7 @@ export function createIndexes(ctx: CommandContext, cmd: Document): Document {
 export function listIndexes(ctx: CommandContext, cmd: Document): Document {
   const name = targetName(cmd);
   const coll = existing(ctx, name);
+  refuseView(coll);
   const batchSize = (cmd.cursor as Document | undefined)?.batchSize as number | undefined;
   return { cursor: ctx.cursors.firstBatch(`${ctx.db}.${name}`, coll.indexSpecs().map((s) => cloneValue(s)), batchSize), ok: 1 };
 }

@@ -1,10 +1,13 @@
 import type { Document, JournalOp } from '../../types';
 import { CommandError } from '../errors';
 import { Collection } from './collection';
+import type { UndoScope } from './undo';
 
 /** Every database and collection of the engine, in memory. */
 export class Catalog {
   private readonly dbs = new Map<string, Map<string, Collection>>();
+  /** The running command's undo log (set by the engine around each write). */
+  readonly undo: UndoScope = {};
 
   databases(): string[] {
     return [...this.dbs.keys()].filter((db) => (this.dbs.get(db)?.size ?? 0) > 0);
@@ -25,18 +28,44 @@ export class Catalog {
     validateName(db, name);
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
-    const coll = new Collection(db, name, options);
+    const coll = new Collection(db, name, options, this.undo);
     colls.set(name, coll);
+    const created = colls;
+    this.undo.current?.record(() => {
+      created.delete(name);
+      if (created.size === 0 && this.dbs.get(db) === created) this.dbs.delete(db);
+    });
     ops?.push({ op: 'createColl', db, coll: name, ...(Object.keys(options).length ? { options } : {}) });
     return coll;
   }
 
+  /** Replaces a collection's options (collMod). */
+  setOptions(db: string, name: string, options: Document): void {
+    const coll = this.get(db, name);
+    if (!coll) return;
+    const before = coll.options;
+    coll.options = options;
+    this.undo.current?.record(() => (coll.options = before));
+  }
+
   drop(db: string, name: string): boolean {
-    return this.dbs.get(db)?.delete(name) ?? false;
+    const colls = this.dbs.get(db);
+    const coll = colls?.get(name);
+    if (!colls || !coll) return false;
+    colls.delete(name);
+    this.undo.current?.record(() => {
+      if (!this.dbs.has(db)) this.dbs.set(db, colls);
+      colls.set(name, coll);
+    });
+    return true;
   }
 
   dropDatabase(db: string): boolean {
-    return this.dbs.delete(db);
+    const colls = this.dbs.get(db);
+    if (!colls) return false;
+    this.dbs.delete(db);
+    this.undo.current?.record(() => this.dbs.set(db, colls));
+    return true;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Document, IndexSpec } from '../../types';
 import { isPlainObject, keyString } from '../bson-values';
 import { CommandError } from '../errors';
 import { Index, duplicateKeyError } from './indexes';
+import type { UndoScope } from './undo';
 
 interface Entry {
   doc: Document;
@@ -34,7 +35,8 @@ export class Collection {
   constructor(
     readonly db: string,
     readonly name: string,
-    readonly options: Document = {},
+    public options: Document = {},
+    private readonly undo: UndoScope = {},
   ) {}
 
   get ns(): string {
@@ -50,7 +52,9 @@ export class Collection {
   }
 
   indexSpecs(): IndexSpec[] {
-    return [ID_INDEX, ...this.secondary.map((i) => i.spec)];
+    const clustered = this.options.clusteredIndex as { name?: string } | undefined;
+    const id: IndexSpec = clustered ? { v: 2, key: { _id: 1 }, name: clustered.name ?? '_id_', unique: true, clustered: true } : ID_INDEX;
+    return [id, ...this.secondary.map((i) => i.spec)];
   }
 
   /** Stored documents in natural order. Callers must copy before handing them out. */
@@ -109,34 +113,65 @@ export class Collection {
     }
   }
 
-  /** Stores a new document (already copied, with an _id); throws DuplicateKey and changes nothing. */
-  insert(doc: Document): void {
+  /**
+   * Stores a new document (already copied, with an _id); throws DuplicateKey and changes nothing.
+   * `replaying`: a journal replay over a snapshot taken while writes went on may pass through states
+   * that clash on a unique key for a moment; the end state is the checked one, so checks are skipped.
+   */
+  insert(doc: Document, replaying = false): void {
     const idKey = keyString(doc._id);
-    this.checkUnique(doc, idKey, true);
+    if (replaying && this.entries.has(idKey)) this.unlink(idKey);
+    if (!replaying) this.checkUnique(doc, idKey, true);
     this.entries.set(idKey, { doc, seq: this.nextSeq++ });
     for (const index of this.secondary) index.add(doc, idKey);
+    this.undo.current?.record(() => this.unlink(idKey));
   }
 
   /** Swaps a stored document for its updated copy (same _id), keeping its place in natural order. */
-  replace(oldDoc: Document, newDoc: Document): void {
+  replace(oldDoc: Document, newDoc: Document, replaying = false): void {
     const idKey = keyString(oldDoc._id);
     const entry = this.entries.get(idKey);
     if (!entry) throw new CommandError('InternalError', 'document vanished during update');
     for (const index of this.secondary) index.remove(oldDoc, idKey);
     try {
-      this.checkUnique(newDoc, idKey, false);
+      if (!replaying) this.checkUnique(newDoc, idKey, false);
     } catch (err) {
       for (const index of this.secondary) index.add(oldDoc, idKey);
       throw err;
     }
     for (const index of this.secondary) index.add(newDoc, idKey);
     entry.doc = newDoc;
+    this.undo.current?.record(() => {
+      for (const index of this.secondary) index.remove(newDoc, idKey);
+      for (const index of this.secondary) index.add(oldDoc, idKey);
+      entry.doc = oldDoc;
+    });
   }
 
   remove(doc: Document): void {
     const idKey = keyString(doc._id);
-    if (!this.entries.delete(idKey)) return;
-    for (const index of this.secondary) index.remove(doc, idKey);
+    const entry = this.unlink(idKey);
+    if (entry) this.undo.current?.record(() => this.restore(idKey, entry));
+  }
+
+  private unlink(idKey: string): Entry | undefined {
+    const entry = this.entries.get(idKey);
+    if (!entry) return undefined;
+    this.entries.delete(idKey);
+    for (const index of this.secondary) index.remove(entry.doc, idKey);
+    return entry;
+  }
+
+  /** Puts a removed entry back in its old place in natural order (undo only). */
+  private restore(idKey: string, entry: Entry): void {
+    this.entries.set(idKey, entry);
+    for (const index of this.secondary) index.add(entry.doc, idKey);
+    if (this.entries.size > 1) {
+      // a Map keeps insertion order: re-sort so natural order is what it was before the removal
+      const sorted = [...this.entries].sort((a, b) => a[1].seq - b[1].seq);
+      this.entries.clear();
+      for (const [k, e] of sorted) this.entries.set(k, e);
+    }
   }
 
   findIndex(name: string): Index | undefined {
@@ -144,20 +179,22 @@ export class Collection {
   }
 
   /** Builds an index over the current documents; a unique index over duplicates fails and is not kept. */
-  addIndex(spec: IndexSpec): void {
+  addIndex(spec: IndexSpec, replaying = false): void {
     const index = new Index(spec);
     for (const [idKey, { doc }] of this.entries) {
-      const clash = index.conflict(doc, idKey);
+      const clash = replaying ? undefined : index.conflict(doc, idKey);
       if (clash) throw duplicateKeyError(this.ns, index.name, spec.key as Document, clash.values);
       index.add(doc, idKey);
     }
     this.secondary.push(index);
+    this.undo.current?.record(() => this.secondary.splice(this.secondary.indexOf(index), 1));
   }
 
   dropIndex(name: string): boolean {
     const at = this.secondary.findIndex((i) => i.name === name);
     if (at < 0) return false;
-    this.secondary.splice(at, 1);
+    const [index] = this.secondary.splice(at, 1);
+    this.undo.current?.record(() => this.secondary.splice(at, 0, index));
     return true;
   }
 }

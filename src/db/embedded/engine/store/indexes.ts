@@ -1,4 +1,5 @@
 import type { Document, IndexSpec } from '../../types';
+import { parseCollation, type Collation } from '../collation';
 import { CommandError } from '../errors';
 import { formatDoc, hasPath, keyString, valuesAtPath } from '../bson-values';
 import { Query, mingoOptions } from '../mingo-options';
@@ -27,8 +28,11 @@ export class Index {
   private readonly levels: Array<Map<string, Set<string>>>; // levels[i]: keys of the first i+1 fields
   private readonly partial?: InstanceType<typeof Query>;
 
+  private readonly collation?: Collation;
+
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.collation = parseCollation(spec.collation);
     this.levels = this.fields.map(() => new Map());
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, mingoOptions());
   }
@@ -43,7 +47,7 @@ export class Index {
 
   /** Plain single or compound ascending/descending keys, holding every document: usable for lookups. */
   get servesEquality(): boolean {
-    return !this.spec.sparse && !this.partial && Object.values(this.spec.key).every((d) => d === 1 || d === -1);
+    return !this.spec.sparse && !this.partial && !this.collation && Object.values(this.spec.key).every((d) => d === 1 || d === -1);
   }
 
   /** The keys of one document, or [] when the document is outside the index (sparse or partial). */
@@ -59,7 +63,8 @@ export class Index {
     const seen = new Set<string>();
     const keys: IndexKey[] = [];
     for (const combo of combos) {
-      const parts = combo.map(keyString);
+      // under a collation, strings equal to it share one key (so `PING` and `ping` clash at strength 2)
+      const parts = combo.map((v) => (this.collation && typeof v === 'string' ? `c:${this.collation.fold(v)}` : keyString(v)));
       const key = parts.join('|');
       if (seen.has(key)) continue;
       seen.add(key);
