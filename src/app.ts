@@ -186,6 +186,8 @@ export async function composeApp({ config, log, dbUri, notifier }: { config: Con
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
+  // The roster lives with the gradebook (it feeds it); people look for it at /roster.
+  lti.app.get('/roster', ...launched, ((_req, res) => res.redirect(303, res.locals.url ? res.locals.url('/gradebook/roster') : '/gradebook/roster')) as RequestHandler);
   lti.app.use('/referees', ...launched, refereesRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 

@@ -8,7 +8,7 @@ import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
+import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor } from './mentoring';
 import { sharedEvidenceReadable } from './community';
 import { startNotifier } from './notifications';
 import { addEvidenceReadRule, setSectionFeedbackSource } from './portfolio';
@@ -36,6 +36,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   registerMentoringPolicy(); // mentors may read their candidates' portfolios and evidence
   setSectionFeedbackSource(sectionFeedbackFor); // the candidate's section page shows the newest review
   listenForReadySections(notifier.options); // a section marked ready tells its mentors at once
+  listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
 }
 

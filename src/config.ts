@@ -39,6 +39,7 @@ const schema = z
     STORAGE_QUOTA_MB: z.coerce.number().positive().max(1024 * 1024).default(200),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('CMALT Portfolio <no-reply@localhost>'),
+    PRACTICE_VLE: z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 
@@ -48,6 +49,8 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (!env.LTI_KEY) problems.push('LTI_KEY is required when NODE_ENV=production');
   if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is required when NODE_ENV=production');
+  // The practice VLE signs launches with a key kept on disk: it must never be reachable on a real service.
+  if (env.PRACTICE_VLE && isOn(env.PRACTICE_VLE)) problems.push('PRACTICE_VLE cannot be on when NODE_ENV=production');
   if (/^(true|1|yes)$/.test(env.LTI_AUTO_ACTIVATE ?? '')) {
     problems.push('LTI_AUTO_ACTIVATE=true lets anyone who can reach the tool register a VLE that launches at once; it is refused when NODE_ENV=production');
   }
@@ -129,6 +132,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   logLevel: string;
+  /** The built-in practice VLE (issue 18): on by default outside production, never in production. */
+  practiceVle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
+    practiceVle: e.NODE_ENV !== 'production' && (e.PRACTICE_VLE === undefined || isOn(e.PRACTICE_VLE)),
   };
 }
 
@@ -184,6 +190,10 @@ function developmentKey(dataDir: string): { value: string; generated: boolean } 
   const value = randomBytes(32).toString('hex');
   writeFileSync(file, value, { mode: 0o600 });
   return { value, generated: true };
+}
+
+function isOn(raw: string): boolean {
+  return ['on', 'true', '1', 'yes'].includes(raw);
 }
 
 function parseTrustProxy(raw: string): boolean | number | string {

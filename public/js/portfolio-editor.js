@@ -1,7 +1,7 @@
-// Section page enhancement: a rich-text editor (Trix) over each plain textarea, and autosave that never
-// loses text. Without JavaScript the page is ordinary forms; with it, every change is saved a few seconds
-// after typing stops (and on leaving a field), unsent changes are kept in this browser until the server
-// has them, and a save based on an old version shows both versions instead of overwriting anything.
+// Section page enhancement: a rich-text editor (Trix) over each plain textarea, with a keyboard-friendly
+// toolbar; saving is the shared autosave client's (autosave.js). This script adds what only the section
+// page needs: the header following each save, the "Add an example" form saving a draft example from the
+// first keystroke, and the choice after two tabs changed the same text (both kept, differences marked).
 (function () {
   'use strict';
   // Trix defines its element a moment after its script runs; start once it has (or without it).
@@ -12,318 +12,218 @@
     setTimeout(go, 3000);
   } else main();
 
+  var Autosave = window.Autosave;
   function main() {
-  var statusEl = document.getElementById('save-status');
-  if (!statusEl || !window.fetch) return;
-  var sectionId = statusEl.getAttribute('data-section-id');
-  var version = Number(statusEl.getAttribute('data-version'));
-  var ltik = meta('ltik');
-  var csrf = meta('csrf-token');
-  var STORE_KEY = 'cmalt-portfolio:pending:' + sectionId;
-  var DELAY_MS = 2500;
-  var pending = {}; // key -> { url, payload, seq, conflict }
-  var timer = null;
-  var inFlight = false;
-  var seq = 0;
+    var statusEl = document.getElementById('save-status');
+    if (!statusEl || !Autosave) return;
 
-  function meta(name) {
-    var el = document.querySelector('meta[name="' + name + '"]');
-    return el ? el.getAttribute('content') : '';
-  }
-
-  var MESSAGES = {
-    saving: 'Saving…',
-    saved: function (t) { return 'Saved ' + t; },
-    offline: 'Offline – will save when you are back',
-    conflict: 'Conflict – choose a version',
-    restored: 'Unsaved changes from your last visit were found – saving…',
-    failed: function (m) { return 'Not saved: ' + m; },
-  };
-
-  function setStatus(text, kind) {
-    statusEl.textContent = text;
-    statusEl.className = 'save-status' + (kind ? ' save-status--' + kind : '');
-  }
-
-  function hhmm(iso) {
-    var d = iso ? new Date(iso) : new Date();
-    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
-  }
-
-  // ---- the editor --------------------------------------------------------------------------------
-  function enhance(textarea) {
-    if (!window.customElements || !customElements.get('trix-editor')) return;
-    var form = textarea.form;
-    var input = document.createElement('input');
-    input.type = 'hidden';
-    input.name = textarea.name;
-    input.id = textarea.id + '-html';
-    input.value = textarea.getAttribute('data-html') || '';
-    var editor = document.createElement('trix-editor');
-    editor.setAttribute('input', input.id);
-    editor.id = textarea.id;
-    editor.className = 'rich-editor';
-    var label = document.getElementById(textarea.id + '-label');
-    if (label) editor.setAttribute('aria-labelledby', label.id);
-    var hint = textarea.getAttribute('aria-describedby');
-    if (hint) editor.setAttribute('aria-describedby', hint);
-    textarea.replaceWith(input, editor);
-    if (hint) {
-      var hintEl = document.getElementById(hint);
-      if (hintEl) hintEl.textContent = 'Use the toolbar (or Ctrl+B, Ctrl+I) for headings, lists and links. Text pasted from Word keeps its structure, not its styling.';
-    }
-    var format = form && form.querySelector('input[name="format"]');
-    if (format) format.value = 'html';
-  }
-
-  document.addEventListener('trix-initialize', function (e) {
-    // Trix keeps its toolbar out of the tab order; keyboard users need it in.
-    var toolbar = e.target.toolbarElement;
-    if (toolbar) toolbar.querySelectorAll('button').forEach(function (b) { b.setAttribute('tabindex', '0'); });
-  });
-  document.addEventListener('trix-file-accept', function (e) { e.preventDefault(); }); // evidence goes in the library
-
-  document.querySelectorAll('textarea[data-rich]').forEach(enhance);
-
-  // ---- what to send ------------------------------------------------------------------------------
-  var forms = Array.prototype.slice.call(document.querySelectorAll('form[data-autosave-url]'));
-
-  function payloadOf(form) {
-    var data = {};
-    new FormData(form).forEach(function (value, name) {
-      if (name !== 'ltik' && name !== '_csrf' && name !== 'baseVersion') data[name] = String(value);
-    });
-    return data;
-  }
-
-  function fill(form, payload) {
-    Object.keys(payload).forEach(function (name) {
-      var field = form.querySelector('[name="' + name + '"]');
-      if (!field) return;
-      field.value = payload[name]; // an editor not yet started reads its text from here
-      var editor = field.id && document.querySelector('trix-editor[input="' + field.id + '"]');
-      if (editor && editor.editor) editor.editor.loadHTML(payload[name]);
-    });
-  }
-
-  function persist() {
-    var items = {};
-    Object.keys(pending).forEach(function (k) { items[k] = { url: pending[k].url, payload: pending[k].payload, version: pending[k].version }; });
-    try {
-      if (Object.keys(items).length) localStorage.setItem(STORE_KEY, JSON.stringify(items));
-      else localStorage.removeItem(STORE_KEY);
-    } catch (err) { /* private mode: autosave still works while the tab is open */ }
-  }
-
-  var baseline = {}; // key -> the payload as last saved (or as loaded), so merely opening a page saves nothing
-
-  function markDirty(form, now) {
-    var key = form.getAttribute('data-autosave-key');
-    var old = pending[key];
-    if (old && old.conflict) return; // wait for the candidate's choice
-    if (!old && JSON.stringify(payloadOf(form)) === baseline[key]) return;
-    pending[key] = { url: form.getAttribute('data-autosave-url'), payload: payloadOf(form), seq: ++seq, version: version };
-    persist();
-    clearTimeout(timer);
-    timer = setTimeout(flush, now ? 0 : DELAY_MS);
-  }
-
-  forms.forEach(function (form) {
-    baseline[form.getAttribute('data-autosave-key')] = JSON.stringify(payloadOf(form));
-    form.addEventListener('trix-initialize', function () {
-      if (!pending[form.getAttribute('data-autosave-key')]) baseline[form.getAttribute('data-autosave-key')] = JSON.stringify(payloadOf(form));
-    });
-    form.addEventListener('input', function () { markDirty(form, false); });
-    form.addEventListener('trix-change', function () { markDirty(form, false); });
-    form.addEventListener('focusout', function () { if (pending[form.getAttribute('data-autosave-key')]) markDirty(form, true); });
-    form.addEventListener('submit', function (e) {
-      e.preventDefault();
-      markDirty(form, true);
-    });
-  });
-
-  // ---- sending -----------------------------------------------------------------------------------
-  function setVersion(v) {
-    version = v;
-    statusEl.setAttribute('data-version', String(v));
-    document.querySelectorAll('input[name="baseVersion"]').forEach(function (i) { i.value = String(v); });
-  }
-
-  /** The header's state and word count, and the review box, as the save left the section. */
-  function showSaved(json) {
-    var badge = document.getElementById('section-state');
-    if (badge && json.state && json.stateLabel) {
-      badge.className = 'status status--' + json.state;
-      badge.textContent = json.stateLabel;
-    }
-    var words = document.getElementById('section-words');
-    if (words && typeof json.words === 'number') words.textContent = String(json.words);
-    var canAsk = json.state === 'draft' || json.state === 'needs_more_work';
-    var ask = document.getElementById('review-request');
-    var needsWriting = document.getElementById('review-needs-writing');
-    if (ask && canAsk) ask.hidden = false;
-    if (needsWriting && json.state && json.state !== 'not_started') needsWriting.hidden = true;
-  }
-
-  function nextKey() {
-    return Object.keys(pending).filter(function (k) { return !pending[k].conflict; })[0];
-  }
-
-  function flush() {
-    clearTimeout(timer);
-    if (inFlight) return;
-    var key = nextKey();
-    if (!key) return;
-    if (navigator.onLine === false) return setStatus(MESSAGES.offline, 'offline');
-    var item = pending[key];
-    var body = Object.assign({ baseVersion: item.version }, item.payload);
-    inFlight = true;
-    setStatus(MESSAGES.saving, 'saving');
-    fetch(item.url, {
-      method: 'PUT',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: 'Bearer ' + ltik, 'X-CSRF-Token': csrf },
-      body: JSON.stringify(body),
-    })
-      .then(function (res) {
-        return res.json().catch(function () { return {}; }).then(function (json) { return { status: res.status, json: json }; });
-      })
-      .then(function (r) {
-        inFlight = false;
-        if (r.status === 200) {
-          setVersion(r.json.version);
-          baseline[key] = JSON.stringify(item.payload);
-          if (pending[key] && pending[key].seq === item.seq) delete pending[key];
-          else if (pending[key]) pending[key].version = r.json.version; // typed more while saving
-          Object.keys(pending).forEach(function (k) { if (!pending[k].conflict) pending[k].version = r.json.version; });
-          persist();
-          showSaved(r.json);
-          setStatus(MESSAGES.saved(hhmm(r.json.savedAt)), 'saved');
-        } else if (r.status === 409 && r.json.theirs && contentHtml(r.json.theirs, key) === contentHtml(r.json.yours, key) && sameTitle(r.json, key)) {
-          // The server already has exactly this (a save that landed as the last tab closed): nothing to choose.
-          setVersion(r.json.theirs.version);
-          delete pending[key];
-          persist();
-          setStatus(MESSAGES.saved(hhmm(r.json.theirs.updatedAt)), 'saved');
-        } else if (r.status === 409 && r.json.theirs) {
-          pending[key].conflict = true;
-          persist();
-          setStatus(MESSAGES.conflict, 'conflict');
-          showConflict(key, item, r.json);
-        } else {
-          setStatus(MESSAGES.failed((r.json.error && r.json.error.message) || 'please try again.'), 'error');
-          return;
-        }
-        if (nextKey()) timer = setTimeout(flush, 200);
-      })
-      .catch(function () {
-        inFlight = false;
-        setStatus(MESSAGES.offline, 'offline');
-        timer = setTimeout(flush, 10000);
-      });
-  }
-
-  window.addEventListener('online', function () { flush(); });
-  // Leaving the page: keep whatever the last keystrokes changed, even if no change event has fired yet.
-  window.addEventListener('pagehide', function () {
-    forms.forEach(function (form) {
-      var key = form.getAttribute('data-autosave-key');
-      if (pending[key] && pending[key].conflict) return;
-      var payload = payloadOf(form);
-      if (JSON.stringify(payload) === baseline[key] && !pending[key]) return;
-      pending[key] = { url: form.getAttribute('data-autosave-url'), payload: payload, seq: ++seq, version: version };
-    });
-    persist();
-  });
-  window.addEventListener('offline', function () { if (Object.keys(pending).length) setStatus(MESSAGES.offline, 'offline'); });
-
-  // ---- conflicts ---------------------------------------------------------------------------------
-  var panel = document.getElementById('conflict-panel');
-
-  function contentHtml(side, key) {
-    if (key === 'body') return side.body || '<p>(empty)</p>';
-    var id = key.split(':')[1];
-    var ex = (side.examples || []).filter(function (e) { return e._id === id; })[0];
-    if (!ex) return '<p>(this example was removed)</p>';
-    return '<h4></h4>' + ex.description + ex.reflection;
-  }
-
-  function exampleTitle(side, key) {
-    var id = key.split(':')[1];
-    var ex = (side.examples || []).filter(function (e) { return e._id === id; })[0];
-    return ex ? ex.title || 'Untitled example' : '';
-  }
-
-  function sameTitle(json, key) {
-    if (key === 'body') return true;
-    var id = key.split(':')[1];
-    var pick = function (side) { return JSON.stringify((side.examples || []).filter(function (e) { return e._id === id; })[0] || null); };
-    return pick(json.theirs) === pick(json.yours);
-  }
-
-  // Both sides were sanitised by the server before it sent them back.
-  function showConflict(key, item, json) {
-    var formEl = forms.filter(function (f) { return f.getAttribute('data-autosave-key') === key; })[0];
-    panel.innerHTML =
-      '<h2>This section changed somewhere else</h2>' +
-      '<p>Another tab or device saved version ' + Number(json.theirs.version) + '. Nothing has been overwritten: choose what to keep.</p>' +
-      '<div class="two-col"><section class="card"><h3>Saved version</h3><div class="rich" data-side="theirs"></div></section>' +
-      '<section class="card"><h3>Your version</h3><div class="rich" data-side="yours"></div></section></div>' +
-      '<div class="actions"><button type="button" data-choice="mine">Keep mine</button>' +
-      '<button type="button" class="button--secondary" data-choice="theirs">Keep theirs</button>' +
-      '<button type="button" class="button--secondary" data-choice="merge">Edit and merge</button></div>';
-    ['theirs', 'yours'].forEach(function (side) {
-      var box = panel.querySelector('[data-side="' + side + '"]');
-      box.innerHTML = contentHtml(json[side], key);
-      var title = box.querySelector('h4');
-      if (title) title.textContent = exampleTitle(json[side], key); // text, never markup
-    });
-    panel.hidden = false;
-    panel.focus();
-    panel.querySelector('[data-choice="mine"]').addEventListener('click', function () {
-      resolve(key, json.theirs.version, item.payload);
-    });
-    panel.querySelector('[data-choice="theirs"]').addEventListener('click', function () {
-      delete pending[key];
-      persist();
-      window.location.reload();
-    });
-    panel.querySelector('[data-choice="merge"]').addEventListener('click', function () {
-      if (formEl) {
-        var merged = Object.assign({}, item.payload);
-        if (key === 'body') merged.body = (json.theirs.body || '') + '<p>— your version —</p>' + (json.yours.body || '');
-        fill(formEl, merged);
-        resolve(key, json.theirs.version, payloadOf(formEl));
-        var first = formEl.querySelector('trix-editor, textarea, input[type="text"]');
-        if (first) first.focus();
+    // ---- the editor ------------------------------------------------------------------------------
+    function enhance(textarea) {
+      if (!window.customElements || !customElements.get('trix-editor')) return;
+      var form = textarea.form;
+      var input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = textarea.name;
+      input.id = textarea.id + '-html';
+      input.value = Autosave.forEditor(textarea.getAttribute('data-html') || '');
+      var editor = document.createElement('trix-editor');
+      editor.setAttribute('input', input.id);
+      editor.id = textarea.id;
+      editor.className = 'rich-editor';
+      var label = document.getElementById(textarea.id + '-label');
+      if (label) editor.setAttribute('aria-labelledby', label.id);
+      var hint = textarea.getAttribute('aria-describedby');
+      if (hint) editor.setAttribute('aria-describedby', hint);
+      textarea.replaceWith(input, editor);
+      if (hint) {
+        var hintEl = document.getElementById(hint);
+        if (hintEl) hintEl.textContent = 'Use the toolbar (or Ctrl+B, Ctrl+I) for headings, lists and links. Text pasted from Word keeps its structure, not its styling.';
       }
-    });
-  }
+      var format = form && form.querySelector('input[name="format"]');
+      if (format) format.value = 'html';
+    }
 
-  function resolve(key, theirsVersion, payload) {
-    setVersion(theirsVersion);
-    pending[key] = { url: pending[key].url, payload: payload, seq: ++seq, version: theirsVersion };
-    persist();
-    panel.hidden = true;
-    panel.innerHTML = '';
-    flush();
-  }
-
-  // ---- changes left from a closed tab ------------------------------------------------------------
-  try {
-    var saved = JSON.parse(localStorage.getItem(STORE_KEY) || 'null');
-    if (saved) {
-      Object.keys(saved).forEach(function (key) {
-        var form = forms.filter(function (f) { return f.getAttribute('data-autosave-key') === key; })[0];
-        if (form) fill(form, saved[key].payload);
-        pending[key] = { url: saved[key].url, payload: saved[key].payload, seq: ++seq, version: saved[key].version };
+    // The toolbar is one tab stop; arrow keys (and Home/End) move between its buttons (a roving tabindex).
+    document.addEventListener('trix-initialize', function (e) {
+      var toolbar = e.target.toolbarElement;
+      if (!toolbar) return;
+      toolbar.setAttribute('role', 'toolbar');
+      toolbar.setAttribute('aria-label', 'Formatting for ' + ((document.getElementById(e.target.getAttribute('aria-labelledby') || '') || {}).textContent || 'this text'));
+      toolbar.setAttribute('aria-controls', e.target.id);
+      var buttons = function () {
+        return Array.prototype.filter.call(toolbar.querySelectorAll('.trix-button-row button'), function (b) { return b.offsetParent !== null; });
+      };
+      buttons().forEach(function (b, i) { b.setAttribute('tabindex', i === 0 ? '0' : '-1'); });
+      toolbar.addEventListener('keydown', function (ev) {
+        var list = buttons();
+        var at = list.indexOf(document.activeElement);
+        if (at < 0) return;
+        var to = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? (at + 1) % list.length
+          : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? (at - 1 + list.length) % list.length
+          : ev.key === 'Home' ? 0 : ev.key === 'End' ? list.length - 1 : -1;
+        if (to < 0) return;
+        ev.preventDefault();
+        list.forEach(function (b, i) { b.setAttribute('tabindex', i === to ? '0' : '-1'); });
+        list[to].focus();
       });
-      if (Object.keys(pending).length) {
-        setStatus(MESSAGES.restored, 'saving');
-        // Trix loads its content asynchronously; wait a tick so the restored text is what we send.
-        setTimeout(flush, 300);
+    });
+    document.addEventListener('trix-file-accept', function (e) { e.preventDefault(); }); // evidence goes in the library
+
+    document.querySelectorAll('textarea[data-rich]').forEach(enhance);
+
+    // ---- saving: the shared client, with this page's forms -----------------------------------------
+    var panel = document.getElementById('conflict-panel');
+    var newExample = document.querySelector('form[data-new-example]');
+    if (newExample) {
+      // The draft example's id is chosen here, so every save of it (a retry too) lands on the same example.
+      var id = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+      for (var i = 0; i < 16; i++) id += Math.floor(Math.random() * 16).toString(16);
+      newExample.setAttribute('data-autosave-url', newExample.getAttribute('data-new-example') + '/' + id);
+      // A draft kept from a closed tab that reached the server already has its own form on the page: it goes there.
+      var keptDraft = Autosave.store.get(newExample.getAttribute('data-autosave-key'));
+      var draftId = keptDraft && keptDraft.url && keptDraft.url.split('/').pop();
+      var own = draftId && document.querySelector('form[data-part="' + draftId + '"]');
+      if (own) {
+        Autosave.store.set(own.getAttribute('data-autosave-key'), keptDraft);
+        Autosave.store.remove(newExample.getAttribute('data-autosave-key'));
       }
     }
-  } catch (err) { /* unreadable store: start afresh */ }
+    document.querySelectorAll('form[data-autosave-later]').forEach(function (form) { Autosave.watch(form); });
+
+    Autosave.on('saved', function (saver, json) {
+      showSaved(json);
+      if (saver.form === newExample && saver.addRequested && !saver.dirty()) goToNewExample(saver);
+    });
+    Autosave.on('submit', function (saver) {
+      if (saver.form !== newExample) return;
+      saver.addRequested = true;
+      if (!saver.dirty()) goToNewExample(saver);
+    });
+
+    /** "Add example": the draft is saved already; the page shows it in its place, with focus on it. */
+    function goToNewExample(saver) {
+      var exampleId = saver.url().split('/').pop();
+      var url = new URL(window.location.href);
+      url.searchParams.set('done', 'example-added');
+      url.hash = 'ex-' + exampleId + '-heading';
+      window.location.assign(url.toString());
+    }
+
+    /** The header's state and word count, and the review box, as the save left the section. */
+    function showSaved(json) {
+      var badge = document.getElementById('section-state');
+      if (badge && json.state && json.stateLabel) {
+        badge.className = 'status status--' + json.state;
+        badge.textContent = json.stateLabel;
+      }
+      var words = document.getElementById('section-words');
+      if (words && typeof json.words === 'number') words.textContent = String(json.words);
+      var canAsk = json.state === 'draft' || json.state === 'needs_more_work';
+      var ask = document.getElementById('review-request');
+      var needsWriting = document.getElementById('review-needs-writing');
+      if (ask && canAsk) ask.hidden = false;
+      if (needsWriting && json.state && json.state !== 'not_started') needsWriting.hidden = true;
+    }
+
+    // ---- two tabs changed the same text ------------------------------------------------------------
+    var FIELD_NAMES = { body: 'Your text', title: 'Title', role: 'Your role', project: 'Project', year: 'Year', description: 'Description', reflection: 'Reflection' };
+
+    function partOf(side, saver) {
+      var key = saver.form.getAttribute('data-part');
+      if (key === 'new') key = saver.url().split('/').pop();
+      if (key === 'body') return { body: side.body, version: side.bodyVersion };
+      var ex = (side.examples || []).filter(function (e) { return e._id === key; })[0];
+      if (!ex) return null;
+      return { title: ex.title, role: ex.tags.role, project: ex.tags.project, year: ex.tags.year, description: ex.description, reflection: ex.reflection, version: ex.version };
+    }
+
+    Autosave.on('conflict', function (saver, json, item) {
+      var theirs = partOf(json.theirs, saver) || {};
+      var versions = { baseVersion: json.theirs.version, partVersion: theirs.version };
+      var fields = Object.keys(theirs).filter(function (k) { return k !== 'version'; });
+      var base = {};
+      fields.forEach(function (k) { base[k] = theirs[k]; });
+      // Nothing differs after all (the other save was this very text): save it again on top, without asking.
+      if (fields.every(function (k) { return theirs[k] === item.payload[k]; })) return saver.resolve(null, versions, base);
+      var merge = json.merge || { combined: combineBoth(theirs, item.payload, fields), differences: null };
+      showChoice(saver, merge, theirs, item.payload, fields, function (values) { saver.resolve(values, versions, base); });
+    });
+
+    function combineBoth(theirs, yours, fields) {
+      var out = {};
+      fields.forEach(function (k) {
+        if (theirs[k] === yours[k]) out[k] = yours[k];
+        else if (k === 'body' || k === 'description' || k === 'reflection') out[k] = '<p><strong>Saved elsewhere:</strong></p>' + (theirs[k] || '') + '<p><strong>Your version:</strong></p>' + (yours[k] || '');
+        else out[k] = (theirs[k] || '') + ' / ' + (yours[k] || '');
+      });
+      return out;
+    }
+
+    /** Both versions side by side, the words that differ marked, and two choices that never drop either. */
+    function showChoice(saver, merge, theirs, yours, fields, resolve) {
+      var label = saver.form.getAttribute('data-autosave-label') || 'This text';
+      panel.innerHTML = '';
+      var h = el('h2', label + ' was changed in another tab or device');
+      var p = el('p', 'Both versions are kept below; the words that differ are marked. Choose what to save. The version you do not keep stays in the revision history.');
+      panel.append(h, p);
+      var cols = el('div', null, 'two-col');
+      [['theirs', 'The saved version (from elsewhere)'], ['yours', 'Your version (this tab)']].forEach(function (side) {
+        var card = el('section', null, 'card');
+        card.setAttribute('data-side', side[0]);
+        card.append(el('h3', side[1]));
+        fields.forEach(function (k) {
+          var a = side[0] === 'theirs' ? theirs[k] : yours[k];
+          if (!a && !(merge.differences && merge.differences[k])) return;
+          card.append(el('h4', FIELD_NAMES[k] || k));
+          var box = el('div', null, 'diff');
+          var parts = merge.differences && merge.differences[k];
+          if (parts) {
+            parts.forEach(function (part) {
+              if (part.kind === 'same') box.append(document.createTextNode(part.text));
+              else if (part.kind === side[0]) {
+                var mark = document.createElement(side[0] === 'theirs' ? 'del' : 'ins');
+                mark.append(el('span', '[' + (side[0] === 'theirs' ? 'only in the saved version' : 'only in yours') + ': ', 'visually-hidden'), document.createTextNode(part.text), el('span', ']', 'visually-hidden'));
+                box.append(mark);
+              }
+            });
+          } else box.textContent = textOf(a);
+          card.append(box);
+        });
+        cols.append(card);
+      });
+      panel.append(cols);
+      var actions = el('div', null, 'actions');
+      var both = el('button', 'Keep both (then edit)');
+      both.type = 'button';
+      both.setAttribute('data-choice', 'both');
+      var mine = el('button', 'Keep mine', 'button--secondary');
+      mine.type = 'button';
+      mine.setAttribute('data-choice', 'mine');
+      actions.append(both, mine);
+      panel.append(actions);
+      panel.hidden = false;
+      panel.focus();
+      both.addEventListener('click', function () { close(); resolve(merge.combined); focusFirst(saver.form); });
+      mine.addEventListener('click', function () { close(); resolve(yours); });
+    }
+
+    function close() { panel.hidden = true; panel.innerHTML = ''; }
+    function focusFirst(form) { var f = form.querySelector('trix-editor, textarea, input[type="text"]'); if (f) f.focus(); }
+    function textOf(html) { return new DOMParser().parseFromString(html || '', 'text/html').body.textContent; } // an inert document runs nothing
+    function el(tag, text, cls) {
+      var e = document.createElement(tag);
+      if (text) e.textContent = text;
+      if (cls) e.className = cls;
+      return e;
+    }
+
+    // Focus lands on what a full-page action just added or changed (the address names it).
+    if (window.location.hash) {
+      var target = document.getElementById(window.location.hash.slice(1));
+      if (target) {
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus();
+      }
+    }
   }
 })();

@@ -10,7 +10,7 @@ export function cohortPresenter(cohort: Cohort, url: (p: string) => string) {
       sub: c.person.sub,
       name: c.person.name,
       launched: !!c.person.userId,
-      status: !c.person.userId ? 'Not started: has not opened CMALT Portfolio' : !c.portfolio ? 'Not started: opened the tool, no portfolio yet' : c.portfolio.signedOffAt ? 'Signed off' : c.portfolio.submittedAt ? 'Waiting for final review' : 'In progress',
+      status: !c.person.userId ? 'Not started: has not opened CMALT Portfolio' : !c.portfolio ? 'Not started: opened the tool, no portfolio yet' : c.portfolio.signedOffAt ? (c.portfolio.changedAfterSignOffAt ? 'Signed off, changed since: mentor asked to look again' : 'Signed off') : c.portfolio.submittedAt ? 'Waiting for final review' : 'In progress',
       progress: progressPresenter(c.progress),
       alt: c.portfolio ? altStanding(c.portfolio) : '', // where the portfolio stands with ALT, once submitted
       href: c.portfolio ? url(`/mentoring/candidates/${String(c.portfolio._id)}`) : null,

@@ -15,6 +15,7 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     ['mentor', '/mentoring', 'My candidates'],
     ['coordinator', '/cohort', 'Cohort'],
     ['coordinator', '/gradebook', 'Grades'],
+    ['coordinator', '/gradebook/roster', 'Roster'],
     ['coordinator', '/lti/roles', 'Roles'],
     ['installer', '/lti/installer', 'Registration'],
   ];

@@ -12,6 +12,8 @@ import { noteReadySection, openRequests } from './reviews';
 export interface Dashboard {
   candidates: Array<{ person: Person; portfolio: PortfolioDoc | null; progress: Progress | null }>;
   waiting: Array<{ sectionId: string; candidate: Person; areaTitle: string; since: Date; changedSinceVisit: boolean }>;
+  /** Approved sections the candidate changed since; they stay here until a mentor decides again. */
+  changedAfterApproval: Array<{ sectionId: string; candidate: Person; areaTitle: string; since: Date; signedOff: boolean }>;
   unreadReplies: NotificationDoc[];
 }
 
@@ -49,6 +51,14 @@ export async function dashboardFor(who: Asker, notifyOptions: NotifyOptions): Pr
       const visit = visits.get(String(r.section));
       return { sectionId: String(r.section), candidate: personOf.get(p.userId)!, areaTitle: titleOf(p, s.areaId), since: r.since, changedSinceVisit: !!visit && visit.version !== s.version };
     });
+  const changed = (await Section.find(
+    { portfolio: { $in: portfolios.map((p) => p._id) }, state: 'meets_criterion', approvedChangedAt: { $ne: null } },
+    { portfolio: 1, areaId: 1, approvedChangedAt: 1 },
+  ).sort({ approvedChangedAt: 1 }).lean()) as Array<Pick<SectionDoc, '_id' | 'portfolio' | 'areaId' | 'approvedChangedAt'>>;
+  const changedAfterApproval = changed.map((s) => {
+    const p = portfolioById.get(String(s.portfolio))!;
+    return { sectionId: String(s._id), candidate: personOf.get(p.userId)!, areaTitle: titleOf(p, s.areaId), since: s.approvedChangedAt!, signedOff: !!p.signedOffAt };
+  });
   const unreadReplies = (await Notification.find({ userId: who.userId, courseId: who.courseId, kind: 'comment', readAt: null }).sort({ createdAt: -1 }).limit(20).lean()) as NotificationDoc[];
   return {
     candidates: people.map((person) => {
@@ -56,6 +66,7 @@ export async function dashboardFor(who: Asker, notifyOptions: NotifyOptions): Pr
       return { person, portfolio, progress: portfolio ? progress.get(String(portfolio._id)) ?? null : null };
     }),
     waiting,
+    changedAfterApproval,
     unreadReplies,
   };
 }

@@ -45,6 +45,7 @@ export function mentoringRouter(deps: MentoringDeps): Router {
         progress: progressPresenter(c.progress),
       })),
       waiting: d.waiting.map((w) => ({ ...w, href: urlOf(res, `/mentoring/sections/${w.sectionId}`), since: when(w.since), candidate: w.candidate.name })),
+      changedAfterApproval: d.changedAfterApproval.map((c) => ({ ...c, href: urlOf(res, `/mentoring/sections/${c.sectionId}`), since: when(c.since), candidate: c.candidate.name })),
       replies: d.unreadReplies.map((n) => ({ text: n.text, href: urlOf(res, n.path), when: when(n.createdAt) })),
     }, '/mentoring');
   }));

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { candidatesAmong, peopleIn } from '../roster';
+import { whenLondon } from '../http/dates';
 import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
 import { visitSection } from './changes';
@@ -73,7 +74,8 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
       threads: Object.fromEntries(threads),
       changes: present.changesPresenter(since),
       reviews: await present.reviewsPresenter(await reviewsOf(loaded.section._id)),
-      canReview: isMentor && loaded.section.state === 'ready_for_review',
+      canReview: isMentor && (loaded.section.state === 'ready_for_review' || (loaded.section.state === 'meets_criterion' && !!loaded.section.approvedChangedAt)),
+      changedSinceApproval: loaded.section.state === 'meets_criterion' && loaded.section.approvedChangedAt ? whenLondon(loaded.section.approvedChangedAt) : '',
       owner,
       isMentor,
       sharing: owner && canShare(who, loaded.candidate) ? await present.sharesPresenter(await sharesOf(loaded.section._id), peers) : null,

@@ -1,6 +1,6 @@
 import mongoose, { Model, Schema, Types } from 'mongoose';
 
-export const NOTIFICATION_KINDS = ['ready_for_review', 'comment', 'review', 'final_review', 'final_decision', 'community'] as const;
+export const NOTIFICATION_KINDS = ['ready_for_review', 'comment', 'review', 'final_review', 'final_decision', 'changed_after_approval', 'community'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Something that needs one person's attention, shown in their list until they mark it read. */

@@ -14,6 +14,7 @@ export {
   type StateActor,
   type SectionStateChange,
 } from './section-states';
+export { onApprovedSectionEdited, type ApprovedSectionEdit } from './approval-edits';
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';

@@ -52,6 +52,8 @@ const portfolioSchema = new Schema(
     submittedAt: { type: Date, default: null },
     signedOffAt: { type: Date, default: null },
     altRounds: { type: [altRoundSchema], default: [] },
+    // Set when an approved section of a signed-off portfolio is edited; the sign-off stands (see decisions.d/issue-16.md).
+    changedAfterSignOffAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
@@ -70,6 +72,8 @@ const exampleSchema = new Schema({
   description: { type: String, default: '' }, // sanitised HTML
   reflection: { type: String, default: '' }, // sanitised HTML
   evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
+  // Rises on every change to this example, so saves to different examples never conflict.
+  version: { type: Number, default: 0 },
   /** The framework's dimensions this example evidences (a PSF case study tagged K4). */
   dimensions: { type: [String], default: undefined },
 });
@@ -87,6 +91,9 @@ const sectionSchema = new Schema(
     /** The framework's dimensions this section evidences as a whole (examples carry their own). */
     dimensions: { type: [String], default: undefined },
     version: { type: Number, default: 0 },
+    bodyVersion: { type: Number, default: 0 }, // rises on every change to `body` alone
+    // When the candidate first changed the section after a mentor found that it meets the criterion.
+    approvedChangedAt: { type: Date, default: null },
     updatedBy: { type: String, default: null },
     // What the overview shows, kept by every save in the same update (see section-summary.ts).
     // No default: sections saved before it existed have none, and the overview computes it for them.
@@ -106,7 +113,7 @@ const sectionSchema = new Schema(
     // The revision recent saves coalesce into (see revisions.ts); null = the next save starts a new one.
     openRevision: {
       // version/savedAt: when its content (the section's own, while open) was last saved
-      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, startedAt: Date, version: Number, savedAt: Date }, { _id: false }),
+      type: new Schema({ id: Schema.Types.ObjectId, byUser: String, writer: String, startedAt: Date, version: Number, savedAt: Date }, { _id: false }),
       default: null,
     },
   },
@@ -154,6 +161,7 @@ export interface ExampleDoc {
   description: string;
   reflection: string;
   evidenceIds: Types.ObjectId[];
+  version?: number;
   dimensions?: string[] | null;
 }
 
@@ -167,8 +175,10 @@ export interface SectionDoc {
   fields?: Array<{ id: string; value: string }> | null;
   dimensions?: string[] | null;
   version: number;
+  bodyVersion?: number;
+  approvedChangedAt?: Date | null;
   updatedBy: string | null;
-  openRevision: { id: Types.ObjectId; byUser: string; startedAt: Date; version?: number; savedAt?: Date } | null;
+  openRevision: { id: Types.ObjectId; byUser: string; writer?: string | null; startedAt: Date; version?: number; savedAt?: Date } | null;
   summary?: SectionSummaryDoc | null;
   createdAt: Date;
   updatedAt: Date;

@@ -97,6 +97,7 @@ function examplePresenter(e: SectionContent['examples'][number], index: number) 
     reflection: { safeHtml: e.reflection, text: htmlToText(e.reflection) },
     words: wordCount(e.description) + wordCount(e.reflection),
     reflectionPercent: share === null ? null : Math.round(share * 100),
+    version: e.version ?? 0,
   };
 }
 
@@ -141,6 +142,8 @@ export function sectionPresenter(input: {
     canRequestReview: section.state === 'draft' || section.state === 'needs_more_work',
     canWithdraw: section.state === 'ready_for_review',
     version: section.version,
+    bodyVersion: c.bodyVersion,
+    changedSinceApproval: section.approvedChangedAt ? formatTime(section.approvedChangedAt) : '',
     updated: section.version > 0 ? formatTime(section.updatedAt) : '',
     body: { safeHtml: c.body, text: htmlToText(c.body) },
     words: sectionWords({ body: c.body, examples: hintExamples(c) }),

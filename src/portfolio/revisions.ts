@@ -15,15 +15,21 @@ export const COALESCE_MS = 5 * 60 * 1000;
 type OpenRevision = NonNullable<SectionDoc['openRevision']>;
 type Revisable = Pick<SectionDoc, '_id' | 'version' | 'body' | 'examples' | 'openRevision' | 'updatedAt'>;
 
-/** The conditions under which a save by `byUser` at `now` joins the section's open revision. */
-export function coalescingFilter(byUser: string, now: Date) {
-  return { 'openRevision.byUser': byUser, 'openRevision.startedAt': { $gt: new Date(now.getTime() - COALESCE_MS) } };
+/**
+ * The conditions under which a save by `byUser` at `now` joins the section's open revision. `writer` names
+ * the tab or device (the autosave client's id): saves from another tab never join, so text one tab
+ * overwrites in another always stays in the history.
+ */
+export function coalescingFilter(byUser: string, now: Date, writer: string | null = null) {
+  return { 'openRevision.byUser': byUser, 'openRevision.writer': writer, 'openRevision.startedAt': { $gt: new Date(now.getTime() - COALESCE_MS) } };
 }
 
-/** Whether a save by `byUser` at `now` joins this section's open revision. */
-export function joinsOpenRevision(section: Pick<SectionDoc, 'openRevision'>, byUser: string, now: Date): boolean {
+/** Whether a save by `byUser` (from `writer`) at `now` joins this section's open revision. */
+export function joinsOpenRevision(section: Pick<SectionDoc, 'openRevision'>, byUser: string, now: Date, writer: string | null = null): boolean {
   const open = section.openRevision;
-  return Boolean(open?.id && open.byUser === byUser && open.startedAt && now.getTime() - new Date(open.startedAt).getTime() < COALESCE_MS);
+  return Boolean(
+    open?.id && open.byUser === byUser && (open.writer ?? null) === writer && open.startedAt && now.getTime() - new Date(open.startedAt).getTime() < COALESCE_MS,
+  );
 }
 
 /** What a coalescing save sets beside its content, in the same update: the open revision's version and time. */
@@ -53,9 +59,9 @@ export async function closeOpenRevision(before: Revisable): Promise<void> {
 }
 
 /** The revision a save opens: its id, and what the save sets on the section in the same update. */
-export function openingRevision(byUser: string, version: number, now: Date, options: { closed?: boolean } = {}) {
+export function openingRevision(byUser: string, version: number, now: Date, options: { closed?: boolean; writer?: string | null } = {}) {
   const id = new Types.ObjectId();
-  const openRevision: OpenRevision | null = options.closed ? null : { id, byUser, startedAt: now, version, savedAt: now };
+  const openRevision: OpenRevision | null = options.closed ? null : { id, byUser, writer: options.writer ?? null, startedAt: now, version, savedAt: now };
   return { id, set: { openRevision } };
 }
 

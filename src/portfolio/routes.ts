@@ -109,10 +109,11 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     return { ...loaded, section, area };
   }
 
-  const target = (res: Response, portfolio: Pick<PortfolioDoc, '_id'>, sectionId: string) => ({
+  const target = (res: Response, portfolio: Pick<PortfolioDoc, '_id'>, sectionId: string, writer?: string) => ({
     portfolioId: portfolio._id,
     sectionId,
     byUser: whoOf(res).userId,
+    writer: writer ?? null,
   });
   const sectionUrl = (res: Response, id: string, flag?: string) =>
     urlOf(res, `/portfolio/sections/${id}${flag ? `?done=${flag}` : ''}`);
@@ -135,13 +136,16 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
           words: (storedFigures(result.section) ?? computedFigures(result.section)).words,
           savedAt: new Date(result.section.updatedAt).toISOString(),
           exampleIds: result.section.examples.map((e) => String(e._id)),
+          // The saved part's own version, for the page's next save of it, and the text a merge produced.
+          partVersion: exampleId ? result.section.examples.find((e) => String(e._id) === exampleId)?.version ?? 0 : result.section.bodyVersion ?? 0,
+          ...(result.merged ? { merged: result.merged } : {}),
         });
       } else res.redirect(303, sectionUrl(res, id, 'saved'));
       return;
     }
     res.status(409);
     if (req.method === 'PUT') {
-      res.json({ error: { id: 'conflict', message: MESSAGES.conflict }, theirs: result.conflict.theirs, yours: result.conflict.yours });
+      res.json({ error: { id: 'conflict', message: MESSAGES.conflict }, theirs: result.conflict.theirs, yours: result.conflict.yours, merge: result.conflict.merge ?? null });
       return;
     }
     if (mode === 'stale') {
@@ -231,7 +235,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     const portfolio = await ownPortfolio(res, 'edit');
     const input = parse(bodySchema, req.body);
     const format = req.method === 'PUT' && !req.body.format ? 'html' : input.format;
-    await answerSave(req, res, await sections.saveBody(target(res, portfolio, req.params.id), { ...input, format }));
+    await answerSave(req, res, await sections.saveBody(target(res, portfolio, req.params.id, input.writer), { ...input, format }));
   });
   router.post('/sections/:id', saveBody);
   router.put('/sections/:id', saveBody);
@@ -250,7 +254,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     if (!objectId.safeParse(req.params.exampleId).success) throw notFound(MESSAGES.noExample);
     const input = parse(exampleSchema, req.body);
     const format = req.method === 'PUT' && !req.body.format ? 'html' : input.format;
-    const result = await sections.updateExample(target(res, portfolio, req.params.id), {
+    const result = await sections.updateExample(target(res, portfolio, req.params.id, input.writer), {
       ...input,
       format,
       exampleId: req.params.exampleId,

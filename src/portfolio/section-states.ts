@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { clearSignOffMarkIfSettled } from './approval-edits';
 import { Section, SectionDoc, SectionState } from './models';
 
 /**
@@ -21,6 +22,8 @@ export const TRANSITIONS: readonly StateTransition[] = [
   { from: 'ready_for_review', to: 'needs_more_work', by: 'mentor' },
   { from: 'ready_for_review', to: 'meets_criterion', by: 'mentor' },
   { from: 'meets_criterion', to: 'needs_more_work', by: 'mentor' },
+  // Looking again at an approved section the candidate changed since (approval-edits.ts) and confirming it.
+  { from: 'meets_criterion', to: 'meets_criterion', by: 'mentor' },
 ];
 
 export const STATE_LABELS: Record<SectionState, string> = {
@@ -89,13 +92,15 @@ export async function applyTransition(input: {
   const updated = (await Section.findOneAndUpdate(
     { _id: current._id, version: input.expectedVersion, state: current.state },
     // The content is unchanged: the overview's figures (section-summary.ts) move with the version.
-    { $set: { state: input.to, updatedBy: input.byUser }, $inc: { version: 1, 'summary.bodyStamp': 1, 'summary.examplesStamp': 1 } },
+    // Any decision settles a "changed since it was approved" mark (approval-edits.ts).
+    { $set: { state: input.to, updatedBy: input.byUser, approvedChangedAt: null }, $inc: { version: 1, 'summary.bodyStamp': 1, 'summary.examplesStamp': 1 } },
     { new: true },
   ).lean()) as SectionDoc | null;
   if (!updated) {
     const now = (await Section.findById(input.sectionId).lean()) as SectionDoc | null;
     return { ok: false, reason: 'stale', current: now ?? undefined };
   }
-  announceStateChange({ section: updated, from: current.state, to: input.to, by: input.by, byUser: input.byUser });
+  if (current.approvedChangedAt) await clearSignOffMarkIfSettled(updated.portfolio);
+  if (current.state !== input.to) announceStateChange({ section: updated, from: current.state, to: input.to, by: input.by, byUser: input.byUser });
   return { ok: true, section: updated };
 }

@@ -44,10 +44,20 @@ export const addAreaSchema = z.object({
   name: areaName.trim().min(1, 'Please name the area you are adding.'),
 });
 
+/**
+ * What the autosave client adds: the version of the part it edits (body or example), the text it last had
+ * from the server (to merge from, if another tab saved meanwhile) and which tab it is.
+ */
+const partFields = {
+  partVersion: version.optional(),
+  base: z.record(z.string().max(MAX_RICH_TEXT)).refine((r) => Object.keys(r).length <= 10, 'Too many fields.').optional(),
+  writer: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'The page sent an unreadable tab name.').optional(),
+};
+
 /** The short fields beside a section's text (the declaration's nominated assessor). */
 export const fieldsSchema = z.object({ baseVersion: version }).passthrough();
 
-export const bodySchema = z.object({ baseVersion: version, body: richText('The text'), format });
+export const bodySchema = z.object({ baseVersion: version, body: richText('The text'), format, ...partFields });
 
 export const exampleSchema = z
   .object({
@@ -60,10 +70,14 @@ export const exampleSchema = z
     description: richText('The description'),
     reflection: richText('The reflection'),
     format,
+    ...partFields,
   })
   .transform((v) => ({
     baseVersion: v.baseVersion,
     format: v.format,
+    partVersion: v.partVersion,
+    base: v.base,
+    writer: v.writer,
     example: {
       title: v.title,
       tags: v.tags ?? { role: v.role, project: v.project, year: v.year },

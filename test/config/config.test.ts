@@ -58,6 +58,18 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
   });
 
+  test('the practice VLE is on outside production unless switched off, and can never be on in production', () => {
+    expect(loadConfig({ DATA_DIR: dir }).practiceVle).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test' }).practiceVle).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir, PRACTICE_VLE: 'off' }).practiceVle).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, PRACTICE_VLE: 'false' }).practiceVle).toBe(false);
+    const production = { DATA_DIR: dir, NODE_ENV: 'production', LTI_KEY: 'k'.repeat(32), PUBLIC_URL: 'https://tool.example.ac.uk' };
+    expect(loadConfig(production).practiceVle).toBe(false);
+    expect(loadConfig({ ...production, PRACTICE_VLE: 'off' }).practiceVle).toBe(false);
+    expect(() => loadConfig({ ...production, PRACTICE_VLE: 'on' })).toThrow(/PRACTICE_VLE cannot be on when NODE_ENV=production/);
+    expect(() => loadConfig({ DATA_DIR: dir, PRACTICE_VLE: 'maybe' })).toThrow(/PRACTICE_VLE/);
+  });
+
   test('LTI_AUTO_ACTIVATE=true and OUTBOUND_LOOPBACK=true refuse to start in production', () => {
     const prod = { NODE_ENV: 'production', LTI_KEY: 'k'.repeat(32), PUBLIC_URL: 'https://tool.example.ac.uk', DATA_DIR: dir };
     expect(() => loadConfig({ ...prod, LTI_AUTO_ACTIVATE: 'true' })).toThrow(/LTI_AUTO_ACTIVATE=true .* refused when NODE_ENV=production/);

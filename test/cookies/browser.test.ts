@@ -83,7 +83,7 @@ describe('a Chromium profile that refuses every cookie of the tool inside the VL
     await frame.fill('#new-note-learned', 'Accessibility decided it.');
     await frame.fill('#new-note-proof', 'The options paper.');
     await frame.locator('#new-note button[type="submit"]').press('Enter'); // by keyboard: the VLE page frames it below the fold
-    const note = frame.locator('form[data-autosave-note]').first();
+    const note = frame.locator('form[data-autosave-key^="planning:note:"]').first();
     await note.waitFor();
     await note.locator('textarea[name="learned"]').fill('Accessibility decided it, and cost came second.');
     await note.locator('[role="status"]', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });

@@ -106,8 +106,8 @@ describe('export pages in Chromium', () => {
     const page = suite.page;
     await page.goto(pathToFileURL(path.join(dir, 'index.html')).toString());
     await expectGoodAtBothWidths(page, 'website-index');
-    await page.click('text=1a The constraints and benefits of different technologies');
-    await page.waitForSelector('h1:has-text("1a The constraints")');
+    await page.click('text=1a An understanding of the constraints and benefits of different technologies');
+    await page.waitForSelector('h1:has-text("1a An understanding of the constraints")');
     await expectGoodAtBothWidths(page, 'website-area');
     await page.click('text=E1: Options appraisal');
     await page.waitForSelector('#evidence-1');

@@ -19,7 +19,7 @@ describe('reading the whole portfolio, and the PDF', () => {
       expect(t).toContain('I work at <script>alert(1)</script> Example University.');
       expect(page.html).not.toContain('<script>alert(1)');
       // framework order: contextual statement, 1a, 1b ... future plans, declaration
-      const order = ['Contextual statement', 'The constraints and benefits of different technologies', 'Future plans'].map((h) => t.indexOf(h));
+      const order = ['Contextual statement', 'An understanding of the constraints and benefits of different technologies', 'Future plans'].map((h) => t.indexOf(h));
       expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]))).toBe(true);
       expect(t).toContain('Choosing a quiz tool');
       expect(page.html).toContain('<strong>three</strong>'); // sanitised rich text keeps its meaning

@@ -86,7 +86,7 @@ describe('the section page in Chromium', () => {
     await openSection(suite.page, id('future-plans'), ltik);
     await suite.context.setOffline(true);
     await typeInEditor(suite.page, 'Written on the train.');
-    await suite.page.locator('#save-status', { hasText: 'Offline – will save when you are back' }).waitFor({ timeout: 10000 });
+    await suite.page.locator('#save-status', { hasText: 'Offline: your text is kept on this device' }).waitFor({ timeout: 10000 });
     await screenshot(suite.page, 'portfolio-section-offline');
     expect(await bodyOf(id('future-plans'))).toBe('');
     await suite.context.setOffline(false);
@@ -108,7 +108,7 @@ describe('the section page in Chromium', () => {
     expect(await again.textContent('trix-editor#body')).toContain('Typed then closed.');
   });
 
-  test('two tabs editing one section: the second sees a conflict with both versions, and merging keeps both', async () => {
+  test('two tabs writing in the same paragraph: the second sees both versions with the differences marked, and keeping both keeps both', async () => {
     const { id, ltik } = await candidateWithPortfolio('Tess Twotabs');
     const tabB = await suite.context.newPage();
     await openSection(suite.page, id('contextual'), ltik);
@@ -116,16 +116,17 @@ describe('the section page in Chromium', () => {
     await typeInEditor(suite.page, 'Words from tab A.');
     await suite.page.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
     await typeInEditor(tabB, 'Words from tab B.');
-    await tabB.locator('#save-status', { hasText: 'Conflict – choose a version' }).waitFor({ timeout: 10000 });
+    await tabB.locator('#save-status', { hasText: 'Changed in another tab' }).waitFor({ timeout: 10000 });
     const panel = tabB.locator('#conflict-panel');
     await panel.waitFor({ state: 'visible' });
-    expect(await panel.textContent()).toContain('Words from tab A.');
-    expect(await panel.textContent()).toContain('Words from tab B.');
+    // Both texts, the words that differ marked (with words for screen readers).
+    expect(await panel.locator('[data-side="theirs"]').textContent()).toBe('The saved version (from elsewhere)Your textWords from tab [only in the saved version: A].');
+    expect(await panel.locator('[data-side="yours"]').textContent()).toBe('Your version (this tab)Your textWords from tab [only in yours: B].');
     expect(await checkAccessibility(tabB)).toEqual([]);
     await screenshot(tabB, 'portfolio-section-conflict');
     expect(await bodyOf(id('contextual'))).toContain('Words from tab A.');
     expect(await bodyOf(id('contextual'))).not.toContain('Words from tab B.');
-    await tabB.click('button[data-choice="merge"]');
+    await tabB.click('button[data-choice="both"]');
     await tabB.locator('#save-status', { hasText: /Saved/ }).waitFor({ timeout: 10000 });
     const merged = await bodyOf(id('contextual'));
     expect(merged).toContain('Words from tab A.');
@@ -195,7 +196,7 @@ describe('the section page in Chromium', () => {
     await top.waitForSelector('text=Example 1: Choosing a polling tool');
     expect(await checkAccessibility(top)).toEqual([]);
     // Editing an existing example autosaves it too.
-    const titleField = top.locator('form[data-autosave-key^="example:"] input[name="title"]');
+    const titleField = top.locator('form[data-autosave-key*=":example:"] input[name="title"]');
     await titleField.fill('Choosing a polling tool for lectures');
     await top.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });
     expect((await Section.findById(s1a).lean())!.examples[0].title).toBe('Choosing a polling tool for lectures');

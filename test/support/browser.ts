@@ -114,8 +114,8 @@ interface AxeResult {
 
 let axeSource: string | undefined;
 
-/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA) in a page or frame; `disableRules` for a documented exception. */
-export async function checkAccessibility(target: Page | Frame, opts: { disableRules?: string[]; include?: string } = {}): Promise<AccessibilityViolation[]> {
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA, and its best-practice rules with `bestPractice`) in a page or frame; `disableRules` for a documented exception. */
+export async function checkAccessibility(target: Page | Frame, opts: { disableRules?: string[]; include?: string; bestPractice?: boolean } = {}): Promise<AccessibilityViolation[]> {
   const hasAxe = () => target.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!(await hasAxe())) {
     const axePath = require.resolve('axe-core/axe.min.js');
@@ -132,7 +132,7 @@ export async function checkAccessibility(target: Page | Frame, opts: { disableRu
       const rules = Object.fromEntries(disableRules.map((r: string) => [r, { enabled: false }]));
       return axe.run(include ? { include: [include] } : document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
     },
-    { tags: WCAG_TAGS, disableRules: opts.disableRules ?? [], include: opts.include },
+    { tags: opts.bestPractice ? [...WCAG_TAGS, 'best-practice'] : WCAG_TAGS, disableRules: opts.disableRules ?? [], include: opts.include },
   )) as AxeResult;
   return result.violations.map((v) => ({
     rule: v.id,

@@ -63,6 +63,9 @@ export class CursorRegistry {
     const size = batchSize && batchSize > 0 ? batchSize : cursor.rest.length;
     const batch = cursor.rest.splice(0, fitting(cursor.rest, size));
     cursor.lastUsed = Date.now();
+    // Map order is use order, so cursors used within the same millisecond still close least recent first.
+    this.open.delete(key);
+    this.open.set(key, cursor);
     let replyId = Long.fromString(key);
     if (cursor.rest.length === 0) {
       this.close(key);
