@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { adminRouter, dynamicRegistrationHandler, installerHandoverUrl, registrationRateLimit } from './admin';
 import { cohortRouter } from './cohort';
+import { communityRouter } from './community';
 import { refereeLinkRouter, refereesRouter } from './referees';
 import type { Config } from './config';
 import { cpdReviewerRouter, cpdRouter, type MandatoryTraining } from './cpd';
@@ -184,6 +185,7 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/scheme', ...launched, schemeRouter(deps));
+  lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options }));
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));

@@ -9,9 +9,10 @@ import type { Config } from './config';
 import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
+import { sharedEvidenceReadable } from './community';
 import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
-import { setPlaceGate, setProfileCvSource, setSectionFeedbackSource } from './portfolio';
+import { addEvidenceReadRule, setPlaceGate, setProfileCvSource, setSectionFeedbackSource } from './portfolio';
 import { schemePlaceGate, startSchemeMailer } from './scheme';
 
 export type { AppDeps };
@@ -42,6 +43,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   setProfileCvSource(profileFor); // planning shows the CV kept in the CPD record's profile instead of asking again
   listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
+  addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
 }
 
 /** Wires the tool, starts its workers, composes the app. */

@@ -12,7 +12,7 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     ['candidate', '/portfolio/evidence', 'Evidence'],
     ['candidate', '/mentoring/peer', 'Co-mentoring and final review'],
     ['candidate', '/export', 'Read and export'],
-    ['candidate', '/scheme', 'Learning set'],
+    ['candidate', '/scheme', 'My place in the set'],
     ['mentor', '/mentoring', 'My candidates'],
     ['coordinator', '/cohort', 'Cohort'],
     ['coordinator', '/scheme/manage', 'Scheme'],
@@ -25,6 +25,7 @@ export function navFor(who: Who, current: string, url: (p: string) => string, un
     .filter(([role]) => who.roles.includes(role))
     .map(([, href, label]) => ({ href: url(href), label, current: href === current }));
   if (who.roles.some((r) => r !== 'installer')) {
+    nav.push({ href: url('/community'), label: 'Learning set', current: current === '/community' }); // every course member's space
     nav.push({ href: url('/cpd'), label: 'My CPD record', current: current === '/cpd' }); // the person's own, whatever their role
     if (who.roles.includes('coordinator')) nav.push({ href: url('/cpd/course'), label: 'Course CPD', current: current === '/cpd/course' });
     const label = unread ? `Notifications (${unread} unread)` : 'Notifications';

@@ -1,6 +1,6 @@
 import mongoose, { Model, Schema, Types } from 'mongoose';
 
-export const NOTIFICATION_KINDS = ['ready_for_review', 'comment', 'review', 'final_review', 'final_decision', 'changed_after_approval', 'cpd_reminder'] as const;
+export const NOTIFICATION_KINDS = ['ready_for_review', 'comment', 'review', 'final_review', 'final_decision', 'changed_after_approval', 'cpd_reminder', 'community'] as const;
 /** A comment's words in a notification: enough to know what it is about without opening it. */
 export const EXCERPT_MAX = 200;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

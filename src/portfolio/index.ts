@@ -23,7 +23,7 @@ export { onPortfolioReshaped, migrateToLatest } from './migration';
 export { courseScheme, type CourseScheme } from './course-scheme';
 export { progressOf } from './presenters';
 export { sanitiseRichText, textToHtml, htmlToText } from './rich-text';
-export { findEvidence, addEvidenceReadRule, evidenceOfPerson } from './evidence';
+export { findEvidence, addEvidenceReadRule, canChangeEvidence, evidenceOfPerson } from './evidence';
 export { listEvidenceByIds, openEvidenceFile, openStoredFile, storeFile, removeStoredFile, storedFileLength, attachmentHeader, type EvidenceDoc } from './evidence';
 export { wordCount } from './rich-text';
 export { progressOfPortfolios } from './progress-of';

@@ -15,7 +15,8 @@ const CANDIDATE_NAV = [
   'Evidence -> /portfolio/evidence',
   'Co-mentoring and final review -> /mentoring/peer',
   'Read and export -> /export',
-  'Learning set -> /scheme',
+  'My place in the set -> /scheme',
+  'Learning set -> /community',
   'My CPD record -> /cpd', // the person's own record, whatever their role
 ];
 

@@ -10,6 +10,7 @@ export interface Asker {
 export interface EvidenceOwnership {
   courseId: string;
   ownerId: string;
+  _id?: unknown; // the item itself, for rules about one item (e.g. shared as a course resource)
 }
 
 /** A later capability (mentoring) adds a rule here, e.g. "a mentor of this candidate may read". */

@@ -4,6 +4,8 @@ import { CommandError, toCommandError } from './errors';
 import { collateFilter, parseCollation, type Collation } from './collation';
 import { Aggregator, Query, mingoFind, mingoOptions } from './mingo-options';
 import type { Collection } from './store/collection';
+import { splitText } from './text-search';
+import { firstSorted } from './sorted-select';
 
 export interface SelectOptions {
   sort?: Document;
@@ -83,7 +85,9 @@ function sorted(docs: Document[], sort: Record<string, 1 | -1>, collation?: Coll
 }
 
 /** Stored documents matching `filter`, in sort (else natural) order: callers copy before returning them. */
-export function selectDocs(coll: Collection | undefined, filter: Document | undefined, opts: SelectOptions = {}): Document[] {
+export function selectDocs(coll: Collection | undefined, given: Document | undefined, opts: SelectOptions = {}): Document[] {
+  if (!coll && given && '$text' in given) throw new CommandError('IndexNotFound', 'text index required for $text query');
+  const { rest: filter, test: textTest } = splitText(given, () => coll?.indexSpecs() ?? []); // $text: text-search.ts
   if (!coll) {
     compileFilter(filter, opts);
     return [];
@@ -93,17 +97,20 @@ export function selectDocs(coll: Collection | undefined, filter: Document | unde
   checkHint(coll, opts.hint);
   // string equalities under a collation cannot use the binary index keys
   const candidates = opts.collation ? coll.documents() : coll.candidates(filter ?? {});
-  return selectFrom(candidates, query, opts);
+  return selectFrom(candidates, query, opts, textTest);
 }
 
 /** Filters, sorts and pages documents already gathered (a view's output, or a collection's candidates). */
-export function selectFrom(candidates: Document[], query: InstanceType<typeof Query>, opts: SelectOptions = {}): Document[] {
+export function selectFrom(candidates: Document[], query: InstanceType<typeof Query>, opts: SelectOptions = {}, textTest?: (d: Document) => boolean): Document[] {
   try {
-    let docs = candidates.filter((d) => query.test(d));
+    const matches = (d: Document) => query.test(d) && (!textTest || textTest(d));
     const sort = usableSort(opts.sort);
-    if (sort) docs = sorted(docs, sort, opts.collation);
     const skip = Math.max(0, opts.skip ?? 0);
     const limit = Math.abs(opts.limit ?? 0);
+    const fast = sort && limit && !opts.collation ? firstSorted(candidates, sort, skip + limit, matches) : undefined; // perf: sorted-select.ts
+    if (fast) return fast.slice(skip);
+    let docs = candidates.filter(matches);
+    if (sort) docs = sorted(docs, sort, opts.collation);
     return limit ? docs.slice(skip, skip + limit) : skip ? docs.slice(skip) : docs;
   } catch (err) {
     throw toCommandError(err);

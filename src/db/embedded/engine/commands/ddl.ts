@@ -60,7 +60,7 @@ export function listDatabases(ctx: CommandContext, cmd: Document): Document {
 }
 
 /** Index options the engine honours (2dsphere, text and wildcard indexes are refused by their key types). */
-const INDEX_OPTIONS = new Set(['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden', 'background', 'prepareUnique']);
+const INDEX_OPTIONS = new Set(['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden', 'background', 'prepareUnique', 'weights', 'default_language', 'language_override', 'textIndexVersion']);
 const INDEX_OPTION_KEYS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'weights'];
 const optionsKey = (s: Document): string => keyString(INDEX_OPTION_KEYS.map((k) => (k === 'unique' || k === 'sparse' ? Boolean(s[k]) : s[k])));
 
@@ -72,7 +72,7 @@ function validateSpec(raw: unknown): IndexSpec {
   const { ns: _ns, key: _k, name: _n, v: _v, ...rest } = raw;
   const name = typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key);
   if (rest.collation !== undefined) parseCollation(rest.collation); // an unknown locale is refused
-  const special = Object.values(raw.key).find((d) => typeof d !== 'number' && !(d && typeof d === 'object' && typeof (d as { valueOf(): unknown }).valueOf() === 'number'));
+  const special = Object.values(raw.key).find((d) => d !== 'text' /* served by $text: text-search.ts */ && typeof d !== 'number' && !(d && typeof d === 'object' && typeof (d as { valueOf(): unknown }).valueOf() === 'number'));
   if (special !== undefined) throw new CommandError('CannotCreateIndex', `${String(special)} indexes are not supported by the embedded database`);
   const unknown = Object.keys(rest).find((k) => !INDEX_OPTIONS.has(k));
   if (unknown) throw new CommandError('InvalidIndexSpecificationOption', `The field '${unknown}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);

@@ -1,0 +1,77 @@
+import type { Frame } from 'playwright-core';
+import { browserSuite, checkAccessibility, launchInBrowser, screenshot } from '../support/browser';
+import { launched } from '../mentoring/people';
+
+const suite = browserSuite({ page: 'shared' });
+
+/** Tabs until the focused element's text (or label) contains `text`: the page must work without a mouse. */
+async function tabTo(frame: Frame, text: string): Promise<void> {
+  await frame.focus('body');
+  for (let i = 0; i < 80; i += 1) {
+    await suite.page.keyboard.press('Tab');
+    const focused = await frame.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : '';
+      return `${el?.textContent ?? ''} ${label ?? ''}`.replace(/\s+/g, ' ').trim();
+    });
+    if (focused.includes(text)) return;
+  }
+  throw new Error(`the keyboard never reached “${text}”`);
+}
+
+const fitsWidth = (frame: Frame) => frame.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
+
+test('the learning set by keyboard at 320px: post, reply, search and pin, every page passing axe', async () => {
+  const course = suite.platform.course({ title: 'Browser set' });
+  const cat = await launched(suite.tool, suite.platform, course, 'Learner', suite.platform.user({ name: 'Cat Browser' }));
+  await cat.post('/community/posts', { kind: 'practice', title: 'Quizzes for retrieval practice', tried: 'Weekly quizzes', learned: 'Short ones work', tags: 'assessment' });
+
+  await suite.page.setViewportSize({ width: 320, height: 800 });
+  const frame = await launchInBrowser(suite.page, suite.tool, suite.platform, { role: 'Instructor', course, user: suite.platform.user({ name: 'Cora Browser' }) });
+  const ltik = await frame.getAttribute('meta[name="ltik"]', 'content');
+  await frame.goto(`${suite.tool.baseUrl}/community?ltik=${encodeURIComponent(ltik!)}`);
+  expect(await frame.textContent('h1')).toBe('Learning set');
+  expect(await checkAccessibility(frame)).toEqual([]);
+  expect(await fitsWidth(frame)).toBe(true);
+  await screenshot(frame, 'community-space-320');
+
+  // a question, typed and sent from the keyboard
+  await tabTo(frame, 'Practice to share');
+  await suite.page.keyboard.press('ArrowDown'); // the radio group: arrows choose
+  expect(await frame.isChecked('#kind-question')).toBe(true);
+  await tabTo(frame, 'Title');
+  await suite.page.keyboard.type('How do you time-box reflection?');
+  await tabTo(frame, 'My question');
+  await suite.page.keyboard.type('I never find the time.');
+  await tabTo(frame, 'Post to the set');
+  await suite.page.keyboard.press('Enter');
+  await frame.waitForURL((u) => u.searchParams.get('done') === 'posted');
+  expect(await frame.textContent('h1')).toBe('How do you time-box reflection?');
+  expect(await checkAccessibility(frame)).toEqual([]);
+  expect(await fitsWidth(frame)).toBe(true);
+
+  await tabTo(frame, 'Your reply');
+  await suite.page.keyboard.type('Fifteen minutes on Fridays.');
+  await tabTo(frame, 'Post reply');
+  await suite.page.keyboard.press('Enter');
+  await frame.waitForURL((u) => u.searchParams.get('done') === 'replied');
+  expect(await frame.textContent('main')).toContain('Fifteen minutes on Fridays.');
+
+  await tabTo(frame, 'Pin to the top');
+  await suite.page.keyboard.press('Enter');
+  await frame.waitForURL((u) => u.searchParams.get('done') === 'pin');
+  expect(await frame.textContent('[role="status"]')).toContain('pinned');
+  expect(await checkAccessibility(frame)).toEqual([]);
+  await screenshot(frame, 'community-post-320');
+
+  await tabTo(frame, 'Back to the learning set');
+  await suite.page.keyboard.press('Enter');
+  await frame.waitForSelector('h2:text("Pinned")');
+  await tabTo(frame, 'Words');
+  await suite.page.keyboard.type('retrieval');
+  await suite.page.keyboard.press('Enter');
+  await frame.waitForURL((u) => u.pathname === '/community/search');
+  expect(await frame.textContent('main')).toContain('Quizzes for retrieval practice');
+  expect(await checkAccessibility(frame)).toEqual([]);
+  expect(await fitsWidth(frame)).toBe(true);
+});
