@@ -38,7 +38,7 @@ test('the journey: CV upload, two areas planned, a note drafted into an example,
   expect(area.status).toBe(200);
   expect(area.html).toContain('<mark>Deployed</mark>');
   expect(textOf(area.html)).toContain('1 line mentions words from this area’s title; it is highlighted.');
-  const none = await alice.get('/portfolio/planning/areas/3a'); // legislation: nothing in this CV
+  const none = await alice.get('/portfolio/planning/areas/1a'); // choosing technologies: nothing in this CV
   expect(textOf(none.html)).toContain('No line of your CV mentions words from this area’s title');
   const added = await alice.post('/portfolio/planning/areas/1c/notes', {
     title: 'Moodle 4 roll-out',
