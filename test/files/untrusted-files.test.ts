@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { inspectZip, readUntrustedText } from '../../src/files';
 import { CV_MESSAGES } from '../../src/portfolio/planning/cv-text';
 import { Plan } from '../../src/portfolio/planning/plan.model';
@@ -29,9 +30,11 @@ function keepAskingHealth(baseUrl: string): { stop(): Promise<number[]> } {
   const loop = (async () => {
     while (!stopped) {
       const started = performance.now();
-      const res = await fetch(`${baseUrl}/healthz`);
-      await res.text();
-      if (res.status !== 200) throw new Error(`/healthz answered ${res.status}`);
+      // A fresh connection each time: a kept-alive socket closed by the server between two asks is not the tool failing to answer.
+      const status = await new Promise<number>((resolve, reject) => {
+        http.get(`${baseUrl}/healthz`, { agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); }).on('error', reject);
+      });
+      if (status !== 200) throw new Error(`/healthz answered ${status}`);
       times.push(performance.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
