@@ -173,7 +173,6 @@
     if (kind !== 'attach') {
       form.reset();
       if (window.Autosave) window.Autosave.forget(form);
-      form.closest('details').open = false;
       // A new item in the library: every other example may link it too.
       allPickers().forEach(function (p) { if (p !== picker) offer(p, ev); });
       allPickers().forEach(refresh);
