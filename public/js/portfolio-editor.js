@@ -4,7 +4,7 @@
 // first keystroke, and the choice after two tabs changed the same text (both kept, differences marked).
 (function () {
   'use strict';
-  // Read before main() may run (synchronously, below, when Trix is already defined).
+  // Read before main() may run below: when Trix is already defined, main() runs at once.
   var Autosave = window.Autosave;
   // Trix defines its element a moment after its script runs; start once it has (or without it).
   if (window.customElements && window.Trix && !customElements.get('trix-editor')) {
