@@ -176,6 +176,7 @@
       // A new item in the library: every other example may link it too.
       allPickers().forEach(function (p) { if (p !== picker) offer(p, ev); });
       allPickers().forEach(refresh);
+      if (json.storage) allPickers().forEach(function (p) { p.querySelectorAll('[data-storage-used]').forEach(function (s) { s.textContent = json.storage; }); });
     }
     refresh(picker);
     say(picker, json.message);

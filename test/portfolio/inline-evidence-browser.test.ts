@@ -215,6 +215,7 @@ test('the upload limit and the storage quota are said plainly beside the file, a
   await page().setInputFiles(`#${p}-file`, { name: 'first.pdf', mimeType: 'application/pdf', buffer: kept });
   await page().click(`${picker()} form[data-evidence-inline="file"] button[type="submit"]`);
   await page().waitForSelector(`${picker()} li:has-text("Recording")`);
+  expect(await page().textContent(`#${p}-file-hint`)).toMatch(/Your storage: 9\d\d KB of 1\.5 MB used/); // the room left follows
   await page().fill(`#${p}-file-title`, 'Recording, part two');
   await page().setInputFiles(`#${p}-file`, { name: 'second.pdf', mimeType: 'application/pdf', buffer: kept });
   await page().click(`${picker()} form[data-evidence-inline="file"] button[type="submit"]`);

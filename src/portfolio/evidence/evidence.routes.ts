@@ -93,7 +93,11 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   /** Added: linked to the example it came from (if any); then the item's page, back to the example, or JSON. */
   const added = async (req: Request, res: Response, item: EvidenceDoc, target: ExampleTarget | null) => {
     if (target) await evidence.attachEvidence(ownerOf(res), item, target);
-    if (wantsJson(req)) return void res.status(201).json(linkedAnswer(item, Boolean(target), (p) => link(res, p), DONE.added(item.title)));
+    if (wantsJson(req)) {
+      // The room left, for the upload forms' hints on the page.
+      const storage = presentStorage(await evidence.storageUse(ownerOf(res), quota));
+      return void res.status(201).json({ ...linkedAnswer(item, Boolean(target), (p) => link(res, p), DONE.added(item.title)), storage: storage.text });
+    }
     const next = target ? backToExample(target, 'evidence-added', linkedItemAnchor(target.exampleId, String(item._id))) : `/portfolio/evidence/${item._id}?done=added`;
     res.redirect(303, link(res, next));
   };
