@@ -280,6 +280,15 @@
       (listeners[event] || []).forEach(function (fn) { fn.apply(null, args); });
     },
     saverFor: function (form) { return saved.filter(function (s) { return s.form === form; })[0]; },
+    /** A page script sent the form's text itself and the server has it: nothing is kept for it any more. */
+    forget: function (form) {
+      var s = Autosave.saverFor(form);
+      if (!s) return;
+      s.pending = null;
+      s.submitted = false;
+      s.baseline = payloadOf(form);
+      s.keep();
+    },
     /** Looks after a form added to the page later (or one that was not ready at start). */
     watch: function (form) {
       if (Autosave.saverFor(form)) return Autosave.saverFor(form);

@@ -222,7 +222,9 @@
     if (window.location.hash) {
       var target = document.getElementById(window.location.hash.slice(1));
       if (target) {
-        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        // A heading or list item takes focus for the moment; a field keeps its place in the tab order.
+        var focusable = target.matches('a[href], button, input, select, textarea, trix-editor, [contenteditable], [tabindex]');
+        if (!focusable) target.setAttribute('tabindex', '-1');
         target.focus();
       }
     }

@@ -117,8 +117,10 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     byUser: whoOf(res).userId,
     writer: writer ?? null,
   });
-  const sectionUrl = (res: Response, id: string, flag?: string) =>
-    urlOf(res, `/portfolio/sections/${id}${flag ? `?done=${flag}` : ''}`);
+  // After a full-page action the page opens at what was changed (the anchor), where its script puts focus.
+  const sectionUrl = (res: Response, id: string, flag?: string, anchor?: string) =>
+    urlOf(res, `/portfolio/sections/${id}${flag ? `?done=${flag}` : ''}${anchor ? `#${anchor}` : ''}`);
+  const exampleAnchor = (exampleId: string) => `ex-${exampleId}-heading`;
 
   /** A save either lands (redirect, or JSON with the new version) or comes back as a conflict page / 409. */
   async function answerSave(
@@ -127,6 +129,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     result: sections.SaveResult,
     exampleId?: string,
     mode: 'choose' | 'stale' = 'choose',
+    landing: { done: string; anchor: string } = { done: 'saved', anchor: exampleId ? exampleAnchor(exampleId) : 'body' },
   ) {
     const id = req.params.id;
     if (result.ok) {
@@ -142,7 +145,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
           partVersion: exampleId ? result.section.examples.find((e) => String(e._id) === exampleId)?.version ?? 0 : result.section.bodyVersion ?? 0,
           ...(result.merged ? { merged: result.merged } : {}),
         });
-      } else res.redirect(303, sectionUrl(res, id, 'saved'));
+      } else res.redirect(303, sectionUrl(res, id, landing.done, landing.anchor));
       return;
     }
     res.status(409);
@@ -223,7 +226,8 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const done = typeof req.query.done === 'string' ? req.query.done : '';
       const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
       // The owner links evidence from their library to each example, right beside it.
-      const pickers = canEdit ? await evidencePickers(whoOf(res), section, `/portfolio/sections/${req.params.id}`) : {};
+      const limits = { fileBytes: deps.config.uploadLimitBytes, quotaBytes: deps.config.storageQuotaBytes };
+      const pickers = canEdit ? await evidencePickers(whoOf(res), section, `/portfolio/sections/${req.params.id}`, 3, limits) : {};
       const feedback = canEdit ? await sectionFeedback(whoOf(res), req.params.id) : null;
       render(res, 'section', {
         title: area.displayTitle,
@@ -250,7 +254,9 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     h(async (req, res) => {
       const portfolio = await ownPortfolio(res, 'edit');
       const input = parse(exampleSchema, req.body);
-      await answerSave(req, res, await sections.addExample(target(res, portfolio, req.params.id), input));
+      const result = await sections.addExample(target(res, portfolio, req.params.id), input);
+      const added = result.ok ? String(result.section.examples.at(-1)?._id ?? '') : '';
+      await answerSave(req, res, result, undefined, 'choose', { done: 'example-added', anchor: added ? exampleAnchor(added) : 'examples-heading' });
     }),
   );
 
@@ -281,7 +287,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
         baseVersion,
         exampleId: req.params.exampleId,
       });
-      await answerSave(req, res, result, undefined, 'stale');
+      await answerSave(req, res, result, undefined, 'stale', { done: 'example-removed', anchor: 'examples-heading' });
     }),
   );
 
@@ -291,7 +297,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const { baseVersion } = parse(versionOnlySchema, req.body);
       const t = target(res, portfolio, req.params.id);
       const r = kind === 'ready' ? await sections.requestReview(t, baseVersion) : await sections.withdrawReview(t, baseVersion);
-      if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, kind));
+      if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, kind, 'review-heading'));
       if (r.reason === 'missing') throw notFound(MESSAGES.noSection);
       const { framework, area, section, sections: all, portfolio: p } = await readableSection(res, req.params.id, 'edit');
       res.status(r.reason === 'stale' ? 409 : 422);
@@ -332,7 +338,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const { baseVersion } = parse(fieldsSchema, req.body);
       const { area } = await readableSection(res, req.params.id, 'edit');
       const r = await saveFields(target(res, portfolio, req.params.id), area, { baseVersion, values: req.body });
-      if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, 'saved'));
+      if (r.ok) return res.redirect(303, sectionUrl(res, req.params.id, 'saved', 'fields-heading'));
       const { framework, section, sections: all } = await readableSection(res, req.params.id, 'edit');
       res.status(409);
       render(res, 'section', {

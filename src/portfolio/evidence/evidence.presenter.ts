@@ -7,6 +7,28 @@ import type { UsedIn } from './usage';
 
 export const KIND_LABELS: Record<EvidenceKind, string> = { file: 'File', link: 'Link', note: 'Note' };
 
+// Images a browser shows safely in an <img> (no SVG: it can carry script); anything else is only downloaded.
+const PREVIEW_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** An image file, shown as a thumbnail beside the example and on its own page. */
+export const hasPreview = (item: Pick<EvidenceDoc, 'kind' | 'file'>): boolean =>
+  item.kind === 'file' && Boolean(item.file) && PREVIEW_TYPES.has(item.file!.contentType);
+
+/** One item as an example's list of evidence shows it. */
+export interface EvidenceBrief {
+  id: string;
+  title: string;
+  kindLabel: string;
+  preview: boolean;
+}
+
+export const presentBrief = (item: EvidenceDoc): EvidenceBrief => ({
+  id: String(item._id),
+  title: item.title,
+  kindLabel: KIND_LABELS[item.kind as EvidenceKind] ?? 'Evidence',
+  preview: hasPreview(item),
+});
+
 export interface EvidenceView {
   id: string;
   kind: EvidenceKind;
@@ -23,6 +45,7 @@ export interface EvidenceView {
   text?: string;
   textParagraphs?: string[];
   file?: { filename: string; size: string; typeLabel: string };
+  preview: boolean;
   usedIn: UsedIn[];
   usedInSummary: string;
   usedInSeen: string;
@@ -50,6 +73,7 @@ export function presentEvidence(item: EvidenceDoc, usedIn: UsedIn[] = []): Evide
     descriptionParagraphs: paragraphs(item.description ?? ''),
     tags: item.tags ?? [],
     tagsValue: (item.tags ?? []).join(', '),
+    preview: hasPreview(item),
     usedIn,
     usedInSummary: usedInSummary(usedIn),
     usedInSeen: usageFingerprint(usedIn),

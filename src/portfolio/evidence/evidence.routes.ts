@@ -5,22 +5,30 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { storedFileOf, streamingStorage } from '../../files';
 import { requireCsrf } from '../../http/csrf';
+import { wantsJson } from '../../http/error-handler';
 import { AppError, badRequest, forbidden, notFound, unauthorised } from '../../http/errors';
 import type { Who } from '../../http/who';
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
-import { formValues, presentEvidence, presentStorage } from './evidence.presenter';
+import { formValues, hasPreview, presentEvidence, presentStorage } from './evidence.presenter';
 import { detailsSchema, fieldErrors, linkSchema, listFilterSchema, noteSchema } from './evidence.schema';
 import * as evidence from './evidence.service';
 import { ACCEPT_ATTRIBUTE } from './file-types';
 import { attachmentHeader } from './attachment';
 import { canChangeEvidence, canKeepEvidence, canReadEvidence } from './policy';
-import { safeReturnPath, sectionHref } from './paths';
+import { sectionHref } from './paths';
+import { backToExample, exampleTargetOf, exampleTargetSchema, linkedAnswer, linkedItemAnchor, pickerAnchor, type ExampleTarget } from './from-example';
 
 export interface EvidenceDeps {
   config: Pick<Config, 'uploadLimitBytes' | 'storageQuotaBytes' | 'ltiKey'>;
 }
 
 const NOT_FOUND = 'We could not find that evidence. It may have been deleted.';
+/** Told to the section page's script (a live region reads it out). */
+const DONE = {
+  added: (title: string) => `“${title}” was added to your library and linked to this example.`,
+  linked: (title: string) => `“${title}” is now linked to this example.`,
+  unlinked: (title: string) => `“${title}” is no longer linked to this example. It is still in your library.`,
+};
 const NOTICES: Record<string, string> = {
   added: 'Evidence added to your library.',
   saved: 'Your changes are saved.',
@@ -68,9 +76,30 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   const candidateOnly: RequestHandler = (_req, res, next) =>
     next(canKeepEvidence(whoOf(res)) ? undefined : forbidden('The evidence library is for candidates building a portfolio.'));
 
-  const renderNew = async (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, formError = '') => {
+  // `target`: the example the evidence is being added from; the page keeps it, links the item to it and goes back there.
+  const renderNew = async (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, target: ExampleTarget | null = null) => {
     const storage = presentStorage(await evidence.storageUse(ownerOf(res), quota));
-    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError, limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE, storage });
+    const back = target ? link(res, backToExample(target, null, pickerAnchor(target.exampleId))) : null;
+    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError: '', limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE, storage, target, back });
+  };
+
+  /** A refused form: the page again with the problems and what was typed, or JSON for the section page's script. */
+  const refuse = async (req: Request, res: Response, status: number, kind: EvidenceKind, errors: Record<string, string>, target: ExampleTarget | null) => {
+    if (!wantsJson(req)) return renderNew(res, status, kind, req.body ?? {}, errors, target);
+    const id = status === 413 ? 'too_large' : status === 415 ? 'unsupported_type' : 'validation_failed';
+    res.status(status).json({ error: { id, message: Object.values(errors)[0] ?? 'Please check what you entered.', fields: errors } });
+  };
+
+  /** Added: linked to the example it came from (if any); then the item's page, back to the example, or JSON. */
+  const added = async (req: Request, res: Response, item: EvidenceDoc, target: ExampleTarget | null) => {
+    if (target) await evidence.attachEvidence(ownerOf(res), item, target);
+    if (wantsJson(req)) {
+      // The room left, for the upload forms' hints on the page.
+      const storage = presentStorage(await evidence.storageUse(ownerOf(res), quota));
+      return void res.status(201).json({ ...linkedAnswer(item, Boolean(target), (p) => link(res, p), DONE.added(item.title)), storage: storage.text });
+    }
+    const next = target ? backToExample(target, 'evidence-added', linkedItemAnchor(target.exampleId, String(item._id))) : `/portfolio/evidence/${item._id}?done=added`;
+    res.redirect(303, link(res, next));
   };
 
   router.get('/', candidateOnly, route(async (req, res) => {
@@ -90,7 +119,8 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   router.get('/new', candidateOnly, route(async (req, res) => {
     const kind = z.enum(['file', 'link', 'note']).catch('file').parse(req.query.kind);
     // Most files and notes are added the day they happen; a link's date is when the page was made, which only the candidate knows.
-    await renderNew(res, 200, kind, kind === 'link' ? {} : { date: new Date().toISOString().slice(0, 10) });
+    const target = await exampleTargetOf(ownerOf(res), req.query);
+    await renderNew(res, 200, kind, kind === 'link' ? {} : { date: new Date().toISOString().slice(0, 10) }, {}, target);
   }));
 
   // The CSRF token rides in the form's action URL, so it is checked before a byte of the file is stored.
@@ -98,58 +128,64 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     const owner = ownerOf(res);
     const failure = await new Promise<unknown>((resolve) => uploadFor(owner)(req, res, resolve));
     const stored = storedFileOf<evidence.StoredUpload>(req);
+    // The example comes in the form's fields, read with the file: one that is not theirs keeps nothing.
+    const target = await exampleTargetOf(owner, req.body).catch(async (err) => {
+      await evidence.discardUpload(stored);
+      throw err;
+    });
     if (failure instanceof multer.MulterError) {
       const status = failure.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
       const message = status === 413 ? evidence.FILE_MESSAGES.tooLarge(limit) : 'Upload one file at a time, using the form on this page.';
-      return renderNew(res, status, 'file', req.body ?? {}, { file: message });
+      return refuse(req, res, status, 'file', { file: message }, target);
     }
-    if (failure instanceof AppError && failure.status < 500) return renderNew(res, failure.status, 'file', req.body ?? {}, { file: failure.message });
+    if (failure instanceof AppError && failure.status < 500) return refuse(req, res, failure.status, 'file', { file: failure.message }, target);
     if (failure) throw failure;
     const parsed = detailsSchema.safeParse(req.body);
     if (!parsed.success) {
       await evidence.discardUpload(stored);
-      return renderNew(res, 422, 'file', req.body, fieldErrors(parsed.error));
+      return refuse(req, res, 422, 'file', fieldErrors(parsed.error), target);
     }
+    let item: EvidenceDoc;
     try {
-      const item = await evidence.addFileEvidence(owner, parsed.data, stored, quota);
-      res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
+      item = await evidence.addFileEvidence(owner, parsed.data, stored, quota);
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) return renderNew(res, err.status, 'file', req.body, { file: err.message });
+      if (err instanceof AppError && err.status < 500) return refuse(req, res, err.status, 'file', { file: err.message }, target);
       throw err;
     }
+    await added(req, res, item, target);
   }));
 
   router.post('/links', candidateOnly, route(async (req, res) => {
+    const target = await exampleTargetOf(ownerOf(res), req.body);
     const parsed = linkSchema.safeParse(req.body);
-    if (!parsed.success) return renderNew(res, 422, 'link', req.body, fieldErrors(parsed.error));
-    const item = await evidence.addLinkEvidence(ownerOf(res), parsed.data);
-    res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
+    if (!parsed.success) return refuse(req, res, 422, 'link', fieldErrors(parsed.error), target);
+    await added(req, res, await evidence.addLinkEvidence(ownerOf(res), parsed.data), target);
   }));
 
   router.post('/notes', candidateOnly, route(async (req, res) => {
+    const target = await exampleTargetOf(ownerOf(res), req.body);
     const parsed = noteSchema.safeParse(req.body);
-    if (!parsed.success) return renderNew(res, 422, 'note', req.body, fieldErrors(parsed.error));
-    const item = await evidence.addNoteEvidence(ownerOf(res), parsed.data);
-    res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=added`));
+    if (!parsed.success) return refuse(req, res, 422, 'note', fieldErrors(parsed.error), target);
+    await added(req, res, await evidence.addNoteEvidence(ownerOf(res), parsed.data), target);
   }));
 
-  const exampleTarget = z.object({
-    evidenceId: z.string().regex(/^[a-f0-9]{24}$/i),
-    sectionId: z.string().regex(/^[a-f0-9]{24}$/i),
-    exampleId: z.string().regex(/^[a-f0-9]{24}$/i),
-    returnTo: z.string().max(500).optional(),
-  });
+  const linkTarget = exampleTargetSchema.extend({ evidenceId: z.string().regex(/^[a-f0-9]{24}$/i) });
 
-  // Attach/detach come from the picker on a section page and go back there.
-  for (const [path, change] of [['/attach', evidence.attachEvidence], ['/detach', evidence.detachEvidence]] as const) {
+  // Attach/detach come from the picker on a section page: back to the same example (or JSON for its script).
+  const changes = [
+    { path: '/attach', change: evidence.attachEvidence, linked: true, done: 'evidence-linked' },
+    { path: '/detach', change: evidence.detachEvidence, linked: false, done: 'evidence-unlinked' },
+  ] as const;
+  for (const { path, change, linked, done } of changes) {
     router.post(path, candidateOnly, route(async (req, res) => {
-      const parsed = exampleTarget.safeParse(req.body);
+      const parsed = linkTarget.safeParse(req.body);
       if (!parsed.success) throw badRequest('Choose a piece of evidence from the list, then try again.');
       const item = await evidence.findEvidence(parsed.data.evidenceId);
       if (!item || !canChangeEvidence(whoOf(res), item)) throw notFound(NOT_FOUND);
       await change(ownerOf(res), item, parsed.data);
-      const back = safeReturnPath(parsed.data.returnTo) ?? sectionHref(parsed.data.sectionId);
-      res.redirect(303, link(res, back));
+      if (wantsJson(req)) return void res.json(linkedAnswer(item, linked, (p) => link(res, p), (linked ? DONE.linked : DONE.unlinked)(item.title)));
+      const anchor = linked ? linkedItemAnchor(parsed.data.exampleId, String(item._id)) : pickerAnchor(parsed.data.exampleId);
+      res.redirect(303, link(res, backToExample(parsed.data, done, anchor)));
     }));
   }
 
@@ -195,6 +231,23 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
       res.status(404).render('error', { heading: 'File not found', message: NOT_FOUND });
     });
     res.set({ ...headers, 'Content-Disposition': attachmentHeader(file.filename) });
+    stream.pipe(res);
+  }));
+
+  // A thumbnail of an image (never SVG: see hasPreview), shown in the page rather than downloaded.
+  router.get('/:id/preview', route(async (req, res) => {
+    const item = await itemFor(req, res, 'read');
+    if (!hasPreview(item)) throw notFound('This evidence has no picture to show.');
+    res.set({
+      'Content-Type': item.file!.contentType,
+      'Content-Length': String(item.file!.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Content-Disposition': 'inline',
+      'Cache-Control': 'private, no-store',
+    });
+    const stream = evidence.openEvidenceFile(item);
+    stream.once('error', (err) => res.destroy(err));
     stream.pipe(res);
   }));
 

@@ -59,6 +59,14 @@ export async function whereEvidenceIsUsed(owner: OwnerRef): Promise<Map<string, 
   return usage;
 }
 
+/** Refuses (not found) unless the example is in the owner's own portfolio: checked before anything is created for it. */
+export async function checkOwnExample(owner: OwnerRef, sectionId: string, exampleId: string): Promise<void> {
+  const portfolio = await findPortfolio(owner);
+  if (!portfolio) throw notFound(USAGE_MESSAGES.noPortfolio);
+  const section = await loadSection(portfolio, sectionId);
+  if (!section || !contentOf(section).examples.some((e) => e._id === exampleId)) throw notFound(USAGE_MESSAGES.noExample);
+}
+
 type Change = (evidenceIds: string[]) => string[];
 
 /**
