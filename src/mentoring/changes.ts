@@ -1,64 +1,65 @@
-import { diffWords } from 'diff';
 import { Types } from 'mongoose';
-import { type SectionDoc, htmlToText } from '../portfolio';
-import { SectionVisit, type SectionVisitDoc } from './models';
+import type { SectionDoc } from '../portfolio';
+import { anyChange, changesBetween, snapshotFromText, snapshotOf, type SectionChanges, type SectionSnapshot } from './change-view';
+import { MentorReview, SectionVisit, type MentorReviewDoc, type SectionVisitDoc } from './models';
 
-/** The words of a section as a reader sees them: the body, then each example's parts under headings. */
-export function sectionText(section: Pick<SectionDoc, 'body' | 'examples'>): string {
-  const parts: string[] = [];
-  if (section.body) parts.push(htmlToText(section.body));
-  (section.examples ?? []).forEach((e, i) => {
-    parts.push(`Example ${i + 1}: ${e.title || 'Untitled'}`);
-    if (e.description) parts.push(`Description: ${htmlToText(e.description)}`);
-    if (e.reflection) parts.push(`Reflection: ${htmlToText(e.reflection)}`);
-  });
-  return parts.join('\n\n');
-}
-
-export interface ChangePart {
-  kind: 'same' | 'added' | 'removed';
-  text: string;
-}
-
-/** A word-level difference; unchanged stretches are kept so the reader sees changes in context. */
-export function wordChanges(before: string, after: string): ChangePart[] {
-  return diffWords(before, after).map((p) => ({ kind: p.added ? 'added' : p.removed ? 'removed' : 'same', text: p.value }));
-}
+/** Which earlier reading the change view compares with. */
+export type ChangeBase = 'visit' | 'review';
 
 export interface SinceLastVisit {
   firstVisit: boolean;
   lastVisitAt: Date | null;
-  versionThen: number | null;
+  /** When this reader last reviewed the section with a snapshot kept, if ever. */
+  reviewedAt: Date | null;
+  base: ChangeBase;
+  /** When the reading compared with happened (the visit or the review). */
+  baseAt: Date | null;
   changed: boolean;
-  parts: ChangePart[];
+  changes: SectionChanges | null;
 }
 
+const visitSnapshot = (v: SectionVisitDoc): SectionSnapshot =>
+  v.paragraphs ? { paragraphs: v.paragraphs, evidence: v.evidence ?? null } : snapshotFromText(v.snapshotText ?? '');
+
 /**
- * What changed since this reader last read the section, then remembers this visit (version and text),
- * so the next visit compares with exactly what was on the screen this time.
+ * What changed since this reader last read the section (or, with base 'review', since their last review), then
+ * remembers this visit, so the next visit compares with exactly what was on the screen this time.
  */
-export async function visitSection(readerId: string, section: Pick<SectionDoc, '_id' | 'version' | 'body' | 'examples'>, now = new Date()): Promise<SinceLastVisit> {
+export async function visitSection(
+  readerId: string,
+  section: Pick<SectionDoc, '_id' | 'version' | 'body' | 'examples'>,
+  base: ChangeBase = 'visit',
+  now = new Date(),
+): Promise<SinceLastVisit> {
   const sectionId = new Types.ObjectId(String(section._id));
-  const text = sectionText(section);
+  const seen = await snapshotOf(section);
   const previous = (await SectionVisit.findOne({ readerId, section: sectionId }).lean()) as SectionVisitDoc | null;
+  const review = (await MentorReview.findOne({ section: sectionId, mentorId: readerId, seen: { $ne: null } }).sort({ createdAt: -1 }).lean()) as MentorReviewDoc | null;
   await SectionVisit.updateOne(
     { readerId, section: sectionId },
-    { $set: { version: section.version, snapshotText: text, at: now } },
+    { $set: { version: section.version, paragraphs: seen.paragraphs, evidence: seen.evidence ?? [], at: now }, $unset: { snapshotText: '' } },
     { upsert: true },
   );
-  if (!previous) return { firstVisit: true, lastVisitAt: null, versionThen: null, changed: false, parts: [] };
-  const changed = previous.version !== section.version && previous.snapshotText !== text;
+  const reviewedAt = review?.createdAt ?? null;
+  if (!previous && !review) return { firstVisit: true, lastVisitAt: null, reviewedAt, base: 'visit', baseAt: null, changed: false, changes: null };
+  // Asked for the review (or never visited since the visits were kept): compare with what the review saw.
+  const useReview = !!review && (base === 'review' || !previous);
+  const then = useReview ? { paragraphs: review!.seen!.paragraphs ?? [], evidence: review!.seen!.evidence ?? null } : visitSnapshot(previous!);
+  const unchangedVersion = !useReview && previous!.version === section.version;
+  const changes = unchangedVersion ? null : changesBetween(then, seen);
   return {
     firstVisit: false,
-    lastVisitAt: previous.at,
-    versionThen: previous.version,
-    changed,
-    parts: changed ? wordChanges(previous.snapshotText, text) : [],
+    lastVisitAt: previous?.at ?? null,
+    reviewedAt,
+    base: useReview ? 'review' : 'visit',
+    baseAt: useReview ? reviewedAt : previous!.at,
+    changed: !!changes && anyChange(changes),
+    changes,
   };
 }
 
 /** Last visits of one reader, by section id (the dashboard marks sections changed since). */
 export async function lastVisits(readerId: string, sectionIds: Types.ObjectId[]): Promise<Map<string, SectionVisitDoc>> {
-  const visits = (await SectionVisit.find({ readerId, section: { $in: sectionIds } }).lean()) as SectionVisitDoc[];
+  const visits = (await SectionVisit.find({ readerId, section: { $in: sectionIds } }, { paragraphs: 0, evidence: 0, snapshotText: 0 }).lean()) as SectionVisitDoc[];
   return new Map(visits.map((v) => [String(v.section), v]));
 }

@@ -1,4 +1,5 @@
 import mongoose, { Model, Schema, Types } from 'mongoose';
+import type { EvidenceSeen, Paragraph, SectionSnapshot } from './change-view';
 
 /**
  * Who mentors whom in a course. People are kept by their LTI `sub` (the course fixes the issuer), so a
@@ -84,8 +85,14 @@ export interface MentorReviewDoc {
   decision: 'meets_criterion' | 'needs_more_work';
   feedback: string; // sanitised HTML
   sectionVersion: number; // the version the mentor decided on
+  seen?: SectionSnapshot | null; // what the mentor read when deciding: the base of "changed since your review"
   createdAt: Date;
 }
+/** A kept snapshot: paragraphs with where they sit, and evidence with its title then. */
+const snapshotFields = {
+  paragraphs: { type: [{ _id: false, place: String, text: String }], default: undefined },
+  evidence: { type: [{ _id: false, id: String, title: String, exampleId: String, place: String }], default: undefined },
+};
 const reviewSchema = new Schema<MentorReviewDoc>(
   {
     section: { type: Schema.Types.ObjectId, required: true },
@@ -94,6 +101,7 @@ const reviewSchema = new Schema<MentorReviewDoc>(
     decision: { type: String, enum: ['meets_criterion', 'needs_more_work'], required: true },
     feedback: { type: String, default: '' },
     sectionVersion: { type: Number, required: true },
+    seen: { type: new Schema(snapshotFields, { _id: false }), default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -105,14 +113,17 @@ export interface SectionVisitDoc {
   readerId: string;
   section: Types.ObjectId;
   version: number;
-  snapshotText: string; // plain text of the section as read
+  snapshotText?: string; // visits kept before paragraphs were: the plain text as read
+  paragraphs?: Paragraph[];
+  evidence?: EvidenceSeen[];
   at: Date;
 }
 const visitSchema = new Schema<SectionVisitDoc>({
   readerId: { type: String, required: true },
   section: { type: Schema.Types.ObjectId, required: true },
   version: { type: Number, required: true },
-  snapshotText: { type: String, default: '' },
+  snapshotText: { type: String, default: undefined },
+  ...snapshotFields,
   at: { type: Date, required: true },
 });
 visitSchema.index({ readerId: 1, section: 1 }, { unique: true });

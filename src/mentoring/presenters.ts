@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { User } from '../people/user.model';
 import { whenLondon as when } from '../http/dates';
 import { findEvidence, STATE_LABELS } from '../portfolio';
+import type { EvidenceSeen } from './change-view';
 import type { SinceLastVisit } from './changes';
 import type { CommentDoc, MentorReviewDoc, CoMentorShareDoc } from './models';
 import { canDeleteComment, canEditComment, type Asker } from './policy';
@@ -69,13 +70,31 @@ export async function reviewsPresenter(reviews: MentorReviewDoc[]) {
   }));
 }
 
-export function changesPresenter(since: SinceLastVisit | null) {
+/** The change view: changed paragraphs with context, evidence linked or unlinked, and the other base to compare with. */
+export function changesPresenter(since: SinceLastVisit | null, options: { evidenceLinks: boolean; hrefOf: (base: string) => string }) {
   if (!since) return null;
+  const c = since.changes;
+  const evidence = (e: EvidenceSeen, linkable: boolean) => ({ title: e.title, place: e.place, href: linkable && options.evidenceLinks ? `/portfolio/evidence/${e.id}` : null });
+  const otherBase = since.base === 'visit' && since.reviewedAt && since.lastVisitAt && since.reviewedAt < since.lastVisitAt
+    ? { href: options.hrefOf('review'), label: `Compare with what you reviewed on ${when(since.reviewedAt)}` }
+    : since.base === 'review' && since.lastVisitAt
+      ? { href: options.hrefOf('visit'), label: `Compare with your last visit on ${when(since.lastVisitAt)}` }
+      : null;
   return {
     firstVisit: since.firstVisit,
-    lastVisit: when(since.lastVisitAt),
+    base: since.base,
+    baseAt: when(since.baseAt),
     changed: since.changed,
-    parts: since.parts,
+    otherBase,
+    hunks: (c?.hunks ?? []).map((hunk) => ({
+      skipped: hunk.skipped,
+      // A place is named once, where it starts within the hunk.
+      paragraphs: hunk.paragraphs.map((p, i) => ({ ...p, showPlace: !!p.place && (i === 0 || hunk.paragraphs[i - 1].place !== p.place) })),
+    })),
+    skippedAfter: c && c.hunks.length ? c.skippedAfter : 0,
+    changedParagraphs: c?.changedParagraphs ?? 0,
+    evidenceAdded: (c?.evidenceAdded ?? []).map((e) => evidence(e, true)),
+    evidenceRemoved: (c?.evidenceRemoved ?? []).map((e) => evidence(e, false)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { NotifyOptions } from '../notifications';
 import { Section, type SectionDoc, applyTransition } from '../portfolio';
+import { snapshotOf } from './change-view';
 import { commentHtml } from './comments';
 import { MentorReview, ReviewRequest, type MentorReviewDoc, type ReviewRequestDoc } from './models';
 import { mentorIdsOf, tell } from './notify';
@@ -37,6 +38,7 @@ export async function decide(
       decision: input.decision,
       feedback,
       sectionVersion: input.expectedVersion,
+      seen: await snapshotOf(loaded.section), // the base of "what changed since your review"
     })
   ).toObject() as MentorReviewDoc;
   await ReviewRequest.updateOne({ section: loaded.section._id }, { $set: { open: false } });

@@ -4,7 +4,7 @@ import { candidatePeers, isCandidateIn } from '../roster';
 import { whenLondon } from '../http/dates';
 import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
-import { visitSection } from './changes';
+import { visitSection, type ChangeBase } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
 import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canOnSection, canShare, mentors, type SectionAction } from './policy';
@@ -60,7 +60,9 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
     const id = String(loaded.section._id);
     const owner = who.userId === loaded.candidate.userId;
     const isMentor = !owner && (await mentors(who, loaded.candidate));
-    const since = owner || problem ? null : await visitSection(who.userId, loaded.section);
+    // The change view compares with the last visit unless the reader asked for their last review (any other value: the visit).
+    const base: ChangeBase = res.req.query.changes === 'review' ? 'review' : 'visit';
+    const since = owner || problem ? null : await visitSection(who.userId, loaded.section, base);
     if (!problem) {
       const seen = await markReadByPath(who.userId, `/mentoring/sections/${id}`);
       if (typeof res.locals.unread === 'number') res.locals.unread = Math.max(0, res.locals.unread - seen);
@@ -74,7 +76,7 @@ export function sectionRoutes(notifyOptions: NotifyOptions): Router {
       title: `${problem ? 'Error: ' : ''}${loaded.area.displayTitle} – ${loaded.candidate.name}`,
       s: await present.readerSectionPresenter(loaded, { evidenceLinks: owner || isMentor }),
       threads: Object.fromEntries(threads),
-      changes: present.changesPresenter(since),
+      changes: present.changesPresenter(since, { evidenceLinks: owner || isMentor, hrefOf: (b) => urlOf(res, `/mentoring/sections/${id}?changes=${b}#changes-heading`) }),
       reviews: await present.reviewsPresenter(await reviewsOf(loaded.section._id)),
       canReview: isMentor && (loaded.section.state === 'ready_for_review' || (loaded.section.state === 'meets_criterion' && !!loaded.section.approvedChangedAt)),
       changedSinceApproval: loaded.section.state === 'meets_criterion' && loaded.section.approvedChangedAt ? whenLondon(loaded.section.approvedChangedAt) : '',

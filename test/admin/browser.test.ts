@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { Deployment } from '../../src/lti/deployment.model';
-import { browserSuite, checkAccessibility } from '../support/browser';
+import { browserSuite, checkAccessibility, screenshot } from '../support/browser';
 import { ADMIN_TOKEN } from './admin-client';
 
 const suite = browserSuite();
@@ -79,7 +79,7 @@ describe('installer pages in Chromium', () => {
     expect(await suite.page.evaluate(() => document.activeElement?.id)).toBe('issuer');
   });
 
-  test('a deployment can be deactivated with the Space key and the VLE removed with Enter after confirming', async () => {
+  test('a deployment can be deactivated with the Space key; the VLE\'s Remove sits at the card\'s foot and removes only after confirming, by keyboard', async () => {
     const deploymentId = suite.tool.deploymentId!;
     await signInWithKeyboard(suite.page);
     await tabTo(suite.page, new RegExp(`^Deactivate deployment ${deploymentId}$`));
@@ -93,6 +93,29 @@ describe('installer pages in Chromium', () => {
     await expectAxeClean(suite.page, '');
 
     await suite.page.goto(`${suite.tool.baseUrl}/admin`);
+    // The red Remove is at the card's foot, below the deployment form, never in the row with Activate or Deactivate.
+    const placement = await suite.page.evaluate(() => {
+      const remove = Array.from(document.querySelectorAll('a')).find((a) => (a.textContent ?? '').startsWith('Remove CMALT Test VLE'))!;
+      const card = remove.closest('section.card')!;
+      const buttons = Array.from(card.querySelectorAll('button'));
+      const onOff = buttons.find((b) => /^(Activate|Deactivate) CMALT Test VLE/.test((b.textContent ?? '').trim()))!;
+      const addDeployment = buttons.find((b) => (b.textContent ?? '').trim() === 'Add deployment')!;
+      return {
+        inFoot: card.lastElementChild === remove.closest('.card__foot'),
+        besideOnOff: onOff.closest('.actions') === remove.closest('.actions'),
+        belowTheForm: remove.getBoundingClientRect().top > addDeployment.getBoundingClientRect().bottom,
+      };
+    });
+    expect(placement).toEqual({ inFoot: true, besideOnOff: false, belowTheForm: true });
+    await screenshot(suite.page, 'admin-platforms-remove-at-foot');
+    // Asking first: going back removes nothing.
+    await tabTo(suite.page, /^Remove CMALT Test VLE/);
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForURL((url) => url.pathname.endsWith('/remove'));
+    await tabTo(suite.page, /^No, go back$/);
+    await suite.page.keyboard.press('Enter');
+    await suite.page.waitForURL((url) => url.pathname === '/admin');
+    expect((await suite.tool.lti.getAllPlatforms()).length).toBe(1);
     await tabTo(suite.page, /^Remove CMALT Test VLE/);
     await suite.page.keyboard.press('Enter');
     await suite.page.waitForURL((url) => url.pathname.endsWith('/remove'));

@@ -43,7 +43,17 @@ export interface NoteView {
   did: string;
   learned: string;
   proof: string;
+  /** The start of what was done, for the folded note. */
+  gist: string;
   drafted: null | { sectionHref: string; exampleId: string };
+}
+
+/** The start of a text, cut at a word (planning-notes.js cuts the same way after a save). */
+export function gistOf(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : max)}…`;
 }
 
 export function presentNote(note: PlanningNoteDoc, sectionId: string | undefined): NoteView {
@@ -53,6 +63,7 @@ export function presentNote(note: PlanningNoteDoc, sectionId: string | undefined
     did: note.did ?? '',
     learned: note.learned ?? '',
     proof: note.proof ?? '',
+    gist: gistOf(note.did ?? ''),
     drafted: note.draftedAt ? { sectionHref: sectionId ? sectionHref(sectionId) : '/portfolio', exampleId: note.draftedExampleId ?? '' } : null,
   };
 }
