@@ -103,7 +103,7 @@ async function registeredOrigins(lti: LtiProvider, configured: string[]): Promis
  * Sets up ltijs on `dbUri` and composes the one Express app: our middleware, ltijs's routes, our routers.
  * Building it starts no worker and subscribes to nothing; boot.ts does that.
  */
-export async function composeApp({ config, log, dbUri, notifier, cpd }: { config: Config; log: Logger; dbUri: string; notifier: Notifier; cpd: { training: MandatoryTraining; clock: () => Date } }): Promise<ComposedApp> {
+export async function composeApp({ config, log, dbUri, notifier, training, clock }: { config: Config; log: Logger; dbUri: string; notifier: Notifier; training: MandatoryTraining; clock: () => Date }): Promise<ComposedApp> {
   setOutboundPolicy(config.outbound); // every VLE- or visitor-supplied URL is called through src/vle/guarded-fetch.ts
   const lti = newProvider();
   useKeyObjectForSecret(config.ltiKey); // perf: ltijs's ltik sign/verify with a KeyObject (lti/ltijs/jsonwebtoken-key.ts)
@@ -145,8 +145,8 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
         ltiApp.use('/lti/register', registrationRateLimit({ config, log })); // per client address, every instance counting
         ltiApp.use(partitionedCookies);
         ltiApp.use(sessionMaxAge(config.ltiKey, config.sessionMaxAgeMs));
-        ltiApp.use(cookielessSession(config.ltiKey)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie
-        ltiApp.post(PASS_ROUTE, sessionPassRoute(config.ltiKey)); // cookies: a cookieless page, again, in the tab that launched it
+        ltiApp.use(cookielessSession(config.ltiKey, clock)); // cookies: a platform-storage launch's ltik stands without ltijs's cookie, for 2 hours
+        ltiApp.post(PASS_ROUTE, sessionPassRoute(config.ltiKey, clock)); // cookies: a cookieless page, again, in the tab that launched it
         ltiApp.get('/lti/new-window/:ticket', startLoginInNewWindow('/lti/login')); // cookies: the login again, top-level
         ltiApp.all('/lti/login', plainLoginParams(), rememberLogin(), loginCapture()); // cookies: rememberLogin must run inside loginCapture
         ltiApp.post(
@@ -189,7 +189,7 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
-  const cpdDeps = { config, ...cpd };
+  const cpdDeps = { config, training, clock };
   lti.app.use('/cpd', ...launched, cpdRouter(cpdDeps));
   // The roster lives with the gradebook (it feeds it); people look for it at /roster.
   lti.app.get('/roster', ...launched, ((_req, res) => res.redirect(303, res.locals.url ? res.locals.url('/gradebook/roster') : '/gradebook/roster')) as RequestHandler);

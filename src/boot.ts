@@ -23,7 +23,7 @@ export interface BootOptions {
   dbUri: string;
   /** Start the VLE worker (grade outbox, roster syncs) too: the server does; tests drive their own. */
   gradebookWorker?: boolean | Partial<GradebookWorkerOptions>;
-  /** The clock the CPD record reads (periods, training, reminders); tests move it instead of sleeping. */
+  /** The tool's clock (the CPD record's periods, training and reminders; a cookieless session's 2 hours); tests move it instead of sleeping. */
   clock?: () => Date;
   /** Start the export worker (PDFs and website zips built in the background): the server does; tests drive their own. */
   exportWorker?: boolean;
@@ -52,7 +52,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
   const notifier = startNotifier(config, log);
   const schemeMail = startSchemeMailer(config, log);
   wireRules(notifier);
-  const composed = await composeApp({ config, log, dbUri, notifier, cpd: { training, clock } });
+  const composed = await composeApp({ config, log, dbUri, notifier, training, clock });
   const cpdReminders = startReminderWorker({ months: config.cpdPeriodMonths, notify: notifier.options, clock, log });
   const gradebook = gradebookWorker
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })

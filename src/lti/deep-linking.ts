@@ -11,6 +11,7 @@ import { frameworks } from '../portfolio';
 import { mapRoles, roleLabel } from '../people/roles';
 import { REFUSALS, refusalError } from './refusals';
 import { registrationIsOn, type PlatformLookup } from './registration-status';
+import { gradeColumnName, gradeColumnWords, vleFamilyOf, type VleFamily } from './vle-words';
 
 /**
  * Deep linking: a teacher adding CMALT Portfolio to a course chooses the pathway, and the tool answers
@@ -65,7 +66,7 @@ export function pathwayChoices(): PathwayChoice[] {
 }
 
 /** The one content item returned to the VLE. */
-export function progressLink(config: Config, choice: PathwayChoice): Record<string, unknown> {
+export function progressLink(config: Config, choice: PathwayChoice): Record<string, unknown> & { title: string; lineItem: { label: string } } {
   return {
     type: 'ltiResourceLink',
     title: `CMALT Portfolio: ${choice.title}`,
@@ -101,18 +102,27 @@ async function mayDeepLink(res: Response): Promise<boolean> {
   return true;
 }
 
+/** Which VLE sent this deep-linking request (tool_platform.product_family_code), for the picker's words. */
+function familyOf(res: Response): VleFamily {
+  const token = res.locals.token as { platformInfo?: { product_family_code?: unknown } } | undefined;
+  return vleFamilyOf(token?.platformInfo?.product_family_code);
+}
+
 async function choosePage(deps: DeepLinkingDeps, res: Response, status: number, error?: string): Promise<void> {
   const ltik = String(res.locals.ltik);
   const who = await resolveWho(res, deps.config.ltiKey).catch(() => null);
+  const family = familyOf(res);
+  // each pathway with the grade column's name as this VLE will show it (Moodle: the activity's name)
+  const choices = pathwayChoices().map((c) => ({ ...c, column: gradeColumnName(family, progressLink(deps.config, c)) }));
   await renderPage(res, status, 'lti/deep-linking-choose', {
     title: TEXT.choose,
     who: who ?? undefined,
     roleLabel,
     ltik,
     csrfToken: csrfTokenFor(deps.config.ltiKey, ltik),
-    choices: pathwayChoices(),
-    groups: [...new Set(pathwayChoices().map((c) => c.frameworkId))].map((id) => {
-      const inGroup = pathwayChoices().filter((c) => c.frameworkId === id);
+    vle: gradeColumnWords(family),
+    groups: [...new Set(choices.map((c) => c.frameworkId))].map((id) => {
+      const inGroup = choices.filter((c) => c.frameworkId === id);
       return { id, title: inGroup[0].frameworkTitle, shortTitle: inGroup[0].shortTitle, choices: inGroup };
     }),
     error,

@@ -30,9 +30,9 @@ describe("the installer's instructions for each VLE", () => {
 
   test.each([
     ['moodle', ['Initiate login URL', 'Redirection URI(s)', 'Public keyset', 'Content Selection URL', 'Share launcher’s email with tool', '<code>' + 'http']],
-    ['canvas', ['Redirect URIs', 'Paste JSON', 'LTI 1.3 Configuration', 'By Client ID', 'Deployment Id']],
+    ['canvas', ['Redirect URIs', 'Paste JSON', 'LTI 1.3 Configuration', 'By Client ID', 'Add App', 'Deployment ID']],
     ['blackboard', ['Register LTI 1.3/Advantage Tool', 'Login Initiation URL', 'Tool Redirect URL(s)', 'Tool JWKS URL', 'User Fields to Send', 'Launch in New Window']],
-    ['brightspace', ['Register Tool', 'OpenID Connect Login URL', 'Keyset URL', 'New Deployment', 'View Links', 'Brightspace OAuth2 Audience']],
+    ['brightspace', ['Register Tool', 'Dynamic Registration URL', 'OpenID Connect Login URL', 'Keyset URL', 'New Deployment', 'View Links', 'Brightspace OAuth2 Audience']],
   ])('the %s page names the VLE’s own fields', async (vle, fields) => {
     const html = unescapeHtml((await admin.get(`/admin/setup/${vle}`)).html);
     for (const field of fields) expect(html).toContain(field);

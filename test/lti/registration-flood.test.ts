@@ -37,3 +37,40 @@ describe('registrations waiting for the installer', () => {
     expect(keys.keys.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('many anonymous registrations at once', () => {
+  const suite = toolSuite({ platform: { productFamilyCode: 'moodle' }, register: false, tool: { env: { REGISTRATIONS_PER_HOUR: '2', PENDING_REGISTRATIONS_MAX: '100' } } });
+
+  test('the limit holds under concurrency with a page in words, and /healthz keeps answering (naming no VLE) throughout', async () => {
+    let flooding = true;
+    const health: Array<{ status: number; body: string }> = [];
+    const poll = (async () => {
+      while (flooding) {
+        const res = await fetch(`${suite.tool.baseUrl}/healthz`);
+        health.push({ status: res.status, body: await res.text() });
+      }
+    })();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => suite.platform.registerWithTool(`${suite.tool.baseUrl}/lti/register`)));
+    flooding = false;
+    await poll;
+
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused).toHaveLength(8);
+    for (const r of refused) {
+      expect(r.status).toBe(429);
+      expect(r.html).toContain('Too many registrations from here');
+      expect(r.html).toContain('Wait an hour');
+    }
+    expect(await platformsOf(suite)).toBe(2);
+    // each accepted registration has its own key pair in the tool's keyset
+    const keys = (await (await fetch(`${suite.tool.baseUrl}/lti/keys`)).json()) as { keys: Array<{ kid: string }> };
+    expect(new Set(keys.keys.map((k) => k.kid)).size).toBeGreaterThanOrEqual(2);
+
+    expect(health.length).toBeGreaterThan(0);
+    for (const h of health) {
+      expect(h.status).toBe(200);
+      expect(h.body).toBe('{"status":"ok"}'); // no list of VLEs, however many registered
+    }
+  });
+});

@@ -36,7 +36,7 @@ export interface StartTestToolOptions {
   host?: string;
   /** A logger of the test's (default: silent unless LOG_LEVEL is set). */
   log?: Logger;
-  /** The clock the CPD record reads, so a test moves time without sleeping. */
+  /** The tool's clock (CPD record, cookieless session length), so a test moves time without sleeping. */
   clock?: () => Date;
   /**
    * Loopback origins the tool may call (OUTBOUND_ALLOWED_ORIGINS): the test VLE runs on loopback, which the tool

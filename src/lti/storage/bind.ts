@@ -1,7 +1,7 @@
 import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
-import { CookielessSession, SessionPass } from './models';
+import { COOKIELESS_SESSION_SECONDS, CookielessSession, SessionPass } from './models';
 
 /**
  * A session without cookies (platform storage) has its ltik in page addresses, so a copied address would open it
@@ -17,6 +17,13 @@ export const BIND_HEADER = 'x-cmalt-bind';
 export const PASS_PARAM = 'pass';
 export const PASS_ROUTE = '/lti/session/pass';
 const SECRET = /^[A-Za-z0-9_-]{43}$/; // 32 random bytes, base64url
+
+/**
+ * Whether a cookieless session made at `createdAt` has run its 2 hours by `now`. The TTL index removes the record
+ * only some time later (MongoDB checks once a minute), so the age is checked on every request as well.
+ */
+export const cookielessSessionEnded = (createdAt: Date | undefined, now: Date): boolean =>
+  !createdAt || now.getTime() - createdAt.getTime() > COOKIELESS_SESSION_SECONDS * 1000;
 
 export const hashOf = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
 
@@ -60,7 +67,7 @@ const localTarget = (to: unknown): string | null =>
   typeof to === 'string' && to.startsWith('/') && !to.startsWith('//') && !to.includes('\\') ? to : null;
 
 /** POST /lti/session/pass from the resume page: the secret for this ltik buys one pass for one address. */
-export function sessionPassRoute(ltiKey: string): RequestHandler {
+export function sessionPassRoute(ltiKey: string, clock: () => Date = () => new Date()): RequestHandler {
   const key = createSecretKey(Buffer.from(ltiKey));
   return async (req, res, next) => {
     try {
@@ -74,9 +81,10 @@ export function sessionPassRoute(ltiKey: string): RequestHandler {
         // refused below, like a wrong secret
       }
       const found = secret && to && typeof claims.s === 'string'
-        ? await CookielessSession.exists({ state: claims.s, user: String(claims.user), platformCode: String(claims.platformCode), bindHash: hashOf(secret) })
+        ? await CookielessSession.findOne({ state: claims.s, user: String(claims.user), platformCode: String(claims.platformCode), bindHash: hashOf(secret) }, { createdAt: 1 }).lean()
         : null;
-      if (!found || !to || typeof claims.s !== 'string') {
+      // an ended session buys no pass (session.ts refuses its pages too)
+      if (!found || cookielessSessionEnded(found.createdAt, clock()) || !to || typeof claims.s !== 'string') {
         res.set('Cache-Control', 'no-store');
         return void res.status(401).render('lti/session-resume', { title: 'Open CMALT Portfolio from your VLE', ltik: '', to: '', action: PASS_ROUTE, refused: true });
       }

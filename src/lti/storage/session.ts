@@ -1,15 +1,16 @@
 import { createSecretKey } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
-import { boundTabAsks, renderResume } from './bind';
+import { boundTabAsks, cookielessSessionEnded, renderResume } from './bind';
 import { CookielessSession } from './models';
+import { REFUSALS, refusalError } from '../refusals';
 
 /**
  * Before ltijs's session check: an ltik from a launch proved through platform storage stands without ltijs's
  * session cookie (the browser keeps none for us), and a page whose address carries it opens only for the tab that
  * launched it (bind.ts). Any other ltik still needs its cookie; a cookie that did come is always checked by ltijs.
  */
-export function cookielessSession(ltiKey: string): RequestHandler {
+export function cookielessSession(ltiKey: string, clock: () => Date = () => new Date()): RequestHandler {
   const key = createSecretKey(Buffer.from(ltiKey)); // a string secret costs jsonwebtoken ~1 ms per verify
   return async (req, _res, next) => {
     const ltik = (req as { token?: unknown }).token;
@@ -28,8 +29,9 @@ export function cookielessSession(ltiKey: string): RequestHandler {
     if (typeof s !== 'string' || typeof user !== 'string' || typeof platformCode !== 'string') return next();
     if (cookies[platformCode]) return next();
     try {
-      const session = await CookielessSession.findOne({ state: s, user, platformCode }, { bindHash: 1 }).lean();
+      const session = await CookielessSession.findOne({ state: s, user, platformCode }, { bindHash: 1, createdAt: 1 }).lean();
       if (!session) return next(); // ltijs refuses it: no cookie
+      if (cookielessSessionEnded(session.createdAt, clock())) return next(refusalError(REFUSALS.sessionExpired));
       const fromAddress = (req.method === 'GET' || req.method === 'HEAD') && req.query.ltik === ltik;
       if (fromAddress && !(await boundTabAsks(req, session, s))) return renderResume(req, _res, ltik);
       cookies[platformCode] = user;
