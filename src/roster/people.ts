@@ -3,6 +3,7 @@ import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
 import { mapRoles, overridesOf, withStaffChoice, type AppRole } from '../people/roles';
 import { User } from '../people/user.model';
+import { NAME_COLLATION, sortByName } from '../people/names';
 import { rosterMemberModel } from './member.model';
 import { rosterOf } from './service';
 
@@ -44,7 +45,7 @@ export async function peopleIn(courseId: string): Promise<Person[]> {
     const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
     people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
   }
-  return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return sortByName(people);
 }
 
 export const candidatesAmong = (people: Person[]) => people.filter((p) => p.roles.includes('candidate'));
@@ -85,7 +86,7 @@ export async function peopleAmong(courseId: string, subs: string[]): Promise<Per
     const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
     people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
   }
-  return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return sortByName(people);
 }
 
 export const PEER_LIMIT = 50;
@@ -106,7 +107,8 @@ export async function candidatePeers(
   if (!ids.length) return { peers: [], more: false };
   const search = opts.search?.trim().slice(0, 100);
   const found = await User.find({ _id: { $in: ids }, ...(search ? { name: { $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {}) }, { name: 1 })
-    .sort({ name: 1 })
+    .sort({ name: 1, _id: 1 })
+    .collation(NAME_COLLATION)
     .limit(limit + 1)
     .lean();
   return { peers: found.slice(0, limit).map((u) => ({ userId: String(u._id), name: u.name || 'Unnamed user' })), more: found.length > limit };
