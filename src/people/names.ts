@@ -12,6 +12,3 @@ export const byName = (a: string, b: string): number => nameCollator.compare(a, 
 export function sortByName<T extends { name: string }>(people: T[]): T[] {
   return people.sort((a, b) => nameCollator.compare(a.name, b.name));
 }
-
-/** The same order for a sort done by the database (MongoDB's and the embedded engine's ICU collation). */
-export const NAME_COLLATION = { locale: 'en_GB', strength: 1, numericOrdering: true } as const;

@@ -1,4 +1,3 @@
-import { NAME_COLLATION } from '../people/names';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** A person on the VLE course roster (NRPS), whether or not they have opened the tool. */
@@ -36,8 +35,6 @@ const schema = new Schema<RosterMember>(
   { timestamps: true, collection: 'roster_members' },
 );
 schema.index({ courseId: 1, sub: 1 }, { unique: true });
-// The coordinator's roster pages: on the course first, by name in the people's order (src/people/names.ts).
-schema.index({ courseId: 1, status: 1, name: 1, sub: 1 }, { collation: NAME_COLLATION });
 
 export function rosterMemberModel(conn: Connection): Model<RosterMember> {
   return (conn.models.RosterMember as Model<RosterMember>) ?? conn.model<RosterMember>('RosterMember', schema);
