@@ -93,9 +93,10 @@ export async function peopleAmong(courseId: string, subs: string[]): Promise<Per
 export const PEER_LIMIT = 50;
 
 /**
- * Candidates of the course who have opened the tool (the co-mentoring peer list): at most `limit`, by name,
- * optionally those whose name contains `search`. Two queries whatever the course's size; `more` says the
- * list was cut, so the page offers the search.
+ * Candidates of the course who have opened the tool (the co-mentoring peer list), by name. Without a search, only
+ * a course of at most `limit` other candidates is listed (two small reads); a larger one answers `more` and no
+ * one, so the page asks for a name: the first 50 of 1,500 by name help no one, and reading 1,500 names on every
+ * view of a section made the page grow with the course. With a search, at most `limit` whose name contains it.
  */
 export async function candidatePeers(
   courseId: string,
@@ -103,12 +104,13 @@ export async function candidatePeers(
 ): Promise<{ peers: Array<{ userId: string; name: string }>; more: boolean }> {
   if (!Types.ObjectId.isValid(courseId)) return { peers: [], more: false };
   const limit = opts.limit ?? PEER_LIMIT;
-  const ms = await Membership.find({ course: courseId, appRoles: 'candidate' }, { user: 1 }).lean();
-  const ids = ms.map((m) => m.user).filter((u) => String(u) !== opts.except);
-  if (!ids.length) return { peers: [], more: false };
   const search = opts.search?.trim().slice(0, 100);
-  const found = await User.find({ _id: { $in: ids }, ...(search ? { name: { $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {}) }, { name: 1 }).lean();
-  // Names only, sorted here with the one collator: cheaper than the database's collated sort on the embedded engine.
+  const others = { course: courseId, appRoles: 'candidate', ...(opts.except && Types.ObjectId.isValid(opts.except) ? { user: { $ne: opts.except } } : {}) };
+  const ms = await (search ? Membership.find(others, { user: 1 }) : Membership.find(others, { user: 1 }).limit(limit + 1)).lean();
+  if (!ms.length) return { peers: [], more: false };
+  if (!search && ms.length > limit) return { peers: [], more: true };
+  const found = await User.find({ _id: { $in: ms.map((m) => m.user) }, ...(search ? { name: { $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {}) }, { name: 1 }).lean();
+  // Names only, sorted here with the one collator.
   const peers = sortByName(found.map((u) => ({ userId: String(u._id), name: u.name || 'Unnamed user' })));
   return { peers: peers.slice(0, limit), more: peers.length > limit };
 }

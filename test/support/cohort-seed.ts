@@ -116,8 +116,10 @@ export async function seedCohort(tool: ToolRef, platform: TestPlatform, opts: Se
     portfolios.push(...made.map((p) => ({ _id: p._id as Types.ObjectId, userId: p.userId })));
   });
   const areas = areasOf(framework, template);
+  const ownerOf = new Map(portfolios.map((p) => [String(p._id), p.userId]));
   const sections = portfolios.flatMap((p, i) =>
     areas.map((a, j) => ({
+      _id: new mongoose.Types.ObjectId(),
       portfolio: p._id,
       areaId: a.id,
       state: j === 0 && i % 3 === 0 ? 'ready_for_review' : j === 1 && i % 2 === 0 ? 'meets_criterion' : 'not_started',
@@ -126,12 +128,12 @@ export async function seedCohort(tool: ToolRef, platform: TestPlatform, opts: Se
       summary: { bodyWords: j < 2 ? 7 : 0, bodyStamp: 1, exampleWords: 0, exampleCount: 0, examplesStamp: 1 },
     })),
   );
-  await inBatches(sections, (batch) => Section.insertMany(batch, { ordered: false }));
-  const ready = await Section.find({ portfolio: { $in: portfolios.map((p) => p._id) }, state: 'ready_for_review' }, { portfolio: 1 }).lean();
-  const ownerOf = new Map(portfolios.map((p) => [String(p._id), p.userId]));
+  // The open requests first: a ready section without one is what the background catch-up looks for.
+  const ready = sections.filter((s) => s.state === 'ready_for_review');
   await inBatches(ready, (batch) =>
     ReviewRequest.insertMany(batch.map((s) => ({ section: s._id, portfolio: s.portfolio, courseId, candidateId: ownerOf.get(String(s.portfolio)), since: new Date(), sectionVersion: 1, open: true }))),
   );
+  await inBatches(sections, (batch) => Section.insertMany(batch, { ordered: false }));
 
   // One mentor per ten candidates, and the busy mentor's own candidates.
   const assignments = [
