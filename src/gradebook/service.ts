@@ -1,5 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import { Portfolio } from '../portfolio';
+import { byName } from '../people/names';
 import { User } from '../people/user.model';
 import { loadCandidates } from './candidates';
 import { gradebookLineModel } from './line.model';
@@ -9,6 +10,7 @@ import { reconcile } from './reconciler';
 import { notifyWorkers } from './worker-signal';
 
 export interface CandidateSync {
+  portfolioId: string;
   candidateId: string;
   name: string;
   comment: string; // the standing as the VLE will see it
@@ -45,9 +47,10 @@ export async function gradebookOverview(conn: Connection, courseId: string, page
   const nameOf = new Map(names.map((u) => [String(u._id), u.name || 'Unnamed candidate']));
   const ordered = owners
     .map((p) => ({ portfolioId: String(p._id), name: nameOf.get(p.userId) ?? 'Unnamed candidate' }))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.portfolioId.localeCompare(b.portfolioId));
+    .sort((a, b) => byName(a.name, b.name) || (a.portfolioId < b.portfolioId ? -1 : 1));
   const shown = ordered.slice((page - 1) * size, page * size).map((p) => p.portfolioId);
   const candidates = shown.length ? await loadCandidates(conn, { courseId, portfolioIds: shown }) : [];
+  const position = new Map(shown.map((id, i) => [id, i])); // the page keeps the course-wide order by name
   const entries = candidates.length ? await outbox.find({ courseId, candidateId: { $in: candidates.map((c) => c.candidateId) } }).lean() : [];
   // Grouped once: a filter over every entry per candidate was quadratic in the course's size.
   const entriesOf = new Map<string, GradeOutboxEntry[]>();
@@ -63,12 +66,13 @@ export async function gradebookOverview(conn: Connection, courseId: string, page
     failedCount: failed.length,
     candidates: candidates
       .map((c) => ({
+        portfolioId: c.portfolioId,
         candidateId: c.candidateId,
         name: c.name ?? 'Unnamed candidate',
         comment: `${c.standing.progress.meeting} of ${c.standing.progress.required} areas meet the criterion`,
         entries: entriesOf.get(c.candidateId) ?? [],
       }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => position.get(a.portfolioId)! - position.get(b.portfolioId)!),
   };
 }
 

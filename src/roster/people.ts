@@ -3,8 +3,8 @@ import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
 import { mapRoles, overridesOf, withStaffChoice, type AppRole } from '../people/roles';
 import { User } from '../people/user.model';
+import { sortByName } from '../people/names';
 import { rosterMemberModel } from './member.model';
-import { rosterOf } from './service';
 
 /** A person in the course: from their launches, or from the roster when they have not opened the tool yet. */
 export interface Person {
@@ -22,14 +22,16 @@ export async function peopleIn(courseId: string): Promise<Person[]> {
   const course = await Course.findById(courseId).lean();
   if (!course) return [];
   const overrides = overridesOf(course);
+  // Only the fields a person needs, unsorted (the list is sorted once, below): full roster documents in the
+  // roster's own order cost several times more at 1,500 people.
   const [memberships, roster] = await Promise.all([
     Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1 }).lean(),
-    rosterOf(mongoose.connection, courseId),
+    rosterMemberModel(mongoose.connection).find({ courseId }, { issuer: 1, sub: 1, name: 1, email: 1, roles: 1, status: 1 }).lean(),
   ]);
   const users = await User.find({ _id: { $in: memberships.map((m) => m.user) } }, { sub: 1, name: 1 }).lean();
   const userById = new Map(users.map((u) => [String(u._id), u]));
-  const onRoster = new Map(roster.entries.filter((e) => e.member.issuer === course.issuer).map((e) => [e.member.sub, e.member.status === 'active']));
-  const enrolled = (sub: string) => (roster.entries.length ? onRoster.get(sub) ?? false : null);
+  const onRoster = new Map(roster.filter((r) => r.issuer === course.issuer).map((r) => [r.sub, r.status === 'active']));
+  const enrolled = (sub: string) => (roster.length ? onRoster.get(sub) ?? false : null);
   const people: Person[] = [];
   for (const m of memberships) {
     const u = userById.get(String(m.user));
@@ -38,13 +40,13 @@ export async function peopleIn(courseId: string): Promise<Person[]> {
     people.push({ sub: u.sub, name: u.name || 'Unnamed user', userId: String(u._id), roles, enrolled: enrolled(u.sub) });
   }
   const launched = new Set(people.map((p) => p.sub));
-  for (const { member: r } of roster.entries) {
+  for (const r of roster) {
     if (launched.has(r.sub) || r.issuer !== course.issuer || r.status === 'left') continue;
     // Never launched: the roster's roles, and in a course that decides per person, no teacher is a coordinator yet.
     const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
     people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
   }
-  return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return sortByName(people);
 }
 
 export const candidatesAmong = (people: Person[]) => people.filter((p) => p.roles.includes('candidate'));
@@ -85,15 +87,16 @@ export async function peopleAmong(courseId: string, subs: string[]): Promise<Per
     const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
     people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
   }
-  return people.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return sortByName(people);
 }
 
 export const PEER_LIMIT = 50;
 
 /**
- * Candidates of the course who have opened the tool (the co-mentoring peer list): at most `limit`, by name,
- * optionally those whose name contains `search`. Two queries whatever the course's size; `more` says the
- * list was cut, so the page offers the search.
+ * Candidates of the course who have opened the tool (the co-mentoring peer list), by name. Without a search, only
+ * a course of at most `limit` other candidates is listed (two small reads); a larger one answers `more` and no
+ * one, so the page asks for a name: the first 50 of 1,500 by name help no one, and reading 1,500 names on every
+ * view of a section made the page grow with the course. With a search, at most `limit` whose name contains it.
  */
 export async function candidatePeers(
   courseId: string,
@@ -101,15 +104,15 @@ export async function candidatePeers(
 ): Promise<{ peers: Array<{ userId: string; name: string }>; more: boolean }> {
   if (!Types.ObjectId.isValid(courseId)) return { peers: [], more: false };
   const limit = opts.limit ?? PEER_LIMIT;
-  const ms = await Membership.find({ course: courseId, appRoles: 'candidate' }, { user: 1 }).lean();
-  const ids = ms.map((m) => m.user).filter((u) => String(u) !== opts.except);
-  if (!ids.length) return { peers: [], more: false };
   const search = opts.search?.trim().slice(0, 100);
-  const found = await User.find({ _id: { $in: ids }, ...(search ? { name: { $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {}) }, { name: 1 })
-    .sort({ name: 1 })
-    .limit(limit + 1)
-    .lean();
-  return { peers: found.slice(0, limit).map((u) => ({ userId: String(u._id), name: u.name || 'Unnamed user' })), more: found.length > limit };
+  const others = { course: courseId, appRoles: 'candidate', ...(opts.except && Types.ObjectId.isValid(opts.except) ? { user: { $ne: opts.except } } : {}) };
+  const ms = await (search ? Membership.find(others, { user: 1 }) : Membership.find(others, { user: 1 }).limit(limit + 1)).lean();
+  if (!ms.length) return { peers: [], more: false };
+  if (!search && ms.length > limit) return { peers: [], more: true };
+  const found = await User.find({ _id: { $in: ms.map((m) => m.user) }, ...(search ? { name: { $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {}) }, { name: 1 }).lean();
+  // Names only, sorted here with the one collator.
+  const peers = sortByName(found.map((u) => ({ userId: String(u._id), name: u.name || 'Unnamed user' })));
+  return { peers: peers.slice(0, limit), more: peers.length > limit };
 }
 
 /** Whether `userId` is a candidate of the course who has opened the tool (one query). */

@@ -1,5 +1,5 @@
 import { whenUtc as when } from '../http/dates';
-import type { Roster } from './service';
+import type { RosterPageData } from './service';
 
 export interface RosterRow {
   name: string;
@@ -16,6 +16,8 @@ export interface RosterPage {
   lastError: string;
   nextSync: string;
   rows: RosterRow[];
+  /** People on the roster in all; `rows` is one page of them. */
+  total: number;
   neverLaunchedCount: number;
   leftCount: number;
 }
@@ -28,7 +30,8 @@ function roleName(uri: string): string {
 
 const MEMBERSHIP: Record<string, string> = { active: 'On the course', inactive: 'Inactive in the VLE', left: 'Left the course' };
 
-export function presentRoster(roster: Roster): RosterPage {
+/** One page of the roster, with the course-wide figures. */
+export function presentRoster(roster: RosterPageData): RosterPage {
   const rows = roster.entries.map(({ member, launched }) => ({
     name: member.name || member.email || member.sub,
     email: member.email ?? '',
@@ -43,7 +46,8 @@ export function presentRoster(roster: Roster): RosterPage {
     lastError: roster.sync?.lastError ?? '',
     nextSync: when(roster.sync?.nextRunAt),
     rows,
-    neverLaunchedCount: rows.filter((r) => r.neverLaunched).length,
-    leftCount: roster.entries.filter((e) => e.member.status === 'left').length,
+    total: roster.total,
+    neverLaunchedCount: roster.neverLaunchedCount,
+    leftCount: roster.leftCount,
   };
 }

@@ -6,10 +6,11 @@ import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
 import type { Who } from '../http/who';
 import { navFor } from '../http/nav';
+import { PAGE_SIZE, pageNumberOf, paginate } from '../http/pages';
 import { DEFAULT_RETRY, type VleJobContext } from '../vle/context';
 import { createPlatformClient, ltijsCredentials, type PlatformClient } from '../vle/platform-client';
 import { presentRoster } from './presenter';
-import { rosterOf, syncRosterNow } from './service';
+import { rosterPageOf, syncRosterNow } from './service';
 
 export interface RosterRouterDeps {
   log: Logger;
@@ -43,10 +44,14 @@ export function rosterRouter(deps: RosterRouterDeps): Router {
     try {
       const who = res.locals.who as Who;
       const q = resultQuery.safeParse(req.query);
+      const pageNumber = pageNumberOf(req.query);
+      const page = presentRoster(await rosterPageOf(conn(), who.courseId, pageNumber, PAGE_SIZE));
+      const pages = paginate(pageNumber, page.total, (n) => res.locals.url(`/gradebook/roster?page=${n}#roster-heading`));
       res.render('roster/index', {
-        title: 'Course roster',
+        title: `Course roster${pages.count > 1 ? ` (page ${pages.current} of ${pages.count})` : ''}`,
         nav: navFor(who, '/gradebook/roster', res.locals.url, res.locals.unread),
-        page: presentRoster(await rosterOf(conn(), who.courseId)),
+        page,
+        pages,
         result: q.success ? q.data : {},
       });
     } catch (err) {

@@ -61,8 +61,12 @@ test('a roster of 250 over three pages all arrives; leavers are marked; who neve
   expect(left.map((m) => m.sub).sort()).toEqual(leavers.map((m) => m.user.id).sort());
   expect(left.every((m) => m.leftAt instanceof Date)).toBe(true);
   expect(await Member().countDocuments({ courseId, status: 'active' })).toBe(241);
-  expect(again.html).toContain('Left the course');
   expect(again.html).toContain('Never launched');
+  expect(again.html).toContain('10 have left the course');
+  // Those who left come last, on the last of six pages of 50.
+  const last = await coordinator.get('/gradebook/roster', { page: '6' });
+  expect(last.html).toContain('Left the course');
+  expect(last.html).toContain('page 6 of 6');
 });
 
 test('a roster read the VLE refuses changes nothing (nobody is marked as left) and says why in words, never showing the VLE\'s answer', async () => {
@@ -107,4 +111,26 @@ test('only a coordinator may see or sync the roster; a form without its CSRF tok
   const page = await coordinator.get('/gradebook/roster');
   expect(page.status).toBe(200);
   expect(page.html).toContain('Read the roster from the VLE now');
+});
+
+test('the roster comes 50 to a page by name; a page that is not a number or beyond the last is refused in words', async () => {
+  const { coordinator } = await aRosteredCourse(60);
+  expect((await coordinator.post('/gradebook/roster/sync')).url).toMatch(/synced=ok&members=60/);
+  const first = await coordinator.get('/gradebook/roster');
+  const second = await coordinator.get('/gradebook/roster', { page: '2' });
+  const names = (html: string) => [...html.matchAll(/<th scope="row">([^<]+)<\/th>/g)].map((m) => m[1]);
+  expect(names(first.html)).toHaveLength(50);
+  expect(names(second.html)).toHaveLength(10);
+  const all = [...names(first.html), ...names(second.html)];
+  expect(new Set(all).size).toBe(60); // no one twice, no one missed
+  expect(all).toEqual([...all].sort(new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true }).compare));
+  expect(first.html).toContain('59 people have never opened CMALT Portfolio');
+  expect(second.html).toContain('59 people have never opened CMALT Portfolio'); // course-wide, not the page's
+
+  const word = await coordinator.get('/gradebook/roster', { page: 'two' });
+  expect(word.status).toBe(400);
+  expect(word.html).toContain('Please choose a page number from the list of pages.');
+  const beyond = await coordinator.get('/gradebook/roster', { page: '3' });
+  expect(beyond.status).toBe(404);
+  expect(beyond.html).toContain('There is no page 3: this list has 2 pages.');
 });
