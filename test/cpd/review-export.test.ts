@@ -1,4 +1,6 @@
+import { sweepReminders } from '../../src/cpd';
 import { CpdRecord } from '../../src/cpd/models';
+import { Notification } from '../../src/notifications';
 import { launchAs, type ToolSession } from '../support/launch';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { toolSuite } from '../support/suite';
@@ -83,4 +85,20 @@ test('the review is exported as PDF and website through export, and nobody else 
   // An unknown kind of document, and a malformed id, are not found either.
   expect((await kim.get(`/export/documents/portfolio-of-someone/${recordId}/pdf`)).status).toBe(404);
   expect((await kim.get('/export/documents/cmalt-review/not-an-id/pdf')).status).toBe(404);
+});
+
+test('reminders come 90 and 30 days before the three-year review date, once each, and stop once it has passed', async () => {
+  await kim.get('/cpd'); // the record notes the course reminders link back to
+  const reviewReminders = () => Notification.find({ kind: 'cpd_reminder', text: /CMALT review/ }).lean();
+  const sweep = (at: string) => sweepReminders({ months: 2, notify: { emailEnabled: false }, now: new Date(at) });
+  await sweep('2028-10-01T09:00:00Z'); // four months before 1 February 2029
+  expect(await reviewReminders()).toHaveLength(0);
+  await sweep('2028-11-05T09:00:00Z');
+  await sweep('2028-11-06T09:00:00Z'); // the same reminder is not repeated
+  expect((await reviewReminders()).map((n) => n.text)).toEqual(['Your CMALT review is due by 2029-02-01.']);
+  await sweep('2029-01-10T09:00:00Z');
+  await sweep('2029-03-01T09:00:00Z'); // past the date: nothing more
+  const sent = await reviewReminders();
+  expect(sent).toHaveLength(2);
+  expect(sent.every((n) => n.path === '/cpd/review')).toBe(true);
 });
