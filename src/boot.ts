@@ -6,8 +6,8 @@
 import type { Logger } from 'pino';
 import { composeApp, type AppDeps, type ComposedApp } from './app';
 import type { Config } from './config';
-import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
-import { startExportWorker, type ExportWorker } from './export';
+import { loadMandatoryTraining, profileFor, REVIEW_DOCUMENT, reviewDocumentSource, startReminderWorker } from './cpd';
+import { registerDocumentSource, startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
 import { sharedEvidenceReadable } from './community';
 import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
@@ -44,6 +44,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
   addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
+  registerDocumentSource(REVIEW_DOCUMENT, reviewDocumentSource); // export renders the CPD record's CMALT review without importing cpd
 }
 
 /** Wires the tool, starts its workers, composes the app. */

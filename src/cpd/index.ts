@@ -4,3 +4,4 @@ export { cpdReviewerRouter } from './routes-periods';
 export { loadMandatoryTraining, MandatoryTrainingError, type MandatoryTraining } from './mandatory';
 export { startReminderWorker, sweepReminders, type ReminderWorker } from './reminders.job';
 export { profileFor } from './review.service';
+export { reviewDocumentSource, REVIEW_DOCUMENT } from './review-document';

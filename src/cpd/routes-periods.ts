@@ -47,8 +47,9 @@ export function periodsRouter(deps: CpdDeps): Router {
       const input = parse(submitSchema, req.body);
       const done = await submissions.submitPeriod({ ownerId: who.userId, name: who.name, courseId: who.courseId }, key, input, months, deps.clock(), deps.config.ltiKey);
       link = done.link ? reviewUrl(deps, done.link) : '';
+      if (link) await submissions.emailLineManager(done.submission, link, deps.clock());
     }, (refusal) => page(res, refusal.status, { refusal, key, body: req.body }));
-    if (ok) await page(res, 200, { link, notice: link ? 'Period submitted. Send your line manager the link below.' : 'Period submitted to your course coordinator.' });
+    if (ok) await page(res, 200, { link, notice: link ? 'Period submitted. We have emailed your line manager the link below; you can also send it yourself.' : 'Period submitted to your course coordinator.' });
   }));
   return router;
 }

@@ -57,6 +57,7 @@ export function recordRouter(deps: CpdDeps): Router {
       sections: REVIEW_SECTIONS.map((s) => ({ ...s, text: sectionText(s.id) })),
       formError: refusal?.message ?? '',
       notice: NOTICES[String(req.query.done)] ?? '',
+      documentId: record?.review ? String(record._id) : '', // exported through the export capability once saved
     }, '/cpd');
   };
   router.get('/review', h(async (req, res) => reviewPage(req, res)));

@@ -2,6 +2,7 @@ import { AppError, conflict, notFound } from '../http/errors';
 import { checkLink, newNonce, signLink } from '../http/signed-links';
 import { Membership } from '../people/membership.model';
 import { User } from '../people/user.model';
+import { queueEmail } from '../scheme';
 import { CpdEntry, CpdSubmission, EntryDoc, SubmissionDoc } from './models';
 import { DAY_MS, Period, periodOf, periodsBetween, periodStarting } from './periods';
 
@@ -109,6 +110,21 @@ export async function submitPeriod(who: Submitter, key: string, input: SubmitInp
   await CpdEntry.updateMany({ _id: { $in: submission.entryIds }, ownerId: who.ownerId, submissionId: null }, { $set: { submissionId: String(submission._id) } }).exec();
   const link = nonce && expiresAt ? signLink(secret, LINK_PURPOSE, { subject: String(submission._id), nonce, expiresAt }) : undefined;
   return { submission, link };
+}
+
+/**
+ * Emails the line manager their link through the scheme's mail queue (they have no account for notifications).
+ * Keyed by the submission, so a retried request or a second call queues it once.
+ */
+export async function emailLineManager(submission: SubmissionDoc, url: string, now: Date): Promise<void> {
+  if (submission.reviewer !== 'line_manager' || !submission.reviewerEmail) return;
+  const ends = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(submission.linkExpiresAt ?? now);
+  await queueEmail(
+    submission.reviewerEmail,
+    `CPD log from ${submission.ownerName || 'a member of staff'} to acknowledge`,
+    `Dear ${submission.reviewerName || 'line manager'},\n\n${submission.ownerName || 'A member of your staff'} has submitted their CPD log for you to read and acknowledge with a comment. You do not need an account:\n\n${url}\n\nThe link works until ${ends} and can be used once.\n\nCMALT Portfolio`,
+    { key: `cpd-review:${String(submission._id)}`, now },
+  );
 }
 
 /** What a reviewer reads: the submission and only the activities in it. */

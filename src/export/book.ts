@@ -55,6 +55,8 @@ export interface Book {
   frameworkTitle: string;
   pathwayTitle: string;
   madeAt: string; // ISO time the book was read
+  /** A document other than a portfolio (e.g. a CMALT review from a registered source) names itself. */
+  title?: string;
   areas: BookArea[];
   evidence: BookEvidence[];
 }
@@ -136,6 +138,9 @@ export async function bookOf(portfolio: PortfolioDoc, now = new Date()): Promise
     }),
   };
 }
+
+/** The title on the cover, the PDF's metadata and the website's pages. */
+export const bookTitle = (book: Pick<Book, 'title' | 'candidate'>) => book.title || `CMALT portfolio of ${book.candidate.name}`;
 
 /** "E3" for the third piece of evidence cited. */
 export const evidenceLabel = (e: Pick<BookEvidence, 'number'>) => `E${e.number}`;

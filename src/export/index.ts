@@ -5,3 +5,5 @@ export { bookOf, type Book } from './book';
 export { assessorRouter } from './assessor.routes';
 export { altStanding } from './submission.service';
 export { createExportWorker, startExportWorker, type ExportWorker } from './export.job';
+export { registerDocumentSource, type DocumentSource } from './documents';
+export type { BookArea, BookEvidence, BookExample } from './book';

@@ -1,5 +1,5 @@
 import { sanitiseRichText } from '../portfolio';
-import { evidenceLabel, ukDate, type Book, type BookEvidence } from './book';
+import { bookTitle, evidenceLabel, ukDate, type Book, type BookEvidence } from './book';
 
 /**
  * The reading view's locals: plain strings for `<%=`, and rich text only in fields named `safeHtml`,
@@ -37,7 +37,7 @@ export function presentEvidenceItem(e: BookEvidence, href: (e: BookEvidence) => 
 export function readingPresenter(book: Book, options: ReadingOptions) {
   const evidence = new Map(book.evidence.map((e) => [e.id, e]));
   return {
-    title: `CMALT portfolio of ${book.candidate.name}`,
+    title: bookTitle(book),
     cover: [
       { term: 'Candidate', value: book.candidate.name },
       { term: 'Pathway', value: book.pathwayTitle },

@@ -9,6 +9,7 @@ import { buildSiteZip } from './site';
 import { attachmentHeader } from '../portfolio';
 import { linksRouter, type LinksDeps } from './links.routes';
 import { submissionRouter } from './submission.routes';
+import { documentsRouter } from './documents';
 import { buildPdf } from './pdf';
 import { canOnExport } from './policy';
 import { readingPresenter } from './reading.presenter';
@@ -66,6 +67,7 @@ export function exportRouter(deps: ExportDeps): Router {
 
   router.use('/portfolios/:portfolioId/links', linksRouter(deps));
   router.use('/portfolios/:portfolioId/export', exportsRouter(deps.now ?? (() => new Date())));
+  router.use('/documents', documentsRouter(deps.now ?? (() => new Date())));
   router.use('/portfolios/:portfolioId/submission', submissionRouter(deps.now ?? (() => new Date())));
   return router;
 }

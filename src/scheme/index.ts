@@ -2,5 +2,5 @@
 export { schemeRouter, type SchemeDeps } from './routes';
 export { supportLinkRouter } from './support.routes';
 export { schemePlaceGate } from './gate';
-export { startSchemeMailer, drainSchemeEmails, type SchemeMailer } from './mail';
+export { startSchemeMailer, drainSchemeEmails, queueEmail, type SchemeMailer } from './mail';
 export { canOnScheme } from './policy';

@@ -11,9 +11,21 @@ const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 let onQueued: () => void = () => undefined;
 
-export async function queueEmail(to: string, subject: string, text: string): Promise<void> {
+/**
+ * Queues an email. With a `key` it is queued once for that key (a retried request or a second instance
+ * finds it there); `now` is the caller's clock, so tests that move time see it queued when they say.
+ */
+export async function queueEmail(to: string, subject: string, text: string, opts: { key?: string; now?: Date } = {}): Promise<void> {
   if (!to) return; // a person the VLE gave no email address: their page still says what happened
-  await SchemeEmail.create({ to, subject, text });
+  const fields = { to, subject, text, createdAt: opts.now ?? new Date() };
+  if (!opts.key) await SchemeEmail.create(fields);
+  else {
+    try {
+      await SchemeEmail.updateOne({ key: opts.key }, { $setOnInsert: { ...fields, key: opts.key, status: 'pending', attempts: 0, leaseUntil: null } }, { upsert: true });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err; // queued by someone else at the same moment: once is enough
+    }
+  }
   onQueued();
 }
 

@@ -79,8 +79,10 @@ const schemeEmailSchema = new mongoose.Schema({
   attempts: { type: Number, default: 0 },
   leaseUntil: { type: Date, default: null },
   createdAt: { type: Date, default: () => new Date() },
+  key: { type: String }, // when given, the email is queued once for it, however often it is asked for
 });
 schemeEmailSchema.index({ status: 1, createdAt: 1 });
+schemeEmailSchema.index({ key: 1 }, { unique: true, partialFilterExpression: { key: { $type: 'string' } } });
 
 type Id = { _id: mongoose.Types.ObjectId };
 export interface SchemeSettingsFields {
@@ -139,6 +141,7 @@ export interface SchemeEmailFields {
   attempts: number;
   leaseUntil: Date | null;
   createdAt: Date;
+  key?: string;
 }
 export type SchemeSettingsDoc = SchemeSettingsFields & Id;
 export type ApplicationDoc = ApplicationFields & Id;

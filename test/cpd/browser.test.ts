@@ -40,6 +40,25 @@ test('every CPD page is axe-clean and fits 320px; an activity is added by keyboa
     expect({ path, fits: await fitsWidth() }).toEqual({ path, fits: true });
   }
   await screenshot(suite.page, 'cpd-course-320');
+
+  // The CMALT review by keyboard: certification date, an activity chosen, a section written; then the export links.
+  await suite.page.goto(at('/cpd/review'));
+  await suite.page.fill('#certified-on', new Date().toISOString().slice(0, 10));
+  await suite.page.focus('#certified-on');
+  await Promise.all([suite.page.waitForURL(/done=certified/), suite.page.keyboard.press('Enter')]);
+  await suite.page.focus('input[name="entryIds"]');
+  await suite.page.keyboard.press('Space');
+  await suite.page.focus('#section-development');
+  await suite.page.keyboard.type('Accessibility webinars since certification.');
+  await suite.page.focus('form[action*="/cpd/review?"] button[type="submit"], form[action$="/cpd/review"] button[type="submit"]');
+  await Promise.all([suite.page.waitForURL(/done=review/), suite.page.keyboard.press('Enter')]);
+  const pdfLink = suite.page.getByRole('link', { name: 'Download the review as PDF' });
+  await pdfLink.focus();
+  expect(await pdfLink.evaluate((a) => a === document.activeElement)).toBe(true);
+  expect(await pdfLink.getAttribute('href')).toMatch(/\/export\/documents\/cmalt-review\/[a-f0-9]{24}\/pdf/);
+  expect(await checkAccessibility(suite.page)).toEqual([]);
+  expect(await fitsWidth()).toBe(true);
+  await screenshot(suite.page, 'cpd-review-export-320');
   await suite.page.goto(at('/cpd'));
   await screenshot(suite.page, 'cpd-record-320');
 });

@@ -1,5 +1,7 @@
 import { CpdEntry, CpdSubmission, CpdTarget } from '../../src/cpd/models';
 import { sweepReminders } from '../../src/cpd';
+import { emailLineManager } from '../../src/cpd/submissions.service';
+import { SchemeEmail } from '../../src/scheme/scheme.model';
 import { Notification } from '../../src/notifications';
 import { launchAs, type ToolSession } from '../support/launch';
 import { toolSuite } from '../support/suite';
@@ -58,6 +60,18 @@ test('a person keeps a CPD record across two periods, submits, is reminded, eval
   const link = /(http:\/\/[^"<\s]+\/cpd-review\/[A-Za-z0-9_.-]+)/.exec(submitted.html)![1];
   const sub = (await CpdSubmission.findOne().lean())!;
   expect(sub.entryIds.sort()).toEqual(ids.slice(0, 3).sort());
+
+  // The line manager is emailed the link through the scheme's mail queue, once, at the tool's time.
+  const emails = await SchemeEmail.find({ to: 'lee@college.ac.uk' }).lean();
+  expect(emails).toHaveLength(1);
+  expect(emails[0].subject).toBe('CPD log from Kim Tutor to acknowledge');
+  expect(emails[0].text).toContain(link);
+  expect(emails[0].text).toContain('Dear Lee Manager');
+  expect(emails[0].createdAt.toISOString()).toBe(now.toISOString());
+  const again = await kim.post('/cpd/periods/2026-01/submit', { reviewer: 'line_manager', reviewerName: 'Lee Manager', reviewerEmail: 'lee@college.ac.uk' });
+  expect(again.status).toBe(409);
+  await emailLineManager(sub, link, now); // asked for again (a retry): the key keeps it to one
+  expect(await SchemeEmail.countDocuments({ to: 'lee@college.ac.uk' })).toBe(1);
 
   // Submitted entries are fixed; a correction is a new entry.
   const edit = await kim.post(`/cpd/entries/${ids[0]}`, activity({ title: 'Changed after submission' }) as Record<string, string>);

@@ -1,4 +1,4 @@
-import type { Book } from '../book';
+import { bookTitle, type Book } from '../book';
 import { fileKindOf, type FileReader } from '../files';
 import { layOut, type Attached } from './layout';
 import { finishPdf, openEvidencePdf } from './merge';
@@ -42,7 +42,7 @@ export async function buildPdf(book: Book, read: FileReader, progress: Progress 
     laidOut,
     images,
     attached: attachedDocs,
-    title: `CMALT portfolio of ${book.candidate.name}`,
+    title: bookTitle(book),
     author: book.candidate.name,
     onAttached: (done, total) => progress(`Appending evidence file ${done} of ${total}`),
   });

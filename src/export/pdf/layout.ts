@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { evidenceLabel, ukDate, type Book, type BookEvidence } from '../book';
+import { bookTitle, evidenceLabel, ukDate, type Book, type BookEvidence } from '../book';
 import { formatBytes } from '../reading.presenter';
 import { blocksOf, type Block } from './rich-text';
 
@@ -72,7 +72,7 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
     lang: 'en-GB',
     displayTitle: true,
     pdfVersion: '1.7',
-    info: { Title: `CMALT portfolio of ${book.candidate.name}`, Author: book.candidate.name, Subject: book.pathwayTitle, Creator: 'CMALT Portfolio' },
+    info: { Title: bookTitle(book), Author: book.candidate.name, Subject: book.pathwayTitle, Creator: 'CMALT Portfolio' },
   });
   for (const [key, file] of Object.entries(FONTS)) doc.registerFont(key, fontFile(file));
   const chunks: Buffer[] = [];
@@ -84,7 +84,7 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
   const width = doc.page.width - MARGIN * 2;
 
   // Cover
-  doc.font('bold').fontSize(24).fillColor(INK).text(`CMALT portfolio of ${book.candidate.name}`, { width });
+  doc.font('bold').fontSize(24).fillColor(INK).text(bookTitle(book), { width });
   doc.moveDown();
   doc.font('body').fontSize(12);
   for (const [term, value] of [
