@@ -54,7 +54,7 @@ import { mentoringRouter } from './mentoring';
 import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
-import { schemeRouter, supportLinkRouter } from './scheme';
+import { calendarFeedRouter, schemeRouter, supportLinkRouter } from './scheme';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
@@ -231,6 +231,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   app.use(security);
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
+  app.use('/scheme-calendar', calendarFeedRouter(config)); // calendar programs: the secret address is the key, no session
   app.use('/cpd-review', cpdReviewerRouter(cpdDeps)); // a line manager's signed link: no VLE account, so outside the launch check
   app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key
   // before ltijs's 100 kB parsers, so a long section is not refused; only for a request with a live session token

@@ -1,6 +1,9 @@
-/** The CMALT scheme: settings, the call for volunteers, line-manager support, selection. The only file others import. */
+/** The CMALT scheme: settings, the call for volunteers, line-manager support, selection, meetings. The only file others import. */
 export { schemeRouter, type SchemeDeps } from './routes';
 export { supportLinkRouter } from './support.routes';
 export { schemePlaceGate } from './gate';
-export { startSchemeMailer, drainSchemeEmails, queueEmail, type SchemeMailer } from './mail';
+export { drainSchemeEmails, queueEmail } from './mail';
+export { startSchemeMailer, type SchemeMailer } from './worker';
 export { canOnScheme } from './policy';
+export { calendarFeedRouter } from './calendar.routes';
+export { meetingsForCalendar, type CalendarMeeting } from './meetings.service';

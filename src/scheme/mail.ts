@@ -10,6 +10,10 @@ import { SchemeEmail } from './scheme.model';
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 let onQueued: () => void = () => undefined;
+/** The worker (worker.ts) listens, so a queued email goes out at once rather than at the next tick. */
+export function onEmailQueued(listener: () => void): void {
+  onQueued = listener;
+}
 
 /**
  * Queues an email. With a `key` it is queued once for that key (a retried request or a second instance
@@ -52,41 +56,4 @@ export async function drainSchemeEmails(ctx: { smtpUrl: string; mailFrom: string
   }
   if (!ctx.transport) transport.close();
   return sent;
-}
-
-export interface SchemeMailer {
-  kick(): void;
-  stop(): Promise<void>;
-}
-
-/** Started and stopped by boot.ts. Without SMTP_URL emails stay queued and the pages still say everything. */
-export function startSchemeMailer(config: { smtpUrl?: string; mailFrom: string }, log: Logger, intervalMs = 30_000): SchemeMailer {
-  let running: Promise<unknown> | null = null;
-  let again = false;
-  let stopped = false;
-  const run = () => {
-    if (stopped || !config.smtpUrl) return;
-    if (running) return void (again = true);
-    running = drainSchemeEmails({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, log })
-      .catch((err) => log.error({ err }, 'scheme email drain failed'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  onQueued = () => void setImmediate(run);
-  return {
-    kick: onQueued,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      onQueued = () => undefined;
-      await running;
-    },
-  };
 }

@@ -4,6 +4,7 @@ import { forbidden } from '../http/errors';
 import { h, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import * as apply from './applications.service';
 import { listApplications } from './list.service';
+import { manageMeetingsRouter, meetingsRouter } from './meetings.routes';
 import { canOnScheme } from './policy';
 import { formValues, presentApplication, settingsSummary, settingsValues, STATE_LABELS, SUPPORT_LABELS } from './presenter';
 import { applicationSchema, fieldErrors, listFilterSchema, reasonSchema, recordSupportSchema, settingsSchema } from './scheme.schema';
@@ -11,7 +12,7 @@ import { callState, saveSettings, settingsOf } from './settings.service';
 import { recordSupport, remindLineManager } from './support.service';
 
 export interface SchemeDeps {
-  config: { publicUrl: string };
+  config: { publicUrl: string; ltiKey: string };
 }
 
 const NOT_COORDINATOR = 'Scheme settings and applications are for the scheme coordinator of this course.';
@@ -41,6 +42,8 @@ export function schemeRouter(deps: SchemeDeps): Router {
   const manage = Router();
   router.use('/manage', manage);
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
+  manage.use('/meetings', manageMeetingsRouter(deps));
+  router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---
   async function showMine(res: Response, status = 200, errors: Record<string, string> = {}, posted?: Record<string, unknown>, done = '') {
@@ -64,6 +67,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
   router.get('/', h(async (req, res) => {
     if (!canOnScheme(whoOf(res), 'apply')) {
       if (canOnScheme(whoOf(res), 'manage')) return res.redirect(303, urlOf(res, '/scheme/manage'));
+      if (whoOf(res).roles.includes('mentor')) return res.redirect(303, urlOf(res, '/scheme/meetings')); // a mentor's part of the scheme
       throw forbidden(NOT_APPLICANT);
     }
     await showMine(res, 200, {}, undefined, notice(req));

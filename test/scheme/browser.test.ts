@@ -2,6 +2,9 @@ import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot }
 import { Application } from '../../src/scheme/scheme.model';
 import { askLineManager } from '../../src/scheme/support.service';
 import { SchemeEmail } from '../../src/scheme/scheme.model';
+import { Meeting } from '../../src/scheme/meetings.model';
+import { launched } from '../mentoring/people';
+import { aCandidateWithAPlace, londonLocal, schemeSettings } from './helpers';
 
 const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
 const local = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(0, 16);
@@ -85,4 +88,62 @@ test('every scheme page passes axe, fits 320px, and the forms work by keyboard',
   await suite.page.waitForSelector('text=Thank you');
   expect(await checkAccessibility(suite.page)).toEqual([]);
   expect((await Application.findById(app._id).lean())!.support).toBe('supported');
+});
+
+test('the meetings pages pass axe, fit 320px, and a meeting is scheduled and attendance taken by keyboard', async () => {
+  const course = suite.platform.course({ title: 'Browser meetings' });
+  const coraUser = suite.platform.user({ name: 'Cora Meetings' });
+  const cora = await launched(suite.tool, suite.platform, course, 'Instructor', coraUser);
+  expect((await cora.post('/scheme/manage/settings', schemeSettings())).status).toBe(200);
+  const ann = await aCandidateWithAPlace(suite.tool, suite.platform, course, cora, 'Ann Browser');
+  await aCandidateWithAPlace(suite.tool, suite.platform, course, cora, 'Ben Browser');
+  const at = (path: string, ltik: string) => `${suite.tool.baseUrl}${path}${path.includes('?') ? '&' : '?'}ltik=${encodeURIComponent(ltik)}`;
+
+  // Set up over HTTP; the pages are then driven in the browser, each person signed in there by their own launch.
+  await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Instructor', course, user: coraUser });
+  const coraLtik = new URL(suite.page.url()).searchParams.get('ltik')!;
+  await suite.page.goto(at('/scheme/manage/meetings', coraLtik));
+  await checkPage('meetings-manage');
+  // Keyboard only: the refused form first (end before start), then the corrected one.
+  await tabTo('#scheme-title');
+  await suite.page.keyboard.type('Kick-off planning');
+  await suite.page.fill('#scheme-startsAt', londonLocal(3 * DAY));
+  await suite.page.fill('#scheme-endsAt', londonLocal(3 * DAY - 60 * 60 * 1000));
+  await tabTo('#scheme-place');
+  await suite.page.keyboard.type('Room 1, City campus');
+  await tabTo('section[aria-labelledby="new-meeting"] button[type="submit"]');
+  await suite.page.keyboard.press('Enter');
+  await suite.page.waitForSelector('.error-summary');
+  expect(await checkAccessibility(suite.page)).toEqual([]);
+  await suite.page.fill('#scheme-endsAt', londonLocal(3 * DAY + 60 * 60 * 1000));
+  await suite.page.focus('#scheme-endsAt');
+  await tabTo('section[aria-labelledby="new-meeting"] button[type="submit"]');
+  await suite.page.keyboard.press('Enter');
+  await suite.page.waitForSelector('.notice--good');
+  await checkPage('meeting-manage');
+
+  // A meeting that has happened: attendance by keyboard (Space on a checkbox, Enter on the button).
+  const courseId = (await Meeting.findOne({ title: 'Kick-off planning' }).lean())!.courseId;
+  const past = await Meeting.create({ courseId, title: 'Core area 1', place: 'Room 2', startsAt: new Date(Date.now() - 3 * 60 * 60 * 1000), endsAt: new Date(Date.now() - 2 * 60 * 60 * 1000) });
+  await suite.page.goto(at(`/scheme/manage/meetings/${past._id}`, coraLtik));
+  await checkPage('meeting-attendance');
+  await tabTo('#att-0');
+  await suite.page.keyboard.press('Space');
+  await tabTo('section[aria-labelledby="attendance"] button[type="submit"]');
+  await suite.page.keyboard.press('Enter');
+  await suite.page.waitForSelector('.notice--good');
+  expect((await Meeting.findById(past._id).lean())!.attended).toEqual([ann.userId]);
+
+  // The candidate's view: the list, one meeting, and their calendar address.
+  await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', course, user: ann.user });
+  const annLtik = new URL(suite.page.url()).searchParams.get('ltik')!;
+  await suite.page.goto(at('/scheme/meetings', annLtik));
+  await tabTo('section[aria-labelledby="feed"] button[type="submit"]');
+  await suite.page.keyboard.press('Enter');
+  await suite.page.waitForSelector('#feed-url');
+  await checkPage('meetings-candidate');
+  await suite.page.goto(at('/scheme/meetings?when=past', annLtik));
+  await checkPage('meetings-past');
+  await suite.page.goto(at(`/scheme/meetings/${past._id}`, annLtik));
+  await checkPage('meeting-candidate');
 });
