@@ -9,8 +9,8 @@ import type { Config } from './config';
 import { loadMandatoryTraining, profileFor, startReminderWorker } from './cpd';
 import { startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { sharedEvidenceReadable } from './community';
-import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
+import { sectionSharedWithSet, sharedEvidenceReadable } from './community';
+import { addSectionShareRule, listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
 import { addEvidenceReadRule, setPlaceGate, setProfileCvSource, setSectionFeedbackSource } from './portfolio';
 import { schemePlaceGate, startSchemeMailer } from './scheme';
@@ -44,6 +44,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
   addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
+  addSectionShareRule(sectionSharedWithSet); // a section shared with the whole learning set: its members read and comment
 }
 
 /** Wires the tool, starts its workers, composes the app. */
