@@ -56,6 +56,7 @@ export function peopleRouter(deps: { notify?: NotifyOptions; postingLimit: Reque
   router.get('/', h(async (req, res) => {
     const who = member(res);
     const filter = directorySchema.parse(req.query);
+    await people.syncDirectory(who.courseId);
     const found = await people.directory(who.courseId, filter);
     await render(res, 'community/people/directory', {
       title: 'People in the learning set',

@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
 import { notify, type NotifyOptions } from '../../notifications';
+import { Membership } from '../../people/membership.model';
+import { User } from '../../people/user.model';
 import type { Member } from '../service';
 import { Invitation, Profile, type InvitationDoc, type ProfileDoc } from './model';
 import type { ProfileInput } from './schema';
@@ -20,6 +22,32 @@ export async function enterDirectory(who: Member): Promise<void> {
     { $set: { name: who.name, nameKey: who.name.toLowerCase(), role: roleOf(who) }, $setOnInsert: { courseId: who.courseId, userId: who.userId } },
     { upsert: true },
   );
+}
+
+const MEMBER_ROLES = ['candidate', 'mentor', 'coordinator'];
+/** A set is at most this many people; beyond it the directory lists those who opened the space. */
+const SYNC_LIMIT = 5000;
+
+/**
+ * Adds a bare entry for every member launched into the course who has none yet (they may not have opened the
+ * learning set), so "Everyone" is everyone. Two indexed reads and, only when someone is missing, one insert.
+ */
+export async function syncDirectory(courseId: string): Promise<void> {
+  if (!Types.ObjectId.isValid(courseId)) return;
+  const memberships = await Membership.find({ course: courseId, appRoles: { $in: MEMBER_ROLES } }, { user: 1, appRoles: 1 }).limit(SYNC_LIMIT).lean();
+  const known = new Set((await Profile.find({ courseId }, { userId: 1 }).limit(SYNC_LIMIT * 2).lean()).map((p) => p.userId));
+  const missing = memberships.filter((m) => !known.has(String(m.user)));
+  if (!missing.length) return;
+  const names = new Map((await User.find({ _id: { $in: missing.map((m) => m.user) } }, { name: 1 }).lean()).map((u) => [String(u._id), u.name || 'Unnamed person']));
+  const rows = missing.map((m) => {
+    const roles = (m.appRoles ?? []) as string[];
+    const name = names.get(String(m.user)) ?? 'Unnamed person';
+    return { courseId, userId: String(m.user), name, nameKey: name.toLowerCase(), role: roles.includes('coordinator') ? 'coordinator' : roles.includes('mentor') ? 'mentor' : 'candidate' };
+  });
+  // two directory pages opened at once may both insert: the unique index keeps one, the other is ignored
+  await Profile.insertMany(rows, { ordered: false }).catch((err: { code?: number; writeErrors?: unknown[] }) => {
+    if (err.code !== 11000 && !err.writeErrors) throw err;
+  });
 }
 
 export async function profileOf(courseId: string, userId: string): Promise<ProfileDoc | null> {
