@@ -9,11 +9,11 @@ import type { Config } from './config';
 import { loadMandatoryTraining, profileFor, REVIEW_DOCUMENT, reviewDocumentSource, startReminderWorker } from './cpd';
 import { registerDocumentSource, startExportWorker, type ExportWorker } from './export';
 import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions } from './gradebook';
-import { sharedEvidenceReadable } from './community';
-import { listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
+import { sectionSharedWithSet, setSchemeMeetingSource, sharedEvidenceReadable } from './community';
+import { addSectionShareRule, listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
 import { addEvidenceReadRule, setPlaceGate, setProfileCvSource, setSectionFeedbackSource } from './portfolio';
-import { schemePlaceGate, startSchemeMailer } from './scheme';
+import { meetingsForCalendar, schemePlaceGate, startSchemeMailer } from './scheme';
 
 export type { AppDeps };
 
@@ -45,6 +45,16 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
   addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
   registerDocumentSource(REVIEW_DOCUMENT, reviewDocumentSource); // export renders the CPD record's CMALT review without importing cpd
+  addSectionShareRule(sectionSharedWithSet); // a section shared with the whole learning set: its members read and comment
+  setSchemeMeetingSource(schemeMeetingsForSet); // the scheme's meetings appear in the set's calendar; community never imports the scheme
+}
+
+/** The scheme's meetings as the set's calendar shows them: cancelled ones left out, the place or the link as where. */
+async function schemeMeetingsForSet(courseId: string, from: Date, to: Date) {
+  const meetings = await meetingsForCalendar(courseId, from, to);
+  return meetings
+    .filter((m) => !m.cancelled)
+    .map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt, endsAt: m.endsAt, location: m.place || m.onlineUrl || undefined }));
 }
 
 /** Wires the tool, starts its workers, composes the app. */

@@ -6,7 +6,10 @@ import { MongoRateLimitStore } from '../http/rate-limit-store';
 import { h, hidden, parse, render, urlOf, whoOf } from '../http/route-kit';
 import type { Who } from '../http/who';
 import type { NotifyOptions } from '../notifications';
+import { calendarRouter } from './calendar/routes';
+import { peopleRouter } from './people/routes';
 import { canModerate, canUseSpace } from './policy';
+import { sharingRouter } from './sharing/routes';
 import { presentPost, presentReply, presentResource, presentSpace } from './presenter';
 import { cursorOf, cursorSchema, evidenceResourceSchema, linkResourceSchema, moderateSchema, postSchema, replySchema, reportSchema, searchSchema } from './schema';
 import * as space from './service';
@@ -16,6 +19,8 @@ export interface CommunityDeps {
   notify?: NotifyOptions;
   /** Posts and replies one person may make per window; tests lower it. */
   postLimit?: { perWindow: number; windowMs: number };
+  /** "Now" for the calendar and suggested meetings (no booking in the past); tests move it. */
+  clock?: () => Date;
 }
 
 const NOTICES: Record<string, string> = {
@@ -66,6 +71,10 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
     next(canUseSpace(who) ? undefined : forbidden('The learning set space is for the course’s candidates, mentors and coordinator.'));
   };
   router.use(members);
+  const clock = deps.clock ?? (() => new Date());
+  router.use('/people', peopleRouter({ notify: deps.notify, postingLimit, member, clock }));
+  router.use('/calendar', calendarRouter({ postingLimit, member, clock }));
+  router.use('/shared', sharingRouter({ member }));
 
   router.get('/', h(async (req, res) => {
     const who = member(res);

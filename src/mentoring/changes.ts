@@ -63,3 +63,9 @@ export async function lastVisits(readerId: string, sectionIds: Types.ObjectId[])
   const visits = (await SectionVisit.find({ readerId, section: { $in: sectionIds } }, { paragraphs: 0, evidence: 0, snapshotText: 0 }).lean()) as SectionVisitDoc[];
   return new Map(visits.map((v) => [String(v.section), v]));
 }
+
+/** Who has read a section (other than its owner, whose visits are not kept), most recent first. */
+export async function readersOf(sectionId: string | Types.ObjectId): Promise<Array<{ readerId: string; at: Date }>> {
+  const visits = await SectionVisit.find({ section: sectionId }, { readerId: 1, at: 1 }).sort({ at: -1 }).limit(500).lean();
+  return visits.map((v) => ({ readerId: v.readerId, at: v.at }));
+}

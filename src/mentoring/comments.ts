@@ -128,3 +128,11 @@ export async function setResolved(who: Asker, loaded: LoadedSection, commentId: 
 export async function commentsOn(sectionId: Types.ObjectId | string): Promise<CommentDoc[]> {
   return (await Comment.find({ section: sectionId }).sort({ createdAt: 1 }).lean()) as CommentDoc[];
 }
+
+/** How many comments (not deleted) each person wrote on a section: for the author's "who looked and what they said". */
+export async function commentCountsBy(sectionId: string | Types.ObjectId): Promise<Map<string, number>> {
+  const rows = await Comment.find({ section: sectionId, deletedAt: null }, { authorId: 1 }).limit(2000).lean();
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.authorId, (counts.get(r.authorId) ?? 0) + 1);
+  return counts;
+}

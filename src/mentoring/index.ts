@@ -1,6 +1,8 @@
 /** Mentoring: who mentors whom, reading and commenting, reviews, what changed, co-mentoring, final review. */
 export { mentoringRouter, type MentoringDeps } from './routes';
-export { registerMentoringPolicy, canOnSection, canOnCohort, mentors } from './policy';
+export { registerMentoringPolicy, canOnSection, canOnCohort, mentors, addSectionShareRule, type SectionShareRule } from './policy';
+export { readersOf } from './changes';
+export { commentCountsBy } from './comments';
 export { sectionFeedbackFor } from './section-feedback';
 export { listenForApprovedEdits, listenForReadySections, catchUpReadySections, startReadyCatchUp } from './ready-hook';
 export { noteReadySection } from './reviews';

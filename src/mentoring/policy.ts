@@ -52,13 +52,25 @@ export async function sharedWith(who: Asker, sectionId: string, candidate: Candi
   return Boolean(await CoMentorShare.exists({ section: sectionId, peerId: who.userId, ownerId: candidate.userId, courseId: who.courseId }));
 }
 
+/**
+ * Another way a section may be shared for reading and commenting (not reviewing), set by boot: the learning set's
+ * whole-set sharing lives in community, which mentoring must not import.
+ */
+export type SectionShareRule = (who: Asker, sectionId: string, candidate: CandidateRef) => Promise<boolean>;
+const shareRules: SectionShareRule[] = [];
+export function addSectionShareRule(rule: SectionShareRule): void {
+  if (!shareRules.includes(rule)) shareRules.push(rule);
+}
+
 /** May `who` read, comment on or review this candidate's section? */
 export async function canOnSection(who: Asker, action: SectionAction, sectionId: string, candidate: CandidateRef): Promise<boolean> {
   if (who.courseId !== candidate.courseId) return false;
   const owner = who.userId === candidate.userId;
   if (action === 'review') return !owner && (await mentors(who, candidate));
   if (owner) return true;
-  return (await mentors(who, candidate)) || (await sharedWith(who, sectionId, candidate));
+  if ((await mentors(who, candidate)) || (await sharedWith(who, sectionId, candidate))) return true;
+  for (const rule of shareRules) if (await rule(who, sectionId, candidate)) return true;
+  return false;
 }
 
 /** May `who` open this candidate's whole portfolio (every section)? Mentors and the coordinator only. */
