@@ -4,14 +4,10 @@ import { randomId } from './keys';
 import { buildClaims, signIdToken } from './launches';
 import type { AgsStore } from './ags';
 import type { PreparedLaunch } from './types';
+import { escapeHtml, page } from './html';
 import { courseStorageMarkup, mountStorage } from './storage';
 
-export const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
-}
+export { escapeHtml, page } from './html';
 
 function errorPage(res: Response, status: number, message: string): void {
   res.status(status).type('html').send(page('Launch error', `<main><h1>Launch error</h1><p id="error">${escapeHtml(message)}</p></main>`));
