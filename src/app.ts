@@ -55,6 +55,7 @@ import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifica
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
 import { schemeRouter, supportLinkRouter } from './scheme';
+import { createPracticeVle, PRACTICE_PATH, registerPracticeVle, removePracticeVle, type PracticeVle } from './practice';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
@@ -72,6 +73,8 @@ export interface ComposedApp {
   app: express.Express;
   lti: LtiProvider;
   deps: AppDeps;
+  /** The built-in practice VLE, when config.practiceVle (never in production). */
+  practice?: PracticeVle;
   /** Closes ltijs; starts and stops nothing else (boot.ts owns the workers). */
   close(): Promise<void>;
 }
@@ -165,6 +168,11 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   // ltijs installs a SIGINT handler that exits at once; server.ts drains requests first
   for (const listener of process.listeners('SIGINT')) if (!sigintBefore.has(listener)) process.off('SIGINT', listener);
 
+  // The practice VLE registers itself on every start; production (or PRACTICE_VLE=off) removes any a development run left.
+  const practice = config.practiceVle ? createPracticeVle(config) : undefined;
+  if (practice) await registerPracticeVle(lti, practice.vle);
+  else await removePracticeVle(lti, config.dataDir);
+
   lti.onConnect(landOnRolePage(launchDeps));
   lti.onDeepLinking(deepLinkingHandler(deps));
   lti.onDynamicRegistration(dynamicRegistrationHandler(deps));
@@ -229,6 +237,13 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
     }
   });
   app.use(security);
+  if (practice) {
+    // outside production only: the built-in practice VLE, and the root page offers it to a newcomer
+    app.use(PRACTICE_PATH, ...practice.routes);
+    app.get('/', (_req, res) => res.redirect(303, `${PRACTICE_PATH}/`));
+  } else {
+    app.use(PRACTICE_PATH, notFoundHandler()); // off, and always in production: every practice address is a plain 404
+  }
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
   app.use('/cpd-review', cpdReviewerRouter(cpdDeps)); // a line manager's signed link: no VLE account, so outside the launch check
@@ -246,6 +261,7 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
     app,
     lti,
     deps,
+    practice: practice?.vle,
     close: async () => {
       await lti.close({ silent: true });
     },

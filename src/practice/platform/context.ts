@@ -21,7 +21,7 @@ export const ALL_SCOPES: string[] = Object.values(SCOPES);
 /** Everything the platform's parts share: where it lives, its keys, what it knows, what it saw. */
 export class PlatformContext {
   baseUrl = '';
-  readonly key: SigningKey = newSigningKey();
+  readonly key: SigningKey;
   /** Never served in the JWKS: forged tokens are signed with it. */
   readonly rogueKey: SigningKey = newSigningKey();
   readonly clients = new Map<string, RegisteredClient>();
@@ -37,7 +37,10 @@ export class PlatformContext {
   lastLaunch?: PreparedLaunch;
   private counter = 0;
 
-  constructor(readonly productFamilyCode: string, readonly profile: VleProfile = PROFILES.generic) {}
+  /** `key`: the practice VLE brings the key it keeps in DATA_DIR; tests get a new one each time. */
+  constructor(readonly productFamilyCode: string, readonly profile: VleProfile = PROFILES.generic, key: SigningKey = newSigningKey()) {
+    this.key = key;
+  }
 
   get issuer(): string {
     return this.baseUrl;
