@@ -55,7 +55,7 @@ import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifica
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
 import { schemeRouter, supportLinkRouter } from './scheme';
-import { createPracticeVle, PRACTICE_PATH, registerPracticeVle, removePracticeVle, type PracticeVle } from './practice';
+import { createPracticeVle, PRACTICE_PATH, practiceCourseSetUp, registerPracticeVle, removePracticeVle, type PracticeVle } from './practice';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
@@ -122,6 +122,9 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
     whenCourseFactsChange(gradebookAfterLaunch()), // keeps the course's AGS line item and NRPS roster endpoints
     whenCourseFactsChange(courseLinkAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
+  // The practice VLE is built before ltijs so that its sample course's set-up runs after each of its launches.
+  const practice = config.practiceVle ? createPracticeVle(config) : undefined;
+  if (practice) afterLaunch.push(whenCourseFactsChange(practiceCourseSetUp(practice.vle.issuer)));
   const launchDeps = {
     ltiKey: config.ltiKey,
     log,
@@ -169,7 +172,6 @@ export async function composeApp({ config, log, dbUri, notifier, cpd }: { config
   for (const listener of process.listeners('SIGINT')) if (!sigintBefore.has(listener)) process.off('SIGINT', listener);
 
   // The practice VLE registers itself on every start; production (or PRACTICE_VLE=off) removes any a development run left.
-  const practice = config.practiceVle ? createPracticeVle(config) : undefined;
   if (practice) await registerPracticeVle(lti, practice.vle);
   else await removePracticeVle(lti, config.dataDir);
 

@@ -9,6 +9,7 @@ import { loadState } from './store';
 import { PracticeVle } from './vle';
 
 export { registerPracticeVle, removePracticeVle } from './register';
+export { practiceCourseSetUp } from './sample-course';
 export { PRACTICE_PATH, PRACTICE_VLE_NAME, type PracticeVle } from './vle';
 
 /** The practice VLE and everything it serves under PRACTICE_PATH: its pages, then its LTI endpoints. */
