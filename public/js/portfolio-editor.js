@@ -4,6 +4,8 @@
 // first keystroke, and the choice after two tabs changed the same text (both kept, differences marked).
 (function () {
   'use strict';
+  // Read before main() may run below: when Trix is already defined, main() runs at once.
+  var Autosave = window.Autosave;
   // Trix defines its element a moment after its script runs; start once it has (or without it).
   if (window.customElements && window.Trix && !customElements.get('trix-editor')) {
     var started = false;
@@ -12,7 +14,6 @@
     setTimeout(go, 3000);
   } else main();
 
-  var Autosave = window.Autosave;
   function main() {
     var statusEl = document.getElementById('save-status');
     if (!statusEl || !Autosave) return;

@@ -10,12 +10,17 @@ async function open(frame: Frame, path: string): Promise<void> {
   await frame.goto(`${suite.tool.baseUrl}${path}${path.includes('?') ? '&' : '?'}ltik=${encodeURIComponent(ltik!)}`);
 }
 
-/** Tabs until the focused element's text contains `text`; the page must be usable without a mouse. */
+/** Tabs until the focused control's text contains `text`; the page must be usable without a mouse.
+ *  Only controls count: the table's focusable scroll region holds every button's text too. */
 async function tabTo(frame: Frame, text: string): Promise<void> {
   await frame.focus('body');
   for (let i = 0; i < 60; i += 1) {
     await suite.page.keyboard.press('Tab');
-    const focused = await frame.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    const focused = await frame.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || !['BUTTON', 'A', 'INPUT', 'SELECT'].includes(el.tagName)) return '';
+      return (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    });
     if (focused.includes(text)) return;
   }
   throw new Error(`the keyboard never reached “${text}”`);

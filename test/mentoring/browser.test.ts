@@ -109,13 +109,18 @@ describe('mentoring pages in Chromium', () => {
     await suite.page.waitForSelector('#candidates-heading');
     await expectAxeClean(suite.page);
     await screenshot(suite.page, 'cohort-page');
-    const devRow = suite.page.locator('tr', { hasText: 'Dev Cohort' });
-    const selectId = await devRow.locator('select').getAttribute('id');
+    // One picker for the whole cohort: choose the candidate, then the mentor, then assign.
     await suite.page.focus('body');
-    await tabTo(suite.page, `#${selectId}`);
-    expect(await suite.page.inputValue(`#${selectId}`)).toBe(''); // nobody is chosen for the coordinator
+    await tabTo(suite.page, '#assign-candidate');
+    expect(await suite.page.inputValue('#assign-candidate')).toBe(''); // nobody is chosen for the coordinator
+    await suite.page.keyboard.press('ArrowDown'); // Cat Cohort
+    await suite.page.keyboard.press('ArrowDown'); // Dev Cohort
+    expect(await suite.page.locator('#assign-candidate option:checked').textContent()).toBe('Dev Cohort');
+    await suite.page.keyboard.press('Tab');
+    expect(await suite.page.evaluate(() => document.activeElement?.id)).toBe('assign-mentor');
+    expect(await suite.page.inputValue('#assign-mentor')).toBe('');
     await suite.page.keyboard.press('ArrowDown'); // the first mentor in the list
-    expect(await suite.page.inputValue(`#${selectId}`)).not.toBe('');
+    expect(await suite.page.inputValue('#assign-mentor')).not.toBe('');
     await suite.page.keyboard.press('Tab');
     await suite.page.keyboard.press('Enter');
     await suite.page.waitForSelector('.notice--good');

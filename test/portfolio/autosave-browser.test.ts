@@ -30,7 +30,7 @@ const url = (path: string, ltik: string) => `${suite.tool.baseUrl}${path}${path.
 /** Opens a section with its editors ready and the autosave delay set on the page. */
 async function openSection(p: Page, id: string, ltik: string, delay = FAST) {
   await p.goto(url(`/portfolio/sections/${id}`, ltik));
-  await p.waitForFunction(() => Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
+  await p.waitForFunction(() => ((list) => list.length > 0 && list.every((e) => (e as unknown as { editor?: unknown }).editor))(Array.from(document.querySelectorAll('trix-editor'))));
   await p.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), delay);
 }
 
@@ -67,7 +67,7 @@ describe('autosave in Chromium', () => {
     expect(await examplesOf(id('1a'))).toEqual([]);
     await page.unroute('**/portfolio/sections/**');
     await openSection(page, id('1a'), ltik); // the kept text is put back and saved
-    await statusOf(page).filter({ hasText: /New example: Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 }).catch(async (e) => {
+    await statusOf(page).filter({ hasText: /New example: Saved \d\d:\d\d/ }).waitFor({ timeout: 30000 }).catch(async (e) => {
       console.log('DEBUG', page.url(), await statusOf(page).textContent(), JSON.stringify(await examplesOf(id('1a'))), await page.evaluate(() => JSON.stringify(localStorage)));
       throw e;
     });
@@ -208,8 +208,10 @@ describe('autosave in Chromium', () => {
     }
     await screenshot(mentorPage, 'mentor-dashboard-changed-after-approval-320');
     await mentorPage.setViewportSize({ width: 1024, height: 800 });
-    await mentorPage.focus('#changed-heading');
-    for (let i = 0; i < 5 && !(await mentorPage.evaluate(() => document.activeElement?.closest('#changed-heading + p + ol'))); i++) await mentorPage.keyboard.press('Tab');
+    // From the top of the page, Tab until the first link in the "changed since approved" list (a heading takes no focus).
+    await mentorPage.focus('body');
+    for (let i = 0; i < 60 && !(await mentorPage.evaluate(() => document.activeElement?.closest('#changed-heading + p + ol'))); i++) await mentorPage.keyboard.press('Tab');
+    expect(await mentorPage.evaluate(() => !!document.activeElement?.closest('#changed-heading + p + ol'))).toBe(true);
     await mentorPage.keyboard.press('Enter');
     await mentorPage.waitForSelector('#changed-since-approval');
     expect(await mentorPage.textContent('#changed-since-approval')).toContain('Changed since it was approved');

@@ -75,7 +75,7 @@ describe('the section page in Chromium', () => {
     );
     errors.length = 0; // from here: the section page only
     await suite.page.goto(sectionUrl(id('1a'), ltik));
-    await suite.page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && Array.from(document.querySelectorAll('trix-editor')).every((e) => (e as unknown as { editor?: unknown }).editor));
+    await suite.page.waitForFunction(() => document.querySelectorAll('trix-editor').length >= 4 && ((list) => list.length > 0 && list.every((e) => (e as unknown as { editor?: unknown }).editor))(Array.from(document.querySelectorAll('trix-editor'))));
     await suite.page.waitForTimeout(500);
     expect(await suite.page.textContent('main')).toContain('What I learned.');
     expect(errors).toEqual([]);
