@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-gradebook-'));
   const dbUri = `${db.uri.replace(/\/$/, '')}/bench_gradebook`;
   await mongoose.connect(dbUri);
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent', OUTBOUND_LOOPBACK: 'true' }); // the bench VLE is on loopback
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: 'bench-lti-key-0123456789', LOG_LEVEL: 'silent', PRACTICE_VLE: 'off', OUTBOUND_LOOPBACK: 'true' }); // the bench VLE is on loopback
   const tool = await createApp({ config, log: quietLogger(), dbUri });
   server.server.on('request', tool.app);
   try {

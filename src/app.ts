@@ -55,6 +55,7 @@ import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifica
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
 import { calendarFeedRouter, schemeRouter, supportLinkRouter } from './scheme';
+import { createPracticeVle, PRACTICE_PATH, practiceCourseSetUp, registerPracticeVle, removePracticeVle, type PracticeVle } from './practice';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
 /** What every capability's router is given. */
@@ -72,6 +73,8 @@ export interface ComposedApp {
   app: express.Express;
   lti: LtiProvider;
   deps: AppDeps;
+  /** The built-in practice VLE, when config.practiceVle (never in production). */
+  practice?: PracticeVle;
   /** Closes ltijs; starts and stops nothing else (boot.ts owns the workers). */
   close(): Promise<void>;
 }
@@ -119,6 +122,9 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
     whenCourseFactsChange(gradebookAfterLaunch()), // keeps the course's AGS line item and NRPS roster endpoints
     whenCourseFactsChange(courseLinkAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
+  // The practice VLE is built before ltijs so that its sample course's set-up runs after each of its launches.
+  const practice = config.practiceVle ? createPracticeVle(config) : undefined;
+  if (practice) afterLaunch.push(whenCourseFactsChange(practiceCourseSetUp(practice.vle.issuer)));
   const launchDeps = {
     ltiKey: config.ltiKey,
     log,
@@ -164,6 +170,10 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   await lti.deploy({ serverless: true, silent: true });
   // ltijs installs a SIGINT handler that exits at once; server.ts drains requests first
   for (const listener of process.listeners('SIGINT')) if (!sigintBefore.has(listener)) process.off('SIGINT', listener);
+
+  // The practice VLE registers itself on every start; production (or PRACTICE_VLE=off) removes any a development run left.
+  if (practice) await registerPracticeVle(lti, practice.vle);
+  else await removePracticeVle(lti, config.dataDir);
 
   lti.onConnect(landOnRolePage(launchDeps));
   lti.onDeepLinking(deepLinkingHandler(deps));
@@ -229,6 +239,13 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
     }
   });
   app.use(security);
+  if (practice) {
+    // outside production only: the built-in practice VLE, and the root page offers it to a newcomer
+    app.use(PRACTICE_PATH, ...practice.routes);
+    app.get('/', (_req, res) => res.redirect(303, `${PRACTICE_PATH}/`));
+  } else {
+    app.use(PRACTICE_PATH, notFoundHandler()); // off, and always in production: every practice address is a plain 404
+  }
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
   app.use('/scheme-calendar', calendarFeedRouter(config)); // calendar programs: the secret address is the key, no session
@@ -247,6 +264,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
     app,
     lti,
     deps,
+    practice: practice?.vle,
     close: async () => {
       await lti.close({ silent: true });
     },

@@ -162,10 +162,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const key = e.LTI_KEY ? { value: e.LTI_KEY, generated: false } : developmentKey(dataDir);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const practiceVle = e.NODE_ENV !== 'production' && (e.PRACTICE_VLE === undefined || isOn(e.PRACTICE_VLE));
+  const allowedOrigins = parseOutboundOrigins(e.OUTBOUND_ALLOWED_ORIGINS).origins;
+  // the practice VLE is served by the tool itself: the tool calls exactly its own origin for AGS, NRPS and keys
+  if (practiceVle) allowedOrigins.push(new URL(publicUrl).origin);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir,
     mongodbUri: e.MONGODB_URI,
     ltiKey: key.value,
@@ -175,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     installers: parseInstallers(e.INSTALLERS).installers,
     // a laptop trial reaches a VLE on this machine; tests and production list each private origin
     registration: { perHour: e.REGISTRATIONS_PER_HOUR, pendingMax: e.PENDING_REGISTRATIONS_MAX },
-    outbound: { allowedOrigins: parseOutboundOrigins(e.OUTBOUND_ALLOWED_ORIGINS).origins, loopback: e.OUTBOUND_LOOPBACK ?? e.NODE_ENV === 'development' },
+    outbound: { allowedOrigins, loopback: e.OUTBOUND_LOOPBACK ?? e.NODE_ENV === 'development' },
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3600_000,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     frameAncestors: parseFrameAncestors(e.FRAME_ANCESTORS).origins,
@@ -186,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
-    practiceVle: e.NODE_ENV !== 'production' && (e.PRACTICE_VLE === undefined || isOn(e.PRACTICE_VLE)),
+    practiceVle,
   };
 }
 

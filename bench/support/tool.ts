@@ -17,7 +17,7 @@ export async function startBenchTool(dbBase: string, dbName: string, platform: T
   const bare = await onLoopback();
   const baseUrl = bare.url;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-bench-'));
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: BENCH_LTI_KEY, LOG_LEVEL: 'silent', OUTBOUND_LOOPBACK: 'true' }); // the bench VLE is on loopback
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LTI_KEY: BENCH_LTI_KEY, LOG_LEVEL: 'silent', PRACTICE_VLE: 'off', OUTBOUND_LOOPBACK: 'true' }); // the bench VLE is on loopback
   const dbUri = `${dbBase}/${dbName}`;
   await mongoose.connect(dbUri);
   const tool = await createApp({ config, log: quietLogger(), dbUri });

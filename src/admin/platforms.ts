@@ -1,5 +1,6 @@
 import { Deployment, forgetRegistrationStatus } from '../lti';
 import { conflict, notFound } from '../http/errors';
+import { PRACTICE_VLE_NAME } from '../practice';
 import type { LtijsPlatform, LtijsProvider } from './ltijs-platforms';
 
 /**
@@ -73,7 +74,8 @@ function deploymentSummary(d: { _id: unknown; deploymentId: string; label?: stri
 }
 
 export async function listPlatforms(lti: LtijsProvider): Promise<PlatformSummary[]> {
-  const platforms = await Promise.all((await lti.getAllPlatforms()).map(summarise));
+  // the built-in practice VLE is not a real VLE: it is never listed (nor changed) here
+  const platforms = (await Promise.all((await lti.getAllPlatforms()).map(summarise))).filter((p) => p.name !== PRACTICE_VLE_NAME);
   const deployments = await Deployment.find({}).sort({ createdAt: 1 }).lean();
   return platforms
     .map((p) => ({
@@ -90,6 +92,7 @@ export async function getPlatform(lti: LtijsProvider, platformId: string): Promi
   const platform = await lti.getPlatformById(platformId);
   if (!platform) throw notFound(MESSAGES.platformNotFound);
   const summary = await summarise(platform);
+  if (summary.name === PRACTICE_VLE_NAME) throw notFound(MESSAGES.platformNotFound);
   const deployments = await Deployment.find(sameIds(summary.issuer, summary.clientId)).sort({ createdAt: 1 }).lean();
   return { ...summary, deployments: deployments.map(deploymentSummary) };
 }

@@ -68,6 +68,9 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, PRACTICE_VLE: 'off' }).practiceVle).toBe(false);
     expect(() => loadConfig({ ...production, PRACTICE_VLE: 'on' })).toThrow(/PRACTICE_VLE cannot be on when NODE_ENV=production/);
     expect(() => loadConfig({ DATA_DIR: dir, PRACTICE_VLE: 'maybe' })).toThrow(/PRACTICE_VLE/);
+    // on, the tool may call exactly its own origin (the practice VLE's AGS, NRPS and keys); off, it adds nothing
+    expect(loadConfig({ DATA_DIR: dir, PUBLIC_URL: 'http://localhost:3000' }).outbound.allowedOrigins).toEqual(['http://localhost:3000']);
+    expect(loadConfig({ DATA_DIR: dir, PUBLIC_URL: 'http://localhost:3000', PRACTICE_VLE: 'off' }).outbound.allowedOrigins).toEqual([]);
   });
 
   test('LTI_AUTO_ACTIVATE=true and OUTBOUND_LOOPBACK=true refuse to start in production', () => {
@@ -78,7 +81,7 @@ describe('configuration', () => {
   });
 
   test('INSTALLERS takes issuer and sub pairs; OUTBOUND_ALLOWED_ORIGINS takes exact origins; bad entries are named', () => {
-    const config = loadConfig({ DATA_DIR: dir, INSTALLERS: 'https://moodle.school.ac.uk 42, https://canvas.instructure.com abc-9', OUTBOUND_ALLOWED_ORIGINS: 'http://10.0.0.5:8080 https://vle.campus.ac.uk' });
+    const config = loadConfig({ DATA_DIR: dir, INSTALLERS: 'https://moodle.school.ac.uk 42, https://canvas.instructure.com abc-9', OUTBOUND_ALLOWED_ORIGINS: 'http://10.0.0.5:8080 https://vle.campus.ac.uk', PRACTICE_VLE: 'off' });
     expect(config.installers).toEqual([{ issuer: 'https://moodle.school.ac.uk', sub: '42' }, { issuer: 'https://canvas.instructure.com', sub: 'abc-9' }]);
     expect(config.outbound.allowedOrigins).toEqual(['http://10.0.0.5:8080', 'https://vle.campus.ac.uk']);
     expect(() => loadConfig({ DATA_DIR: dir, INSTALLERS: 'just-a-sub', OUTBOUND_ALLOWED_ORIGINS: 'http://10.0.0.5/path' })).toThrow(/INSTALLERS has entries .*just-a-sub[\s\S]*OUTBOUND_ALLOWED_ORIGINS has entries .*10\.0\.0\.5\/path/);

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const dbUri = process.env.CMALT_DB_URI!;
   const config = loadConfig({
     NODE_ENV: 'test',
+    PRACTICE_VLE: 'off',
     LTI_KEY: process.env.CMALT_LTI_KEY!,
     PUBLIC_URL: 'http://127.0.0.1:9',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cmalt-instance-')),

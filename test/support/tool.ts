@@ -13,6 +13,7 @@ import type { LtiProvider } from '../../src/lti/ltijs/provider';
 import { quietLogger } from '../../src/log';
 import { freshDatabaseUri } from './db';
 import type { TestPlatform } from './platform';
+import type { PracticeVle } from '../../src/practice';
 
 export interface TestTool {
   baseUrl: string;
@@ -21,9 +22,12 @@ export interface TestTool {
   config: Config;
   deps: AppDeps;
   dbUri: string;
+  dataDir: string;
   /** The client id the test platform gave this tool (when a platform was registered). */
   clientId?: string;
   deploymentId?: string;
+  /** The built-in practice VLE, when the test turned it on (env PRACTICE_VLE: 'on'). */
+  practice?: PracticeVle;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export interface StartTestToolOptions {
    * refuses outside development, so each test VLE is allow-listed by its exact origin. `platform`'s is added.
    */
   allowOrigins?: string[];
+  /** Start on an earlier tool's DATA_DIR and database (kept on close), as a restart on the same machine would. */
+  reuse?: { dataDir: string; dbUri: string };
 }
 
 /**
@@ -54,7 +60,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmalt-tool-'));
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'cmalt-tool-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: baseUrl,
@@ -63,10 +69,11 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
     LTI_KEY: `test-lti-key-${port}-${Date.now()}`,
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    PRACTICE_VLE: 'off', // the practice VLE's own tests turn it on (env)
     OUTBOUND_ALLOWED_ORIGINS: [...(options.allowOrigins ?? []), ...(options.platform ? [options.platform.baseUrl] : [])].join(' '),
     ...options.env,
   });
-  const dbUri = freshDatabaseUri('tool');
+  const dbUri = options.reuse?.dbUri ?? freshDatabaseUri('tool');
   await mongoose.connect(dbUri);
   const created = await createApp({ config, log: options.log ?? quietLogger(), dbUri, clock: options.clock });
   server.on('request', created.app);
@@ -78,12 +85,14 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
     config,
     deps: created.deps,
     dbUri,
+    dataDir,
+    practice: created.practice,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await created.close();
       await mongoose.disconnect();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.reuse) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   if (options.platform) await registerPlatform(tool, options.platform);

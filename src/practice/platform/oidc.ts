@@ -4,14 +4,10 @@ import { randomId } from './keys';
 import { buildClaims, signIdToken } from './launches';
 import type { AgsStore } from './ags';
 import type { PreparedLaunch } from './types';
+import { escapeHtml, page } from './html';
 import { courseStorageMarkup, mountStorage } from './storage';
 
-export const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
-}
+export { escapeHtml, page } from './html';
 
 function errorPage(res: Response, status: number, message: string): void {
   res.status(status).type('html').send(page('Launch error', `<main><h1>Launch error</h1><p id="error">${escapeHtml(message)}</p></main>`));
@@ -44,15 +40,18 @@ export function openIdConfiguration(ctx: PlatformContext): Record<string, unknow
   };
 }
 
-/** Renders what a VLE answers from its authorization endpoint: a form that posts itself to the tool. */
-function autoPostForm(action: string, fields: Record<string, string>): string {
+/**
+ * Renders what a VLE answers from its authorization endpoint: a form that posts itself to the tool. `nonce`: the
+ * CSP nonce when the page is served under a policy (the practice VLE runs inside the tool's CSP).
+ */
+function autoPostForm(action: string, fields: Record<string, string>, nonce?: string): string {
   const inputs = Object.entries(fields)
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('');
   return page(
     'Launching…',
-    `<form id="lti-launch" method="post" action="${escapeHtml(action)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form>` +
-      '<script>document.getElementById("lti-launch").submit();</script>',
+    `<main><h1>Opening CMALT Portfolio…</h1><form id="lti-launch" method="post" action="${escapeHtml(action)}">${inputs}<noscript><button type="submit">Continue</button></noscript></form></main>` +
+      `<script${nonce ? ` nonce="${escapeHtml(nonce)}"` : ''}>document.getElementById("lti-launch").submit();</script>`,
   );
 }
 
@@ -93,7 +92,7 @@ export function mountOidc(app: Express, ctx: PlatformContext, ags: AgsStore): vo
     if (forge.state !== 'missing') fields.state = forge.state === 'forged' ? `forged-${randomId(16)}` : p.state;
     Object.assign(launch, { idToken, claims: forge.replayOf?.claims ?? claims, state: p.state, nonce: p.nonce, redirectUri: p.redirect_uri, formFields: fields });
     ctx.lastLaunch = launch;
-    res.type('html').send(autoPostForm(p.redirect_uri, fields));
+    res.type('html').send(autoPostForm(p.redirect_uri, fields, typeof res.locals.cspNonce === 'string' ? res.locals.cspNonce : undefined));
   });
 
   /**

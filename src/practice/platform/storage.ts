@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { escapeHtml, page } from './oidc';
+import { escapeHtml, page } from './html';
 
 /**
  * LTI platform storage as a VLE offers it (1EdTech "Client Side postMessages" + "Platform Storage"):

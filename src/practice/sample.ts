@@ -1,0 +1,30 @@
+/** The practice VLE's sample course and its people: invented names, each with the role a real VLE would send. */
+export type SampleKind = 'candidate' | 'mentor' | 'coordinator';
+
+export interface SamplePerson {
+  id: string; // the LTI sub
+  name: string;
+  kind: SampleKind;
+  /** LTI context roles, as the VLE sends them. */
+  roles: string[];
+  /** What the start page says about them. */
+  about: string;
+  /** A mentor is sent role_scope_mentor naming the sample candidates. */
+  mentors?: boolean;
+}
+
+export const SAMPLE_COURSE = { id: 'practice-cmalt', title: 'Practice course: CMALT cohort', label: 'CMALT-PRACTICE' };
+
+export const SAMPLE_PEOPLE: SamplePerson[] = [
+  { id: 'practice-amara', name: 'Amara Okafor', kind: 'candidate', roles: ['Learner'], about: 'A learning technologist starting her CMALT portfolio.' },
+  { id: 'practice-rhys', name: 'Rhys Llewellyn', kind: 'candidate', roles: ['Learner'], about: 'A lecturer in nursing who supports colleagues with the VLE.' },
+  { id: 'practice-mei', name: 'Mei Lin Chen', kind: 'candidate', roles: ['Learner'], about: 'A digital education developer in a library team.' },
+  { id: 'practice-helen', name: 'Helen Marsh', kind: 'mentor', roles: ['Mentor'], about: 'Mentors the three candidates and reviews their sections.', mentors: true },
+  { id: 'practice-sam', name: 'Sam Patel', kind: 'coordinator', roles: ['Instructor'], about: 'Runs the cohort: people, mentors, grades and deadlines.' },
+];
+
+export const KIND_LABELS: Record<SampleKind, string> = { candidate: 'Candidate', mentor: 'Mentor', coordinator: 'Coordinator' };
+
+export function samplePerson(id: unknown): SamplePerson | undefined {
+  return typeof id === 'string' ? SAMPLE_PEOPLE.find((p) => p.id === id) : undefined;
+}
