@@ -54,7 +54,7 @@ function activityOf(s: CandidateStanding): ScoreValues['activityProgress'] {
 /**
  * The progress score is the tool's complete judgement at this moment, so it is FullyGraded as soon as there is
  * anything to judge: Moodle keeps a number only when FullyGraded, Canvas ignores it for Pending/NotReady/Failed
- * (docs/decisions.d/issue-14.md). Waiting for a mentor is what activityProgress and the comment say, not this.
+ * (docs/decisions.md (“Real VLEs: Moodle, Canvas, Brightspace, Blackboard”)). Waiting for a mentor is what activityProgress and the comment say, not this.
  */
 function gradingOf(s: CandidateStanding): ScoreValues['gradingProgress'] {
   return s.anythingWritten || s.signedOff ? 'FullyGraded' : 'NotReady';

@@ -1,6 +1,6 @@
 /**
  * What a teacher meets in their own VLE after adding CMALT Portfolio, in that VLE's words, so the pathway picker
- * promises only what the VLE will show. Sources, and what is unverified, are in docs/decisions.d/issue-14.md.
+ * promises only what the VLE will show. Sources, and what is unverified, are in docs/decisions.md (“Real VLEs: Moodle, Canvas, Brightspace, Blackboard”).
  */
 export type VleFamily = 'moodle' | 'canvas' | 'brightspace' | 'blackboard' | 'other';
 

@@ -1,7 +1,7 @@
 import { Portfolio, Section, SectionDoc } from './models';
 
 /**
- * Review follows edits. The rule (docs/decisions.d/issue-16.md): a mentor's approval stands until a person
+ * Review follows edits. The rule (docs/decisions.md (“Writing without losing a word”)): a mentor's approval stands until a person
  * changes it, so editing a section that meets the criterion keeps that state and its score, but marks the
  * section "changed since it was approved" and tells the mentors, who look again and either confirm it or
  * ask for more work. A signed-off portfolio is marked "changed since it was signed off" the same way; its

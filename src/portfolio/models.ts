@@ -52,7 +52,7 @@ const portfolioSchema = new Schema(
     submittedAt: { type: Date, default: null },
     signedOffAt: { type: Date, default: null },
     altRounds: { type: [altRoundSchema], default: [] },
-    // Set when an approved section of a signed-off portfolio is edited; the sign-off stands (see decisions.d/issue-16.md).
+    // Set when an approved section of a signed-off portfolio is edited; the sign-off stands (see docs/decisions.md (“Writing without losing a word”)).
     changedAfterSignOffAt: { type: Date, default: null },
   },
   { timestamps: true },

@@ -12,7 +12,7 @@ import ipaddr from 'ipaddr.js';
  * (OUTBOUND_ALLOWED_ORIGINS) or loopback is allowed (OUTBOUND_LOOPBACK, development only by default).
  * Redirects are never followed. Every answer is cut off at a size cap and a total deadline that destroys the
  * socket, so neither a huge nor a trickling answer holds memory or a request. Address classes come from
- * ipaddr.js (see docs/decisions.d/issue-13.md).
+ * ipaddr.js (see docs/decisions.md (“Tenants, outbound calls, sessions and untrusted files”)).
  */
 export interface OutboundPolicy {
   /** Exact origins (scheme://host:port) reached whatever their address: a campus VLE, the test VLE. */

@@ -1,7 +1,7 @@
 /**
  * How each real VLE behaves where it matters to the tool, as its own documentation (or a measured install)
  * says. The test platform reads only these fields, so a new VLE is one more entry here, not new code.
- * Sources, and what is unverified, are in docs/decisions.d/issue-14.md.
+ * Sources, and what is unverified, are in docs/decisions.md (“Real VLEs: Moodle, Canvas, Brightspace, Blackboard”).
  */
 export type GradingProgress = 'FullyGraded' | 'Pending' | 'PendingManual' | 'Failed' | 'NotReady';
 
