@@ -241,8 +241,15 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   app.use(security);
   if (practice) {
     // outside production only: the built-in practice VLE, and the root page offers it to a newcomer
-    app.use(PRACTICE_PATH, ...practice.routes);
-    app.get('/', (_req, res) => res.redirect(303, `${PRACTICE_PATH}/`));
+    // Launches, cookies and frames are bound to PUBLIC_URL's host: a newcomer who typed 127.0.0.1 for localhost is sent there
+    // first, instead of meeting an empty frame.
+    const publicHost = new URL(config.publicUrl).host;
+    const onPublicHost: RequestHandler = (req, res, next) => {
+      if (req.method === 'GET' && req.headers.host && req.headers.host !== publicHost) return res.redirect(303, `${config.publicUrl}${req.originalUrl}`);
+      next();
+    };
+    app.use(PRACTICE_PATH, onPublicHost, ...practice.routes);
+    app.get('/', onPublicHost, (_req, res) => res.redirect(303, `${PRACTICE_PATH}/`));
   } else {
     app.use(PRACTICE_PATH, notFoundHandler()); // off, and always in production: every practice address is a plain 404
   }

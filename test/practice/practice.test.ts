@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,20 @@ test('the root page offers the practice VLE, which says on every page that it is
   }
   const start = await send(new CookieJar(), at('/practice/'));
   for (const name of ['Open as Amara Okafor', 'Open as Rhys Llewellyn', 'Open as Mei Lin Chen', 'Open as Helen Marsh', 'Open as Sam Patel']) expect(start.html).toContain(name);
+});
+
+test('the practice VLE asked for under another host name (127.0.0.1 for localhost) sends the newcomer to PUBLIC_URL first', async () => {
+  const base = new URL(tool.baseUrl);
+  const answer = await new Promise<{ status: number; location?: string }>((resolve, reject) => {
+    http
+      .get({ host: base.hostname, port: base.port, path: '/practice/?x=1', headers: { host: `other-name.invalid:${base.port}` }, agent: false }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      })
+      .on('error', reject);
+  });
+  expect(answer.status).toBe(303);
+  expect(answer.location).toBe(at('/practice/?x=1'));
 });
 
 test('opening as a candidate is a real LTI 1.3 launch signed by the practice VLE, landing in the portfolio', async () => {
@@ -185,3 +200,4 @@ test('production on the same DATA_DIR and database: no practice routes, no pract
   expect(await Deployment.countDocuments({ platformUrl: issuer })).toBe(0);
   expect(existsSync(path.join(reuse.dataDir, 'practice-vle.json'))).toBe(false);
 });
+
