@@ -55,7 +55,9 @@ describe('who can open what, by URL guessing too', () => {
     const first = (await portfolioPage()).html;
     expect(row(first, 'Future plans')).toContain('Not read yet');
     expect(row(first, 'Declaration')).toContain('Nothing written yet'); // empty: nothing to read
-    expect((await mo.get(`/mentoring/sections/${cat.id('future-plans')}`)).status).toBe(200);
+    const sectionPage = await mo.get(`/mentoring/sections/${cat.id('future-plans')}`);
+    expect(sectionPage.status).toBe(200);
+    expect(text(sectionPage.html)).not.toMatch(/version \d/); // no internal numbers on a person's page
     expect(row((await portfolioPage()).html, 'Future plans')).toContain('No changes');
     const v = (await sectionNow(cat.id('future-plans'))).version;
     await cat.session.post(`/portfolio/sections/${cat.id('future-plans')}/withdraw`, { baseVersion: String(v) });
