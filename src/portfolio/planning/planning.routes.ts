@@ -76,6 +76,8 @@ export function planningRouter(deps: PlanningDeps): Router {
       hasPortfolio: Boolean(loaded.sectionId),
       form: { noteId: form.noteId ?? '', values: form.values ?? {}, errors: form.errors ?? {}, formError: form.formError ?? '' },
       notice: NOTICES[String(req.query.done)] ?? (req.query.drafted ? 'Your note is now a drafted example. Open the section to finish it.' : ''),
+      // The note just added or saved opens even where the address loses its #note- anchor (a cookieless frame's hop).
+      openNote: typeof req.query.open === 'string' && objectId.safeParse(req.query.open).success ? req.query.open : '',
       draftedHref: typeof req.query.section === 'string' && objectId.safeParse(req.query.section).success ? sectionHref(String(req.query.section)) : '',
     });
   };
@@ -119,7 +121,7 @@ export function planningRouter(deps: PlanningDeps): Router {
     if (!parsed.success) return renderArea(req, res, areaId, 422, { noteId: 'new', values: req.body, errors: fieldErrors(parsed.error) });
     try {
       const id = await planning.addNote(ownerOf(res), areaId, parsed.data);
-      res.redirect(303, link(res, `/portfolio/planning/areas/${areaId}?done=added#note-${id}`));
+      res.redirect(303, link(res, `/portfolio/planning/areas/${areaId}?done=added&open=${id}#note-${id}`));
     } catch (err) {
       if (err instanceof AppError && err.status === 422) return renderArea(req, res, areaId, 422, { noteId: 'new', values: req.body, formError: err.message });
       throw err;
@@ -138,7 +140,7 @@ export function planningRouter(deps: PlanningDeps): Router {
     }
     await planning.updateNote(ownerOf(res), noteId, parsed.data);
     if (json) return void res.json({ saved: true, at: new Date().toISOString() });
-    res.redirect(303, link(res, `/portfolio/planning/areas/${areaId}?done=saved#note-${noteId}`));
+    res.redirect(303, link(res, `/portfolio/planning/areas/${areaId}?done=saved&open=${noteId}#note-${noteId}`));
   }));
 
   router.post('/areas/:areaId/notes/:noteId/remove', route(async (req, res) => {
