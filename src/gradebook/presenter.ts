@@ -1,4 +1,4 @@
-import { whenUtc as when } from '../http/dates';
+import { when } from '../http/dates';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import type { GradebookOverview } from './service';
 

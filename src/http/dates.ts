@@ -1,20 +1,15 @@
 import { DateTime } from 'luxon';
 /**
- * Dates in words for pages. Two formats remain for now (the mentoring pages in Europe/London, the gradebook,
- * roster and cohort queue in UTC) so that no page changes here; one institution time zone is a later change.
+ * Dates in words for pages, emails and exports: one format, "5 December 2026 at 14:05", in the institution's time
+ * zone (Europe/London), whatever page shows it.
  */
-const londonFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
 // Built once: a formatter per row cost more than the row on long pages.
-const utcFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+const pageFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 
-/** "5 Dec 2026, 14:05" in Europe/London. */
-export const whenLondon = (d: Date | string | null | undefined) => (d ? londonFormat.format(new Date(d)) : '');
-
-/** "25 November 2026 at 14:05 UTC": dates in words, so nobody has to decode an ISO string. */
-export function whenUtc(date: Date | null | undefined): string {
-  if (!date) return '';
-  return `${utcFormat.format(date)} UTC`;
-}
+/** "5 December 2026 at 14:05" in the institution's time zone. */
+export const when = (d: Date | string | null | undefined) => (d ? pageFormat.format(new Date(d)) : '');
+/** The same as `when`; the name the mentoring and portfolio pages have used. */
+export const whenLondon = when;
 
 /** The institution's time zone when nothing else is configured (a course may be told another; see community/calendar). */
 export const INSTITUTION_ZONE = 'Europe/London';
@@ -26,7 +21,7 @@ export const whenIn = (d: Date | string | null | undefined, zone: string = INSTI
 /** "14:00" in the given zone. */
 export const timeIn = (d: Date | string, zone: string = INSTITUTION_ZONE) => formatter('time', zone).format(new Date(d));
 
-// One formatter per zone and style, built once (see utcFormat above).
+// One formatter per zone and style, built once (see pageFormat above).
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(style: 'long' | 'time', zone: string): Intl.DateTimeFormat {
   const key = `${style}:${zone}`;

@@ -1,4 +1,4 @@
-import { whenUtc as when } from '../http/dates';
+import { when } from '../http/dates';
 import type { RosterPageData } from './service';
 
 export interface RosterRow {
