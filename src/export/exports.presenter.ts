@@ -1,8 +1,8 @@
+import { when as dateTime } from '../http/dates';
 import type { Check } from './check';
 import type { ExportFormat, ExportJobDoc } from './job.model';
 import { formatBytes } from './reading.presenter';
 
-const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
 export const FORMAT_LABELS: Record<ExportFormat, string> = { pdf: 'PDF', zip: 'Website (zip, with Leap2A for Mahara)' };
 const VERDICTS = {
   over_limit: 'Over ALT’s 25 MB limit: submit an assessor link instead, where large evidence stays downloadable.',
@@ -20,7 +20,7 @@ export function jobState(entry: { job: ExportJobDoc; current: boolean } | null, 
   if (!entry) return { state: 'none', message: 'Not built yet.', downloadHref: '' };
   const { job, current } = entry;
   if (job.status === 'done') {
-    const built = `built ${when.format(job.finishedAt ?? job.createdAt)}, ${formatBytes(job.resultSize)}`;
+    const built = `built ${dateTime(job.finishedAt ?? job.createdAt)}, ${formatBytes(job.resultSize)}`;
     return current
       ? { state: 'done', message: `Ready: ${built}.`, downloadHref: href(String(job._id)) }
       : { state: 'stale', message: `The portfolio has changed since the last one was ${built}. Build it again for an up-to-date file.`, downloadHref: href(String(job._id)) };

@@ -1,7 +1,7 @@
+import { when as dateTime } from '../http/dates';
 import type { AssessorLinkDoc, AssessorOpeningDoc } from './assessor.model';
 import { LINKS_PER_PAGE } from './assessor.service';
 
-const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
 
 /** The assessor links page: each link's state, expiry and openings, as plain strings. */
@@ -13,7 +13,7 @@ export function linksPresenter(input: { links: AssessorLinkDoc[]; openings: Asse
       const openings = input.openings.filter((o) => String(o.link) === String(l._id)).slice(0, 5);
       return {
         id: String(l._id),
-        created: when.format(l.createdAt),
+        created: dateTime(l.createdAt),
         by: l.createdByName,
         expires: day.format(l.expiresAt),
         expiresValue: l.expiresAt.toISOString().slice(0, 10),
@@ -21,7 +21,7 @@ export function linksPresenter(input: { links: AssessorLinkDoc[]; openings: Asse
         active: state === 'Active',
         withCode: Boolean(l.codeHash),
         openingCount: l.openings,
-        openings: openings.map((o) => ({ when: when.format(o.at), where: `${o.browser}, from ${o.network}` })),
+        openings: openings.map((o) => ({ when: dateTime(o.at), where: `${o.browser}, from ${o.network}` })),
         revokeAction: href(`${base}/${String(l._id)}/revoke`),
         expiryAction: href(`${base}/${String(l._id)}/expiry`),
       };

@@ -1,3 +1,4 @@
+import { when } from '../http/dates';
 import { openSlots, wordAdviceFor, wordRange, type Framework, type PortfolioArea, type WordAdvice } from './framework';
 import { HintExample, reflectionShare, sectionHints, sectionWords } from './hints';
 import type { PortfolioDoc, SectionDoc, SectionRevisionDoc } from './models';
@@ -12,8 +13,7 @@ import { computedFigures, type SectionFigures } from './section-summary';
  * Plain objects for templates. Rich text reaches a page only through fields named `safeHtml`
  * (sanitised on the way in); everything else is escaped by `<%=`.
  */
-const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
-export const formatTime = (d: Date | string | null | undefined) => (d ? timeFormat.format(new Date(d)) : '');
+export const formatTime = when; // the one page format (http/dates)
 
 const hintExamples = (c: SectionContent): HintExample[] =>
   c.examples.map((e) => ({ _id: e._id, title: e.title, description: e.description, reflection: e.reflection, tags: e.tags }));
