@@ -1,6 +1,6 @@
 import type { RefereeRequestDoc } from './referee.model';
 
-const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Europe/London' });
+const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
 
 /**
  * The candidate's list: who was asked and whether their statement arrived. The statement itself is
