@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { startBackgroundLoop } from '../background';
 import { drainEmailJobs } from './email.job';
 
 export interface EmailWorker {
@@ -10,35 +11,7 @@ export interface EmailWorker {
 
 /** Sends queued emails every `intervalMs` and whenever kicked. Without SMTP_URL it does nothing. */
 export function startEmailWorker(config: { smtpUrl?: string; mailFrom: string }, log: Logger, intervalMs = 30_000): EmailWorker {
-  let running: Promise<unknown> | null = null;
-  let again = false; // a kick during a drain runs one more drain after it, so no queued email waits for the timer
-  let stopped = false;
   const drainOnce = async () => (config.smtpUrl ? drainEmailJobs({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, log }) : {});
-  const run = () => {
-    if (stopped || !config.smtpUrl) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drainOnce()
-      .catch((err) => log.error({ err }, 'email worker drain failed'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    kick: () => void setImmediate(run),
-    drainOnce,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const loop = startBackgroundLoop(drainOnce, { intervalMs, log, failure: 'email worker drain failed', enabled: () => Boolean(config.smtpUrl) });
+  return { kick: loop.kick, drainOnce, stop: loop.stop };
 }

@@ -7,6 +7,7 @@ import * as meetings from './meetings.service';
 import { attendanceSchema, meetingListSchema, meetingSchema, notesSchema } from './meetings.schema';
 import { fieldErrors, localValue } from './scheme.schema';
 import { settingsOf } from './settings.service';
+import { runAction, type RecordAction } from './actions';
 
 export interface MeetingDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -158,7 +159,7 @@ export function manageMeetingsRouter(deps: MeetingDeps): Router {
     res.redirect(303, urlOf(res, `/scheme/manage/meetings/${req.params.id}?done=updated`));
   }));
 
-  const actions: Record<string, (courseId: string, id: string, body: Record<string, unknown>) => Promise<{ ok: boolean; status?: number; message?: string }>> = {
+  const actions: Record<string, RecordAction> = {
     cancel: (c, id) => meetings.cancelMeeting(c, id),
     attendance: (c, id, b) => meetings.recordAttendance(c, id, parse(attendanceSchema, b).attended),
     notes: (c, id, b) => meetings.saveNotes(c, id, parse(notesSchema, b).notes),
@@ -168,14 +169,7 @@ export function manageMeetingsRouter(deps: MeetingDeps): Router {
   router.post('/:id/:action', h(async (req, res) => {
     const act = actions[req.params.action];
     if (!act || !objectId.safeParse(req.params.id).success) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
-    let r: { ok: boolean; status?: number; message?: string };
-    try {
-      r = await act(whoOf(res).courseId, req.params.id, req.body ?? {});
-    } catch (err) {
-      const e = err as { status?: number; message: string };
-      if (e.status !== 422) throw err;
-      r = { ok: false, status: 422, message: e.message };
-    }
+    const r = await runAction(act, whoOf(res).courseId, req.params.id, req.body ?? {});
     if (!r.ok) {
       if (r.status === 404) refuse({ status: 404, message: r.message ?? meetings.MEETING_REFUSALS.notFound });
       return showOne(req, res, r.status ?? 409, { [req.params.action === 'notes' ? 'notes' : 'form']: r.message ?? '' });

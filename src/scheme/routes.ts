@@ -10,6 +10,7 @@ import { formValues, presentApplication, settingsSummary, settingsValues, STATE_
 import { applicationSchema, fieldErrors, listFilterSchema, reasonSchema, recordSupportSchema, settingsSchema } from './scheme.schema';
 import { callState, saveSettings, settingsOf } from './settings.service';
 import { recordSupport, remindLineManager } from './support.service';
+import { runAction, type RecordAction } from './actions';
 
 export interface SchemeDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -170,7 +171,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
 
   manage.get('/applications/:id', h(async (req, res) => showApplication(res, req.params.id, 200, {}, notice(req))));
 
-  const actions: Record<string, (courseId: string, id: string, body: Record<string, unknown>) => Promise<{ ok: boolean; status?: number; message?: string }>> = {
+  const actions: Record<string, RecordAction> = {
     accept: (c, id) => apply.acceptApplication(c, id),
     waitlist: (c, id) => apply.waitlistApplication(c, id),
     decline: (c, id, b) => apply.declineApplication(c, id, parse(reasonSchema, b).reason),
@@ -187,14 +188,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.post('/applications/:id/:action', h(async (req, res) => {
     const act = actions[req.params.action];
     if (!act || !objectId.safeParse(req.params.id).success) refuse({ status: 404, message: apply.SELECT_MESSAGES.notFound });
-    let r: { ok: boolean; status?: number; message?: string };
-    try {
-      r = await act(whoOf(res).courseId, req.params.id, req.body ?? {});
-    } catch (err) {
-      const e = err as { status?: number; message: string };
-      if (e.status !== 422) throw err;
-      r = { ok: false, status: 422, message: e.message };
-    }
+    const r = await runAction(act, whoOf(res).courseId, req.params.id, req.body ?? {});
     if (!r.ok) {
       if (r.status === 404) refuse({ status: 404, message: r.message ?? apply.SELECT_MESSAGES.notFound });
       return showApplication(res, req.params.id, r.status ?? 409, { [req.params.action]: r.message ?? '' });

@@ -1,24 +1,11 @@
 import type { Frame } from 'playwright-core';
+import { tabToText, fitsWidth } from '../support/keyboard';
 import { browserSuite, checkAccessibility, launchInBrowser, screenshot } from '../support/browser';
 import { aCandidate, launched } from '../mentoring/people';
 
 const suite = browserSuite({ page: 'shared' });
 
-/** Tabs until the focused element's text (or label) contains `text`: the page must work without a mouse. */
-async function tabTo(frame: Frame, text: string): Promise<void> {
-  await frame.focus('body');
-  for (let i = 0; i < 120; i += 1) {
-    await suite.page.keyboard.press('Tab');
-    const focused = await frame.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      const label = el?.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : '';
-      return `${el?.textContent ?? ''} ${label ?? ''}`.replace(/\s+/g, ' ').trim();
-    });
-    if (focused.includes(text)) return;
-  }
-  throw new Error(`the keyboard never reached “${text}”`);
-}
-const fitsWidth = (frame: Frame) => frame.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
+const tabTo = (frame: Frame, text: string) => tabToText(suite.page, frame, text, 120);
 async function pageIsGood(frame: Frame, name: string) {
   expect(await checkAccessibility(frame)).toEqual([]);
   expect(await fitsWidth(frame)).toBe(true);
