@@ -39,7 +39,7 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
   const log = options.log ?? stderrLog;
   const host = options.host ?? '127.0.0.1';
   const journal = options.dataDir ? Journal.open({ dataDir: options.dataDir, log, compactBytes: options.compactBytes }) : undefined;
-  const engine = createEngine({ persist: journal?.persist, log, blobDir: options.dataDir ?? undefined });
+  const engine = createEngine({ persist: journal?.persist, log, blobs: journal?.blobs });
   try {
     await journal?.recover(engine);
   } catch (err) {
@@ -62,6 +62,10 @@ export async function startEmbeddedServer(options: StartOptions = {}): Promise<E
     uri: options.socketPath ? socketUri(options.socketPath) : `mongodb://${host}:${server.port}`,
     port: server.port,
     refusingWrites: () => journal?.refusingWrites,
+    stats() {
+      const blobs = journal?.blobs.stats() ?? { files: 0, bytes: 0, pendingBytes: 0 };
+      return { ...engine.stats(), blobFiles: blobs.files, blobFileBytes: blobs.bytes, pendingBlobBytes: blobs.pendingBytes };
+    },
     close() {
       closing ??= (async () => {
         openServers.delete(embedded);

@@ -4,6 +4,8 @@
  *  - the wire server and the journal (protocol, durability), which know no query semantics.
  * Documents are plain objects as `bson` deserialises them (ObjectId, Long, Binary... instances kept).
  */
+import type { Binary } from 'bson';
+
 export type Document = Record<string, unknown>;
 
 export interface IndexSpec {
@@ -37,8 +39,23 @@ export interface EngineOptions {
   persist?: PersistHook; // absent = in-memory only
   log?: { warn(obj: unknown, msg?: string): void; info(obj: unknown, msg?: string): void };
   ttlSweepMs?: number; // default 60_000, as MongoDB's TTL monitor
-  /** A data directory: large binary values (GridFS chunks) are then kept on disk there, not in the heap. */
-  blobDir?: string;
+  /** With a data directory: large binary values (GridFS chunks) are kept on disk there, not in the heap. */
+  blobs?: BlobKeeper;
+}
+
+/** Where the engine keeps large binary values out of the heap (the data directory's blob store). */
+export interface BlobKeeper {
+  /** A Binary with the same bytes and subtype whose bytes are on disk once the write referring to it is durable. */
+  keep(bytes: Uint8Array, subType: number): Binary;
+}
+
+/** What the engine holds in the heap, for tests and the benchmark. */
+export interface EngineStats {
+  /** Bytes of BSON Binary values held in stored documents (small ones, or every one without a data directory). */
+  binaryBytesInMemory: number;
+  /** Binary values of stored documents whose bytes are on disk, and their total length. */
+  binariesOnDisk: number;
+  bytesOnDisk: number;
 }
 
 export interface CommandEngine {
@@ -48,6 +65,9 @@ export interface CommandEngine {
   applyOp(op: JournalOp): void;
   /** Every op needed to rebuild the current state from nothing (for snapshots / compaction). */
   snapshotOps(): Iterable<JournalOp>;
+  /** Blob files open cursors and replies being sent still read (kept by garbage collection). */
+  blobsInUse(): Iterable<string>;
+  stats(): EngineStats;
   /** Stops timers (TTL sweep) and cursors. */
   close(): void;
 }
@@ -66,5 +86,7 @@ export interface EmbeddedServer {
   port: number; // 0 on a socket
   /** Why writes are refused just now (a full or failing disk), or undefined while they are accepted. */
   refusingWrites(): string | undefined;
+  /** What the database holds in the heap and, with a data directory, in its blob files. */
+  stats(): EngineStats & { blobFiles: number; blobFileBytes: number; pendingBlobBytes: number };
   close(): Promise<void>;
 }

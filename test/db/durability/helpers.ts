@@ -37,7 +37,10 @@ export function journalFile(dir: string): string {
 /** Copies a live data directory: the image a crash at this instant would leave behind. */
 export function crashImage(dir: string, label: string): string {
   const copy = tempDataDir(label);
-  // files only: the blobs directory is a cache the replay rebuilds
-  for (const name of fs.readdirSync(dir)) if (fs.statSync(path.join(dir, name)).isFile()) fs.copyFileSync(path.join(dir, name), path.join(copy, name));
+  for (const name of fs.readdirSync(dir)) {
+    const from = path.join(dir, name);
+    if (fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(copy, name));
+    else if (name === 'blobs') fs.cpSync(from, path.join(copy, name), { recursive: true }); // the binaries the journal refers to
+  }
   return copy;
 }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import { Binary, MongoClient } from 'mongodb';
 import { loadConfig } from '../../../src/config';
 import { chooseDatabase, socketPathFor } from '../../../src/db';
 import { startEmbeddedServer } from '../../../src/db/embedded';
@@ -53,7 +54,7 @@ test('the tool’s embedded database opens no TCP port: only a 0600 socket in a 
       expect(modeOf(path.join(dataDir, 'db'))).toBe(0o700);
 
       const client = new MongoClient(db.uri, { serverSelectionTimeoutMS: 10_000 });
-      await client.db().collection('portfolios').insertOne({ owner: 'ada' });
+      await client.db().collection('portfolios').insertOne({ owner: 'ada', photo: new Binary(randomBytes(64 * 1024)) });
       expect(await client.db().collection('portfolios').countDocuments()).toBe(1);
       await client.close();
     } finally {
@@ -63,7 +64,13 @@ test('the tool’s embedded database opens no TCP port: only a 0600 socket in a 
     const files = fs.readdirSync(path.join(dataDir, 'db'));
     expect(files.some((f) => f.startsWith('snapshot.'))).toBe(true);
     expect(files).not.toContain('mongodb.sock');
-    for (const file of files) expect([file, modeOf(path.join(dataDir, 'db', file))]).toEqual([file, 0o600]);
+    for (const file of files.filter((f) => f !== 'blobs')) expect([file, modeOf(path.join(dataDir, 'db', file))]).toEqual([file, 0o600]);
+    // large binaries (evidence files' chunks) are kept in the blob directory, as private as the journal
+    const blobs = path.join(dataDir, 'db', 'blobs');
+    expect(modeOf(blobs)).toBe(0o700);
+    const blobFiles = fs.readdirSync(blobs);
+    expect(blobFiles).toHaveLength(1);
+    for (const file of blobFiles) expect([file, modeOf(path.join(blobs, file))]).toEqual([file, 0o600]);
     expect(modeOf(path.join(dataDir, 'lti-key'))).toBe(0o600);
   } finally {
     removeDir(root);

@@ -1,4 +1,5 @@
 import { Binary, ObjectId, UUID } from 'bson';
+import { DiskBinary } from '../disk-binary';
 import type { Document } from '../types';
 
 /**
@@ -33,11 +34,6 @@ export function numericValue(v: unknown): number | undefined {
   }
 }
 
-/** A spilled Binary (engine/spill.ts): its bytes live in a file that is never rewritten. */
-function isDiskBinary(v: Binary): boolean {
-  return v.constructor.name === 'DiskBinary';
-}
-
 function copyBinary(v: Binary): Binary {
   const bytes = Buffer.from(v.buffer.subarray(0, v.position));
   return v.sub_type === 4 && (v as unknown) instanceof UUID ? new UUID(bytes) : new Binary(bytes, v.sub_type);
@@ -55,7 +51,7 @@ export function cloneValue<T>(v: T): T {
   if (v instanceof RegExp) return new RegExp(v.source, v.flags) as unknown as T;
   if (Buffer.isBuffer(v)) return Buffer.from(v) as unknown as T;
   const bt = bsonTypeOf(v);
-  if (bt === 'Binary' && v instanceof Binary) return (isDiskBinary(v) ? v : copyBinary(v)) as unknown as T; // on-disk bytes are never changed: shared
+  if (bt === 'Binary' && v instanceof Binary) return (v instanceof DiskBinary ? v : copyBinary(v)) as unknown as T; // on-disk bytes are never changed: shared
   if (bt !== undefined) return v;
   const out: Document = {};
   for (const k of Object.keys(v as object)) out[k] = cloneValue((v as Document)[k]);

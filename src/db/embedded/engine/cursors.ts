@@ -1,4 +1,5 @@
 import { calculateObjectSize, Long } from 'bson';
+import { diskBinariesIn } from '../disk-binary';
 import type { Document } from '../types';
 import { CommandError } from './errors';
 
@@ -17,6 +18,11 @@ interface OpenCursor {
 export const DEFAULT_BATCH = 101;
 /** As MongoDB: a batch stops before its documents pass 16 MiB, so the reply stays under the BSON size limit. */
 export const BATCH_BYTES = 16 * 1024 * 1024;
+
+/** What a held document costs the heap: binaries kept on disk are only a reference there. */
+function heapSize(doc: Document): number {
+  return calculateObjectSize(doc) - diskBinariesIn(doc).reduce((n, b) => n + b.position, 0);
+}
 
 /** How many of `docs` (at most `count`) fit in one batch; always at least one, as MongoDB sends an oversized document alone. */
 function fitting(docs: Document[], count: number): number {
@@ -47,7 +53,7 @@ export class CursorRegistry {
       this.nextId += 1n;
       id = Long.fromBigInt(this.nextId);
       const rest = docs.slice(taken);
-      const bytes = rest.reduce((n, d) => n + calculateObjectSize(d), 0);
+      const bytes = rest.reduce((n, d) => n + heapSize(d), 0);
       this.open.set(id.toString(), { ns, rest, bytes, lastUsed: Date.now(), session: this.session });
       this.heldBytes += bytes;
       this.enforceLimits(id.toString());
@@ -118,6 +124,11 @@ export class CursorRegistry {
       if (this.open.size <= CURSOR_LIMITS.count && this.heldBytes <= CURSOR_LIMITS.bytes) break;
       this.close(id);
     }
+  }
+
+  /** The documents open cursors still hold (their blob files must stay). */
+  *held(): Iterable<Document> {
+    for (const cursor of this.open.values()) yield* cursor.rest;
   }
 
   get bytes(): number {

@@ -1,3 +1,4 @@
+import { diskBinariesIn, loadDiskBinaries, type DiskBinary } from '../disk-binary';
 import type { CommandEngine, Document, EngineOptions, JournalOp } from '../types';
 import * as admin from './commands/admin';
 import type { CommandContext, CommandHandler } from './commands/context';
@@ -14,7 +15,7 @@ import { keyString } from './bson-values';
 import { CommandError, toCommandError } from './errors';
 import { applyOp, snapshotOps } from './journal-ops';
 import { Catalog } from './store/catalog';
-import { BlobSpill } from './spill';
+import { binaryStats, blobsOf, spill, spillOps } from './spill';
 import { sweepExpired } from './ttl';
 
 /** Command names as MongoDB spells them, looked up case-insensitively (isMaster/ismaster, findandmodify). */
@@ -80,12 +81,25 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
   const cursors = new CursorRegistry();
   const persist = options.persist;
   const gate = new DurabilityGate();
-  const spill = options.blobDir ? new BlobSpill(options.blobDir) : undefined;
-  /** Once a write is durable, its documents' large binaries move to disk. */
-  const spillPuts = (ops: JournalOp[]): void => {
-    if (!spill) return;
-    for (const op of ops) if (op.op === 'put') spill.spill(catalog.get(op.db, op.coll)?.getById(op.doc._id));
-  };
+  const blobs = options.blobs;
+  /** Binaries of the replies being read from disk just now: garbage collection keeps their files. */
+  const loading = new Set<DiskBinary[]>();
+
+  /** A reply with its on-disk binaries read in (asynchronously, so a large batch does not stall the loop). */
+  async function withBytes(reply: Document): Promise<Document> {
+    if (!blobs) return reply;
+    const found = diskBinariesIn(reply);
+    if (found.length === 0) return reply;
+    loading.add(found);
+    try {
+      return await loadDiskBinaries(reply, found);
+    } catch (err) {
+      options.log?.warn({ err: (err as Error).message }, 'embedded database could not read a stored binary value');
+      return new CommandError('InternalError', (err as Error).message).toReply();
+    } finally {
+      loading.delete(found);
+    }
+  }
 
   /** Runs one write's in-memory changes, then holds its reply until they are durable or undone. */
   async function write(run: (ops: JournalOp[]) => Document): Promise<Document> {
@@ -98,6 +112,8 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
     } finally {
       catalog.undo.current = undefined;
     }
+    // large binaries go to the blob store before the journal sees the ops: its record holds references
+    if (blobs && persist) spillOps(catalog, ops, blobs);
     try {
       if (ops.length && persist) await persist(ops);
       else if (earlier.length && !(await Promise.all(earlier)).every(Boolean)) {
@@ -108,7 +124,6 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
       return journalRefusal(err).toReply();
     }
     if (!gate.durable(entry)) return new CommandError('FileStreamFailed', 'an earlier write this one depended on was not saved').toReply();
-    spillPuts(ops);
     return reply;
   }
 
@@ -151,12 +166,21 @@ export function createEngine(options: EngineOptions = {}): CommandEngine {
       const kind = WRITES.has(key) || writesAggregate ? 'write' : READS.has(key) ? 'read' : undefined;
       const admitted = kind && gate.enter(kind);
       if (admitted) await admitted; // only when waiting: an admitted read runs before anything else can start
-      if (kind === 'write') return write((ops) => run(handler, db, command, ops));
-      return run(handler, db, command, []);
+      if (kind === 'write') return withBytes(await write((ops) => run(handler, db, command, ops)));
+      return withBytes(run(handler, db, command, []));
     },
     applyOp(op: JournalOp): void {
       applyOp(catalog, op);
-      spillPuts([op]);
+      // a journal written before the blob store holds the bytes themselves: they move to disk now
+      if (blobs && op.op === 'put') spill(catalog.get(op.db, op.coll)?.getById(op.doc._id), blobs);
+    },
+    blobsInUse(): Iterable<string> {
+      const inUse = blobsOf(cursors.held(), new Set());
+      for (const found of loading) for (const b of found) inUse.add(b.sha);
+      return inUse;
+    },
+    stats() {
+      return binaryStats(catalog);
     },
     snapshotOps(): Iterable<JournalOp> {
       return snapshotOps(catalog);

@@ -1,50 +1,62 @@
 /**
- * Large binary values (GridFS chunks above all) kept on disk instead of in the heap: once a write is
- * durable, each large Binary at the top level of the stored document is written to DATA_DIR/blobs
- * (named by its SHA-256) and swapped for a DiskBinary that reads its bytes when they are needed. The
- * journal and snapshots still hold every byte, so the blob directory is only a cache: it is emptied at
- * start-up and refilled by the replay, and a blob lost in a crash is simply written again.
+ * Large binary values (GridFS chunks above all) kept out of the heap: before a write's ops go to the
+ * journal, every Binary of SPILL_BYTES or more in a stored document is handed to the blob store,
+ * which returns a DiskBinary with the same bytes read from disk on demand. The journal then writes a
+ * reference, after the blob file is durable (journal/blobs.ts).
  */
-import { Binary } from 'bson';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Document } from '../types';
+import { DiskBinary, diskBinariesIn, visitBinaries } from '../disk-binary';
+import type { BlobKeeper, Document, EngineStats, JournalOp } from '../types';
+import type { Catalog } from './store/catalog';
 
 export const SPILL_BYTES = 16 * 1024;
 
-/** A Binary whose bytes stay in a file; bson serialises it like any Binary (it reads `buffer`). */
-export class DiskBinary extends Binary {
-  constructor(file: string, length: number, subType: number) {
-    super(undefined, subType);
-    Object.defineProperty(this, 'buffer', { get: () => fs.readFileSync(file), set: () => undefined, enumerable: true, configurable: true });
-    Object.defineProperty(this, 'position', { value: length, writable: true, enumerable: true, configurable: true });
+/** Swaps the document's large Binary values, at any depth, for on-disk ones (in place). */
+export function spill(doc: Document | undefined, keeper: BlobKeeper): void {
+  if (!doc) return;
+  visitBinaries(doc, (b) => (b instanceof DiskBinary || b.position < SPILL_BYTES ? undefined : keeper.keep(b.buffer.subarray(0, b.position), b.sub_type)));
+}
+
+/**
+ * Spills the documents a write stored, and points its put ops at them, so the journal record holds
+ * references. A command's ops replay together, so a put holding the document's final state (when
+ * one command wrote it twice) replays to the same end.
+ */
+export function spillOps(catalog: Catalog, ops: JournalOp[], keeper: BlobKeeper): void {
+  for (const op of ops) {
+    if (op.op !== 'put') continue;
+    const stored = catalog.get(op.db, op.coll)?.getById(op.doc._id);
+    if (stored) {
+      spill(stored, keeper);
+      op.doc = stored;
+    } else {
+      spill(op.doc, keeper);
+    }
   }
 }
 
-export class BlobSpill {
-  private readonly dir: string;
-
-  constructor(dataDir: string) {
-    this.dir = path.join(dataDir, 'blobs');
-    fs.rmSync(this.dir, { recursive: true, force: true }); // a cache of the journal: rebuilt by the replay
-  }
-
-  private made = false;
-
-  /** Swaps the document's large top-level Binary values for on-disk ones (same bytes, same type). */
-  spill(doc: Document | undefined): void {
-    if (!doc) return;
-    for (const [key, value] of Object.entries(doc)) {
-      if (!(value instanceof Binary) || value instanceof DiskBinary || value.position < SPILL_BYTES || value.sub_type === 4) continue;
-      const bytes = Buffer.from(value.buffer.buffer, value.buffer.byteOffset, value.position);
-      if (!this.made) {
-        fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 }); // evidence: the tool's user only
-        this.made = true;
+/** How many Binary bytes stored documents hold in the heap, and how many are on disk. */
+export function binaryStats(catalog: Catalog): EngineStats {
+  const stats: EngineStats = { binaryBytesInMemory: 0, binariesOnDisk: 0, bytesOnDisk: 0 };
+  for (const db of catalog.databases()) {
+    for (const coll of catalog.collections(db)) {
+      for (const doc of coll.documents()) {
+        visitBinaries(doc, (b) => {
+          if (b instanceof DiskBinary) {
+            stats.binariesOnDisk += 1;
+            stats.bytesOnDisk += b.position;
+          } else {
+            stats.binaryBytesInMemory += b.position;
+          }
+          return undefined;
+        });
       }
-      const file = path.join(this.dir, createHash('sha256').update(bytes).digest('hex'));
-      if (!fs.existsSync(file)) fs.writeFileSync(file, bytes, { mode: 0o600 });
-      doc[key] = new DiskBinary(file, bytes.length, value.sub_type);
     }
   }
+  return stats;
+}
+
+/** The blob files the given documents refer to. */
+export function blobsOf(docs: Iterable<unknown>, into: Set<string>): Set<string> {
+  for (const doc of docs) for (const b of diskBinariesIn(doc)) into.add(b.sha);
+  return into;
 }

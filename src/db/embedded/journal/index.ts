@@ -9,13 +9,16 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandEngine, Document, EngineOptions, JournalOp, PersistHook } from '../types';
+import { diskBinariesIn } from '../disk-binary';
+import { BlobStore } from './blobs';
+import { fsyncDir, writeFully } from './files';
 import { acquireLock, type DataDirLock } from './lock';
 import { makePrivate, PRIVATE_FILE } from './permissions';
-import { encodeRecord, scanRecords } from './records';
+import { attachBlobs, encodeRecord, recordOp, scanRecords } from './records';
 import { SNAPSHOT_FORMAT, writeSnapshot } from './snapshot';
 
 type Log = NonNullable<EngineOptions['log']>;
-type Engine = Pick<CommandEngine, 'applyOp' | 'snapshotOps'>;
+type Engine = Pick<CommandEngine, 'applyOp' | 'snapshotOps' | 'blobsInUse'>;
 
 export const DEFAULT_COMPACT_BYTES = 64 * 1024 * 1024;
 
@@ -30,17 +33,9 @@ export interface JournalOptions {
 
 interface Pending {
   record: Buffer;
+  refs: Set<string>; // blob files the record refers to
   resolve(): void;
   reject(err: Error): void;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -73,14 +68,6 @@ function refusal(err: unknown): Error {
   return Object.assign(new Error(`The embedded database cannot save changes: ${why}. Writes resume by themselves once it can write again.`), { code });
 }
 
-async function writeFully(handle: fsp.FileHandle, data: Buffer): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(data, written, data.length - written);
-    written += bytesWritten;
-  }
-}
-
 export class Journal {
   private gen = 0;
   private handle: fsp.FileHandle | undefined;
@@ -99,6 +86,10 @@ export class Journal {
   private closed = false;
   private readonly compactBytes: number;
   private compactAt: number;
+  /** Blob files referred to by records of the current generation's journal (queued or written). */
+  private refsSinceSwitch = new Set<string>();
+  /** Large binary values, written durably before any record that refers to them. */
+  readonly blobs: BlobStore;
 
   private constructor(
     private readonly dir: string,
@@ -108,6 +99,7 @@ export class Journal {
   ) {
     this.compactBytes = compactBytes ?? DEFAULT_COMPACT_BYTES;
     this.compactAt = this.compactBytes;
+    this.blobs = new BlobStore(dir);
   }
 
   /** Takes the directory's lock; call recover() before any write. */
@@ -128,13 +120,15 @@ export class Journal {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed || !this.handle) return Promise.reject(new Error('the embedded database journal is closed'));
     let record: Buffer;
+    const refs = new Set<string>();
     try {
-      record = encodeRecord(ops as unknown as Document[]);
+      record = encodeRecord(ops.map((op) => recordOp(op, refs)));
     } catch (err) {
       return Promise.reject(err);
     }
+    for (const sha of refs) this.refsSinceSwitch.add(sha);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
+      this.pending.push({ record, refs, resolve, reject });
       this.enqueued += 1;
       this.kick();
     });
@@ -164,16 +158,40 @@ export class Journal {
         this.log.warn({ file: journalFile, dropped: bytes.length - scan.validLength, reason: scan.tornTail }, 'journal: dropping a torn last record (a write that was never acknowledged)');
         await fsp.truncate(journalFile, scan.validLength);
       }
-      for (const ops of scan.records) for (const op of ops) engine.applyOp(op as unknown as JournalOp);
+      for (const ops of scan.records) for (const op of ops) this.replay(engine, op);
       replayed += scan.records.length;
       journalBytes += scan.validLength;
     }
     await this.removeOtherGenerations(names, base);
     this.log.info({ dataDir: this.dir, generation: this.gen, records: replayed }, 'embedded database recovered');
+    if (this.blobs.missing.size) {
+      this.log.warn({ dir: this.blobs.dir, missing: this.blobs.missing.size }, 'embedded database: stored binary values are missing from the blob directory; reading them will fail');
+    }
     this.handle = await fsp.open(path.join(this.dir, journalName(this.gen)), 'a', PRIVATE_FILE);
     this.size = (await this.handle.stat()).size;
-    if (journalBytes > 0) await this.compactSafely();
-    else await fsyncDir(this.dir);
+    // binaries a journal of an earlier version held inline were kept while replaying: a snapshot now holds references
+    if (journalBytes > 0 || this.blobs.hasPending) {
+      await this.compactSafely();
+    } else {
+      await fsyncDir(this.dir);
+      const live = new Set<string>();
+      for (const op of engine.snapshotOps()) if (op.op === 'put') for (const b of diskBinariesIn(op.doc)) live.add(b.sha);
+      await this.collectGarbage(live);
+    }
+  }
+
+  private replay(engine: Engine, op: Document): void {
+    engine.applyOp(attachBlobs(op, this.blobs) as unknown as JournalOp);
+  }
+
+  /**
+   * Removes blob files that nothing durable or open refers to: not the snapshot just written (`durable`),
+   * not a record of the current journal, not an open cursor or a reply being sent.
+   */
+  private async collectGarbage(durable: Set<string>): Promise<void> {
+    const inUse = new Set(this.engine?.blobsInUse() ?? []);
+    const removed = await this.blobs.collectGarbage((sha) => durable.has(sha) || this.refsSinceSwitch.has(sha) || inUse.has(sha));
+    if (removed.files) this.log.info({ files: removed.files, bytes: removed.bytes }, 'embedded database removed unreferenced blob files');
   }
 
   private async replaySnapshot(engine: Engine, gen: number): Promise<number> {
@@ -184,7 +202,7 @@ export class Journal {
     if (scan.tornTail !== undefined || head?.[0]?.format !== SNAPSHOT_FORMAT || tail?.[0]?.end !== true) {
       throw new Error(`${file} is incomplete or not a snapshot; the data directory cannot be opened safely`);
     }
-    for (const ops of rest) for (const op of ops) engine.applyOp(op as unknown as JournalOp);
+    for (const ops of rest) for (const op of ops) this.replay(engine, op);
     return rest.length;
   }
 
@@ -208,6 +226,7 @@ export class Journal {
       try {
         if (this.failure) throw this.failure;
         const data = batch.length === 1 ? batch[0].record : Buffer.concat(batch.map((p) => p.record));
+        await this.blobs.flush(); // a record never refers to a blob file that is not durable
         await appendDurably(this.handle!, data);
         this.size += data.length;
         for (const p of batch) p.resolve();
@@ -286,6 +305,8 @@ export class Journal {
     const old = this.handle!;
     this.handle = journal;
     this.gen = next;
+    // the records still queued will land in the new journal
+    this.refsSinceSwitch = new Set(this.pending.flatMap((p) => [...p.refs]));
     this.size = 0;
     this.compactAt = this.compactBytes;
     await old.close().catch(() => undefined);
@@ -305,8 +326,9 @@ export class Journal {
     const tmp = await fsp.open(tmpPath, 'w', PRIVATE_FILE);
     let count: number;
     let settledTarget: number;
+    const refs = new Set<string>();
     try {
-      count = await writeSnapshot(tmp, next, this.engine!.snapshotOps());
+      count = await writeSnapshot(tmp, next, this.engine!.snapshotOps(), refs);
       // Every write the snapshot may hold was queued by now: wait until they are all on disk, and give
       // up if any failed (the snapshot could hold a write the engine then undid).
       settledTarget = this.enqueued;
@@ -318,6 +340,7 @@ export class Journal {
     }
     await tmp.close();
     await this.settledUpTo(settledTarget);
+    await this.blobs.flush(); // binaries kept while replaying have no record that flushed them
     if (this.failures !== failuresBefore) {
       await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
       throw new Error('a write failed while the snapshot was built');
@@ -329,6 +352,7 @@ export class Journal {
       if (m && Number(m[2]) < next) await fsp.rm(path.join(this.dir, name), { force: true });
     }
     this.log.info({ generation: next, ops: count }, 'embedded database compacted');
+    await this.collectGarbage(refs);
   }
 
   /** Resolves once the first `target` queued records have been written or refused. */

@@ -6,10 +6,39 @@
 import { BSON } from 'bson';
 import zlib from 'node:zlib';
 import { decodeDocument } from '../bson-decode';
+import { holdsDiskBinary, swapDiskBinaries } from '../disk-binary';
 import type { Document } from '../types';
+import type { BlobStore } from './blobs';
 
 export const RECORD_HEADER_SIZE = 8;
 
+/**
+ * An op as records hold it: a put's on-disk binaries become null in the document and are listed
+ * beside it in `blobs` (path, SHA-256, length, subtype). Kept outside the document, a reference
+ * cannot be confused with, or forged by, a client's own value. `refs` collects the files referred to.
+ */
+export function recordOp(op: Document, refs?: Set<string>): Document {
+  if (op.op !== 'put' || !holdsDiskBinary(op.doc)) return op;
+  const blobs: Document[] = [];
+  const doc = swapDiskBinaries(op.doc, (b, p) => {
+    blobs.push({ p, h: b.sha, n: b.position, t: b.sub_type });
+    refs?.add(b.sha);
+    return null;
+  });
+  return { ...op, doc, blobs };
+}
+
+/** The op back as the engine applies it: its references become DiskBinary values of `store`. */
+export function attachBlobs(op: Document, store: BlobStore): Document {
+  if (op.op !== 'put' || !Array.isArray(op.blobs)) return op;
+  const { blobs, ...rest } = op;
+  for (const { p, h, n, t } of blobs as Array<{ p: string[]; h: string; n: number; t: number }>) {
+    let parent = rest.doc as Document;
+    for (const key of p.slice(0, -1)) parent = parent[key] as Document;
+    parent[p[p.length - 1]] = store.ref(h, n, t);
+  }
+  return rest;
+}
 
 export function encodeRecord(docs: readonly Document[]): Buffer {
   return recordOf(docs.map((doc) => BSON.serialize(doc)));

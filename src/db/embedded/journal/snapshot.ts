@@ -7,31 +7,24 @@
 import { BSON } from 'bson';
 import type fsp from 'node:fs/promises';
 import type { JournalOp } from '../types';
-import { encodeRecord, recordOf } from './records';
+import { writeFully } from './files';
+import { encodeRecord, recordOf, recordOp } from './records';
 
 export const SNAPSHOT_FORMAT = 'cmalt-embedded-snapshot';
 const RECORD_BYTES = 1024 * 1024; // one record is checksummed in one go: small enough not to stall the loop
 const SLICE_MS = 5; // encoding time between two yields to the event loop
 
-async function writeFully(handle: fsp.FileHandle, data: Buffer): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(data, written, data.length - written);
-    written += bytesWritten;
-  }
-}
-
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Streams `ops` into `file` as snapshot `generation`; returns how many ops it holds. */
-export async function writeSnapshot(file: fsp.FileHandle, generation: number, ops: Iterable<JournalOp>): Promise<number> {
+/** Streams `ops` into `file` as snapshot `generation`; returns how many ops it holds, and adds the blob files it refers to to `refs`. */
+export async function writeSnapshot(file: fsp.FileHandle, generation: number, ops: Iterable<JournalOp>, refs: Set<string>): Promise<number> {
   await writeFully(file, encodeRecord([{ format: SNAPSHOT_FORMAT, version: 1, generation }]));
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   let count = 0;
   let sliceStart = performance.now();
   for (const op of ops) {
-    const bytes = BSON.serialize(op);
+    const bytes = BSON.serialize(recordOp(op, refs));
     batch.push(bytes);
     batchBytes += bytes.length;
     count += 1;
