@@ -16,14 +16,15 @@ export interface BlobSource {
 }
 
 export class DiskBinary extends Binary {
-  constructor(
-    readonly source: BlobSource,
-    readonly sha: string,
-    length: number,
-    subType: number,
-  ) {
+  declare readonly source: BlobSource;
+  declare readonly sha: string;
+
+  constructor(source: BlobSource, sha: string, length: number, subType: number) {
     super(new Uint8Array(0), subType);
-    // bson, mingo and the rest read `buffer` and `position`: the bytes come from disk only when read
+    // bson, mingo and the rest read `buffer` and `position`: the bytes come from disk only when read.
+    // Its own fields are hidden, so it has a Binary's keys and hashes and compares by its bytes.
+    Object.defineProperty(this, 'source', { value: source, enumerable: false });
+    Object.defineProperty(this, 'sha', { value: sha, enumerable: false });
     Object.defineProperty(this, 'buffer', { get: () => source.bytesOf(sha, length), set: () => undefined, enumerable: true, configurable: true });
     Object.defineProperty(this, 'position', { value: length, writable: false, enumerable: true, configurable: true });
   }

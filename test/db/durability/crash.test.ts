@@ -3,17 +3,20 @@
  * acknowledgement from many concurrent workers, SIGKILL the child at an arbitrary moment, restart
  * it, and check that every acknowledged write is there. Repeated, so each round also recovers the
  * previous rounds' data and the stale lock of the killed process; the later rounds compact every
- * 64 KB, so that kills also land mid-compaction.
+ * 64 KB, so that kills also land mid-compaction. Some workers upload GridFS files, whose chunks go to
+ * the blob store: kills land mid-blob-write too, and every file present must read back whole.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { MongoClient, type Collection } from 'mongodb';
+import { GridFSBucket, MongoClient, type Collection } from 'mongodb';
 import { removeDir, tempDataDir } from './helpers';
 
 const CHILD = path.join(__dirname, 'crash-child.ts');
 const ROUNDS = 6;
 const WORKERS = 24;
 const COUNTERS = 6;
+const UPLOADERS = 2; // of the workers, these upload files
 
 interface Child {
   process: ChildProcess;
@@ -54,6 +57,7 @@ function startChild(dir: string, compactBytes?: number): Promise<Child> {
 
 interface Ledger {
   acked: Set<string>;
+  files: Set<string>; // uploads acknowledged whole
   counters: Array<{ acked: number; attempted: number }>;
 }
 
@@ -75,16 +79,40 @@ async function verify(uri: string, ledger: Ledger): Promise<void> {
     await expect(docs.insertOne({ _id: 'u', email: 'dup@example.ac.uk' })).resolves.toBeTruthy();
     await expect(docs.insertOne({ _id: 'u2', email: 'dup@example.ac.uk' })).rejects.toMatchObject({ code: 11000 });
     await docs.deleteOne({ _id: 'u' });
+    // every file present (acknowledged or not: its files document is written after its last chunk) reads back whole
+    const bucket = new GridFSBucket(db);
+    const files = await bucket.find({}).toArray();
+    const names = new Set(files.map((f) => f.filename));
+    expect([...ledger.files].filter((name) => !names.has(name))).toEqual([]);
+    for (const f of files) {
+      const hash = createHash('sha256');
+      for await (const part of bucket.openDownloadStream(f._id)) hash.update(part as Buffer);
+      expect([f.filename, hash.digest('hex')]).toEqual([f.filename, (f.metadata as { sha256: string }).sha256]);
+    }
   } finally {
     await client.close(true);
   }
 }
 
-async function worker(id: number, round: number, docs: Collection<{ _id: string }>, counters: Collection<{ _id: number; n?: number }>, ledger: Ledger, stop: () => boolean): Promise<void> {
+async function uploadOne(bucket: GridFSBucket, name: string): Promise<void> {
+  const bytes = randomBytes(60 * 1024 + Math.floor(Math.random() * 100 * 1024));
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await new Promise<void>((resolve, reject) => {
+    const upload = bucket.openUploadStream(name, { chunkSizeBytes: 32 * 1024, metadata: { sha256 } });
+    upload.once('finish', () => resolve()).once('error', reject);
+    upload.end(bytes);
+  });
+}
+
+async function worker(id: number, round: number, bucket: GridFSBucket, docs: Collection<{ _id: string }>, counters: Collection<{ _id: number; n?: number }>, ledger: Ledger, stop: () => boolean): Promise<void> {
   for (let i = 0; !stop(); i += 1) {
     const choice = (id + i) % 3;
     try {
-      if (choice === 0) {
+      if (id < UPLOADERS) {
+        const name = `r${round}-w${id}-${i}.bin`;
+        await uploadOne(bucket, name);
+        ledger.files.add(name);
+      } else if (choice === 0) {
         const _id = `r${round}-w${id}-${i}`;
         await docs.insertOne({ _id }, { writeConcern: { w: 1 } });
         ledger.acked.add(_id);
@@ -107,7 +135,7 @@ async function worker(id: number, round: number, docs: Collection<{ _id: string 
 
 test('every acknowledged write survives SIGKILL at an arbitrary moment', async () => {
   const dir = tempDataDir('crash');
-  const ledger: Ledger = { acked: new Set(), counters: Array.from({ length: COUNTERS }, () => ({ acked: 0, attempted: 0 })) };
+  const ledger: Ledger = { acked: new Set(), files: new Set(), counters: Array.from({ length: COUNTERS }, () => ({ acked: 0, attempted: 0 })) };
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       // Later rounds compact every 64 KB, so kills also land inside compactions.
@@ -120,7 +148,8 @@ test('every acknowledged write survives SIGKILL at an arbitrary moment', async (
       const before = ledger.acked.size;
       const docs = client.db('crash').collection<{ _id: string }>('docs');
       const counters = client.db('crash').collection<{ _id: number; n?: number }>('counters');
-      const work = Array.from({ length: WORKERS }, (_, w) => worker(w, round, docs, counters, ledger, () => killed));
+      const bucket = new GridFSBucket(client.db('crash'));
+      const work = Array.from({ length: WORKERS }, (_, w) => worker(w, round, bucket, docs, counters, ledger, () => killed));
       // Writes are flowing before the kill is timed, however slow the machine is today.
       const flowing = (async () => {
         while (ledger.acked.size - before < 50) await new Promise((r) => setTimeout(r, 10));

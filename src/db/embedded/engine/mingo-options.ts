@@ -4,7 +4,9 @@
  * comparisons takes the base classes with a context we assemble; they are only published as
  * package `exports`, which TypeScript's "node" resolution cannot see, hence the typed requires.
  */
+import { Binary } from 'bson';
 import { Context, ProcessingMode } from 'mingo';
+import { holdsDiskBinary, swapDiskBinaries } from '../disk-binary';
 import { bsonTypeOf, holdsBsonNumber, keyString, plainNumbers, valuesAtPath } from './bson-values';
 import { collatedEqual, parseCollation } from './collation';
 import { CommandError } from './errors';
@@ -62,17 +64,22 @@ const $type: QueryOperator = (selector, spec) => {
   return (obj) => valuesAtPath(obj, selector).some((v) => matches(v) || (Array.isArray(v) && v.some(matches)));
 };
 
+/** Binaries kept on disk read in, for an operator that compares their bytes (mingo compares Binary to Binary only). */
+const withBytes = (v: unknown): unknown => (holdsDiskBinary(v) ? swapDiskBinaries(v, (b) => new Binary(b.buffer, b.sub_type)) : v);
+
 /**
  * Wraps a comparison so that bson numbers (as values in the query or in the document) compare
- * numerically with plain numbers; documents without them take mingo's path unchanged.
+ * numerically with plain numbers, and binaries kept on disk by their bytes; documents without
+ * either take mingo's path unchanged.
  */
 function numericAware(base: QueryOperator): QueryOperator {
   return (selector, value, options) => {
     const direct = base(selector, plainNumbers(value), options);
-    const viaNumbers = base('v', plainNumbers(value), options);
+    const viaCopy = base('v', plainNumbers(value), options);
     return (obj) => {
-      if (!valuesAtPath(obj, selector).some(holdsBsonNumber)) return direct(obj);
-      return viaNumbers({ v: plainNumbers(resolve(obj, selector, { unwrapArray: true })) });
+      const values = valuesAtPath(obj, selector);
+      if (!values.some(holdsBsonNumber) && !values.some(holdsDiskBinary)) return direct(obj);
+      return viaCopy({ v: plainNumbers(withBytes(resolve(obj, selector, { unwrapArray: true }))) });
     };
   };
 }
