@@ -10,6 +10,7 @@ import { Binary, GridFSBucket, MongoClient } from 'mongodb';
 import { startEmbeddedServer } from '../../../src/db/embedded';
 import { blobFaults } from '../../../src/db/embedded/journal/blobs';
 import { SPILL_BYTES } from '../../../src/db/embedded/engine/spill';
+import { encodeRecord } from '../../../src/db/embedded/journal/records';
 import type { EmbeddedServer } from '../../../src/db/embedded/types';
 import { captureLog, crashImage, journalFile, removeDir, tempDataDir } from './helpers';
 
@@ -204,6 +205,30 @@ test('a blob damaged on disk is refused with an error rather than returned', asy
   db = await open(dir);
   try {
     await expect(db.client.db('app').collection<{ _id: number; [k: string]: unknown }>('things').findOne({ _id: 1 })).rejects.toThrow(/damaged/);
+  } finally {
+    await shut(db);
+  }
+});
+
+test('a journal of an earlier version, holding the bytes themselves, has them moved to the blob store at start-up', async () => {
+  const dir = newDir('blobs-upgrade');
+  const bytes = randomBytes(200 * 1024);
+  fs.writeFileSync(
+    path.join(dir, 'journal.0.bson'),
+    encodeRecord([
+      { op: 'createColl', db: 'app', coll: 'things' },
+      { op: 'put', db: 'app', coll: 'things', doc: { _id: 1, data: new Binary(bytes) } },
+    ]),
+    { mode: 0o600 },
+  );
+  const db = await open(dir);
+  try {
+    expect(blobNames(dir)).toEqual([sha256(bytes)]);
+    expect(db.server.stats()).toMatchObject({ binaryBytesInMemory: 0, pendingBlobBytes: 0, bytesOnDisk: bytes.length });
+    // the start-up compaction wrote references: no file of the database holds the bytes any more
+    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.bson'))) expect(fs.statSync(path.join(dir, name)).size).toBeLessThan(bytes.length);
+    const doc = await db.client.db('app').collection<{ _id: number; data: Binary }>('things').findOne({ _id: 1 });
+    expect(Buffer.from(doc!.data.buffer).equals(bytes)).toBe(true);
   } finally {
     await shut(db);
   }

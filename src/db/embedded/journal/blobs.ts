@@ -39,6 +39,8 @@ export class BlobStore implements BlobSource, BlobKeeper {
   readonly dir: string;
   private readonly onDisk = new Map<string, number>(); // durable files: sha -> length
   private readonly pending = new Map<string, Buffer>(); // kept, not yet durable
+  /** Files found at start-up and not yet checked: an earlier version wrote its blobs without fsync. */
+  private readonly unchecked = new Set<string>();
   private tail: Promise<void> = Promise.resolve();
   /** References replayed from the journal whose file is missing (damage from outside: reads of them fail). */
   readonly missing = new Set<string>();
@@ -51,7 +53,10 @@ export class BlobStore implements BlobSource, BlobKeeper {
     makePrivate(this.dir);
     for (const name of fs.readdirSync(this.dir)) {
       const file = path.join(this.dir, name);
-      if (NAME.test(name)) this.onDisk.set(name, fs.statSync(file).size);
+      if (NAME.test(name)) {
+        this.onDisk.set(name, fs.statSync(file).size);
+        this.unchecked.add(name);
+      }
       else fs.rmSync(file, { force: true, recursive: true }); // a write torn by a crash: nothing refers to it
     }
   }
@@ -59,8 +64,19 @@ export class BlobStore implements BlobSource, BlobKeeper {
   /** A DiskBinary for these bytes; they stay in the heap only until the next flush makes them durable. */
   keep(bytes: Uint8Array, subType: number): Binary {
     const sha = sha256(bytes);
+    if (this.unchecked.delete(sha) && !this.holds(sha, bytes.byteLength)) this.onDisk.delete(sha); // written again below
     if (!this.onDisk.has(sha) && !this.pending.has(sha)) this.pending.set(sha, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return new DiskBinary(this, sha, bytes.byteLength, subType);
+  }
+
+  /** Whether the file on disk holds exactly the bytes its name promises (checked once, with the bytes at hand to rewrite it). */
+  private holds(sha: string, length: number): boolean {
+    try {
+      this.checked(sha, length, fs.readFileSync(path.join(this.dir, sha)));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** A reference read back from the journal. */
