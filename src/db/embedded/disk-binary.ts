@@ -15,18 +15,18 @@ export interface BlobSource {
   load(sha: string, length: number): Promise<Buffer>;
 }
 
+const EMPTY = new Uint8Array(0);
+
 export class DiskBinary extends Binary {
   declare readonly source: BlobSource;
   declare readonly sha: string;
 
   constructor(source: BlobSource, sha: string, length: number, subType: number) {
-    super(new Uint8Array(0), subType);
-    // bson, mingo and the rest read `buffer` and `position`: the bytes come from disk only when read.
-    // Its own fields are hidden, so it has a Binary's keys and hashes and compares by its bytes.
+    super(EMPTY, subType);
+    // Its own fields are hidden, so it has a Binary's keys, and hashes and compares by its bytes.
     Object.defineProperty(this, 'source', { value: source, enumerable: false });
     Object.defineProperty(this, 'sha', { value: sha, enumerable: false });
-    Object.defineProperty(this, 'buffer', { get: () => source.bytesOf(sha, length), set: () => undefined, enumerable: true, configurable: true });
-    Object.defineProperty(this, 'position', { value: length, writable: false, enumerable: true, configurable: true });
+    this.position = length;
   }
 
   /** An ordinary Binary holding the bytes, read asynchronously. */
@@ -34,6 +34,17 @@ export class DiskBinary extends Binary {
     return new Binary(await this.source.load(this.sha, this.position), this.sub_type);
   }
 }
+
+// bson, mingo and the rest read `buffer`: the bytes come from disk only then. On the prototype, so each
+// value costs the heap a few fields, not a closure; Binary's constructor assigns `buffer`, which is ignored.
+Object.defineProperty(DiskBinary.prototype, 'buffer', {
+  get(this: DiskBinary): Uint8Array {
+    return this.sha === undefined ? EMPTY : this.source.bytesOf(this.sha, this.position);
+  },
+  set() {},
+  enumerable: true,
+  configurable: true,
+});
 
 const isContainer = (v: unknown): v is Document | unknown[] => {
   if (v === null || typeof v !== 'object') return false;

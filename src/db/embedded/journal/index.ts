@@ -340,7 +340,11 @@ export class Journal {
     }
     await tmp.close();
     await this.settledUpTo(settledTarget);
-    await this.blobs.flush(); // binaries kept while replaying have no record that flushed them
+    // binaries kept while replaying have no record that flushed them
+    await this.blobs.flush().catch(async (err: unknown) => {
+      await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
+      throw err;
+    });
     if (this.failures !== failuresBefore) {
       await fsp.rm(tmpPath, { force: true }).catch(() => undefined);
       throw new Error('a write failed while the snapshot was built');
