@@ -266,10 +266,11 @@ function measureInChild(mb: number): Promise<MemoryFigures> {
  * Resident memory with `mb` megabytes of GridFS files loaded (their chunks kept on disk), against the
  * same tool with none (goal: under 1.2x), each measured in its own child process.
  */
-export async function gridfsMemory(mb: number): Promise<{ without: MemoryFigures; withFiles: MemoryFigures }> {
+export async function gridfsMemory(mb: number): Promise<{ without: MemoryFigures; fifth: MemoryFigures; withFiles: MemoryFigures }> {
   const without = await measureInChild(0);
+  const fifth = await measureInChild(Math.max(8, Math.round(mb / 5 / 8) * 8));
   const withFiles = await measureInChild(mb);
-  return { without, withFiles };
+  return { without, fifth, withFiles };
 }
 
 /** The spec tests' pass count, as `npm test` runs them (jest on test/db/spec). */
@@ -282,9 +283,12 @@ function specTestCounts(): string {
 
 export async function run(): Promise<void> {
   const mb = Number(process.env.BENCH_GRIDFS_MB ?? 500);
-  const { without, withFiles } = await gridfsMemory(mb);
-  console.log(`db resident memory with ${mb} MB of GridFS files: ${(withFiles.rss / MB).toFixed(0)} MB against ${(without.rss / MB).toFixed(0)} MB without: ${(withFiles.rss / without.rss).toFixed(2)}x (goal < 1.2)`);
-  console.log(`db   heap ${(withFiles.heapUsed / MB).toFixed(0)} MB against ${(without.heapUsed / MB).toFixed(0)} MB, external ${(withFiles.external / MB).toFixed(0)} MB against ${(without.external / MB).toFixed(0)} MB; binary bytes in stored documents ${(withFiles.binaryBytesInMemory / MB).toFixed(2)} MB, in blob files ${(withFiles.blobFileBytes / MB).toFixed(0)} MB`);
+  const { without, fifth, withFiles } = await gridfsMemory(mb);
+  const mbOf = (bytes: number) => (bytes / MB).toFixed(0);
+  console.log(`db resident memory with ${mb} MB of GridFS files: ${mbOf(withFiles.rss)} MB against ${mbOf(without.rss)} MB without: ${(withFiles.rss / without.rss).toFixed(2)}x (goal < 1.2)`);
+  console.log(`db   V8 heap used ${mbOf(withFiles.heapUsed)} MB against ${mbOf(without.heapUsed)} MB (reserved ${mbOf(withFiles.heapTotal)} against ${mbOf(without.heapTotal)}), external ${mbOf(withFiles.external)} MB against ${mbOf(without.external)} MB; binary bytes in stored documents ${(withFiles.binaryBytesInMemory / MB).toFixed(2)} MB, in blob files ${mbOf(withFiles.blobFileBytes)} MB`);
+  const files = withFiles.blobFileBytes - fifth.blobFileBytes;
+  console.log(`db   from ${mbOf(fifth.blobFileBytes)} to ${mbOf(withFiles.blobFileBytes)} MB of files, resident memory ${mbOf(fifth.rss)} -> ${mbOf(withFiles.rss)} MB: ${((withFiles.rss - fifth.rss) / files).toFixed(3)} bytes per byte of file`);
   for (const mb of [50, 150]) {
     const { stallMs, writesDuring, seconds } = await compactionStall(mb);
     console.log(`db compaction at ${mb} MB: longest event-loop stall ${stallMs.toFixed(0)} ms (goal < 50), ${writesDuring} writes acknowledged during its ${seconds.toFixed(1)} s`);
