@@ -194,7 +194,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
-  lti.app.use('/scheme', ...launched, schemeRouter(deps));
+  lti.app.use('/scheme', ...launched, schemeRouter({ ...deps, clock }));
   lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options, clock }));
   lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());

@@ -7,3 +7,4 @@ export { altStanding } from './submission.service';
 export { createExportWorker, startExportWorker, type ExportWorker } from './export.job';
 export { registerDocumentSource, type DocumentSource } from './documents';
 export type { BookArea, BookEvidence, BookExample } from './book';
+export { submissionRecordsIn, STAGE_LABELS as SUBMISSION_STAGE_LABELS, type SubmissionRecord, type SubmissionStage } from './submission-record';

@@ -1,0 +1,35 @@
+import { when } from '../http/dates';
+import type { fundingOverview } from './funding.service';
+
+const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+/** "£2,000" or "£250.50". */
+export const money = (pence: number) => gbp.format(pence / 100).replace(/\.00$/, '');
+
+type Overview = NonNullable<Awaited<ReturnType<typeof fundingOverview>>>;
+
+export function presentFunding(o: Overview) {
+  return {
+    fy: o.fy.label,
+    used: o.used,
+    funded: o.funded,
+    left: Math.max(0, o.funded - o.used),
+    fee: money(o.feePence),
+    hasFee: o.feePence > 0,
+    spend: money(o.spendPence),
+    budget: money(o.budgetPence),
+    eligible: o.eligible.map((a) => ({ id: String(a._id), label: a.site ? `${a.name} (${a.site})` : a.name })),
+    items: o.items.map(({ allocation: a, record }) => ({
+      id: String(a._id),
+      name: a.name || 'Unnamed candidate',
+      site: a.site,
+      fy: a.fy,
+      allocatedAt: when(a.allocatedAt),
+      active: !a.releasedAt,
+      released: a.releasedAt ? `Released on ${when(a.releasedAt)}${a.releaseReason ? `: ${a.releaseReason}` : ''}` : '',
+      outcome: record?.stageLabel ?? 'No portfolio yet',
+    })),
+    total: o.total,
+    page: o.page,
+    pages: o.pages,
+  };
+}
