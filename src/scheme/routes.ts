@@ -12,6 +12,7 @@ import { callState, saveSettings, settingsOf } from './settings.service';
 import { recordSupport, remindLineManager } from './support.service';
 import { runAction, type RecordAction } from './actions';
 import { fundingRouter } from './funding.routes';
+import { reportsRouter } from './reports/reports.routes';
 
 export interface SchemeDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -47,6 +48,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
   manage.use('/meetings', manageMeetingsRouter(deps));
   manage.use('/funding', fundingRouter(deps));
+  manage.use('/reports', reportsRouter(deps));
   router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---
