@@ -9,14 +9,14 @@ export interface Bar {
   of?: number; // drawn as a lighter bar behind: "used of funded"
 }
 
-const short = (s: string) => (s.length > 22 ? `${s.slice(0, 21)}…` : s); // the table beside the chart has the whole name
+const short = (s: string) => (s.length > 13 ? `${s.slice(0, 12)}…` : s); // the table beside the chart has the whole name
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function barChart(id: string, title: string, bars: Bar[], unit: string): string {
   const rowH = 28;
-  const labelW = 150;
-  const barW = 260;
-  const width = labelW + barW + 60;
+  const labelW = 100;
+  const barW = 170;
+  const width = labelW + barW + 56;
   const height = Math.max(1, bars.length) * rowH + 8;
   const max = Math.max(1, ...bars.map((b) => Math.max(b.value, b.of ?? 0)));
   const desc = bars.length ? bars.map((b) => `${b.label}: ${b.value}${b.of !== undefined ? ` of ${b.of}` : ''} ${unit}`).join('; ') + '.' : 'No figures yet.';
