@@ -22,6 +22,7 @@ export interface SubmissionRecord {
   stageLabel: string;
   submitted: boolean; // at least one submission recorded
   passed: boolean; // any round passed
+  signedOff: boolean; // the coordinator signed the portfolio off at final review: ready to submit
   firstSubmittedOn: Date | null;
 }
 
@@ -38,7 +39,7 @@ export function stageOf(p: Pick<PortfolioDoc, 'altRounds'>): SubmissionStage {
 export async function submissionRecordsIn(courseIds: string[]): Promise<Map<string, SubmissionRecord>> {
   const out = new Map<string, SubmissionRecord>();
   if (!courseIds.length) return out;
-  const portfolios = (await Portfolio.find({ courseId: { $in: courseIds } }, { courseId: 1, userId: 1, altRounds: 1 }).lean()) as PortfolioDoc[];
+  const portfolios = (await Portfolio.find({ courseId: { $in: courseIds } }, { courseId: 1, userId: 1, altRounds: 1, signedOffAt: 1 }).lean()) as PortfolioDoc[];
   for (const p of portfolios) {
     const stage = stageOf(p);
     const rounds = p.altRounds ?? [];
@@ -50,6 +51,7 @@ export async function submissionRecordsIn(courseIds: string[]): Promise<Map<stri
       stageLabel: STAGE_LABELS[stage],
       submitted: rounds.length > 0,
       passed: rounds.some((r) => r.outcome === 'pass'),
+      signedOff: Boolean(p.signedOffAt),
       firstSubmittedOn: rounds[0]?.submittedOn ? new Date(rounds[0].submittedOn) : null,
     });
   }

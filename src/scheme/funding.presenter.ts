@@ -1,9 +1,16 @@
 import { when } from '../http/dates';
+import type { SubmissionRecord } from '../export';
 import type { fundingOverview } from './funding.service';
 
 const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
 /** "£2,000" or "£250.50". */
 export const money = (pence: number) => gbp.format(pence / 100).replace(/\.00$/, '');
+
+function readiness(r: SubmissionRecord | null): string {
+  if (!r) return 'no portfolio yet';
+  if (r.submitted) return r.stageLabel.toLowerCase();
+  return r.signedOff ? 'signed off, ready to submit' : 'not signed off yet';
+}
 
 type Overview = NonNullable<Awaited<ReturnType<typeof fundingOverview>>>;
 
@@ -17,7 +24,10 @@ export function presentFunding(o: Overview) {
     hasFee: o.feePence > 0,
     spend: money(o.spendPence),
     budget: money(o.budgetPence),
-    eligible: o.eligible.map((a) => ({ id: String(a._id), label: a.site ? `${a.name} (${a.site})` : a.name })),
+    // signed off at final review first: the tool's own sign that a portfolio is ready to submit
+    eligible: [...o.eligible]
+      .sort((x, y) => Number(Boolean(y.record?.signedOff)) - Number(Boolean(x.record?.signedOff)))
+      .map(({ application: a, record }) => ({ id: String(a._id), label: `${a.name}${a.site ? ` (${a.site})` : ''}: ${readiness(record)}` })),
     items: o.items.map(({ allocation: a, record }) => ({
       id: String(a._id),
       name: a.name || 'Unnamed candidate',

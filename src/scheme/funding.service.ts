@@ -142,7 +142,7 @@ export async function fundingOverview(courseId: string, page: number, now = new 
     feePence: s.feePence,
     spendPence: used * s.feePence,
     budgetPence: s.fundedPerYear * s.feePence,
-    eligible: withPlace.filter((a) => !holding.has(a.userId)),
+    eligible: withPlace.filter((a) => !holding.has(a.userId)).map((a) => ({ application: a, record: records.get(`${courseId}:${a.userId}`) ?? null })),
     items: items.map((a) => ({ allocation: a, record: records.get(`${courseId}:${a.userId}`) ?? null })) as Array<{ allocation: FundingAllocationDoc; record: SubmissionRecord | null }>,
     total,
     page: current,

@@ -1,6 +1,7 @@
 import { toolSuite } from '../support/suite';
 import { launched, text } from '../mentoring/people';
 import { FundingAllocation, FundingYear } from '../../src/scheme/funding.model';
+import { Portfolio } from '../../src/portfolio';
 import { financialYearOf, FUNDING_MESSAGES } from '../../src/scheme/funding.service';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
@@ -46,6 +47,16 @@ describe('funded submissions per financial year', () => {
     const [ada, bo, ...rest] = people;
     const courseId = ada.courseId;
     const allocate = (who: typeof cora, applicationId: string) => who.post('/scheme/manage/funding/allocate', { applicationId });
+
+    // The choice: those with a place, each with how ready they are (no portfolio yet, signed off, or with ALT).
+    const cy = people[2];
+    expect((await cy.s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Learning design' })).status).toBe(200);
+    await Portfolio.updateOne({ courseId, userId: cy.userId }, { $set: { signedOffAt: new Date() } }); // the final review's sign-off (tested in test/cohort)
+    const choice = await cora.get('/scheme/manage/funding');
+    expect(/<option value="([0-9a-f]{24})">/.exec(choice.html)![1]).toBe(cy.applicationId); // signed off: first
+    expect(choice.html).toContain('Cy Fund (City campus): signed off, ready to submit</option>');
+    expect(choice.html).toContain(`<option value="${bo.applicationId}">Bo Fund (City campus): no portfolio yet</option>`);
+    expect(choice.html).not.toContain(`<option value="${waiting.applicationId}"`);
 
     // Bad input and URL guessing: each refused, nothing stored.
     expect((await allocate(cora, '')).status).toBe(422);
@@ -112,7 +123,6 @@ describe('funded submissions per financial year', () => {
 
     // Outcomes come from the submission record: Ada submits and passes.
     expect((await ada.s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' })).status).toBe(200);
-    const { Portfolio } = await import('../../src/portfolio');
     const portfolioId = String((await Portfolio.findOne({ courseId, userId: ada.userId }).lean())!._id);
     const today = new Date().toISOString().slice(0, 10);
     expect((await ada.s.post(`/export/portfolios/${portfolioId}/submission`, { kind: 'first', route: 'url', submittedOn: today })).status).toBe(200);
