@@ -65,6 +65,13 @@ test('the funding and reports pages pass axe, fit 320 px and work by keyboard', 
   await page.waitForSelector('.notice--good');
   expect(await page.textContent('#funding-count')).toContain('1 of 8');
   await checkPage(page, 'funding-allocated');
+  // and released again by keyboard
+  await tabTo(page, 'form[action*="/release"] button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('text=The funded submission is released');
+  expect(await page.textContent('#funding-count')).toContain('0 of 8');
+  expect(await page.textContent('section[aria-labelledby="allocations"] tbody')).toContain('Released on');
+  expect(await checkAccessibility(page, { bestPractice: true })).toEqual([]);
   expect(await Application.countDocuments({ courseId: ann.courseId, state: 'accepted' })).toBe(22);
   expect(ben.userId).toBeTruthy();
 
