@@ -129,5 +129,16 @@ describe('funded submissions per financial year', () => {
     expect(text((await cora.get('/scheme/manage/funding')).html)).toContain('Submitted, awaiting ALT’s outcome');
     expect((await cora.post(`/export/portfolios/${portfolioId}/submission/outcome`, { result: 'pass', decidedOn: today, certifiedOn: today })).status).toBe(200);
     expect(text((await cora.get('/scheme/manage/funding')).html)).toMatch(/Ada Fund.*2026-27.*Passed/);
+
+    // Allocations come 20 a page, newest first (earlier years' released ones written straight in).
+    const total = await FundingAllocation.countDocuments({ courseId });
+    await FundingAllocation.insertMany(Array.from({ length: 20 }, (_, i) => ({ courseId, applicationId: `old-${i}`, userId: `old-${i}`, name: `Earlier ${i}`, fy: '2024-25', allocatedAt: new Date(Date.UTC(2024, 5, 1 + i)), releasedAt: new Date(Date.UTC(2025, 0, 1)) })));
+    const first = await cora.get('/scheme/manage/funding');
+    expect(text(first.html)).toContain(`${total + 20} allocations, page 1 of 2.`);
+    expect(first.html).not.toContain('Earlier 0<');
+    const last = await cora.get('/scheme/manage/funding', { page: '2' });
+    expect(text(last.html)).toContain('page 2 of 2');
+    expect(last.html).toContain('Earlier 0');
+    expect(last.html).not.toContain('Ada Fund');
   });
 });
