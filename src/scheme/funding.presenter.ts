@@ -1,10 +1,8 @@
 import { when } from '../http/dates';
 import type { SubmissionRecord } from '../export';
 import type { fundingOverview } from './funding.service';
+import { money } from './money';
 
-const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
-/** "£2,000" or "£250.50". */
-export const money = (pence: number) => gbp.format(pence / 100).replace(/\.00$/, '');
 
 function readiness(r: SubmissionRecord | null): string {
   if (!r) return 'no portfolio yet';

@@ -135,7 +135,6 @@ export async function fundingOverview(courseId: string, page: number, now = new 
   const records = await submissionRecordsIn([courseId]);
   const used = year?.used ?? 0;
   return {
-    settings: s,
     fy,
     used,
     funded: s.fundedPerYear,

@@ -5,6 +5,7 @@ import { Meeting } from '../../src/scheme/meetings.model';
 import { Application } from '../../src/scheme/scheme.model';
 import { Portfolio, Section } from '../../src/portfolio';
 import { csvCell, toCsv } from '../../src/scheme/reports/csv';
+import { barChart } from '../../src/scheme/reports/charts';
 import { financialYearOf } from '../../src/scheme/funding.service';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
@@ -39,6 +40,17 @@ describe('CSV cells', () => {
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell('line one\nline two')).toBe('"line one\nline two"');
     expect(toCsv(['A', 'B'], [['x', 1]])).toBe('\uFEFF"A","B"\r\n"x",1\r\n');
+  });
+});
+
+describe('charts', () => {
+  test('an image named by its title, its figures in words, every text escaped', () => {
+    const svg = barChart('c', 'Sites & <more>', [{ label: '<b>North</b>', value: 3 }, { label: 'South', value: 1, of: 2 }], 'people');
+    expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="c-title c-desc"/);
+    expect(svg).toContain('<title id="c-title">Sites &amp; &lt;more&gt;</title>');
+    expect(svg).toContain('<desc id="c-desc">&lt;b&gt;North&lt;/b&gt;: 3 people; South: 1 of 2 people.</desc>');
+    expect(svg).not.toContain('<b>');
+    expect(svg).not.toMatch(/<script|on[a-z]+=/i);
   });
 });
 

@@ -43,8 +43,8 @@ export function reportsRouter(deps: ReportsDeps): Router {
       cohort,
       choices: [...mine.map((c) => ({ value: c.courseId, label: c.courseId === whoOf(res).courseId ? `${c.label} (this course)` : c.label })), ...(mine.length > 1 ? [{ value: 'all', label: `Every cohort you coordinate (${mine.length})` }] : [])],
       scopeLabel: cohort === 'all' ? `every cohort you coordinate (${cohorts.length})` : cohorts[0].label,
-      funnelChart: barChart('funnel-chart', 'Funnel: applications at each stage', FUNNEL_STAGES.map((label, i) => ({ label, value: report.funnel[i] })), 'applications'),
-      fundedChart: barChart('funded-chart', 'Funded submissions used of those funded, by financial year', report.funded.map((f) => ({ label: f.label, value: f.used, of: f.funded })), 'funded submissions'),
+      funnelChart: { safeHtml: barChart('funnel-chart', 'Funnel: applications at each stage', FUNNEL_STAGES.map((label, i) => ({ label, value: report.funnel[i] })), 'applications') }, // our own markup; every text in it escaped by barChart
+      fundedChart: { safeHtml: barChart('funded-chart', 'Funded submissions used of those funded, by financial year', report.funded.map((f) => ({ label: f.label, value: f.used, of: f.funded })), 'funded submissions') },
       tables: Object.fromEntries(tables.map((t) => [t.id, t])),
     }, '/scheme/manage');
   }));

@@ -5,7 +5,7 @@ import { INSTITUTION_ZONE, when } from '../../http/dates';
 import { submissionRecordsIn } from '../../export';
 import { lastMentorContact } from '../../mentoring';
 import { financialYearOf, fundingByYear, releaseLeavers } from '../funding.service';
-import { money } from '../funding.presenter';
+import { money } from '../money';
 import { Meeting } from '../meetings.model';
 import { Application, SchemeSettings, type ApplicationDoc, type SchemeSettingsDoc } from '../scheme.model';
 
