@@ -1,6 +1,6 @@
 import type { ActivityKind, EntryDoc, Rating, SubmissionDoc, TargetDoc, TargetSource } from './models';
-import { TRAINING_STATE_LABELS, type TrainingStatus } from './mandatory';
-import { periodLabel } from './periods';
+import { TRAINING_STATE_LABELS, type TrainingStatus } from './mandatory.service';
+import { periodLabel } from './periods.service';
 import { PERIOD_STATE_LABELS, type PeriodRow } from './submissions.service';
 
 /** What the CPD pages receive: plain objects, never mongoose documents. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { notify, type NotifyOptions } from '../notifications';
 import { CpdJobLease, CpdRecord, CpdSubmission } from './models';
-import { DAY_MS, periodLabel, periodOf, REMIND_DAYS_BEFORE_DUE } from './periods';
+import { DAY_MS, periodLabel, periodOf, REMIND_DAYS_BEFORE_DUE } from './periods.service';
 import { reviewDueOn, REVIEW_REMIND_DAYS } from './review.service';
 
 /**

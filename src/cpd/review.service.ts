@@ -1,6 +1,6 @@
 import { AppError } from '../http/errors';
 import { CpdEntry, CpdRecord, EntryDoc, RecordDoc } from './models';
-import { addMonths } from './periods';
+import { addMonths } from './periods.service';
 import { REVIEW_SECTIONS, type ReviewInput } from './schema';
 
 /** The person's profile (CV, skills) and their CMALT review: three years after certification, built from CPD. */
