@@ -1,3 +1,4 @@
+import type { AltRecord } from '../export';
 import type { ActivityKind, EntryDoc, Rating, SubmissionDoc, TargetDoc, TargetSource } from './models';
 import { TRAINING_STATE_LABELS, type TrainingStatus } from './mandatory.service';
 import { periodLabel } from './periods.service';
@@ -123,4 +124,25 @@ export function pagination(page: number, total: number, perPage: number, href: (
 /** A form's values shown again after a refusal: exactly what was typed. */
 export function postedValues(body: Record<string, unknown>, names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']));
+}
+
+/**
+ * The review's standing with ALT for the review page: the last review recorded (any course), and where to record
+ * one from here. The submission lives with the portfolio in this course, so the link is there or nowhere.
+ */
+export function presentAltRecord(alt: AltRecord[], courseId: string, documentId: string) {
+  const here = alt.find((a) => a.courseId === courseId);
+  const review = alt.map((a) => a.lastRound).filter((r) => r?.kind === 'review').sort((a, b) => b!.submittedOn.getTime() - a!.submittedOn.getTime())[0];
+  const submitted = review ? `Your review was submitted to ALT on ${inWords(review.submittedOn)}` : '';
+  const standing = !review ? '' : review.outcome === 'pending' ? `${submitted}. ALT has not decided yet.` : review.outcome === 'pass' ? `${submitted} and passed on ${inWords(review.decidedOn)}.` : `${submitted} and was referred on ${inWords(review.decidedOn)}.`;
+  let blocked = '';
+  if (!here) blocked = 'Your submission to ALT is recorded with your CMALT portfolio. Open this tool from the course that holds it to record the review.';
+  else if (!here.canRecordReview) blocked = here.lastRound?.outcome === 'pending' ? 'ALT has not decided on the last submission recorded with your portfolio, so another cannot be recorded yet.' : 'After a referral, the next submission to ALT is a referral resubmission rather than a review.';
+  else if (!documentId) blocked = 'Save your review first: it is what you submit.';
+  return {
+    standing,
+    submittedOn: review ? inWords(review.submittedOn) : '',
+    blocked: review?.outcome === 'pending' ? '' : blocked,
+    recordHref: here?.canRecordReview && documentId ? `/export/portfolios/${here.portfolioId}/submission?kind=review&document=${encodeURIComponent(`cmalt-review/${documentId}`)}` : '',
+  };
 }

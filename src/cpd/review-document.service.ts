@@ -1,11 +1,12 @@
 import type { Who } from '../http/who';
-import { evidenceOfPerson } from '../portfolio';
+import { findEvidence } from '../portfolio';
 import { Types } from 'mongoose';
-import type { Book, BookArea, DocumentSource } from '../export';
-import { CpdRecord, type RecordDoc } from './models';
+import type { Book, BookArea, BookEvidence, DocumentSource } from '../export';
+import { CpdRecord, type EntryDoc, type RecordDoc } from './models';
 import { can } from './policy';
 import { KIND_LABELS, inWords } from './presenter';
-import { entriesSince, reviewDueOn } from './review.service';
+import { certificationFrom, entriesSince, reviewDueOn } from './review.service';
+import { altRecordsOf } from '../export';
 import { REVIEW_SECTIONS } from './schema';
 
 /**
@@ -24,13 +25,44 @@ const area = (id: string, title: string, over: Partial<BookArea>): BookArea => (
   state: 'not_started', stateLabel: '', body: '', examples: [], ...over,
 });
 
+/**
+ * The evidence the owner linked to the chosen activities, in order of first citation, as the export's Book holds
+ * it (so the PDF appends PDFs and draws images, and the website carries the files). Each item is read again and
+ * kept only if it is the owner's: an id that points at anyone else's evidence is left out, never exported.
+ */
+async function evidenceOf(ownerId: string, entries: EntryDoc[]): Promise<BookEvidence[]> {
+  const cited = [...new Set(entries.flatMap((e) => e.evidenceIds ?? []))].slice(0, 500);
+  const evidence: BookEvidence[] = [];
+  for (const id of cited) {
+    const item = await findEvidence(id);
+    if (!item || item.ownerId !== ownerId) continue;
+    evidence.push({
+      id,
+      number: evidence.length + 1,
+      kind: item.kind as BookEvidence['kind'],
+      title: item.title,
+      date: item.date ? new Date(item.date).toISOString().slice(0, 10) : null,
+      description: item.description ?? '',
+      ...(item.kind === 'link' && item.url ? { url: item.url } : {}),
+      ...(item.kind === 'note' ? { text: item.text ?? '' } : {}),
+      ...(item.kind === 'file' && item.file ? { file: { fileId: String(item.file.fileId), filename: item.file.filename, contentType: item.file.contentType, size: item.file.size } } : {}),
+      citedIn: entries.filter((e) => (e.evidenceIds ?? []).includes(id)).map((e) => ({ areaId: 'cpd', exampleId: String(e._id) })),
+    });
+  }
+  return evidence;
+}
+
 export async function reviewBook(record: RecordDoc, name: string, now: Date): Promise<Book> {
+  const certification = certificationFrom(record, await altRecordsOf(record.ownerId));
   const chosen = new Set(record.review?.entryIds ?? []);
-  const entries = record.certifiedOn ? (await entriesSince(record.ownerId, record.certifiedOn)).filter((e) => chosen.has(String(e._id))) : [];
-  const evidence = new Map((await evidenceOfPerson(record.ownerId, 1000)).map((e) => [e.id, e.title]));
+  const entries = certification ? (await entriesSince(record.ownerId, certification.on)).filter((e) => chosen.has(String(e._id))) : [];
+  const evidence = await evidenceOf(record.ownerId, entries);
+  const present = new Set(evidence.map((e) => e.id));
   const sections = record.review?.sections ?? {};
   const written = (id: string) => paragraphs(sections[id] ?? '');
-  const certified = record.certifiedOn ? `Certified on ${inWords(record.certifiedOn)}; review due by ${inWords(reviewDueOn(record.certifiedOn))}.` : '';
+  const certified = certification
+    ? `Certified on ${inWords(certification.on)}${certification.fromAlt ? ' (from the ALT result)' : ''}; review due by ${inWords(reviewDueOn(certification.on))}.`
+    : '';
   return {
     portfolioId: String(record._id),
     courseId: record.homeCourseId,
@@ -40,7 +72,7 @@ export async function reviewBook(record: RecordDoc, name: string, now: Date): Pr
     pathwayTitle: 'Review (renewal)',
     title: `CMALT review of ${name}`,
     madeAt: now.toISOString(),
-    evidence: [],
+    evidence,
     areas: [
       area('certification', 'Certification', { assessed: false, body: paragraphs(certified) }),
       ...REVIEW_SECTIONS.map((s) => area(s.id, s.title, { body: written(s.id) })),
@@ -50,10 +82,10 @@ export async function reviewBook(record: RecordDoc, name: string, now: Date): Pr
           id: String(e._id),
           title: e.title,
           tags: { role: KIND_LABELS[e.kind], project: e.provider ?? '', year: `${inWords(e.startOn)}, ${e.hours} hours${e.accredited ? ', accredited' : ''}` },
-          description: paragraphs([e.use ? `How I use it: ${e.use}` : '', (e.evidenceIds ?? []).map((id) => evidence.get(id)).filter(Boolean).map((t) => `Evidence: ${t}`).join('\n')].filter(Boolean).join('\n\n')),
+          description: paragraphs(e.use ? `How I use it: ${e.use}` : ''),
           reflection: paragraphs(e.reflection ?? ''),
-          evidenceIds: [],
-          missingEvidence: 0,
+          evidenceIds: (e.evidenceIds ?? []).filter((id) => present.has(id)),
+          missingEvidence: (e.evidenceIds ?? []).filter((id) => !present.has(id)).length,
         })),
       }),
     ],
@@ -61,6 +93,7 @@ export async function reviewBook(record: RecordDoc, name: string, now: Date): Pr
 }
 
 export const reviewDocumentSource: DocumentSource = {
+  home: '/cpd/review',
   async load(who: Who, id: string, now: Date) {
     if (!Types.ObjectId.isValid(id) || !can(who, 'keep-record')) return null;
     const record = await CpdRecord.findOne({ _id: id, ownerId: who.userId }).lean<RecordDoc>();
