@@ -100,6 +100,8 @@ test('the review export carries the chosen activities’ evidence files (PDF pag
   expect(pdf.status).toBe(200);
   const read = await readPdf(pdf.body);
   expect(read.text).toContain('Accessibility workshop');
+  expect(read.text).toContain('Page 2 of the document'); // a review, not a portfolio, and of no course
+  expect(read.text).not.toContain('Not named by the VLE');
   expect(read.text).toContain('Kim slides page 1');
   expect(read.text).toContain('Kim slides page 2');
   expect(read.images).toBeGreaterThanOrEqual(1); // the poster, drawn
