@@ -34,6 +34,8 @@ export const RATING_LABELS: Record<Rating, string> = {
 
 const words = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 export const inWords = (d: Date | null | undefined) => (d ? words.format(new Date(d)) : '');
+/** "1 hour", "2.5 hours". */
+export const hoursInWords = (hours: number) => `${hours} hour${hours === 1 ? '' : 's'}`;
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : '');
 
 export function presentEntry(e: EntryDoc) {
@@ -44,6 +46,7 @@ export function presentEntry(e: EntryDoc) {
     kindLabel: KIND_LABELS[e.kind],
     dates: iso(e.startOn) === iso(e.endOn) ? inWords(e.startOn) : `${inWords(e.startOn)} to ${inWords(e.endOn)}`,
     hours: e.hours,
+    hoursText: hoursInWords(e.hours),
     submitted: Boolean(e.submissionId),
     values: {
       title: e.title, kind: e.kind, startOn: iso(e.startOn), endOn: iso(e.endOn), hours: String(e.hours), provider: e.provider ?? '',

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import type { Book, BookArea, BookEvidence, DocumentSource } from '../export';
 import { CpdRecord, type EntryDoc, type RecordDoc } from './models';
 import { can } from './policy';
-import { KIND_LABELS, inWords } from './presenter';
+import { KIND_LABELS, hoursInWords, inWords } from './presenter';
 import { certificationFrom, entriesSince, reviewDueOn } from './review.service';
 import { altRecordsOf } from '../export';
 import { REVIEW_SECTIONS } from './schema';
@@ -81,7 +81,7 @@ export async function reviewBook(record: RecordDoc, name: string, now: Date): Pr
         examples: entries.map((e) => ({
           id: String(e._id),
           title: e.title,
-          tags: { role: KIND_LABELS[e.kind], project: e.provider ?? '', year: `${inWords(e.startOn)}, ${e.hours} hours${e.accredited ? ', accredited' : ''}` },
+          tags: { role: KIND_LABELS[e.kind], project: e.provider ?? '', year: `${inWords(e.startOn)}, ${hoursInWords(e.hours)}${e.accredited ? ', accredited' : ''}` },
           description: paragraphs(e.use ? `How I use it: ${e.use}` : ''),
           reflection: paragraphs(e.reflection ?? ''),
           evidenceIds: (e.evidenceIds ?? []).filter((id) => present.has(id)),

@@ -135,6 +135,9 @@ test('a certified candidate goes from the review to recording it with ALT by key
   await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Instructor', user: suite.platform.user({ name: 'Cam Coordinator' }), course });
   const camLtik = new URL(suite.page.url()).searchParams.get('ltik')!;
   await suite.page.goto(`${suite.tool.baseUrl}/cpd/course/submissions/${toCoordinator._id}?ltik=${encodeURIComponent(camLtik)}`);
-  expect(await suite.page.textContent('main')).toContain('Autumn webinar');
+  const shown = (await suite.page.textContent('main'))!.replace(/\s+/g, ' ');
+  expect(shown).toContain('Autumn webinar');
+  expect(shown).toContain('10 September 2025 · 1 hour'); // one hour, not "1 hours"
+  expect(shown).not.toContain('1 hours');
   await goodAt320('cpd-coordinator-submission-320');
 });
