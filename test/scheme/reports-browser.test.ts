@@ -97,4 +97,4 @@ test('the funding and reports pages pass axe, fit 320 px and work by keyboard', 
   await page.setViewportSize({ width: 320, height: 900 });
   await tabTo(page, 'div.table-wrap[role="region"]');
   await page.setViewportSize({ width: 1280, height: 900 });
-});
+}, 180_000); // many pages, each checked twice by axe: slow on a shared machine
