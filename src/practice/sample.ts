@@ -1,5 +1,5 @@
 /** The practice VLE's sample course and its people: invented names, each with the role a real VLE would send. */
-export type SampleKind = 'candidate' | 'mentor' | 'coordinator';
+export type SampleKind = 'candidate' | 'mentor' | 'coordinator' | 'installer';
 
 export interface SamplePerson {
   id: string; // the LTI sub
@@ -21,9 +21,11 @@ export const SAMPLE_PEOPLE: SamplePerson[] = [
   { id: 'practice-mei', name: 'Mei Lin Chen', kind: 'candidate', roles: ['Learner'], about: 'A digital education developer in a library team.' },
   { id: 'practice-helen', name: 'Helen Marsh', kind: 'mentor', roles: ['Mentor'], about: 'Mentors the three candidates and reviews their sections.', mentors: true },
   { id: 'practice-sam', name: 'Sam Patel', kind: 'coordinator', roles: ['Instructor'], about: 'Runs the cohort: people, mentors, grades and deadlines.' },
+  // a VLE administrator: lands on the tool's registration pages, which show only this practice VLE's own
+  { id: 'practice-jo', name: 'Jo Whitfield', kind: 'installer', roles: ['institution:Administrator'], about: 'Looks after the VLE and installed the tool: sees its registration, as a VLE’s administrator would.' },
 ];
 
-export const KIND_LABELS: Record<SampleKind, string> = { candidate: 'Candidate', mentor: 'Mentor', coordinator: 'Coordinator' };
+export const KIND_LABELS: Record<SampleKind, string> = { candidate: 'Candidate', mentor: 'Mentor', coordinator: 'Coordinator', installer: 'Installer (VLE administrator)' };
 
 export function samplePerson(id: unknown): SamplePerson | undefined {
   return typeof id === 'string' ? SAMPLE_PEOPLE.find((p) => p.id === id) : undefined;

@@ -118,7 +118,7 @@ test('the candidate’s progress arrives in the practice gradebook through AGS',
 
 test('participants come from the roster, paginated; a page that does not exist is a clear error', async () => {
   const page = await send(new CookieJar(), at('/practice/participants'));
-  expect(page.html).toContain('5 people');
+  expect(page.html).toContain('6 people');
   expect(page.html).toContain('Helen Marsh</td><td>Mentor');
   const bad = await send(new CookieJar(), at('/practice/participants?page=abc'));
   expect(bad.status).toBe(400);
