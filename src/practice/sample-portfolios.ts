@@ -1,7 +1,7 @@
 /**
  * What the practice course's sample candidates have written, so every page has something to show: Amara well on
- * her way (areas written, an example with evidence, comments, one area approved, one needing more work, one
- * waiting for review), Rhys just begun, Mei not yet started. Invented people at an invented university; the text
+ * her way (areas written, an example with evidence, comments, one area approved, one needing more work, her
+ * contextual statement waiting for review), Rhys just begun, Mei not yet started. Invented people at an invented university; the text
  * is original, written for this practice course.
  */
 
@@ -62,9 +62,7 @@ const AMARA: SamplePortfolio = {
   sections: [
     {
       areaId: 'contextual',
-      state: 'meets_criterion',
-      feedback:
-        'A clear picture of your role and of who you work with. I especially liked how you explain where the team sits and what you can and cannot decide on your own: an assessor will understand the rest of the portfolio better for it.',
+      state: 'ready_for_review',
       body:
         p(
           'I am a learning technologist in the Digital Education team at Harbourside University, a university of about 14,000 students with a large number of part-time and mature learners studying health, education and business. I joined the team three years ago after six years as a further education lecturer in business studies, where I became the person colleagues asked when the VLE misbehaved.',
@@ -147,7 +145,9 @@ const AMARA: SamplePortfolio = {
     },
     {
       areaId: '4',
-      state: 'ready_for_review',
+      state: 'meets_criterion',
+      feedback:
+        'A strong section. The working group shows collaboration that shaped the outcome rather than consultation after the fact, and the take-up without a mandate is good evidence of impact. The student’s screen reader walkthrough is exactly the kind of detail assessors remember.',
       body:
         p(
           'Most of what I achieve depends on other people: the lecturers who change their teaching, the colleagues in IT who run the systems, and the students who tell us what is not working. I have learned that how I communicate matters as much as what I know.',

@@ -16,9 +16,9 @@ export interface SamplePerson {
 export const SAMPLE_COURSE = { id: 'practice-cmalt', title: 'Practice course: CMALT cohort', label: 'CMALT-PRACTICE' };
 
 export const SAMPLE_PEOPLE: SamplePerson[] = [
-  { id: 'practice-amara', name: 'Amara Okafor', kind: 'candidate', roles: ['Learner'], about: 'A learning technologist starting her CMALT portfolio.' },
-  { id: 'practice-rhys', name: 'Rhys Llewellyn', kind: 'candidate', roles: ['Learner'], about: 'A lecturer in nursing who supports colleagues with the VLE.' },
-  { id: 'practice-mei', name: 'Mei Lin Chen', kind: 'candidate', roles: ['Learner'], about: 'A digital education developer in a library team.' },
+  { id: 'practice-amara', name: 'Amara Okafor', kind: 'candidate', roles: ['Learner'], about: 'A learning technologist well into her CMALT portfolio: several areas written, commented on and reviewed.' },
+  { id: 'practice-rhys', name: 'Rhys Llewellyn', kind: 'candidate', roles: ['Learner'], about: 'A lecturer in nursing who supports colleagues with the VLE. He has just begun his portfolio.' },
+  { id: 'practice-mei', name: 'Mei Lin Chen', kind: 'candidate', roles: ['Learner'], about: 'A digital education developer in a library team. She has not started her portfolio yet.' },
   { id: 'practice-helen', name: 'Helen Marsh', kind: 'mentor', roles: ['Mentor'], about: 'Mentors the three candidates and reviews their sections.', mentors: true },
   { id: 'practice-sam', name: 'Sam Patel', kind: 'coordinator', roles: ['Instructor'], about: 'Runs the cohort: people, mentors, grades and deadlines.' },
   // a VLE administrator: lands on the tool's registration pages, which show only this practice VLE's own
