@@ -123,7 +123,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
     whenCourseFactsChange(courseLinkAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
   // The practice VLE is built before ltijs so that its sample course's set-up runs after each of its launches.
-  const practice = config.practiceVle ? createPracticeVle({ ...config, afterLaunch }) : undefined;
+  const practice = config.practiceVle ? createPracticeVle({ ...config, afterLaunch, log }) : undefined;
   if (practice) afterLaunch.push(whenCourseFactsChange(practiceCourseSetUp(practice.vle.issuer)));
   const launchDeps = {
     ltiKey: config.ltiKey,

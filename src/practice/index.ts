@@ -3,6 +3,7 @@
  * newcomer can try every role without a VLE. Outside production only (config.practiceVle); app.ts mounts it.
  */
 import type express from 'express';
+import type { Logger } from 'pino';
 import { notFound } from '../http/errors';
 import type { AfterLaunch } from '../lti';
 import { practicePages } from './routes';
@@ -25,12 +26,14 @@ export interface PracticeParts {
  * The practice VLE and everything it serves under PRACTICE_PATH: its pages, then its LTI endpoints. `afterLaunch`:
  * the tool's own after-launch steps, run for the sample people as their first launch would run them.
  */
-export function createPracticeVle(options: { publicUrl: string; dataDir: string; ltiKey: string; afterLaunch: AfterLaunch[] }): PracticeParts {
+export function createPracticeVle(options: { publicUrl: string; dataDir: string; ltiKey: string; afterLaunch: AfterLaunch[]; log?: Logger }): PracticeParts {
   const vle = new PracticeVle(options.publicUrl, options.dataDir, loadState(options.dataDir));
   const toolCourse = () => toolCourseIdOf(vle.issuer, vle.state.deploymentId, vle.course.id);
   const seedNow = async () => {
+    const started = performance.now();
     await seedPracticeCourse(vle, options.afterLaunch);
     vle.markSeeded();
+    options.log?.info({ course: vle.course.id, ms: Math.round(performance.now() - started) }, 'practice course: sample portfolios written');
   };
   const seed = async () => {
     if (vle.state.seeded === vle.state.generation && (await toolCourse())) return; // a later start: nothing to write
