@@ -3,7 +3,7 @@ export { exportRouter } from './routes';
 export { canOnExport, type ExportAction } from './policy';
 export { bookOf, type Book } from './book';
 export { assessorRouter } from './assessor.routes';
-export { altStanding } from './submission.service';
+export { altStanding, altRecordsOf, type AltRecord } from './submission.service';
 export { createExportWorker, startExportWorker, type ExportWorker } from './export.job';
 export { registerDocumentSource, type DocumentSource } from './documents';
 export type { BookArea, BookEvidence, BookExample } from './book';
