@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Binary, GridFSBucket, MongoClient } from 'mongodb';
 import { startEmbeddedServer } from '../../../src/db/embedded';
 import { blobFaults } from '../../../src/db/embedded/journal/blobs';
+import { CURSOR_LIMITS } from '../../../src/db/embedded/engine/cursors';
 import { SPILL_BYTES } from '../../../src/db/embedded/engine/spill';
 import { encodeRecord } from '../../../src/db/embedded/journal/records';
 import type { EmbeddedServer } from '../../../src/db/embedded/types';
@@ -232,4 +233,31 @@ test('a journal of an earlier version, holding the bytes themselves, has them mo
   } finally {
     await shut(db);
   }
+});
+
+test('open cursors over on-disk binaries count only their references against the cursor cap, so two large reads do not close each other', async () => {
+  const saved = { ...CURSOR_LIMITS };
+  const readInterleaved = async (dataDir: string | null): Promise<number> => {
+    const server = await startEmbeddedServer({ dataDir, log: captureLog().log });
+    const client = new MongoClient(server.uri);
+    try {
+      const coll = client.db('app').collection<{ _id: number; data: Binary }>('chunks');
+      await coll.insertMany(Array.from({ length: 6 }, (_, i) => ({ _id: i, data: new Binary(randomBytes(64 * 1024)) })));
+      CURSOR_LIMITS.bytes = 200 * 1024; // less than what one cursor's remaining documents hold in bytes
+      const a = coll.find({}).batchSize(1);
+      const b = coll.find({}).batchSize(1);
+      let read = 0;
+      for (let i = 0; i < 6; i += 1) {
+        for (const cursor of [a, b]) if ((await cursor.next())?.data.length() === 64 * 1024) read += 1;
+      }
+      return read;
+    } finally {
+      Object.assign(CURSOR_LIMITS, saved);
+      await client.close();
+      await server.close();
+    }
+  };
+  expect(await readInterleaved(newDir('blobs-cursors'))).toBe(12);
+  // in memory the bytes are held, and the second cursor closes the first, as the cap intends
+  await expect(readInterleaved(null)).rejects.toMatchObject({ codeName: 'CursorNotFound' });
 });
