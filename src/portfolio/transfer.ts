@@ -2,6 +2,7 @@ import { Evidence } from './evidence/evidence.model';
 import { moveStoredFiles, removeFile } from './evidence/file-store';
 import { Portfolio, Section, SectionRevision } from './models';
 import { Plan } from './planning/plan.model';
+import { forgetOwnPortfolio } from './portfolio-service';
 
 export interface PortfolioOwner {
   userId: string;
@@ -26,6 +27,9 @@ export async function movePortfolio(from: PortfolioOwner, toCourseId: string): P
     const r = await Portfolio.updateOne({ _id: here._id, courseId: from.courseId }, { $set: { courseId: toCourseId } }).catch((err: { code?: number }) => (err.code === 11000 ? null : Promise.reject(err)));
     if (!r) return { moved: false, why: 'taken' }; // one was started there meanwhile
   }
+  // This process's remembered copy still says the old course. (Another process's expires within its minute;
+  // meanwhile the old course's deferred state refuses every write there.)
+  forgetOwnPortfolio(from);
   const owner = { ownerId: from.userId, courseId: from.courseId };
   await Evidence.updateMany(owner, { $set: { courseId: toCourseId } });
   await moveStoredFiles(owner, toCourseId);
@@ -48,5 +52,6 @@ export async function deletePortfolio(owner: PortfolioOwner): Promise<{ deleted:
   await SectionRevision.deleteMany({ section: { $in: sections.map((s) => s._id) } });
   await Section.deleteMany({ portfolio: portfolio._id });
   await Portfolio.deleteOne({ _id: portfolio._id });
+  forgetOwnPortfolio(owner);
   return { deleted: true };
 }
