@@ -8,6 +8,7 @@ import { attendanceSchema, meetingListSchema, meetingSchema, notesSchema } from 
 import { fieldErrors, localValue } from './scheme.schema';
 import { settingsOf } from './settings.service';
 import { runAction, type RecordAction } from './actions';
+import { groupNames, meetingScope } from './groups.service';
 
 export interface MeetingDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -26,9 +27,10 @@ const DONE: Record<string, string> = {
 const notice = (req: Request) => DONE[String(req.query.done)] ?? '';
 const hostOf = (publicUrl: string) => new URL(publicUrl).host;
 
-function present(m: MeetingDoc, zone: string) {
+function present(m: MeetingDoc, zone: string, groups?: Map<string, string>) {
   return {
     id: String(m._id),
+    group: m.groupId ? groups?.get(m.groupId) ?? 'a mentor group' : '',
     title: m.title,
     when: meetings.whenInZone(m.startsAt, m.endsAt, zone),
     place: m.place,
@@ -48,15 +50,17 @@ const formOf = (m: MeetingDoc | null, zone: string) => ({
   place: m?.place ?? '',
   onlineUrl: m?.onlineUrl ?? '',
   agenda: m?.agenda ?? '',
+  groupId: m?.groupId ?? '',
 });
 const postedForm = (body: Record<string, unknown>) =>
-  Object.fromEntries(['title', 'startsAt', 'endsAt', 'place', 'onlineUrl', 'agenda'].map((k) => [k, typeof body?.[k] === 'string' ? String(body[k]).slice(0, 5000) : '']));
+  Object.fromEntries(['title', 'startsAt', 'endsAt', 'place', 'onlineUrl', 'agenda', 'groupId'].map((k) => [k, typeof body?.[k] === 'string' ? String(body[k]).slice(0, 5000) : '']));
 
 /** A page of meetings, for whoever may see them; `manage` adds the coordinator's scheduling form. */
 async function showList(req: Request, res: Response, deps: MeetingDeps, manage: boolean, status = 200, errors: Record<string, string> = {}, posted?: Record<string, string>) {
   const who = whoOf(res);
   const q = meetingListSchema.parse(req.query);
-  const [zone, list, feed] = await Promise.all([meetings.zoneOf(who.courseId), meetings.listMeetings(who.courseId, q.when, q.page), feedAddress(deps.config.ltiKey, who.courseId, who.userId, false)]);
+  const scope = manage ? {} : await meetingScope(who); // a group's meetings only for that group
+  const [zone, list, feed, groups] = await Promise.all([meetings.zoneOf(who.courseId), meetings.listMeetings(who.courseId, q.when, q.page, new Date(), scope), feedAddress(deps.config.ltiKey, who.courseId, who.userId, false), groupNames(who.courseId)]);
   const base = manage ? '/scheme/manage/meetings' : '/scheme/meetings';
   const pageUrl = (page: number) => urlOf(res, `${base}?when=${q.when}&page=${page}`);
   res.status(status);
@@ -66,7 +70,8 @@ async function showList(req: Request, res: Response, deps: MeetingDeps, manage: 
     base,
     zone,
     when: q.when,
-    items: list.items.map((m) => present(m, zone)),
+    items: list.items.map((m) => present(m, zone, groups)),
+    groups: [...groups.entries()],
     total: list.total,
     page: list.page,
     pages: list.pages,
@@ -97,7 +102,7 @@ export function meetingsRouter(deps: MeetingDeps): Router {
   }));
 
   router.get('/:id.ics', h(async (req, res) => {
-    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(whoOf(res).courseId, req.params.id) : null;
+    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(whoOf(res).courseId, req.params.id, await meetingScope(whoOf(res))) : null;
     if (!m) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
     const s = await settingsOf(whoOf(res).courseId);
     res.set('Content-Disposition', `attachment; filename="meeting-${String(m._id)}.ics"`);
@@ -106,10 +111,10 @@ export function meetingsRouter(deps: MeetingDeps): Router {
 
   router.get('/:id', h(async (req, res) => {
     const who = whoOf(res);
-    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(who.courseId, req.params.id) : null;
+    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(who.courseId, req.params.id, await meetingScope(who)) : null;
     if (!m) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
     const zone = await meetings.zoneOf(who.courseId);
-    await render(res, 'scheme/meeting', { title: m.title, m: present(m, zone), manage: false, errors: {}, values: {}, members: [], done: '' }, '/scheme');
+    await render(res, 'scheme/meeting', { title: m.title, m: present(m, zone, await groupNames(who.courseId)), manage: false, errors: {}, values: {}, members: [], done: '' }, '/scheme');
   }));
   return router;
 }
@@ -131,11 +136,11 @@ export function manageMeetingsRouter(deps: MeetingDeps): Router {
     const who = whoOf(res);
     const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(who.courseId, req.params.id) : null;
     if (!m) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
-    const [zone, members] = await Promise.all([meetings.zoneOf(who.courseId), meetings.setMembers(who.courseId)]);
+    const [zone, members, groups] = await Promise.all([meetings.zoneOf(who.courseId), meetings.setMembers(who.courseId, m.groupId), groupNames(who.courseId)]);
     res.status(status);
     await render(res, 'scheme/meeting', {
       title: `${Object.keys(errors).length ? 'Error: ' : ''}${m.title}`,
-      m: present(m, zone),
+      m: present(m, zone, groups),
       manage: true,
       zone,
       values: posted ?? formOf(m, zone),

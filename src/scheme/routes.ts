@@ -12,6 +12,7 @@ import { callState, saveSettings, settingsOf } from './settings.service';
 import { recordSupport, remindLineManager } from './support.service';
 import { runAction, type RecordAction } from './actions';
 import { nextCohortRouter } from './deferral.routes';
+import { groupsRouter } from './groups.routes';
 import { arriveIfDeferred, leavingNote } from './deferral.service';
 
 export interface SchemeDeps {
@@ -48,6 +49,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
   manage.use('/meetings', manageMeetingsRouter(deps));
   manage.use('/next-cohort', nextCohortRouter());
+  manage.use('/groups', groupsRouter());
   router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---
