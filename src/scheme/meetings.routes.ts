@@ -17,6 +17,7 @@ export interface MeetingDeps {
 const NOT_IN_SET = 'The learning set’s meetings are for the people with a place in the set, their mentors and the coordinator.';
 const DONE: Record<string, string> = {
   created: 'The meeting is scheduled. It is in everyone’s calendar feed now.',
+  created_group: 'The group’s meeting is scheduled. It is in the calendar feeds of the group’s members and mentor now.',
   updated: 'The meeting is changed. Calendar feeds show the change the next time they refresh.',
   cancelled: 'The meeting is cancelled and the set has been told.',
   attendance: 'Attendance is saved.',
@@ -129,7 +130,7 @@ export function manageMeetingsRouter(deps: MeetingDeps): Router {
     if (!parsed.success) return showList(req, res, deps, true, 422, fieldErrors(parsed.error), postedForm(req.body));
     const r = await meetings.createMeeting(whoOf(res).courseId, parsed.data);
     if (!r.ok) return showList(req, res, deps, true, r.status, { [('field' in r && r.field) || 'form']: r.message }, postedForm(req.body));
-    res.redirect(303, urlOf(res, `/scheme/manage/meetings/${r.id}?done=created`));
+    res.redirect(303, urlOf(res, `/scheme/manage/meetings/${r.id}?done=${parsed.data.groupId ? 'created_group' : 'created'}`));
   }));
 
   async function showOne(req: Request, res: Response, status = 200, errors: Record<string, string> = {}, posted?: Record<string, string>) {
