@@ -84,6 +84,11 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   await rp.waitForSelector('#write-lock');
   expect(await rp.textContent('#write-lock')).toContain('you can read it but not change it');
   expect(await rp.locator('main button[type="submit"]').count()).toBe(0);
+  // The editor is loaded but not put over the text: nothing to type into, nothing autosaved.
+  await rp.waitForFunction(() => Boolean(window.customElements.get('trix-editor')));
+  expect(await rp.locator('trix-editor').count()).toBe(0);
+  expect(await rp.locator('textarea#body[readonly]').count()).toBe(1);
+  expect(await rp.locator('form[data-autosave]').count()).toBe(0);
   await checkPage(rp, 'withdrawn-section');
   await rp.goto(rp.url().replace(/\/portfolio\/sections\/[0-9a-f]+/, '/portfolio'));
   await rp.waitForSelector('#write-lock');
