@@ -66,6 +66,11 @@ describe('deferral: the portfolio moves with its owner into the next cohort, eve
     expect((await writeSection(ann.s, sectionId, `${words} Then share it with the partner colleges.`)).status).toBe(200);
     const link = await ann.s.post('/portfolio/evidence/links', { title: 'Accessibility audit', url: 'https://example.org/audit', date: '', description: '', tags: '' });
     expect(link.status).toBe(200);
+    // Her mentor in A comments on the section: kept with it as history.
+    const moUser = platform.user({ name: 'Mo Defer' });
+    const mo = await launched(tool, platform, courseA, 'TeachingAssistant', moUser);
+    expect((await cora.post('/cohort/assignments', { candidateSub: ann.user.id, mentorSub: moUser.id, action: 'assign' })).status).toBe(200);
+    expect((await mo.post(`/mentoring/sections/${sectionId}/comments`, { body: 'Which templates first?' })).status).toBe(200);
     const before = await sectionNow(sectionId);
     const revisionsBefore = await SectionRevision.countDocuments({ section: sectionId });
 
@@ -122,6 +127,10 @@ describe('deferral: the portfolio moves with its owner into the next cohort, eve
     const section = await inB.get(`/portfolio/sections/${sectionId}`);
     expect(section.status).toBe(200);
     expect(text(section.html)).toContain('Then share it with the partner colleges.');
+    const history = await inB.get(`/mentoring/sections/${sectionId}`);
+    expect(history.status).toBe(200);
+    expect(text(history.html)).toContain('Which templates first?');
+    expect((await mo.get(`/mentoring/sections/${sectionId}`)).status).toBe(404); // A's mentor does not follow her into B
     expect((await Evidence.findOne({ ownerId: ann.userId, title: 'Accessibility audit' }).lean())!.courseId).toBe(idB);
     expect(text((await inB.get('/portfolio/evidence')).html)).toContain('Accessibility audit');
     // She holds a place in B, carried over from her application, and writes again.
@@ -218,6 +227,7 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
       await ben.s.post('/portfolio/evidence/links', { title: 'Late link', url: 'https://example.org/late', date: '', description: '', tags: '' }),
       await ben.s.post(`/portfolio/evidence/${evidenceId}/delete`, {}),
       await ben.s.post('/portfolio/planning/cv', { cvText: 'My CV' }),
+      await postFile(ben.s, '/portfolio/evidence/files', { title: 'Late file', date: '', description: '', tags: '' }, { field: 'file', name: 'late.txt', bytes: Buffer.from('Late\n') }),
     ];
     for (const r of refusals) {
       expect(r.status).toBe(409);
@@ -228,6 +238,7 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
     expect(unchanged.version).toBe(kept.version);
     expect(unchanged.state).toBe(kept.state);
     expect(await Evidence.countDocuments({ ownerId: ben.userId })).toBe(1);
+    expect(await countStoredFiles({ courseId, ownerId: ben.userId })).toBe(1);
 
     // The retention job: not yet at two months, deleted after three (an injected clock), the others untouched.
     const now = Date.now();
