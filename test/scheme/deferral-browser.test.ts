@@ -92,6 +92,8 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   await checkPage(rp, 'withdrawn-section');
   await rp.goto(rp.url().replace(/\/portfolio\/sections\/[0-9a-f]+/, '/portfolio'));
   await rp.waitForSelector('#write-lock');
+  expect(await rp.locator('main form').count()).toBe(0); // no "add an area", no next step to write
+  expect(await rp.locator('.next-step').count()).toBe(0);
   await checkPage(rp, 'withdrawn-overview');
   await reader.close();
 });
