@@ -8,7 +8,9 @@ import { Evidence } from '../../src/portfolio/evidence/evidence.model';
 import { countStoredFiles } from '../../src/portfolio/evidence/file-store';
 import { Application, SchemeSettings } from '../../src/scheme/scheme.model';
 import { Arrival, NextCohort } from '../../src/scheme/deferral.model';
-import { deleteExpiredPortfolios } from '../../src/scheme';
+import { deleteExpiredPortfolios, startRetentionJob } from '../../src/scheme';
+import { waitFor } from '../notifications/smtp';
+import { quietLogger } from '../../src/log';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 import type { ToolSession } from '../support/launch';
 
@@ -244,7 +246,10 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
     const now = Date.now();
     expect(await deleteExpiredPortfolios(new Date(now + 60 * DAY))).toBe(0);
     expect(await Portfolio.countDocuments({ userId: ben.userId })).toBe(1);
-    expect(await deleteExpiredPortfolios(new Date(now + 93 * DAY))).toBe(1);
+    // The job as boot.ts runs it: on the shared background loop, with the tool's clock; stopped when done.
+    const job = startRetentionJob(quietLogger(), () => new Date(now + 93 * DAY), 60_000);
+    await waitFor(async () => (await Application.findById(ben.applicationId).lean())!.portfolioDeletedAt, 30_000);
+    await job.stop();
     expect(await Portfolio.countDocuments({ userId: ben.userId })).toBe(0);
     expect(await Section.countDocuments({ portfolio: portfolio._id })).toBe(0);
     expect(await SectionRevision.countDocuments({ section: sectionId })).toBe(0);
