@@ -95,5 +95,8 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   expect(await rp.locator('main form').count()).toBe(0); // no "add an area", no next step to write
   expect(await rp.locator('.next-step').count()).toBe(0);
   await checkPage(rp, 'withdrawn-overview');
+  await rp.goto(rp.url().replace(/\/portfolio(\?|$)/, '/portfolio/evidence$1'));
+  expect(await rp.textContent('#write-lock')).toContain('read-only');
+  await checkPage(rp, 'withdrawn-evidence');
   await reader.close();
 });
