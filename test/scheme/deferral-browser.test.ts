@@ -97,6 +97,7 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   await checkPage(rp, 'withdrawn-overview');
   await rp.goto(rp.url().replace(/\/portfolio(\?|$)/, '/portfolio/evidence$1'));
   expect(await rp.textContent('#write-lock')).toContain('read-only');
+  expect(await rp.locator('a[href*="/portfolio/evidence/new"]').count()).toBe(0);
   await checkPage(rp, 'withdrawn-evidence');
   await reader.close();
 });
