@@ -161,7 +161,7 @@ describe('deferral: the portfolio moves with its owner into the next cohort, eve
     const coraB = await launched(tool, platform, courseB, 'Instructor', coraUser);
     await coraB.post('/scheme/manage/settings', schemeSettings({ cohortName: 'Set B', places: '1' }));
     const wes = await aCandidateWithAPlace(tool, platform, courseB, coraB, 'Wes Full', { accept: false });
-    await aCandidateWithAPlace(tool, platform, courseB, coraB, 'Bea Full'); // takes B's only place
+    const bea = await aCandidateWithAPlace(tool, platform, courseB, coraB, 'Bea Full'); // takes B's only place
     expect((await coraB.post(`/scheme/manage/applications/${wes.applicationId}/waitlist`)).status).toBe(200);
     const dee = await aCandidateWithAPlace(tool, platform, courseA, cora, 'Dee Full');
     await startPortfolio(dee.s);
@@ -176,6 +176,13 @@ describe('deferral: the portfolio moves with its owner into the next cohort, eve
     expect(deeB.state).toBe('waiting');
     expect(deeB.waitingRank!).toBeLessThan(wesB.waitingRank!);
     expect((await SchemeSettings.findOne({ courseId: idB }).lean())!.placesTaken).toBe(1);
+    // She keeps writing while she waits, and the next freed place is offered to her before Wes.
+    const sectionId = String((await Section.findOne({ portfolio: (await Portfolio.findOne({ userId: dee.userId }).lean())!._id, areaId: 'future-plans' }).lean())!._id);
+    expect((await writeSection(inB, sectionId, 'Written while waiting.')).status).toBe(200);
+    expect((await bea.s.post('/scheme/place/withdraw', { reason: 'Moving on.' })).status).toBe(200);
+    expect((await Application.findOne({ courseId: idB, userId: dee.userId }).lean())!.offeredFreedPlace).toBe(true);
+    expect((await Application.findById(wes.applicationId).lean())!.offeredFreedPlace).toBe(false);
+    expect(text((await inB.get('/scheme')).html)).toContain('A place has been freed and is offered to you.');
   });
 });
 
