@@ -125,6 +125,8 @@ export async function leavingNote(courseId: string, app: ApplicationDoc | null):
   if (!app) return '';
   if (app.state === 'deferred') {
     const next = await nextCohortOf(courseId);
+    const arrived = await Arrival.findOne({ userId: app.userId, fromCourseId: courseId }).lean();
+    if (arrived?.state === 'moved') return `You deferred to the next cohort. Your portfolio moved to ${next?.id === arrived.toCourseId ? next.title : 'the next cohort’s course'} on ${when(arrived.at)}; open CMALT Portfolio from there to carry on.`;
     return next
       ? `You deferred to the next cohort. When you open CMALT Portfolio from ${next.title}, your portfolio moves there with every word kept.`
       : 'You deferred to the next cohort. When the coordinator names the next cohort’s course and you open CMALT Portfolio there, your portfolio moves with you with every word kept.';

@@ -149,6 +149,7 @@ describe('deferral: the portfolio moves with its owner into the next cohort, eve
     // The portfolio is gone from A: the old course's URL for the section finds nothing.
     const oldUrl = await ann.s.get(`/portfolio/sections/${sectionId}`);
     expect(oldUrl.status).toBe(404);
+    expect(text((await ann.s.get('/scheme')).html)).toContain('Your portfolio moved to Deferral cohort 2027 on');
     expect(text((await cora.get('/scheme/manage/next-cohort')).html)).toContain('with a place');
   });
 
