@@ -14,9 +14,12 @@ import { runAction, type RecordAction } from './actions';
 import { nextCohortRouter } from './deferral.routes';
 import { groupsRouter } from './groups.routes';
 import { arriveIfDeferred, leavingNote } from './deferral.service';
+import { fundingRouter } from './funding.routes';
+import { reportsRouter } from './reports/reports.routes';
 
 export interface SchemeDeps {
   config: { publicUrl: string; ltiKey: string };
+  clock?: () => Date; // funded submissions' financial year; tests move it
 }
 
 const NOT_COORDINATOR = 'Scheme settings and applications are for the scheme coordinator of this course.';
@@ -50,6 +53,8 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.use('/meetings', manageMeetingsRouter(deps));
   manage.use('/next-cohort', nextCohortRouter());
   manage.use('/groups', groupsRouter());
+  manage.use('/funding', fundingRouter(deps));
+  manage.use('/reports', reportsRouter(deps));
   router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---
