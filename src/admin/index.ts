@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
 import type { LtijsProvider } from './ltijs-platforms';
-import { renderError } from '../http/render-page';
+import { renderError } from '../http/route-kit';
 import { platformRoutes } from './routes-platforms';
 import { sessionRoutes } from './routes-session';
 import { setupRoutes } from './routes-setup';

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
-import { renderError } from '../http/render-page';
+import { renderError } from '../http/route-kit';
 import { EndedInstallerSession } from './ticket.model';
 
 /**

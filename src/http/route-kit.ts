@@ -28,6 +28,13 @@ export function refuse(result: { status: number; message: string }): never {
 export const NOT_FOUND = 'We could not find that page, or it is not shared with you.';
 export const hidden = () => notFound(NOT_FOUND);
 
+/**
+ * Pages for someone not in a launch (the installer, a referee's or supporter's link, pages served inside ltijs's
+ * own app) have no `who` and no navigation: they use renderPage, which also sets the status.
+ */
+export { renderError, renderPage } from './render-page';
+
+/** A page for the person in this launch, with who/url/navigation filled in. */
 export async function render(res: Response, view: string, locals: Record<string, unknown>, current: string): Promise<void> {
   const who = whoOf(res);
   const url = (p: string) => urlOf(res, p);
