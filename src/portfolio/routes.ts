@@ -1,10 +1,8 @@
-import { NextFunction, Request, Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import type { EvidenceDeps } from './evidence/evidence.routes';
 import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
-import type { Who } from '../http/who';
-import { navFor } from '../http/nav';
-import { roleLabel } from '../people/roles';
+import { h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { FrameworkRegistry, frameworks } from './framework';
 import type { PortfolioDoc, SectionDoc } from './models';
 import { can, PortfolioAction } from './policy';
@@ -21,7 +19,7 @@ import {
 import * as present from './presenters';
 import { listRevisions, getRevision } from './revisions';
 import * as sections from './section-service';
-import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
+import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, startSchema, versionOnlySchema } from './validation';
 import { Section } from './models';
 import { courseScheme, type CourseScheme } from './course-scheme';
 import { addChosenArea } from './chosen-areas';
@@ -45,11 +43,6 @@ export type PortfolioDeps = EvidenceDeps & PlanningDeps & {
   /** The framework, pathway and length advice set for the course; by default from deep linking and the coordinator. */
   courseScheme?: (courseId: string) => Promise<CourseScheme>;
 };
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
-const whoOf = (res: Response) => res.locals.who as Who;
-const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
 
 const MESSAGES = {
   noPlace: 'Your portfolio opens when you have a place in the learning set. Your application page says where it stands.',
@@ -76,10 +69,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.use('/length-advice', lengthAdviceRouter(registry));
   router.use(dimensionsRouter(registry));
 
-  const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
-    const url = (p: string) => urlOf(res, p);
-    res.render(`portfolio/${view}`, { who: whoOf(res), url, roleLabel, nav: navFor(whoOf(res), current, url, res.locals.unread), ...locals });
-  };
+  const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => renderPage(res, `portfolio/${view}`, locals, current);
 
   /** The signed-in candidate's own portfolio, for writes: only the owner edits. */
   async function ownPortfolio(res: Response, action: PortfolioAction): Promise<PortfolioCore> {
