@@ -6,7 +6,7 @@ import { saveDimensions } from './dimensions';
 import type { FrameworkRegistry } from './framework';
 import { can } from './policy';
 import { findOwnPortfolio, loadPortfolio } from './portfolio-service';
-import { objectId, versionOnlySchema } from './validation';
+import { objectId, versionOnlySchema } from './schema';
 
 /**
  * Dimensions (PSF 2023's A, K and V): the candidate tags each part of a tagged section, and the coverage

@@ -19,13 +19,13 @@ import {
 import * as present from './presenters';
 import { listRevisions, getRevision } from './revisions';
 import * as sections from './section-service';
-import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, startSchema, versionOnlySchema } from './validation';
+import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, startSchema, versionOnlySchema } from './schema';
 import { Section } from './models';
 import { courseScheme, type CourseScheme } from './course-scheme';
 import { addChosenArea } from './chosen-areas';
 import { saveFields } from './section-fields';
 import { migrateToLatest, markMigrationSeen } from './migration';
-import { startPresenter } from './start-presenter';
+import { startPresenter } from './start.presenter';
 import { lengthAdviceRouter } from './length-advice.routes';
 import { dimensionsRouter } from './dimensions.routes';
 import { STATE_LABELS } from './section-states';

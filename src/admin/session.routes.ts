@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Logger } from 'pino';
 import { h, renderError, renderPage } from '../http/route-kit';
 import { sameSecret } from '../http/same-secret';
-import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, type InstallerSession } from './session';
+import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, type InstallerSession } from './session.service';
 import { UsedInstallerTicket } from './ticket.model';
 import { checkCsrf } from './csrf';
 

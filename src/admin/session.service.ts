@@ -12,7 +12,7 @@ import { EndedInstallerSession } from './ticket.model';
  * copy of the cookie stops working at once.
  *
  * Scope: 'tool' is the installer of the whole tool (ADMIN_TOKEN, or a launch by someone in INSTALLERS); 'vle' is a
- * VLE's own Administrator, who may only see that VLE's registration (see vle-admin.ts).
+ * VLE's own Administrator, who may only see that VLE's registration (see vle-admin.routes.ts).
  */
 export const SESSION_COOKIE = 'cmalt_installer';
 export const SESSION_HOURS = 2;

@@ -8,7 +8,7 @@ import { visitSection, type ChangeBase } from './changes';
 import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
 import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canOnSection, canShare, mentors, type SectionAction } from './policy';
-import * as present from './presenters';
+import * as present from './presenter';
 import { decide, reviewsOf } from './reviews';
 import { loadSectionById, type LoadedSection } from './sections';
 import { shareSection, sharesOf, withdrawShare } from './shares';

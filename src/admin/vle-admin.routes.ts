@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { LtijsProvider } from './ltijs-platforms';
-import { listPlatforms } from './platforms';
+import { listPlatforms } from './platforms.service';
 import { h, renderError, renderPage } from '../http/route-kit';
-import type { InstallerSession } from './session';
+import type { InstallerSession } from './session.service';
 
 /**
  * A VLE Administrator's session (from a launch by someone not in INSTALLERS): the registration their launch came

@@ -5,8 +5,8 @@ import type { Config } from '../config';
 import { AppError } from '../http/errors';
 import { checkCsrf } from './csrf';
 import type { LtijsProvider } from './ltijs-platforms';
-import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform-form';
-import * as platforms from './platforms';
+import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform.schema';
+import * as platforms from './platforms.service';
 import { h, renderPage } from '../http/route-kit';
 import { adminNav } from './nav';
 
