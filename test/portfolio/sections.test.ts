@@ -11,7 +11,7 @@ import {
   withdrawReview,
 } from '../../src/portfolio/section-service';
 import { applyTransition, onSectionStateChanged, SectionStateChange } from '../../src/portfolio/section-states';
-import { aPortfolio, anExample, connectFreshDatabase, disconnect } from './factories';
+import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
 
 beforeAll(() => connectFreshDatabase('sections'));
 afterAll(disconnect);
