@@ -53,8 +53,6 @@ export interface CandidateOptions extends Person {
   pathway?: string;
   /** The CMALT specialist area's name (CMALT and Senior pathways only). */
   specialist?: string;
-  /** How many sections (in the framework's order) to write a few words in, through the section page's form. */
-  sections?: number;
 }
 
 /**
@@ -71,12 +69,8 @@ export async function aCandidate(vle: Vle, opts: CandidateOptions) {
   if (started.status !== 200) throw new Error(`start failed: ${started.status}`);
   const me = (await User.findOne({ sub: user.id }).lean())!;
   const portfolio = (await Portfolio.findOne({ userId: String(me._id) }).sort({ _id: -1 }).lean())!;
-  const sections = await Section.find({ portfolio: portfolio._id }).sort({ _id: 1 }).lean();
+  const sections = await Section.find({ portfolio: portfolio._id }).lean();
   const id = (areaId: string) => String(sections.find((s) => s.areaId === areaId)!._id);
-  for (const section of sections.slice(0, opts.sections ?? 0)) {
-    const saved = await session.post(`/portfolio/sections/${section._id}`, { baseVersion: String(section.version), format: 'text', body: `What I did for ${section.areaId}.` });
-    if (saved.status !== 200) throw new Error(`save failed ${saved.status}`);
-  }
   return { session, user, userId: String(me._id), portfolio, id };
 }
 
