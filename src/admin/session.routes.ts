@@ -5,8 +5,7 @@ import type { Config } from '../config';
 import type { Logger } from 'pino';
 import { h, renderError, renderPage } from '../http/route-kit';
 import { sameSecret } from '../http/same-secret';
-import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, type InstallerSession } from './session.service';
-import { UsedInstallerTicket } from './ticket.model';
+import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, useTicketOnce, verifyLoginForm, verifyTicket, type InstallerSession } from './session.service';
 import { checkCsrf } from './csrf';
 
 /** Signing in as the installer: the ADMIN_TOKEN form, the ticket from an Administrator launch, and signing out. */
@@ -72,12 +71,7 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
   router.get('/enter', h(async (req, res) => {
     const ticket = verifyTicket(config, req.query.ticket);
     if (!ticket) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
-    try {
-      await UsedInstallerTicket.create({ _id: ticket.id, expiresAt: ticket.expiresAt });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
-      throw err;
-    }
+    if (!(await useTicketOnce(ticket))) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
     // A VLE role never makes anyone installer of the whole tool: only INSTALLERS does; others see their own VLE.
     const vle = isNamedInstaller(config, ticket) ? undefined : { issuer: ticket.issuer, clientId: ticket.clientId };
     startSession(config, res, { via: 'launch', name: ticket.name, vle });

@@ -4,12 +4,13 @@ import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
 import { h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { FrameworkRegistry, frameworks } from './framework';
-import type { PortfolioDoc, SectionDoc } from './models';
+import type { PortfolioDoc } from './models';
 import { can, PortfolioAction } from './policy';
 import {
   checkChoice,
   findOwnPortfolio,
   findPortfolioById,
+  findPortfolioOfSection,
   loadOverview,
   loadPortfolio,
   loadSection,
@@ -20,7 +21,6 @@ import * as present from './presenters';
 import { listRevisions, getRevision } from './revisions';
 import * as sections from './section-service';
 import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, startSchema, versionOnlySchema } from './schema';
-import { Section } from './models';
 import { courseScheme, type CourseScheme } from './course-scheme';
 import { addChosenArea } from './chosen-areas';
 import { saveFields } from './section-fields';
@@ -91,8 +91,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const area = loaded.areas.find((a) => a.id === section?.areaId);
       if (section && area) return { ...loaded, section, area };
     }
-    const found = (await Section.findById(sectionId, { portfolio: 1 }).lean()) as Pick<SectionDoc, 'portfolio'> | null;
-    const portfolio = found ? await findPortfolioById(String(found.portfolio)) : null;
+    const portfolio = await findPortfolioOfSection(sectionId);
     if (!portfolio || !(await can(whoOf(res), action, portfolio))) throw notFound(MESSAGES.noSection);
     const loaded = await loadPortfolio(registry, portfolio);
     const section = loaded.sections.find((s) => String(s._id) === sectionId);
