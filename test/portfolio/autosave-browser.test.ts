@@ -5,6 +5,7 @@ import { aMentoredCandidate, sectionNow } from '../support/factories';
 import { Notification } from '../../src/notifications/models';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { Plan } from '../../src/portfolio/planning/plan.model';
+import { until } from '../support/until';
 
 /**
  * Writing without losing a word (issue 16), as a person does it in Chromium: the autosave delay is set short
@@ -32,15 +33,6 @@ async function openSection(p: Page, id: string, ltik: string, delay = FAST) {
   await p.goto(url(`/portfolio/sections/${id}`, ltik));
   await p.waitForFunction(() => ((list) => list.length > 0 && list.every((e) => (e as unknown as { editor?: unknown }).editor))(Array.from(document.querySelectorAll('trix-editor'))));
   await p.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), delay);
-}
-
-/** Waits for the database to show something (no fixed sleep: it polls until true or the limit). */
-async function until(what: string, check: () => Promise<boolean>, ms = 15000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const examplesOf = async (id: string) => (await Section.findById(id).lean())!.examples;
