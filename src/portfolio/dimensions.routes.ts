@@ -2,7 +2,7 @@ import { Response, Router } from 'express';
 import { forbidden, notFound } from '../http/errors';
 import { h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { coverageOf } from './coverage';
-import { saveDimensions } from './dimensions';
+import { saveDimensions } from './dimensions.service';
 import type { FrameworkRegistry } from './framework';
 import { can } from './policy';
 import { findOwnPortfolio, loadPortfolio } from './portfolio-service';

@@ -2,11 +2,11 @@ import { Types } from 'mongoose';
 import type { NotifyOptions } from '../notifications';
 import { Section, type SectionDoc, applyTransition } from '../portfolio';
 import { snapshotOf } from './change-view';
-import { commentHtml } from './comments';
+import { commentHtml } from './comments.service';
 import { MentorReview, ReviewRequest, type MentorReviewDoc, type ReviewRequestDoc } from './models';
 import { mentorIdsOf, tell } from './notify';
 import type { Asker } from './policy';
-import type { LoadedSection } from './sections';
+import type { LoadedSection } from './sections.service';
 
 export const REVIEW_MESSAGES = {
   feedbackNeeded: 'Please say what needs more work, so the candidate knows what to change.',
