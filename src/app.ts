@@ -123,7 +123,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
     whenCourseFactsChange(courseLinkAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
   // The practice VLE is built before ltijs so that its sample course's set-up runs after each of its launches.
-  const practice = config.practiceVle ? createPracticeVle(config) : undefined;
+  const practice = config.practiceVle ? createPracticeVle({ ...config, afterLaunch, log }) : undefined;
   if (practice) afterLaunch.push(whenCourseFactsChange(practiceCourseSetUp(practice.vle.issuer)));
   const launchDeps = {
     ltiKey: config.ltiKey,
@@ -174,6 +174,8 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   // The practice VLE registers itself on every start; production (or PRACTICE_VLE=off) removes any a development run left.
   if (practice) await registerPracticeVle(lti, practice.vle);
   else await removePracticeVle(lti, config.dataDir);
+  // its sample course comes with sample portfolios (first start and after a reset); a failure only leaves it emptier
+  if (practice) await practice.seed().catch((err: unknown) => log.error({ err }, 'practice course: sample portfolios not written'));
 
   lti.onConnect(landOnRolePage(launchDeps));
   lti.onDeepLinking(deepLinkingHandler(deps));
@@ -194,9 +196,9 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
-  lti.app.use('/scheme', ...launched, schemeRouter(deps));
+  lti.app.use('/scheme', ...launched, schemeRouter({ ...deps, clock }));
   lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options, clock }));
-  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
+  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl, now: clock })); // the tool's clock: ALT dates and the CPD review agree on today
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   const cpdDeps = { config, training, clock };

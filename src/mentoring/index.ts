@@ -8,3 +8,8 @@ export { listenForApprovedEdits, listenForReadySections, catchUpReadySections, s
 export { noteReadySection } from './reviews.service';
 export { assignMentor, assignmentsIn, assignmentsFor, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments.service';
 export { decideFinalReview } from './final-review';
+export { lastMentorContact } from './contact';
+/** For the practice VLE's sample portfolios: a mentor's comments and reviews, as the mentor's pages make them. */
+export { addComment } from './comments.service';
+export { decide } from './reviews.service';
+export { loadSectionById } from './sections.service';

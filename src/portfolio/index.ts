@@ -29,3 +29,7 @@ export { wordCount } from './rich-text';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';
 export { setProfileCvSource, type ProfileCvSource } from './planning';
+/** For the practice VLE's sample portfolios: written through the same services as a candidate's own pages. */
+export { openOrCreatePortfolio } from './portfolio-service';
+export { saveBody, addExample, requestReview, type ExampleInput, type SectionTarget } from './section-service';
+export { addFileEvidence, addLinkEvidence, receiveFile } from './evidence';
