@@ -7,7 +7,7 @@ import { checkCsrf } from './csrf';
 import type { LtijsProvider } from './ltijs-platforms';
 import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform.schema';
 import * as platforms from './platforms.service';
-import { h, renderPage } from '../http/route-kit';
+import { check, h, renderPage } from '../http/route-kit';
 import { adminNav } from './nav';
 
 /** The installer's list of VLEs: add by hand, activate, deactivate and remove platforms and deployments. */
@@ -99,9 +99,9 @@ export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: 
 
   router.post('/platforms/:id/deployments', csrf, h(async (req, res) => {
     const id = platformId(req);
-    const parsed = deploymentForm.safeParse(req.body);
-    if (!parsed.success) {
-      return showList(res, 422, { deploymentErrorFor: id, deploymentError: parsed.error.issues[0]?.message, deploymentValue: String(req.body?.deploymentId ?? '') });
+    const parsed = check(deploymentForm, req.body);
+    if (!parsed.ok) {
+      return showList(res, 422, { deploymentErrorFor: id, deploymentError: parsed.message, deploymentValue: String(req.body?.deploymentId ?? '') });
     }
     try {
       await platforms.addDeployment(lti, id, parsed.data);

@@ -13,10 +13,16 @@ export const urlOf = (res: Response, path: string): string => (res.locals.url ? 
 
 export { objectId } from './validation';
 
-/** Parses a form with zod; a bad field is a 422 with the schema's human message, and nothing changes. */
-export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
+/** Checks a form with zod, for a route that shows the form again on a problem: the data, or the first problem in words. */
+export function check<T extends z.ZodTypeAny>(schema: T, input: unknown): { ok: true; data: z.output<T> } | { ok: false; message: string } {
   const r = schema.safeParse(input ?? {});
-  if (!r.success) throw new AppError(422, 'validation_failed', r.error.issues[0]?.message ?? 'Please check the form and try again.');
+  return r.success ? { ok: true, data: r.data } : { ok: false, message: r.error.issues[0]?.message ?? 'Please check the form and try again.' };
+}
+
+/** Parses a form with zod; a bad field is a 422 error page with the schema's human message, and nothing changes. */
+export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
+  const r = check(schema, input);
+  if (!r.ok) throw new AppError(422, 'validation_failed', r.message);
   return r.data;
 }
 

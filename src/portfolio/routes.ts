@@ -2,7 +2,7 @@ import { Request, Response, Router } from 'express';
 import type { EvidenceDeps } from './evidence/evidence.routes';
 import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
-import { h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
+import { check, h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { FrameworkRegistry, frameworks } from './framework';
 import type { PortfolioDoc } from './models';
 import { can, PortfolioAction } from './policy';
@@ -195,8 +195,8 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
         res.status(status);
         render(res, 'start', { title: 'Error: Start your portfolio', start: startPresenter(scheme.framework, scheme.pathwayId), error, values });
       };
-      const parsed = startSchema.safeParse(req.body ?? {});
-      if (!parsed.success) return again(422, parsed.error.issues[0]?.message ?? 'Please check what you entered.');
+      const parsed = check(startSchema, req.body);
+      if (!parsed.ok) return again(422, parsed.message);
       const choice = { pathway: scheme.pathwayId ?? parsed.data.pathway, names: parsed.data.names };
       try {
         checkChoice(scheme.framework, choice);
