@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
-import { renderError } from '../http/render-page';
+import { renderError } from '../http/route-kit';
 import { sameSecret } from '../http/same-secret';
 
 /** Every installer form carries _csrf, tied to the session; a form from anywhere else is refused. */

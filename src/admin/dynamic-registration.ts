@@ -4,9 +4,9 @@ import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { renderError, renderPage } from '../http/render-page';
+import { renderError, renderPage } from '../http/route-kit';
 import type { LtijsProvider } from './ltijs-platforms';
-import { issuerRegisteredElsewhere, storeDynamicRegistration } from './platforms';
+import { issuerRegisteredElsewhere, storeDynamicRegistration } from './platforms.service';
 import { dynamicRegistrationRequest, toolUrls } from './tool-config';
 import { readPlatformConfiguration, RegistrationProblem, sendRegistration } from './registration-client';
 

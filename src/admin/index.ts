@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
 import type { LtijsProvider } from './ltijs-platforms';
-import { renderError } from '../http/render-page';
-import { platformRoutes } from './routes-platforms';
-import { sessionRoutes } from './routes-session';
-import { setupRoutes } from './routes-setup';
-import { InstallerIdentity, requireInstaller, signTicket } from './session';
+import { renderError } from '../http/route-kit';
+import { platformRoutes } from './platforms.routes';
+import { sessionRoutes } from './session.routes';
+import { setupRoutes } from './setup.routes';
+import { InstallerIdentity, requireInstaller, signTicket } from './session.service';
 import { toolUrls } from './tool-config';
-import { vleAdminRoutes } from './vle-admin';
+import { vleAdminRoutes } from './vle-admin.routes';
 
 /**
  * The installer's pages at /admin. Mounted outside ltijs's launch check: they authenticate themselves, with
@@ -55,9 +55,9 @@ export function installerHandoverUrl(config: Config, who: InstallerIdentity): st
   return `${toolUrls(config).admin}/enter?ticket=${encodeURIComponent(signTicket(config, who))}`;
 }
 
-export type { InstallerIdentity } from './session';
+export type { InstallerIdentity } from './session.service';
 export { toolUrls, canvasConfiguration, dynamicRegistrationRequest } from './tool-config';
 export type { LtijsProvider } from './ltijs-platforms';
-export { storeDynamicRegistration } from './platforms';
+export { storeDynamicRegistration } from './platforms.service';
 export { isAllowedPlatformUrl } from './urls';
 export { dynamicRegistrationHandler, registrationRateLimit } from './dynamic-registration';

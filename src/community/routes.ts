@@ -3,7 +3,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { rateLimit } from 'express-rate-limit';
 import { AppError, forbidden, unauthorised } from '../http/errors';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
-import { h, hidden, parse, render, urlOf, whoOf } from '../http/route-kit';
+import { check, h, hidden, parse, render, urlOf, whoOf } from '../http/route-kit';
 import type { Who } from '../http/who';
 import type { NotifyOptions } from '../notifications';
 import { calendarRouter } from './calendar/routes';
@@ -98,15 +98,15 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
   router.get('/resources', h(async (req, res) => showResources(req, res)));
 
   router.post('/resources/links', postingLimit, h(async (req, res) => {
-    const r = linkResourceSchema.safeParse(req.body ?? {});
-    if (!r.success) return showResources(req, res, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    const r = check(linkResourceSchema, req.body);
+    if (!r.ok) return showResources(req, res, 422, r.message, req.body ?? {});
     await space.shareLink(member(res), r.data);
     res.redirect(303, urlOf(res, '/community/resources?done=shared'));
   }));
 
   router.post('/resources/evidence', postingLimit, h(async (req, res) => {
-    const r = evidenceResourceSchema.safeParse(req.body ?? {});
-    if (!r.success) return showResources(req, res, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    const r = check(evidenceResourceSchema, req.body);
+    if (!r.ok) return showResources(req, res, 422, r.message, req.body ?? {});
     if (!(await space.shareEvidence(member(res), r.data))) throw hidden(); // not their own library's item
     res.redirect(303, urlOf(res, '/community/resources?done=shared'));
   }));
@@ -119,11 +119,11 @@ export function communityRouter(deps: CommunityDeps = {}): Router {
   }));
 
   router.post('/posts', postingLimit, h(async (req, res) => {
-    const r = postSchema.safeParse(req.body ?? {});
-    if (!r.success) {
+    const r = check(postSchema, req.body);
+    if (!r.ok) {
       const who = member(res);
       res.status(422);
-      return render(res, 'community/space', { followingSpace: await space.follows(who, ''), title: 'Learning set', ...presentSpace(await space.listPosts(who), who), notice: '', values: req.body ?? {}, error: r.error.issues[0]?.message ?? 'Please check the form.', firstPage: true }, '/community');
+      return render(res, 'community/space', { followingSpace: await space.follows(who, ''), title: 'Learning set', ...presentSpace(await space.listPosts(who), who), notice: '', values: req.body ?? {}, error: r.message, firstPage: true }, '/community');
     }
     const post = await space.createPost(member(res), r.data);
     await space.setFollow(member(res), String(post._id), true); // the author hears about replies (they can stop)

@@ -27,7 +27,8 @@ export class MongoRateLimitStore implements Store {
   localKeys = false;
   private windowMs = 60_000;
 
-  constructor(readonly prefix: string) {}
+  /** `clock`: tests move time past a window instead of waiting it out. */
+  constructor(readonly prefix: string, private readonly clock: () => Date = () => new Date()) {}
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
@@ -35,7 +36,7 @@ export class MongoRateLimitStore implements Store {
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
     const k = this.prefix + key;
-    const now = new Date();
+    const now = this.clock();
     const counted = await RateLimitHit.findOneAndUpdate({ key: k, resetAt: { $gt: now } }, { $inc: { hits: 1 } }, { new: true }).lean();
     if (counted) return { totalHits: counted.hits, resetTime: counted.resetAt };
     // no window open for this key: open one (a concurrent opener wins the unique key; count against it)
@@ -51,7 +52,7 @@ export class MongoRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
-    await RateLimitHit.updateOne({ key: this.prefix + key, resetAt: { $gt: new Date() }, hits: { $gt: 0 } }, { $inc: { hits: -1 } });
+    await RateLimitHit.updateOne({ key: this.prefix + key, resetAt: { $gt: this.clock() }, hits: { $gt: 0 } }, { $inc: { hits: -1 } });
   }
 
   async resetKey(key: string): Promise<void> {
@@ -59,7 +60,7 @@ export class MongoRateLimitStore implements Store {
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const doc = await RateLimitHit.findOne({ key: this.prefix + key, resetAt: { $gt: new Date() } }).lean();
+    const doc = await RateLimitHit.findOne({ key: this.prefix + key, resetAt: { $gt: this.clock() } }).lean();
     return doc ? { totalHits: doc.hits, resetTime: doc.resetAt } : undefined;
   }
 }

@@ -13,10 +13,16 @@ export const urlOf = (res: Response, path: string): string => (res.locals.url ? 
 
 export { objectId } from './validation';
 
-/** Parses a form with zod; a bad field is a 422 with the schema's human message, and nothing changes. */
-export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
+/** Checks a form with zod, for a route that shows the form again on a problem: the data, or the first problem in words. */
+export function check<T extends z.ZodTypeAny>(schema: T, input: unknown): { ok: true; data: z.output<T> } | { ok: false; message: string } {
   const r = schema.safeParse(input ?? {});
-  if (!r.success) throw new AppError(422, 'validation_failed', r.error.issues[0]?.message ?? 'Please check the form and try again.');
+  return r.success ? { ok: true, data: r.data } : { ok: false, message: r.error.issues[0]?.message ?? 'Please check the form and try again.' };
+}
+
+/** Parses a form with zod; a bad field is a 422 error page with the schema's human message, and nothing changes. */
+export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
+  const r = check(schema, input);
+  if (!r.ok) throw new AppError(422, 'validation_failed', r.message);
   return r.data;
 }
 
@@ -28,6 +34,13 @@ export function refuse(result: { status: number; message: string }): never {
 export const NOT_FOUND = 'We could not find that page, or it is not shared with you.';
 export const hidden = () => notFound(NOT_FOUND);
 
+/**
+ * Pages for someone not in a launch (the installer, a referee's or supporter's link, pages served inside ltijs's
+ * own app) have no `who` and no navigation: they use renderPage, which also sets the status.
+ */
+export { renderError, renderPage } from './render-page';
+
+/** A page for the person in this launch, with who/url/navigation filled in. */
 export async function render(res: Response, view: string, locals: Record<string, unknown>, current: string): Promise<void> {
   const who = whoOf(res);
   const url = (p: string) => urlOf(res, p);

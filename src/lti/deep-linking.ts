@@ -2,7 +2,7 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { renderError, renderPage } from '../http/render-page';
+import { h, renderError, renderPage } from '../http/route-kit';
 import { sameSecret } from '../http/same-secret';
 import { toolUrls } from '../http/tool-urls';
 import { csrfTokenFor } from '../http/csrf';
@@ -154,31 +154,27 @@ const choiceForm = z.object({ pathway: z.string().min(1), _csrf: z.string().min(
 export function deepLinkingRoutes(deps: DeepLinkingDeps): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '20kb' }));
-  router.post('/', async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      if (await switchedOff(deps.lti, res)) return next(refusalError(REFUSALS.registrationSwitchedOff));
-      const ltik = typeof res.locals.ltik === 'string' ? res.locals.ltik : '';
-      const form = choiceForm.safeParse(req.body);
-      if (!ltik || !form.success || !sameSecret(form.data._csrf, csrfTokenFor(deps.config.ltiKey, ltik))) {
-        return void (await renderError(res, 403, 'Please try that again', 'This form has expired or did not come from CMALT Portfolio, so nothing was added.', 'Start again from your VLE.'));
-      }
-      if (!(await mayDeepLink(res))) return;
-      const choice = pathwayChoices().find((c) => c.value === form.data.pathway);
-      if (!choice) return void (await choosePage(deps, res, 422, 'Choose one of the pathways listed.'));
-      const service = deps.lti.DeepLinking as DeepLinkingService;
-      const jwt = await service.createDeepLinkingMessage(res.locals.token, [progressLink(deps.config, choice)], {
-        message: `CMALT Portfolio added for the ${choice.title} pathway.`,
-      });
-      deps.log.info({ pathway: choice.value }, 'deep linking answered');
-      await renderPage(res, 200, 'lti/deep-linking-return', {
-        title: 'Returning to your VLE',
-        returnUrl: settingsOf(res)!.deep_link_return_url,
-        jwt,
-        pathwayTitle: choice.title,
-      });
-    } catch (err) {
-      next(err);
+  router.post('/', h(async (req, res) => {
+    if (await switchedOff(deps.lti, res)) throw refusalError(REFUSALS.registrationSwitchedOff);
+    const ltik = typeof res.locals.ltik === 'string' ? res.locals.ltik : '';
+    const form = choiceForm.safeParse(req.body);
+    if (!ltik || !form.success || !sameSecret(form.data._csrf, csrfTokenFor(deps.config.ltiKey, ltik))) {
+      return void (await renderError(res, 403, 'Please try that again', 'This form has expired or did not come from CMALT Portfolio, so nothing was added.', 'Start again from your VLE.'));
     }
-  });
+    if (!(await mayDeepLink(res))) return;
+    const choice = pathwayChoices().find((c) => c.value === form.data.pathway);
+    if (!choice) return void (await choosePage(deps, res, 422, 'Choose one of the pathways listed.'));
+    const service = deps.lti.DeepLinking as DeepLinkingService;
+    const jwt = await service.createDeepLinkingMessage(res.locals.token, [progressLink(deps.config, choice)], {
+      message: `CMALT Portfolio added for the ${choice.title} pathway.`,
+    });
+    deps.log.info({ pathway: choice.value }, 'deep linking answered');
+    await renderPage(res, 200, 'lti/deep-linking-return', {
+      title: 'Returning to your VLE',
+      returnUrl: settingsOf(res)!.deep_link_return_url,
+      jwt,
+      pathwayTitle: choice.title,
+    });
+  }));
   return router;
 }

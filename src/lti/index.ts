@@ -11,7 +11,7 @@ export { installerEntry, landOnRolePage, recordValidLaunch, whenCourseFactsChang
 export { identity } from './identity';
 export { deepLinkingHandler, deepLinkingRoutes } from './deep-linking';
 export { REFUSALS, refusalError, refusalForLtijsError } from './refusals';
-export { rolesPageRouter } from './roles-page';
+export { rolesPageRouter } from './roles.routes';
 export { sessionMaxAge } from './session-age';
 export { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, PASS_ROUTE, rememberLogin, sessionPassRoute, startLoginInNewWindow } from './storage';
 export { Deployment } from './deployment.model';

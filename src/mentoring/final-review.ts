@@ -4,7 +4,7 @@ import type { NotifyOptions } from '../notifications';
 import { frameworks, Portfolio, type PortfolioDoc, findPortfolio, loadPortfolio, progressOf } from '../portfolio';
 import { FinalReviewDecision, type FinalReviewDecisionDoc } from './models';
 import { coordinatorIdsOf, tell } from './notify';
-import { candidateOf } from './sections';
+import { candidateOf } from './sections.service';
 
 /**
  * Final review of the whole portfolio. Each step is one conditional update of the Portfolio document

@@ -3,8 +3,8 @@ import type { NotifyOptions } from '../notifications';
 import { onApprovedSectionEdited, onSectionStateChanged, Section, type SectionDoc } from '../portfolio';
 import { ReviewRequest } from './models';
 import { coordinatorIdsOf, mentorIdsOf, tell } from './notify';
-import { noteReadySection } from './reviews';
-import { loadSectionById } from './sections';
+import { noteReadySection } from './reviews.service';
+import { loadSectionById } from './sections.service';
 
 let unsubscribe: (() => void) | null = null;
 let unsubscribeEdits: (() => void) | null = null;

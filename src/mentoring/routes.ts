@@ -2,16 +2,16 @@ import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { notificationsRouter, type Notifier } from '../notifications';
 import { STATE_LABELS, progressOf, progressPresenter, findPortfolio, loadPortfolio, frameworks } from '../portfolio';
-import { lastVisits } from './changes';
-import { dashboardFor } from './dashboard';
+import { lastVisits } from './changes.service';
+import { dashboardFor } from './dashboard.service';
 import { finalDecisionsOf, requestFinalReview } from './final-review';
 import { h, hidden, objectId, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canReadPortfolio } from './policy';
-import * as present from './presenters';
+import * as present from './presenter';
 import { whenLondon as when } from '../http/dates';
-import { sectionRoutes } from './section-routes';
-import { loadPortfolioForReading, loadSectionById } from './sections';
-import { sharedWithMe } from './shares';
+import { sectionRoutes } from './section.routes';
+import { loadPortfolioForReading, loadSectionById } from './sections.service';
+import { sharedWithMe } from './shares.service';
 import { forbidden } from '../http/errors';
 
 export interface MentoringDeps {

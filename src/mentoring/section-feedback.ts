@@ -1,6 +1,6 @@
 import type { SectionFeedback } from '../portfolio';
 import { Comment, MentorReview, type MentorReviewDoc } from './models';
-import { reviewsPresenter } from './presenters';
+import { reviewsPresenter } from './presenter';
 
 /**
  * The candidate's section page shows their mentors' newest review and how many comment threads are open, so a

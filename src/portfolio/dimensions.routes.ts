@@ -1,12 +1,12 @@
 import { Response, Router } from 'express';
 import { forbidden, notFound } from '../http/errors';
-import { h, render as renderPage, urlOf, whoOf } from '../http/route-kit';
+import { h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { coverageOf } from './coverage';
-import { saveDimensions } from './dimensions';
+import { saveDimensions } from './dimensions.service';
 import type { FrameworkRegistry } from './framework';
 import { can } from './policy';
 import { findOwnPortfolio, loadPortfolio } from './portfolio-service';
-import { objectId, parse, versionOnlySchema } from './validation';
+import { objectId, versionOnlySchema } from './schema';
 
 /**
  * Dimensions (PSF 2023's A, K and V): the candidate tags each part of a tagged section, and the coverage

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { frameworkSchema, type ChosenSet, type Framework, type FrameworkArea, type Pathway, type WordAdvice } from './framework-schema';
+import { frameworkSchema, type ChosenSet, type Framework, type FrameworkArea, type Pathway, type WordAdvice } from './framework.schema';
 
-export type { Framework, FrameworkArea, Pathway, ChosenSet, WordAdvice, Migration } from './framework-schema';
+export type { Framework, FrameworkArea, Pathway, ChosenSet, WordAdvice, Migration } from './framework.schema';
 
 /** A framework is data in config/frameworks/*.json (format: docs/frameworks.md); adding one needs only a new file. */
 export class FrameworkError extends Error {

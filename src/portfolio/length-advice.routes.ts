@@ -2,7 +2,7 @@ import { Response, Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
-import { h, render, urlOf, whoOf } from '../http/route-kit';
+import { check, h, render, urlOf, whoOf } from '../http/route-kit';
 import { wordRange, type FrameworkRegistry } from './framework';
 import { courseScheme, setWordAdvice } from './course-scheme';
 
@@ -45,9 +45,9 @@ export function lengthAdviceRouter(registry: FrameworkRegistry): Router {
     '/',
     h(async (req, res) => {
       const who = whoOf(res);
-      const form = adviceForm.safeParse(req.body ?? {});
+      const form = check(adviceForm, req.body);
       const values = { min: String(req.body?.min ?? ''), max: String(req.body?.max ?? ''), note: String(req.body?.note ?? '').slice(0, 200) };
-      if (!form.success) return page(res, 422, '', form.error.issues[0]?.message ?? 'Please check the form.', values);
+      if (!form.ok) return page(res, 422, '', form.message, values);
       try {
         await setWordAdvice(who.courseId, form.data);
       } catch (err) {

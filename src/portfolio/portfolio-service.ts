@@ -68,6 +68,13 @@ export async function findPortfolioById(id: string): Promise<PortfolioDoc | null
   return (await Portfolio.findById(id).lean()) as PortfolioDoc | null;
 }
 
+/** The portfolio a section belongs to (the route then asks the policy about it). */
+export async function findPortfolioOfSection(sectionId: string): Promise<PortfolioDoc | null> {
+  if (!Types.ObjectId.isValid(sectionId)) return null;
+  const found = (await Section.findById(sectionId, { portfolio: 1 }).lean()) as Pick<SectionDoc, 'portfolio'> | null;
+  return found ? findPortfolioById(String(found.portfolio)) : null;
+}
+
 /** Checks a pathway choice against the framework; returns the names by area id, or throws 422 naming the problem. */
 export function checkChoice(framework: Framework, choice: PortfolioChoice): CleanChoice {
   const pathway = pathwayOf(framework, choice.pathway);

@@ -1,17 +1,16 @@
-import { NextFunction, Request, Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import type { EvidenceDeps } from './evidence/evidence.routes';
 import type { PlanningDeps } from './planning/planning.routes';
 import { forbidden, notFound } from '../http/errors';
-import type { Who } from '../http/who';
-import { navFor } from '../http/nav';
-import { roleLabel } from '../people/roles';
+import { check, h, parse, render as renderPage, urlOf, whoOf } from '../http/route-kit';
 import { FrameworkRegistry, frameworks } from './framework';
-import type { PortfolioDoc, SectionDoc } from './models';
+import type { PortfolioDoc } from './models';
 import { can, PortfolioAction } from './policy';
 import {
   checkChoice,
   findOwnPortfolio,
   findPortfolioById,
+  findPortfolioOfSection,
   loadOverview,
   loadPortfolio,
   loadSection,
@@ -21,13 +20,12 @@ import {
 import * as present from './presenters';
 import { listRevisions, getRevision } from './revisions';
 import * as sections from './section-service';
-import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, parse, startSchema, versionOnlySchema } from './validation';
-import { Section } from './models';
+import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, startSchema, versionOnlySchema } from './schema';
 import { courseScheme, type CourseScheme } from './course-scheme';
 import { addChosenArea } from './chosen-areas';
 import { saveFields } from './section-fields';
 import { migrateToLatest, markMigrationSeen } from './migration';
-import { startPresenter } from './start-presenter';
+import { startPresenter } from './start.presenter';
 import { lengthAdviceRouter } from './length-advice.routes';
 import { dimensionsRouter } from './dimensions.routes';
 import { STATE_LABELS } from './section-states';
@@ -46,11 +44,6 @@ export type PortfolioDeps = EvidenceDeps & PlanningDeps & {
   /** The framework, pathway and length advice set for the course; by default from deep linking and the coordinator. */
   courseScheme?: (courseId: string) => Promise<CourseScheme>;
 };
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
-const whoOf = (res: Response) => res.locals.who as Who;
-const urlOf = (res: Response, path: string): string => (res.locals.url ? res.locals.url(path) : path);
 
 const MESSAGES = {
   noPlace: 'Your portfolio opens when you have a place in the learning set. Your application page says where it stands.',
@@ -78,10 +71,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
   router.use('/length-advice', lengthAdviceRouter(registry));
   router.use(dimensionsRouter(registry));
 
-  const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => {
-    const url = (p: string) => urlOf(res, p);
-    res.render(`portfolio/${view}`, { who: whoOf(res), url, roleLabel, nav: navFor(whoOf(res), current, url, res.locals.unread), ...locals });
-  };
+  const render = (res: Response, view: string, locals: Record<string, unknown>, current = '/portfolio') => renderPage(res, `portfolio/${view}`, locals, current);
 
   /** The signed-in candidate's own portfolio, for writes: only the owner edits. */
   async function ownPortfolio(res: Response, action: PortfolioAction): Promise<PortfolioCore> {
@@ -103,8 +93,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       const area = loaded.areas.find((a) => a.id === section?.areaId);
       if (section && area) return { ...loaded, section, area };
     }
-    const found = (await Section.findById(sectionId, { portfolio: 1 }).lean()) as Pick<SectionDoc, 'portfolio'> | null;
-    const portfolio = found ? await findPortfolioById(String(found.portfolio)) : null;
+    const portfolio = await findPortfolioOfSection(sectionId);
     if (!portfolio || !(await can(whoOf(res), action, portfolio))) throw notFound(MESSAGES.noSection);
     const loaded = await loadPortfolio(registry, portfolio);
     const section = loaded.sections.find((s) => String(s._id) === sectionId);
@@ -208,8 +197,8 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
         res.status(status);
         render(res, 'start', { title: 'Error: Start your portfolio', start: startPresenter(scheme.framework, scheme.pathwayId), error, values });
       };
-      const parsed = startSchema.safeParse(req.body ?? {});
-      if (!parsed.success) return again(422, parsed.error.issues[0]?.message ?? 'Please check what you entered.');
+      const parsed = check(startSchema, req.body);
+      if (!parsed.ok) return again(422, parsed.message);
       const choice = { pathway: scheme.pathwayId ?? parsed.data.pathway, names: parsed.data.names };
       try {
         checkChoice(scheme.framework, choice);

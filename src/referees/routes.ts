@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
 import { renderPage } from '../http/render-page';
-import { h, parse, render, whoOf } from '../http/route-kit';
+import { check, h, parse, render, whoOf } from '../http/route-kit';
 import { courseStatementsPresenter, refereesPresenter } from './presenter';
 import { askReferee, receiveStatement, refereesOf, requestForLink, statementsInCourse } from './service';
 
@@ -69,9 +69,9 @@ export function refereeLinkRouter(deps: { config: { ltiKey: string } }): Router 
   };
   router.get('/:token', h(async (req, res) => page(res, req.params.token, 200)));
   router.post('/:token', h(async (req, res) => {
-    const form = statementSchema.safeParse(req.body ?? {});
+    const form = check(statementSchema, req.body);
     const statement = typeof req.body?.statement === 'string' ? req.body.statement.slice(0, 40_000) : '';
-    if (!form.success) return page(res, req.params.token, 422, { error: form.error.issues[0].message, statement });
+    if (!form.ok) return page(res, req.params.token, 422, { error: form.message, statement });
     try {
       const r = await receiveStatement(deps.config.ltiKey, req.params.token, form.data.statement);
       if (!r.ok) return renderPage(res, r.status, 'referees/closed', { title: 'Referee statement', message: r.message });

@@ -2,24 +2,10 @@ import type { Page } from 'playwright-core';
 import { Deployment } from '../../src/lti/deployment.model';
 import { browserSuite, checkAccessibility, screenshot } from '../support/browser';
 import { ADMIN_TOKEN } from './admin-client';
+import { tabTo } from '../support/keyboard';
 
 const suite = browserSuite();
 
-/** Presses Tab until the focused element's text (or label) matches, as a keyboard user would. */
-async function tabTo(p: Page, matches: RegExp, maxPresses = 150): Promise<void> {
-  for (let i = 0; i < maxPresses; i += 1) {
-    await p.keyboard.press('Tab');
-    const text = await p.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      if (!el) return '';
-      const id = el.id;
-      const label = id ? document.querySelector(`label[for="${id}"]`)?.textContent ?? '' : '';
-      return `${el.textContent ?? ''} ${label} ${el.getAttribute('aria-label') ?? ''}`.replace(/\s+/g, ' ').trim();
-    });
-    if (matches.test(text)) return;
-  }
-  throw new Error(`Tab never reached an element matching ${matches}`);
-}
 
 async function signInWithKeyboard(p: Page): Promise<void> {
   await p.goto(`${suite.tool.baseUrl}/admin/login`);

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { emptyPlatformForm, readPlatformForm, validatePlatformForm, splitDeploymentIds } from '../../src/admin/platform-form';
+import { emptyPlatformForm, readPlatformForm, validatePlatformForm, splitDeploymentIds } from '../../src/admin/platform.schema';
 
 const good = {
   ...emptyPlatformForm(),

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { launchThroughStorage } from '../cookies/storage-launch';
 import { ADMIN_TOKEN } from './admin-client';
+import { tabTo } from '../support/keyboard';
 
 /**
  * The pages issue 13 added or changed (installer sign-in, a VLE administrator's own registration and its
@@ -23,20 +24,6 @@ async function expectGoodPage(p: Page, name: string): Promise<void> {
   await screenshot(p, `security-${name}`);
 }
 
-/** Presses Tab until the focused element's text (or label) matches, as a keyboard user would. */
-async function tabTo(p: Page, matches: RegExp, maxPresses = 80): Promise<void> {
-  for (let i = 0; i < maxPresses; i += 1) {
-    await p.keyboard.press('Tab');
-    const text = await p.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      if (!el) return '';
-      const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '' : '';
-      return `${el.textContent ?? ''} ${label} ${el.getAttribute('aria-label') ?? ''}`.replace(/\s+/g, ' ').trim();
-    });
-    if (matches.test(text)) return;
-  }
-  throw new Error(`Tab never reached an element matching ${matches}`);
-}
 
 /** The skip link is the first stop and moves focus to the page's main content. */
 async function skipLinkWorks(p: Page): Promise<void> {

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { sameSecret } from '../../src/http/same-secret';
-import { csrfTokenFor, SESSION_HOURS, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session';
+import { csrfTokenFor, SESSION_HOURS, signSession, signTicket, verifySession, verifyTicket } from '../../src/admin/session.service';
 
 const config = { ltiKey: 'k'.repeat(32) };
 

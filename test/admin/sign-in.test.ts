@@ -2,7 +2,7 @@ import { CookieJar, readForm, send } from '../support/platform/browser-http';
 import { launchAs } from '../support/launch';
 import { toolSuite } from '../support/suite';
 import { startTestTool, type TestTool } from '../support/tool';
-import { LOGIN_ATTEMPTS } from '../../src/admin/routes-session';
+import { LOGIN_ATTEMPTS } from '../../src/admin/session.routes';
 import { ADMIN_TOKEN, signIn } from './admin-client';
 
 describe('signing in to the installer pages', () => {

@@ -1,7 +1,7 @@
 import type { Frame } from 'playwright-core';
 import { tabToText, fitsWidth } from '../support/keyboard';
 import { browserSuite, checkAccessibility, launchInBrowser, screenshot } from '../support/browser';
-import { aCandidate, launched } from '../mentoring/people';
+import { aCandidate, launched } from '../support/factories';
 
 const suite = browserSuite({ page: 'shared' });
 
@@ -14,10 +14,10 @@ async function pageIsGood(frame: Frame, name: string) {
 
 test('people, calendar and shared sections by keyboard at 320px, every page passing axe', async () => {
   const course = suite.platform.course({ title: 'Browser peers' });
-  const cal = await launched(suite.tool, suite.platform, course, 'Learner', suite.platform.user({ name: 'Cal Browser' }));
+  const cal = await launched(suite, course, 'Learner', suite.platform.user({ name: 'Cal Browser' }));
   await cal.post('/community/people/me', { site: 'North Campus', interests: 'accessibility', helpWith: 'video captions' });
   const catUser = suite.platform.user({ name: 'Cat Browser' });
-  await aCandidate(suite.tool, suite.platform, course, 'Cat Browser', catUser);
+  await aCandidate(suite, { course, name: 'Cat Browser', user: catUser });
 
   await suite.page.setViewportSize({ width: 320, height: 800 });
   const frame = await launchInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', course, user: catUser });

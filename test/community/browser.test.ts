@@ -1,7 +1,7 @@
 import type { Frame } from 'playwright-core';
 import { tabToText, fitsWidth } from '../support/keyboard';
 import { browserSuite, checkAccessibility, launchInBrowser, screenshot } from '../support/browser';
-import { launched } from '../mentoring/people';
+import { launched } from '../support/factories';
 
 const suite = browserSuite({ page: 'shared' });
 
@@ -9,7 +9,7 @@ const tabTo = (frame: Frame, text: string) => tabToText(suite.page, frame, text,
 
 test('the learning set by keyboard at 320px: post, reply, search and pin, every page passing axe', async () => {
   const course = suite.platform.course({ title: 'Browser set' });
-  const cat = await launched(suite.tool, suite.platform, course, 'Learner', suite.platform.user({ name: 'Cat Browser' }));
+  const cat = await launched(suite, course, 'Learner', suite.platform.user({ name: 'Cat Browser' }));
   await cat.post('/community/posts', { kind: 'practice', title: 'Quizzes for retrieval practice', tried: 'Weekly quizzes', learned: 'Short ones work', tags: 'assessment' });
 
   await suite.page.setViewportSize({ width: 320, height: 800 });

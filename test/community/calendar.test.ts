@@ -1,7 +1,7 @@
 import * as ical from 'node-ical';
 import { setSchemeMeetingSource } from '../../src/community';
 import { Session } from '../../src/community/calendar/model';
-import { launched, text } from '../mentoring/people';
+import { aCoordinator, launched, text } from '../support/factories';
 import { toolSuite } from '../support/suite';
 
 const suite = toolSuite();
@@ -14,9 +14,9 @@ describe('the learning set calendar', () => {
   test('members propose sessions in UK time; the month shows them with the scheme meetings; .ics files carry both; cancelling is the proposer’s or the coordinator’s', async () => {
     const { platform, tool } = suite;
     const course = platform.course({ title: 'Calendar' });
-    const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Cal' }));
-    const cat = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cat Cal' }));
-    const cal = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cal Cal' }));
+    const { session: cora } = await aCoordinator({ tool, platform }, { course, name: 'Cora Cal' });
+    const cat = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cat Cal' }));
+    const cal = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cal Cal' }));
     const year = new Date().getUTCFullYear() + 1;
     const asked: string[] = [];
     setSchemeMeetingSource(async (courseId, from, to) => {
@@ -77,7 +77,7 @@ describe('the learning set calendar', () => {
     expect((await cal.get('/community/calendar', { month: 'garbage' })).status).toBe(200); // this month
 
     // another course sees none of it and can change none of it
-    const bea = await launched(tool, platform, platform.course({ title: 'Elsewhere cal' }), 'Instructor', platform.user({ name: 'Bea Cal' }));
+    const { session: bea } = await aCoordinator({ tool, platform }, { course: platform.course({ title: 'Elsewhere cal' }), name: 'Bea Cal' });
     expect((await bea.get(`/community/calendar/sessions/${summer}`)).status).toBe(404);
     expect((await bea.get(`/community/calendar/sessions/${summer}/ics`)).status).toBe(404);
     expect((await bea.post(`/community/calendar/sessions/${summer}/cancel`)).status).toBe(404);

@@ -2,7 +2,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 import { drainEmailJobs } from '../../src/notifications';
 import { Notification } from '../../src/notifications/models';
-import { launched, text } from '../mentoring/people';
+import { aCoordinator, aMentor, launched, text } from '../support/factories';
 import { startSmtpServer } from '../notifications/smtp';
 
 let platform: TestPlatform;
@@ -24,11 +24,11 @@ const postIdIn = (url: string) => /\/community\/posts\/([a-f0-9]{24})/.exec(url)
 
 test('people follow the space or a post; new posts and replies reach their notifications and the morning digest, never about their own or a hidden post', async () => {
   const course = platform.course({ title: 'Following' });
-  const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Follow' }));
+  const { session: cora } = await aCoordinator({ tool, platform }, { course, name: 'Cora Follow' });
   const calUser = platform.user({ name: 'Cal Follow', email: 'cal.follow@example.ac.uk' });
-  const cal = await launched(tool, platform, course, 'Learner', calUser);
-  const cat = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cat Follow', email: 'cat.follow@example.ac.uk' }));
-  const mo = await launched(tool, platform, course, 'TeachingAssistant', platform.user({ name: 'Mo Follow' }));
+  const cal = await launched({ tool, platform }, course, 'Learner', calUser);
+  const cat = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cat Follow', email: 'cat.follow@example.ac.uk' }));
+  const { session: mo } = await aMentor({ tool, platform }, { course, name: 'Mo Follow' });
 
   expect((await cal.post('/mentoring/notifications/preferences', { email: 'digest' })).status).toBe(200);
   const followed = await cal.post('/community/follow', { follow: 'yes' });

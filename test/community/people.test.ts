@@ -2,7 +2,7 @@ import * as ical from 'node-ical';
 import { Invitation, Profile } from '../../src/community/people/model';
 import { Notification } from '../../src/notifications/models';
 import { User } from '../../src/people/user.model';
-import { launched, text } from '../mentoring/people';
+import { aCoordinator, launched, text } from '../support/factories';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { toolSuite } from '../support/suite';
 import { registerPlatform } from '../support/tool';
@@ -20,9 +20,9 @@ describe('people of the learning set', () => {
   test('members write profiles, find each other by an interest or a site, invite with a message or a suggested meeting, and answer', async () => {
     const { platform, tool } = suite;
     const course = platform.course({ title: 'People' });
-    const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora People' }));
-    const cat = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cat People' }));
-    const cal = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cal People' }));
+    const { session: cora } = await aCoordinator({ tool, platform }, { course, name: 'Cora People' });
+    const cat = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cat People' }));
+    const cal = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cal People' }));
     const [catId, calId] = [await userIdOf('Cat People'), await userIdOf('Cal People')];
 
     // everyone who has opened the space is in the directory, with their role
@@ -95,10 +95,10 @@ describe('people of the learning set', () => {
   test('another course, or the same course title in another VLE, cannot read a profile, invite, or read an invitation by URL', async () => {
     const { platform, tool } = suite;
     const course = platform.course({ title: 'Guarded people' });
-    const cat = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cat Guarded' }));
+    const cat = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cat Guarded' }));
     await cat.post('/community/people/me', { site: 'Hidden Campus', interests: 'secrets' });
     const catId = await userIdOf('Cat Guarded');
-    const cal = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cal Guarded' }));
+    const cal = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cal Guarded' }));
     const inv = invitationIn((await cal.post(`/community/people/${catId}/invite`, { kind: 'message', message: 'Hello' })).url);
 
     otherVle = await startTestPlatform();
@@ -108,8 +108,8 @@ describe('people of the learning set', () => {
     const away = await registerPlatform(tool, otherVle);
     Object.assign(tool, home); // the suite's own VLE stays the default for launches
     const strangers = [
-      await launched(tool, platform, platform.course({ title: 'Other people' }), 'Instructor', platform.user({ name: 'Cora Elsewhere' })),
-      await launched(tool, otherVle, otherVle.course({ title: 'Guarded people' }), 'Learner', otherVle.user({ name: 'Bea OtherVle' }), away),
+      (await aCoordinator(suite, { course: platform.course({ title: 'Other people' }), name: 'Cora Elsewhere' })).session,
+      await launched({ tool, platform: otherVle }, otherVle.course({ title: 'Guarded people' }), 'Learner', otherVle.user({ name: 'Bea OtherVle' }), away),
     ];
     const before = { invitations: await Invitation.countDocuments(), profile: await Profile.findOne({ userId: catId }).lean() };
     for (const s of strangers) {
@@ -129,7 +129,7 @@ describe('people of the learning set', () => {
   test('the directory pages through a large set, everyone once', async () => {
     const { platform, tool } = suite;
     const course = platform.course({ title: 'Big set' });
-    const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Big' }));
+    const { session: cora } = await aCoordinator({ tool, platform }, { course, name: 'Cora Big' });
     await cora.get('/community/people'); // her first visit enters her
     const courseId = (await Profile.findOne({ name: 'Cora Big' }).lean())!.courseId;
     await Profile.insertMany(Array.from({ length: 44 }, (_, i) => ({ courseId, userId: `seed-${i}`, name: `Seeded ${String(i).padStart(2, '0')}`, nameKey: `seeded ${String(i).padStart(2, '0')}`, role: 'candidate' })));

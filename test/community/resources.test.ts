@@ -1,5 +1,5 @@
 import { Resource } from '../../src/community/models';
-import { launched, text } from '../mentoring/people';
+import { aCoordinator, aMentor, launched, text } from '../support/factories';
 import { toolSuite } from '../support/suite';
 
 const suite = toolSuite();
@@ -8,11 +8,11 @@ describe('resources shared with the learning set', () => {
   test('links and evidence items are shared, found by words and tags, readable by the set only, and taken down by the sharer or coordinator', async () => {
     const { platform, tool } = suite;
     const course = platform.course({ title: 'Resources' });
-    const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: 'Cora Res' }));
-    const mo = await launched(tool, platform, course, 'TeachingAssistant', platform.user({ name: 'Mo Res' }));
-    const cat = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cat Res' }));
-    const cal = await launched(tool, platform, course, 'Learner', platform.user({ name: 'Cal Res' }));
-    const bea = await launched(tool, platform, platform.course({ title: 'Other' }), 'Learner', platform.user({ name: 'Bea Res' }));
+    const { session: cora } = await aCoordinator({ tool, platform }, { course, name: 'Cora Res' });
+    const { session: mo } = await aMentor({ tool, platform }, { course, name: 'Mo Res' });
+    const cat = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cat Res' }));
+    const cal = await launched({ tool, platform }, course, 'Learner', platform.user({ name: 'Cal Res' }));
+    const bea = await launched({ tool, platform }, platform.course({ title: 'Other' }), 'Learner', platform.user({ name: 'Bea Res' }));
 
     const note = await cat.post('/portfolio/evidence/notes', { title: 'Rubric template', text: 'Four criteria, three levels.', tags: 'assessment' });
     const evidenceId = /\/portfolio\/evidence\/([a-f0-9]{24})/.exec(note.url)![1];

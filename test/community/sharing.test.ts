@@ -1,6 +1,6 @@
 import { SetShare } from '../../src/community/sharing/model';
 import { Comment } from '../../src/mentoring/models';
-import { aCandidate, launched, text } from '../mentoring/people';
+import { aCandidate, aMentor, text } from '../support/factories';
 import { toolSuite } from '../support/suite';
 
 const suite = toolSuite();
@@ -9,10 +9,10 @@ describe('sharing a section with the whole learning set', () => {
   test('a candidate shares a section; every member reads and comments but cannot edit; the author sees who looked and what they said; stopping closes it at once', async () => {
     const { platform, tool } = suite;
     const course = platform.course({ title: 'Set sharing' });
-    const cat = await aCandidate(tool, platform, course, 'Cat Share');
-    const cal = await aCandidate(tool, platform, course, 'Cal Share');
-    const mo = await launched(tool, platform, course, 'TeachingAssistant', platform.user({ name: 'Mo Share' }));
-    const bea = await aCandidate(tool, platform, platform.course({ title: 'Other sharing' }), 'Bea Share');
+    const cat = await aCandidate({ tool, platform }, { course, name: 'Cat Share' });
+    const cal = await aCandidate({ tool, platform }, { course, name: 'Cal Share' });
+    const { session: mo } = await aMentor({ tool, platform }, { course, name: 'Mo Share' });
+    const bea = await aCandidate({ tool, platform }, { course: platform.course({ title: 'Other sharing' }), name: 'Bea Share' });
     const id = cat.id('future-plans');
     await cat.session.post(`/portfolio/sections/${id}`, { baseVersion: '0', format: 'text', body: 'My plans for the year.' });
 

@@ -1,5 +1,5 @@
 import { Post, Reply } from '../../src/community/models';
-import { launched, text } from '../mentoring/people';
+import { aCoordinator, aMentor, launched, text } from '../support/factories';
 import { toolSuite } from '../support/suite';
 
 const suite = toolSuite();
@@ -10,10 +10,10 @@ const linksToPosts = (html: string) => [...html.matchAll(/href="[^"]*\/community
 async function aSet(title: string) {
   const { platform, tool } = suite;
   const course = platform.course({ title });
-  const cora = await launched(tool, platform, course, 'Instructor', platform.user({ name: `Cora ${title}` }));
-  const mo = await launched(tool, platform, course, 'TeachingAssistant', platform.user({ name: `Mo ${title}` }));
-  const cat = await launched(tool, platform, course, 'Learner', platform.user({ name: `Cat ${title}` }));
-  const cal = await launched(tool, platform, course, 'Learner', platform.user({ name: `Cal ${title}` }));
+  const { session: cora } = await aCoordinator({ tool, platform }, { course, name: `Cora ${title}` });
+  const { session: mo } = await aMentor({ tool, platform }, { course, name: `Mo ${title}` });
+  const cat = await launched({ tool, platform }, course, 'Learner', platform.user({ name: `Cat ${title}` }));
+  const cal = await launched({ tool, platform }, course, 'Learner', platform.user({ name: `Cal ${title}` }));
   return { course, cora, mo, cat, cal };
 }
 

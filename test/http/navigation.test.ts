@@ -1,4 +1,4 @@
-import { aMentoredCandidate, launched, sectionNow } from '../mentoring/people';
+import { aCoordinator, aMentoredCandidate, sectionNow } from '../support/factories';
 import { toolSuite } from '../support/suite';
 
 const suite = toolSuite();
@@ -22,7 +22,7 @@ const CANDIDATE_NAV = [
 
 describe('one navigation on every page', () => {
   test('a candidate finds final review and notifications from every page, with the unread count, which opening the section clears', async () => {
-    const { mo, cat, id } = await aMentoredCandidate(suite.tool, suite.platform, 'Nav');
+    const { mo, cat, id } = await aMentoredCandidate(suite, 'Nav');
 
     for (const path of ['/portfolio', `/portfolio/sections/${id}`, '/portfolio/planning', '/portfolio/evidence', '/mentoring/peer', '/mentoring/notifications']) {
       const page = await cat.session.get(path);
@@ -43,7 +43,7 @@ describe('one navigation on every page', () => {
 
   test('a coordinator has the same navigation on the cohort, grades and roles pages', async () => {
     const course = suite.platform.course({ title: 'Coordinator nav' });
-    const cora = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Same' }));
+    const { session: cora } = await aCoordinator(suite, { course, name: 'Cora Same' });
     const navs = [];
     for (const path of ['/cohort', '/gradebook', '/lti/roles', '/mentoring']) {
       const page = await cora.get(path);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { setDeploymentActive } from '../../src/admin/platforms';
+import { setDeploymentActive } from '../../src/admin/platforms.service';
 import { Course } from '../../src/people/course.model';
 import { Deployment } from '../../src/lti/deployment.model';
 import { STATUS_TTL_MS } from '../../src/lti/registration-status';

@@ -1,4 +1,4 @@
-import { setPlatformActive } from '../../src/admin/platforms';
+import { setPlatformActive } from '../../src/admin/platforms.service';
 import { readForm, send, CookieJar } from '../support/platform/browser-http';
 import { launchAs } from '../support/launch';
 import { toolSuite } from '../support/suite';

@@ -1,17 +1,17 @@
 import { toolSuite } from '../support/suite';
 import { Comment, CoMentorShare, MentorAssignment, MentorReview } from '../../src/mentoring/models';
-import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
+import { aCandidate, aCoordinator, aMentor, launched, sectionNow, text, writeAndAskForReview } from '../support/factories';
 
 const suite = toolSuite();
 
 async function aCourse(title: string) {
   const course = suite.platform.course({ title });
-  const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: `Cora ${title}` }));
+  const { session: coordinator } = await aCoordinator(suite, { course, name: `Cora ${title}` });
   const moUser = suite.platform.user({ name: `Mo ${title}` });
-  const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
-  const otherMentor = await launched(suite.tool, suite.platform, course, 'Mentor', suite.platform.user({ name: `Nia ${title}` }));
-  const cat = await aCandidate(suite.tool, suite.platform, course, `Cat ${title}`);
-  const dan = await aCandidate(suite.tool, suite.platform, course, `Dan ${title}`);
+  const { session: mo } = await aMentor(suite, { course, user: moUser });
+  const otherMentor = await launched(suite, course, 'Mentor', suite.platform.user({ name: `Nia ${title}` }));
+  const cat = await aCandidate(suite, { course, name: `Cat ${title}` });
+  const dan = await aCandidate(suite, { course, name: `Dan ${title}` });
   await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
   await writeAndAskForReview(cat.session, cat.id('future-plans'), 'My plans.');
   return { course, coordinator, mo, moUser, otherMentor, cat, dan };
@@ -68,15 +68,15 @@ describe('who can open what, by URL guessing too', () => {
 
   test('a mentor limited by role_scope_mentor cannot open an assigned candidate outside the scope', async () => {
     const course = suite.platform.course({ title: 'Scoped' });
-    const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Scoped' }));
-    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Scoped');
+    const { session: coordinator } = await aCoordinator(suite, { course, name: 'Cora Scoped' });
+    const cat = await aCandidate(suite, { course, name: 'Cat Scoped' });
     const scopedUser = suite.platform.user({ name: 'Sam Scoped' });
-    const scoped = await launched(suite.tool, suite.platform, course, 'Mentor', scopedUser, { roleScopeMentor: ['somebody-else'] });
+    const scoped = await launched(suite, course, 'Mentor', scopedUser, { roleScopeMentor: ['somebody-else'] });
     await coordinator.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: scopedUser.id, action: 'assign' });
     await writeAndAskForReview(cat.session, cat.id('future-plans'), 'Scoped plans.');
     expect((await scoped.get(`/mentoring/sections/${cat.id('future-plans')}`)).status).toBe(404);
     expect(text((await scoped.get('/mentoring')).html)).not.toContain('Cat Scoped');
-    const inScope = await launched(suite.tool, suite.platform, course, 'Mentor', scopedUser, { roleScopeMentor: [cat.user.id] });
+    const inScope = await launched(suite, course, 'Mentor', scopedUser, { roleScopeMentor: [cat.user.id] });
     expect((await inScope.get(`/mentoring/sections/${cat.id('future-plans')}`)).status).toBe(200);
   });
 

@@ -1,19 +1,11 @@
 import type { Frame, Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchInBrowser, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import type { PlatformCourse, PlatformUser } from '../support/platform';
-import { aCandidate, launched, sectionNow, writeAndAskForReview } from './people';
+import { aCandidate, aCoordinator, aMentor, sectionNow, writeAndAskForReview } from '../support/factories';
+import { tabTo } from '../support/keyboard';
 
 const suite = browserSuite();
 
-/** Presses Tab until `selector` has focus: proves it is reachable by keyboard, in order. */
-async function tabTo(target: Page | Frame, selector: string, max = 120): Promise<void> {
-  const p = 'page' in target ? target.page() : target;
-  for (let i = 0; i < max; i += 1) {
-    await p.keyboard.press('Tab');
-    if (await target.evaluate((sel) => document.activeElement === document.querySelector(sel), selector)) return;
-  }
-  throw new Error(`${selector} was not reached by pressing Tab ${max} times`);
-}
 
 async function expectAxeClean(target: Page | Frame) {
   expect(await checkAccessibility(target)).toEqual([]);
@@ -22,11 +14,11 @@ async function expectAxeClean(target: Page | Frame) {
 async function aRound(title: string): Promise<{ course: PlatformCourse; mentorUser: PlatformUser; coraUser: PlatformUser; cand: Awaited<ReturnType<typeof aCandidate>> }> {
   const course = suite.platform.course({ title });
   const coraUser = suite.platform.user({ name: `Cora ${title}` });
-  const cora = await launched(suite.tool, suite.platform, course, 'Instructor', coraUser);
+  const { session: cora } = await aCoordinator(suite, { course, user: coraUser });
   const mentorUser = suite.platform.user({ name: `Mo ${title}` });
-  await launched(suite.tool, suite.platform, course, 'TeachingAssistant', mentorUser);
-  const cand = await aCandidate(suite.tool, suite.platform, course, `Cat ${title}`);
-  await aCandidate(suite.tool, suite.platform, course, `Dev ${title}`);
+  await aMentor(suite, { course, user: mentorUser });
+  const cand = await aCandidate(suite, { course, name: `Cat ${title}` });
+  await aCandidate(suite, { course, name: `Dev ${title}` });
   await cora.post('/cohort/assignments', { candidateSub: cand.user.id, mentorSub: mentorUser.id, action: 'assign' });
   await writeAndAskForReview(cand.session, cand.id('future-plans'), 'Next year I will lead a pilot of lecture capture with two departments.');
   return { course, mentorUser, coraUser, cand };

@@ -1,11 +1,11 @@
 import { toolSuite } from '../support/suite';
-import { aMentoredCandidate, sectionNow, text } from './people';
+import { aMentoredCandidate, sectionNow, text } from '../support/factories';
 
 const suite = toolSuite();
 
 describe("the candidate's section page shows what their mentor said", () => {
   test('after "needs more work" the feedback, the reviewer and the open threads are on the page the candidate edits', async () => {
-    const { mo, cat, id } = await aMentoredCandidate(suite.tool, suite.platform, 'Place');
+    const { mo, cat, id } = await aMentoredCandidate(suite, 'Place');
 
     const before = text((await cat.session.get(`/portfolio/sections/${id}`)).html);
     expect(before).not.toContain('From your mentor');

@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import type { ToolSession } from '../support/launch';
-import { aCandidate, launched, sectionNow } from './people';
+import { aCandidate, aCoordinator, aMentor, sectionNow } from '../support/factories';
 
 /**
  * The mentor's "what changed" view (issue 16): only the changed paragraphs with one either side, and the evidence
@@ -32,10 +32,10 @@ async function expectAxeClean(p: Page) {
 describe('the mentor’s change view in Chromium', () => {
   test('the candidate edits one paragraph of many and links evidence: the mentor sees only that paragraph with context and the evidence; then compares with their review', async () => {
     const course = suite.platform.course({ title: 'Changes' });
-    const cora = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Changes' }));
+    const { session: cora } = await aCoordinator(suite, { course, name: 'Cora Changes' });
     const moUser = suite.platform.user({ name: 'Mo Changes' });
-    await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
-    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat Changes');
+    await aMentor(suite, { course, user: moUser });
+    const cat = await aCandidate(suite, { course, name: 'Cat Changes' });
     await cora.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
     const id = cat.id('1a');
     const v = (await sectionNow(id)).version;

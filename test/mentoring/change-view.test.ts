@@ -1,7 +1,7 @@
 import { toolSuite } from '../support/suite';
 import { SectionVisit } from '../../src/mentoring/models';
 import { User } from '../../src/people/user.model';
-import { aCandidate, launched, sectionNow, text } from './people';
+import { aCandidate, aCoordinator, aMentor, sectionNow, text } from '../support/factories';
 
 /** The change view through real launches: who sees which base, and who gets a link to newly linked evidence. */
 const suite = toolSuite();
@@ -11,11 +11,11 @@ const changesOf = (html: string) => text(/<section class="card mentoring-card ch
 describe('the change view, server side', () => {
   test('a peer sees a linked item by title only, a mentor with a link; "since your review" without a review is the visit view; old visits still compare', async () => {
     const course = suite.platform.course({ title: 'Change view' });
-    const cora = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora CV' }));
+    const { session: cora } = await aCoordinator(suite, { course, name: 'Cora CV' });
     const moUser = suite.platform.user({ name: 'Mo CV' });
-    const mo = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', moUser);
-    const cat = await aCandidate(suite.tool, suite.platform, course, 'Cat CV');
-    const dan = await aCandidate(suite.tool, suite.platform, course, 'Dan CV');
+    const { session: mo } = await aMentor(suite, { course, user: moUser });
+    const cat = await aCandidate(suite, { course, name: 'Cat CV' });
+    const dan = await aCandidate(suite, { course, name: 'Dan CV' });
     await cora.post('/cohort/assignments', { candidateSub: cat.user.id, mentorSub: moUser.id, action: 'assign' });
     const id = cat.id('1a');
     expect((await cat.session.post(`/mentoring/sections/${id}/shares`, { peerId: dan.userId })).status).toBe(200);

@@ -1,6 +1,6 @@
 import { toolSuite } from '../support/suite';
 import { Comment, MentorReview } from '../../src/mentoring/models';
-import { aCandidate, launched, sectionNow, text, writeAndAskForReview } from './people';
+import { aCandidate, aCoordinator, aMentor, sectionNow, text, writeAndAskForReview } from '../support/factories';
 
 const suite = toolSuite();
 
@@ -9,11 +9,11 @@ const commentIdIn = (location: string) => /#comment-([0-9a-f]{24})/.exec(locatio
 describe('a full mentoring round through the test VLE', () => {
   test('candidate asks for review, the assigned mentor sees it first, they discuss, the mentor sees the diff and passes it; progress moves', async () => {
     const course = suite.platform.course({ title: 'CMALT round' });
-    const coordinator = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Coordinator' }));
+    const { session: coordinator } = await aCoordinator(suite, { course, name: 'Cora Coordinator' });
     const mentorUser = suite.platform.user({ name: 'Mo Mentor' });
-    const mentor = await launched(suite.tool, suite.platform, course, 'TeachingAssistant', mentorUser);
-    const cand = await aCandidate(suite.tool, suite.platform, course, 'Cat Candidate');
-    const other = await aCandidate(suite.tool, suite.platform, course, 'Olly Other');
+    const { session: mentor } = await aMentor(suite, { course, user: mentorUser });
+    const cand = await aCandidate(suite, { course, name: 'Cat Candidate' });
+    const other = await aCandidate(suite, { course, name: 'Olly Other' });
 
     // The coordinator assigns Mo to Cat (and to Olly, so "oldest first" has two to order).
     for (const c of [other, cand]) {

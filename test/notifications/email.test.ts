@@ -2,7 +2,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 import { drainEmailJobs } from '../../src/notifications';
 import { EmailJob, Notification } from '../../src/notifications/models';
-import { aCandidate, launched, text, writeAndAskForReview } from '../mentoring/people';
+import { aCandidate, aCoordinator, aMentor, text, writeAndAskForReview } from '../support/factories';
 import { startSmtpServer, waitFor } from './smtp';
 
 let platform: TestPlatform;
@@ -24,10 +24,10 @@ const ctx = () => ({ smtpUrl: smtp.url, mailFrom: 'CMALT Portfolio <cmalt@exampl
 
 async function aCourseWithMentor(title: string) {
   const course = platform.course({ title });
-  const coordinator = await launched(tool, platform, course, 'Instructor', platform.user({ name: `Coordinator ${title}` }));
+  const { session: coordinator } = await aCoordinator({ tool, platform }, { course, name: `Coordinator ${title}` });
   const mentorUser = platform.user({ name: `Mentor ${title}`, email: `mentor.${course.id}@example.ac.uk` });
-  const mentor = await launched(tool, platform, course, 'TeachingAssistant', mentorUser);
-  const cand = await aCandidate(tool, platform, course, `Candidate ${title}`);
+  const { session: mentor } = await aMentor({ tool, platform }, { course, user: mentorUser });
+  const cand = await aCandidate({ tool, platform }, { course, name: `Candidate ${title}` });
   await coordinator.post('/cohort/assignments', { candidateSub: cand.user.id, mentorSub: mentorUser.id, action: 'assign' });
   return { course, coordinator, mentor, mentorUser, cand };
 }
@@ -68,7 +68,7 @@ describe('email notifications through a real SMTP server', () => {
     await writeAndAskForReview(cand.session, id, 'Plans.');
     await mentor.post(`/mentoring/sections/${id}/comments`, { body: 'First thought.' });
     await mentor.post(`/mentoring/sections/${id}/comments`, { body: 'Second thought.' });
-    await new Promise((r) => setTimeout(r, 300));
+    await drainEmailJobs(ctx(), new Date()); // what the worker does now: a digest is not due yet
     expect(smtp.received.filter((m) => m.to.includes(cand.user.email))).toHaveLength(0);
     const tomorrow = new Date(Date.now() + 25 * 3600_000);
     await drainEmailJobs(ctx(), tomorrow);

@@ -80,7 +80,8 @@ describe('the email queue', () => {
     expect(mine()).toHaveLength(1); // stop waited for it
     await notify({ ...p, kind: 'comment', text: 'After the stop', path: '/x', key: 'stop-2' }, { emailEnabled: true });
     worker.kick();
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setImmediate(r)); // where a kick would start a drain
+    await worker.stop(); // and waits for any drain it had started
     expect(mine()).toHaveLength(1);
     expect(await EmailJob.countDocuments({ userId: p.userId, status: 'pending' })).toBe(1);
   });

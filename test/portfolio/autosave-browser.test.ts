@@ -1,10 +1,11 @@
 import jwt from 'jsonwebtoken';
 import type { Frame, Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
-import { aMentoredCandidate, sectionNow } from '../mentoring/people';
+import { aMentoredCandidate, sectionNow } from '../support/factories';
 import { Notification } from '../../src/notifications/models';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { Plan } from '../../src/portfolio/planning/plan.model';
+import { until } from '../support/until';
 
 /**
  * Writing without losing a word (issue 16), as a person does it in Chromium: the autosave delay is set short
@@ -32,15 +33,6 @@ async function openSection(p: Page, id: string, ltik: string, delay = FAST) {
   await p.goto(url(`/portfolio/sections/${id}`, ltik));
   await p.waitForFunction(() => ((list) => list.length > 0 && list.every((e) => (e as unknown as { editor?: unknown }).editor))(Array.from(document.querySelectorAll('trix-editor'))));
   await p.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), delay);
-}
-
-/** Waits for the database to show something (no fixed sleep: it polls until true or the limit). */
-async function until(what: string, check: () => Promise<boolean>, ms = 15000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const examplesOf = async (id: string) => (await Section.findById(id).lean())!.examples;
@@ -181,7 +173,7 @@ describe('autosave in Chromium', () => {
   });
 
   test('an approved area edited goes back to the mentor: notification, dashboard, banner; comments being typed survive a closed tab; axe with best practice at 320 px', async () => {
-    const { course, mo, moUser, cat, id } = await aMentoredCandidate(suite.tool, suite.platform, 'Approved');
+    const { course, mo, moUser, cat, id } = await aMentoredCandidate(suite, 'Approved');
     const reviewed = await mo.post(`/mentoring/sections/${id}/review`, { decision: 'meets_criterion', feedback: '', expectedVersion: String((await sectionNow(id)).version) });
     expect(reviewed.status).toBe(200);
     expect((await sectionNow(id)).state).toBe('meets_criterion');
@@ -241,7 +233,7 @@ describe('autosave in Chromium', () => {
   });
 
   test('keyboard and 320 px walks of the candidate\'s, mentor\'s and coordinator\'s main pages: axe with best practice, no sideways scrolling, visible focus', async () => {
-    const { course, coordinator, moUser, cat } = await aMentoredCandidate(suite.tool, suite.platform, 'Walk');
+    const { course, coordinator, moUser, cat } = await aMentoredCandidate(suite, 'Walk');
     void coordinator;
     const example = (title: string) => ({ title, tags: { role: 'Lead', project: 'Lecture capture', year: '2024' }, description: '<p>What I did.</p>', reflection: '<p>What I learned.</p>', evidenceIds: [] });
     await Section.updateOne({ _id: cat.id('1a') }, { $set: { examples: [example('First'), example('Second')], state: 'draft' } });

@@ -1,6 +1,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchInBrowser, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { Portfolio, Section } from '../../src/portfolio/models';
+import { tabTo } from '../support/keyboard';
 
 const suite = browserSuite();
 
@@ -137,15 +138,7 @@ describe('the section page in Chromium', () => {
     const { id, ltik } = await candidateWithPortfolio('Kit Keyboard');
     await openSection(suite.page, id('future-plans'), ltik);
     await suite.page.focus('body');
-    // Presses Tab until the focused element passes `test` (source of a function run in the page).
-    const tabTo = async (test: string) => {
-      for (let i = 0; i < 60; i++) {
-        await suite.page.keyboard.press('Tab');
-        if (await suite.page.evaluate(`(${test})(document.activeElement)`)) return;
-      }
-      throw new Error(`Tab never reached ${test}`);
-    };
-    await tabTo("(el) => el && el.matches('trix-editor#body')");
+    await tabTo(suite.page, 'trix-editor#body');
     await suite.page.keyboard.type('Plans written by keyboard alone.');
     // As a person would, Tab once the editor has taken in the last keystroke (it does so a frame later).
     await suite.page.waitForFunction(() => (document.getElementById('body-html') as HTMLInputElement).value.includes('keyboard alone.'));
@@ -159,7 +152,7 @@ describe('the section page in Chromium', () => {
     expect(await bodyOf(id('future-plans'))).toContain('Plans written by keyboard alone.');
     expect(await suite.page.evaluate(() => !!document.activeElement?.closest('trix-editor#body'))).toBe(false); // it was left, and stayed left
     await suite.page.reload();
-    await tabTo("(el) => el && el.matches('button') && /Mark ready for review/.test(el.textContent)");
+    await tabTo(suite.page, /Mark ready for review/);
     const outline = await suite.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).not.toBe('none');
     await suite.page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Section, SectionRevision } from '../../src/portfolio/models';
-import { aLaunchedCandidate, sectionNow } from './journey';
+import { aCandidate, sectionNow } from '../support/factories';
 
 const suite = toolSuite();
 
@@ -27,7 +27,7 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
 
   test('writes three areas with examples, marks one ready for review and withdraws it', async () => {
     const course = suite.platform.course({ title: 'Journey course' });
-    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Jo Journey');
+    const { session: s, id } = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Jo Journey' }) });
 
     const ctx = await s.post(`/portfolio/sections/${id('contextual')}`, { baseVersion: '0', format: 'text', body: 'I support staff at a college.\n\n- Moodle\n- Teams' });
     expect(ctx.status).toBe(200);
@@ -64,9 +64,9 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
 
   test('another candidate cannot read or write the section, even by guessing its address', async () => {
     const course = suite.platform.course({ title: 'Privacy course' });
-    const owner = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Olive Owner');
+    const owner = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Olive Owner' }) });
     await owner.session.post(`/portfolio/sections/${owner.id('contextual')}`, { baseVersion: '0', format: 'text', body: 'Private words' });
-    const other = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Oscar Other');
+    const other = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Oscar Other' }) });
     const target = owner.id('contextual');
     const before = await sectionNow(target);
 
@@ -100,7 +100,7 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
 
   test('bad input gets a readable 4xx and changes nothing', async () => {
     const course = suite.platform.course({ title: 'Bad input course' });
-    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Bea Bad');
+    const { session: s, id } = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Bea Bad' }) });
     const target = id('contextual');
     const cases = [
       [await s.post(`/portfolio/sections/${target}`, { format: 'text', body: 'No version' }), 422, 'did not say which version'],
@@ -123,7 +123,7 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
 
   test('a save from an old version shows both versions, and keeping mine saves it on top', async () => {
     const course = suite.platform.course({ title: 'Conflict course' });
-    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Cal Conflict');
+    const { session: s, id } = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Cal Conflict' }) });
     const target = id('contextual');
     await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'Written in tab one' });
     const late = await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'Written in tab two' });
@@ -141,7 +141,7 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
 
   test('revision history lists, shows and restores an earlier version as a new revision', async () => {
     const course = suite.platform.course({ title: 'History course' });
-    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Hal History');
+    const { session: s, id } = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Hal History' }) });
     const target = id('future-plans');
     await s.post(`/portfolio/sections/${target}`, { baseVersion: '0', format: 'text', body: 'Plan A' });
     // As if the coalescing window had passed: the next save starts a new revision.
@@ -164,7 +164,7 @@ describe('a candidate builds their portfolio through the VLE launch', () => {
 
   test('adding an example to a section changed elsewhere adds it on top; a stale removal changes nothing', async () => {
     const course = suite.platform.course({ title: 'Stale examples course' });
-    const { session: s, id } = await aLaunchedCandidate(suite.tool, suite.platform, course, 'Sam Stale');
+    const { session: s, id } = await aCandidate(suite, { course, user: suite.platform.user({ name: 'Sam Stale' }) });
     const target = id('2a');
     const add = (title: string, base: string) =>
       s.post(`/portfolio/sections/${target}/examples`, { baseVersion: base, title, description: 'd', reflection: 'r', format: 'text' });

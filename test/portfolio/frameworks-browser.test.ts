@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { addExample } from '../../src/portfolio/section-service';
+import { tabToAndPress } from '../support/keyboard';
 
 /** The pages issue 19 adds, in Chromium: axe (WCAG 2.2 AA), keyboard only, and 320 px without sideways scrolling. */
 const suite = browserSuite();
@@ -15,14 +16,6 @@ async function passesAt320(page: Page, name: string) {
   await page.setViewportSize({ width: 1024, height: 800 });
 }
 
-/** Moves focus with Tab until `selector` has it, then presses `key`: what a keyboard user does. */
-async function tabToAndPress(page: Page, selector: string, key = 'Enter') {
-  for (let i = 0; i < 120; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return page.keyboard.press(key);
-  }
-  throw new Error(`could not reach ${selector} by Tab`);
-}
 
 test('a Fellowship candidate starts, tags a case study and reads coverage, asks a referee who writes at 320 px: all by keyboard, all passing axe', async () => {
   const page = suite.page;

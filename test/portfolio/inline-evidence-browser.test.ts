@@ -5,6 +5,7 @@ import { Portfolio, Section, type SectionDoc } from '../../src/portfolio/models'
 import { addExample, contentOf } from '../../src/portfolio/section-service';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { aPng } from './evidence/http';
+import { tabTo } from '../support/keyboard';
 
 /**
  * Evidence beside an example, in Chromium and by keyboard (issue 16): a file and a link added and a library item
@@ -26,14 +27,6 @@ const focused = () => page().evaluate(() => document.activeElement?.id ?? '');
 const fitsWidth = () => page().evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
 const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.4\n', 'latin1'), Buffer.alloc(size, 0x20)]);
 
-/** Presses Tab until the element matching `selector` has focus: how a keyboard user gets there. */
-async function tabTo(selector: string, max = 150): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page().keyboard.press('Tab');
-    if (await page().evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
 
 /** Space on the focused file input opens the chooser (pressed again if headless Chromium drops the first press). */
 async function openFileChooserByKeyboard(): Promise<FileChooser> {
@@ -96,16 +89,16 @@ test('keyboard only: upload a picture and add a link from an example without lea
   await openSection();
   await markPage();
   const p = `evidence-picker-${exampleId}`;
-  await tabTo(`${picker()} summary`);
+  await tabTo(page(), `${picker()} summary`);
   await page().keyboard.press('Enter');
   expect(await page().evaluate((s) => (document.querySelector(s) as HTMLDetailsElement).open, `${picker()} details`)).toBe(true);
 
   // A picture: its title is its description, and it shows as a thumbnail once added.
-  await tabTo(`#${p}-file-title`);
+  await tabTo(page(), `#${p}-file-title`);
   await page().keyboard.type('Whiteboard after the workshop');
-  await tabTo(`#${p}-file`);
+  await tabTo(page(), `#${p}-file`);
   await (await openFileChooserByKeyboard()).setFiles({ name: 'board.png', mimeType: 'image/png', buffer: aPng(160, 120) });
-  await tabTo(`${picker()} form[data-evidence-inline="file"] button[type="submit"]`);
+  await tabTo(page(), `${picker()} form[data-evidence-inline="file"] button[type="submit"]`);
   await page().keyboard.press('Enter');
   const thumb = `${picker()} li img.evidence-thumb`;
   await page().waitForFunction((s) => {
@@ -119,20 +112,20 @@ test('keyboard only: upload a picture and add a link from an example without lea
   expect(await page().inputValue(`#${p}-file-title`)).toBe(''); // ready for the next one
 
   // A web link.
-  await tabTo(`#${p}-url`);
+  await tabTo(page(), `#${p}-url`);
   await page().keyboard.type('https://example.org/pilot-report');
-  await tabTo(`#${p}-link-title`);
+  await tabTo(page(), `#${p}-link-title`);
   await page().keyboard.type('Pilot report');
-  await tabTo(`${picker()} form[data-evidence-inline="link"] button[type="submit"]`);
+  await tabTo(page(), `${picker()} form[data-evidence-inline="link"] button[type="submit"]`);
   await page().keyboard.press('Enter');
   await page().waitForSelector(`${picker()} li:has-text("Pilot report")`);
   const report = await Evidence.findOne({ title: 'Pilot report' }).lean();
   expect(await focused()).toBe(`ev-${exampleId}-${report!._id}`);
 
   // An item already in the library.
-  await tabTo(`#${p}-choice`);
+  await tabTo(page(), `#${p}-choice`);
   expect(await page().$$eval(`#${p}-choice option`, (o) => o.map((x) => x.textContent))).toEqual(['Timetable of the pilot (Link)']);
-  await tabTo(`${picker()} form[data-evidence-inline="attach"] button[type="submit"]`);
+  await tabTo(page(), `${picker()} form[data-evidence-inline="attach"] button[type="submit"]`);
   await page().keyboard.press('Enter');
   await page().waitForSelector(`${picker()} li:has-text("Timetable of the pilot")`);
   const timetable = await Evidence.findOne({ title: 'Timetable of the pilot' }).lean();
@@ -153,7 +146,7 @@ test('keyboard only: upload a picture and add a link from an example without lea
 
   // Unlinking: the item leaves the list, is offered again, and focus goes to the example's evidence heading.
   await page().focus(`#ev-${exampleId}-${report!._id}`);
-  await tabTo(`#ev-${exampleId}-${report!._id} button`);
+  await tabTo(page(), `#ev-${exampleId}-${report!._id} button`);
   await page().keyboard.press('Enter');
   await page().waitForSelector(`${picker()} li:has-text("Pilot report")`, { state: 'detached' });
   expect(await focused()).toBe(`${p}-heading`);
@@ -178,11 +171,11 @@ test('a draft example takes evidence too, and "Add example" then lands on it wit
   await page().waitForSelector('#evidence-picker-new-heading'); // shown once the draft is saved
   const draftId = (await page().getAttribute('[data-evidence-picker][data-example-id]:has(#evidence-picker-new-heading)', 'data-example-id'))!;
   expect(draftId).toMatch(/^[a-f0-9]{24}$/);
-  await tabTo('#evidence-picker-new-heading ~ details summary');
+  await tabTo(page(), '#evidence-picker-new-heading ~ details summary');
   await page().keyboard.press('Enter');
-  await tabTo('#evidence-picker-new-url');
+  await tabTo(page(), '#evidence-picker-new-url');
   await page().keyboard.type('https://example.org/captions');
-  await tabTo('#evidence-picker-new-link-title');
+  await tabTo(page(), '#evidence-picker-new-link-title');
   await page().keyboard.type('Caption accuracy figures');
   await page().keyboard.press('Enter'); // sends the form, as Enter in a field does
   await page().waitForSelector(`${picker(draftId)} li:has-text("Caption accuracy figures")`);
@@ -190,7 +183,7 @@ test('a draft example takes evidence too, and "Add example" then lands on it wit
   expect((await exampleNow(draftId)).evidenceIds).toEqual([String(figures!._id)]);
   expect(await checkAccessibility(page(), { bestPractice: true })).toEqual([]);
 
-  await tabTo('form[data-new-example] button[type="submit"]');
+  await tabTo(page(), 'form[data-new-example] button[type="submit"]');
   await Promise.all([page().waitForURL(/done=example-added/), page().keyboard.press('Enter')]);
   await focusLandsOn(`ex-${draftId}-heading`);
   expect(await page().textContent(`#ex-${draftId}-heading`)).toBe('Example 2: Captioning pilot');
@@ -235,21 +228,21 @@ test('without the script, linking, unlinking and removing an example reload the 
     await openSection();
     const report = await Evidence.findOne({ title: 'Pilot report' }).lean();
     await page().selectOption(`#evidence-picker-${exampleId}-choice`, String(report!._id));
-    await tabTo(`${picker()} form[data-evidence-inline="attach"] button[type="submit"]`);
+    await tabTo(page(), `${picker()} form[data-evidence-inline="attach"] button[type="submit"]`);
     await Promise.all([page().waitForURL(/done=evidence-linked/), page().keyboard.press('Enter')]);
     const item = `ev-${exampleId}-${report!._id}`;
     await focusLandsOn(item);
     expect(new URL(page().url()).hash).toBe(`#${item}`);
     expect(await page().textContent('[role="status"].notice, .notice[role="status"]')).toContain('Evidence linked to the example.');
 
-    await tabTo(`#${item} button`);
+    await tabTo(page(), `#${item} button`);
     await Promise.all([page().waitForURL(/done=evidence-unlinked/), page().keyboard.press('Enter')]);
     await focusLandsOn(`evidence-picker-${exampleId}-heading`);
 
     const draftless = contentOf(await sectionNow()).examples.at(-1)!;
     page().once('dialog', (d) => void d.accept());
     await page().focus(`#ex-${draftless._id}-heading`);
-    await tabTo(`form[action*="/examples/${draftless._id}/remove"] button`);
+    await tabTo(page(), `form[action*="/examples/${draftless._id}/remove"] button`);
     await Promise.all([page().waitForURL(/done=example-removed/), page().keyboard.press('Enter')]);
     await focusLandsOn('examples-heading');
     expect(await checkAccessibility(page(), { bestPractice: true })).toEqual([]);

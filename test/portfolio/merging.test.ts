@@ -5,7 +5,7 @@ import { Portfolio, Section } from '../../src/portfolio/models';
 import { getRevision, listRevisions } from '../../src/portfolio/revisions';
 import { addExample, saveBody, updateExample, type SectionTarget } from '../../src/portfolio/section-service';
 import { applyTransition } from '../../src/portfolio/section-states';
-import { aPortfolio, anExample, connectFreshDatabase, disconnect } from './factories';
+import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
 
 beforeAll(() => connectFreshDatabase('merging'));
 afterAll(disconnect);

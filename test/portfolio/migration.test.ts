@@ -13,11 +13,11 @@ import { htmlToText } from '../../src/portfolio/rich-text';
 import { User } from '../../src/people/user.model';
 import { Course } from '../../src/people/course.model';
 import { aWorker, settle } from '../gradebook/support';
+import { text } from '../support/factories';
 
 /** A portfolio begun on CMALT version 1 meets the corrected version 2: every word kept, told what moved, re-scored. */
 const suite = toolSuite();
 afterEach(() => suite.platform.assertNoUnexpectedCalls());
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 const wordsOf = (s: Pick<SectionDoc, 'body' | 'examples'>) =>
   [htmlToText(s.body), ...s.examples.flatMap((e) => [e.title, htmlToText(e.description), htmlToText(e.reflection)])].join(' ').split(/\s+/).filter(Boolean);
 

@@ -2,10 +2,10 @@ import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { Course } from '../../src/people/course.model';
+import { text } from '../support/factories';
 
 /** The corrected CMALT through real launches: Senior, Associate, adding a specialist area, the declaration, length advice. */
 const suite = toolSuite();
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 async function started(courseTitle: string, name: string, pathway: string | undefined, form: Record<string, string>) {
   const course = suite.platform.course({ title: courseTitle });

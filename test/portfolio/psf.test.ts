@@ -2,10 +2,10 @@ import { toolSuite } from '../support/suite';
 import { launchAs } from '../support/launch';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { aWorker, settle } from '../gradebook/support';
+import { text } from '../support/factories';
 
 /** PSF 2023 as a second framework, chosen with its descriptor when the tool is added to the course. */
 const suite = toolSuite();
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 const missingPart = (page: string) => page.slice(page.indexOf('Still missing'), page.indexOf('Tag the parts of'));
 
 test('a D2 account shows K4 missing until a case study is tagged K4; tags survive edits; nobody else can tag', async () => {

@@ -2,7 +2,7 @@ import { SectionRevision } from '../../src/portfolio/models';
 import { getRevision, listRevisions } from '../../src/portfolio/revisions';
 import { restoreRevision, saveBody } from '../../src/portfolio/section-service';
 import { Section, type SectionDoc } from '../../src/portfolio/models';
-import { aPortfolio, connectFreshDatabase, disconnect } from './factories';
+import { aPortfolio, connectFreshDatabase, disconnect } from '../support/factories';
 
 beforeAll(() => connectFreshDatabase('revisions'));
 afterAll(disconnect);

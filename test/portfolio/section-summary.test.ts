@@ -4,7 +4,7 @@ import { loadOverview, loadPortfolio } from '../../src/portfolio/portfolio-servi
 import { overviewPresenter } from '../../src/portfolio/presenters';
 import { addExample, removeExample, requestReview, saveBody, updateExample, withdrawReview } from '../../src/portfolio/section-service';
 import { computedFigures, storedFigures } from '../../src/portfolio/section-summary';
-import { aPortfolio, anExample, connectFreshDatabase, disconnect } from './factories';
+import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
 
 beforeAll(() => connectFreshDatabase('section-summary'));
 afterAll(disconnect);

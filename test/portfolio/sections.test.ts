@@ -11,7 +11,8 @@ import {
   withdrawReview,
 } from '../../src/portfolio/section-service';
 import { applyTransition, onSectionStateChanged, SectionStateChange } from '../../src/portfolio/section-states';
-import { aPortfolio, anExample, connectFreshDatabase, disconnect } from './factories';
+import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
+import { until } from '../support/until';
 
 beforeAll(() => connectFreshDatabase('sections'));
 afterAll(disconnect);
@@ -200,7 +201,7 @@ describe('states', () => {
       await addExample(t, { baseVersion: 0, example: anExample() });
       const ready = await requestReview(t, 1);
       expect(ready.ok).toBe(true);
-      await new Promise((r) => setTimeout(r, 10));
+      await until('both changes are heard', () => heard.length >= 2);
       expect(heard).toEqual([
         { from: 'not_started', to: 'draft', by: 'system' },
         { from: 'draft', to: 'ready_for_review', by: 'candidate' },

@@ -3,10 +3,10 @@ import { launchAs } from '../support/launch';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { areaKeywords, highlightCv } from '../../src/portfolio/planning/keywords';
 import { frameworks } from '../../src/portfolio';
+import { text } from '../support/factories';
 
 /** Issue 16's small things a tired person trips on, each through a real launch where it shows on a page. */
 const suite = toolSuite();
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 test('a course that fixed CMALT: no pathway choice, no Senior-only field, no version jargon, no length nag on the declaration', async () => {
   const course = suite.platform.course({ title: 'Fixed CMALT course' });

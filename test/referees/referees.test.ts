@@ -1,17 +1,15 @@
 import { toolSuite } from '../support/suite';
-import { launchAs } from '../support/launch';
+import { aCandidate, aCoordinator, text } from '../support/factories';
 import { CookieJar, send } from '../support/platform/browser-http';
 import { RefereeRequest } from '../../src/referees';
 import { checkRefereeToken, refereeToken } from '../../src/referees/link';
 
 /** A referee with no VLE account writes a statement through a signed, expiring link; the candidate sees only that it arrived. */
 const suite = toolSuite();
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
 async function fellow(name: string, course = suite.platform.course({ title: `${name}'s course` })) {
-  const s = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name }), course, custom: { cmalt_pathway: 'd2', cmalt_framework: 'psf-2023' } });
-  expect((await s.post('/portfolio/start', { pathway: 'd2' })).status).toBe(200);
-  return s;
+  const extra = { custom: { cmalt_pathway: 'd2', cmalt_framework: 'psf-2023' } };
+  return (await aCandidate(suite, { course, user: suite.platform.user({ name }), pathway: 'd2', extra })).session;
 }
 
 test('a referee statement arrives through its link once; the candidate sees that it arrived, not what it says', async () => {
@@ -55,11 +53,11 @@ test('a referee statement arrives through its link once; the candidate sees that
   // The course's coordinator reads it; a coordinator elsewhere, or the candidate, does not.
   const course = (await RefereeRequest.findOne({}).lean())!.courseId;
   expect(course).toBeTruthy();
-  const coordinator = await launchAs(suite.tool, suite.platform, { role: 'Instructor', user: suite.platform.user({ name: 'Cora Coordinator' }), course: ourCourse });
+  const { session: coordinator } = await aCoordinator(suite, { course: ourCourse, name: 'Cora Coordinator' });
   const read = text((await coordinator.get('/referees/course')).html);
   expect(read).toContain('Rhea Referred: from Prof Ruth Reader');
   expect(read).toContain('I have observed Rhea teach for three years.');
-  const elsewhere = await launchAs(suite.tool, suite.platform, { role: 'Instructor', user: suite.platform.user({ name: 'Ed Elsewhere' }), course: suite.platform.course() });
+  const { session: elsewhere } = await aCoordinator(suite, { course: suite.platform.course(), name: 'Ed Elsewhere' });
   expect(text((await elsewhere.get('/referees/course')).html)).toContain('No statements have arrived yet.');
   expect((await s.get('/referees/course')).status).toBe(403);
 
@@ -82,7 +80,6 @@ test('the scheme’s number of referees is a limit; another candidate sees none 
   expect(await RefereeRequest.countDocuments({ refereeName: 'C Three' })).toBe(0);
   const other = await fellow('Ozzy Other');
   expect(text((await other.get('/referees')).html)).not.toContain('A One');
-  const cmalt = await launchAs(suite.tool, suite.platform, { role: 'Learner', user: suite.platform.user({ name: 'Cy Cmalt' }), course: suite.platform.course() });
-  await cmalt.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Video' });
+  const { session: cmalt } = await aCandidate(suite, { course: suite.platform.course(), user: suite.platform.user({ name: 'Cy Cmalt' }), specialist: 'Video' });
   expect((await cmalt.get('/referees')).status).toBe(404);
 });

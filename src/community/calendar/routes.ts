@@ -1,6 +1,6 @@
 import express, { type RequestHandler, type Response } from 'express';
 import { monthIn, monthOf, timeIn, whenIn } from '../../http/dates';
-import { h, hidden, refuse, render, urlOf } from '../../http/route-kit';
+import { check, h, hidden, refuse, render, urlOf } from '../../http/route-kit';
 import type { Member } from '../service';
 import { icsOf, sendIcs } from './ics';
 import { instantsOf } from './fields';
@@ -70,8 +70,8 @@ export function calendarRouter(deps: { postingLimit: RequestHandler; member: (re
 
   router.post('/sessions', deps.postingLimit, h(async (req, res) => {
     const who = member(res);
-    const r = sessionSchema.safeParse(req.body ?? {});
-    if (!r.success) return showMonth(res, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    const r = check(sessionSchema, req.body);
+    if (!r.ok) return showMonth(res, 422, r.message, req.body ?? {});
     const when = instantsOf(r.data, await zoneOf(who.courseId), deps.clock());
     if ('error' in when) return showMonth(res, 422, when.error, req.body ?? {});
     const s = await cal.proposeSession(who, { kind: r.data.kind, title: r.data.title, description: r.data.description, location: r.data.location, ...when });

@@ -1,6 +1,6 @@
 import express, { type RequestHandler, type Response } from 'express';
 import { whenIn } from '../../http/dates';
-import { h, hidden, parse, refuse, render, urlOf } from '../../http/route-kit';
+import { check, h, hidden, parse, refuse, render, urlOf } from '../../http/route-kit';
 import type { NotifyOptions } from '../../notifications';
 import { instantsOf } from '../calendar/fields';
 import { icsOf, sendIcs } from '../calendar/ics';
@@ -82,8 +82,8 @@ export function peopleRouter(deps: { notify?: NotifyOptions; postingLimit: Reque
   };
   router.get('/me', h(async (_req, res) => showProfileForm(res)));
   router.post('/me', h(async (req, res) => {
-    const r = profileSchema.safeParse(req.body ?? {});
-    if (!r.success) return showProfileForm(res, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    const r = check(profileSchema, req.body);
+    if (!r.ok) return showProfileForm(res, 422, r.message, req.body ?? {});
     await people.saveProfile(member(res), r.data);
     res.redirect(303, urlOf(res, `/community/people/${member(res).userId}?done=saved`));
   }));
@@ -152,8 +152,8 @@ export function peopleRouter(deps: { notify?: NotifyOptions; postingLimit: Reque
     const who = member(res);
     const to = await personFor(res, String(req.params.userId));
     if (to.userId === who.userId) return showPerson(res, to, 422, PEOPLE_MESSAGES.self, req.body ?? {});
-    const r = invitationSchema.safeParse(req.body ?? {});
-    if (!r.success) return showPerson(res, to, 422, r.error.issues[0]?.message ?? 'Please check the form.', req.body ?? {});
+    const r = check(invitationSchema, req.body);
+    if (!r.ok) return showPerson(res, to, 422, r.message, req.body ?? {});
     let meeting: { startsAt: Date; endsAt: Date; place: string } | undefined;
     if (r.data.kind === 'meeting') {
       const when = instantsOf(r.data, await zoneOf(who.courseId), deps.clock());

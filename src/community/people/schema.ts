@@ -40,6 +40,5 @@ export const invitationSchema = z.discriminatedUnion('kind', [
     place: z.string().trim().max(300, PEOPLE_MESSAGES.place).optional().default(''),
   }).passthrough(),
 ], { errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? { message: PEOPLE_MESSAGES.kind } : { message: ctx.defaultError }) });
-export type InvitationInput = z.output<typeof invitationSchema>;
 
 export const answerSchema = z.object({ answer: z.enum(['accept', 'decline', 'withdraw'], { errorMap: () => ({ message: PEOPLE_MESSAGES.answer }) }) }).passthrough();

@@ -1,9 +1,7 @@
 import express, { type Response } from 'express';
-import { Types } from 'mongoose';
 import { z } from 'zod';
 import { whenLondon } from '../../http/dates';
 import { h, hidden, objectId, parse, refuse, render, urlOf } from '../../http/route-kit';
-import { User } from '../../people/user.model';
 import type { Member } from '../service';
 import * as sharing from './service';
 
@@ -13,12 +11,6 @@ const NOTICES: Record<string, string> = {
 };
 const pageSchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined) });
 const shareSchema = z.object({ sectionId: objectId.or(z.literal('')).refine((v) => v !== '', sharing.SHARING_MESSAGES.choose) }).passthrough();
-
-async function namesOf(ids: string[]): Promise<Map<string, string>> {
-  const valid = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
-  const users = valid.length ? await User.find({ _id: { $in: valid } }, { name: 1 }).lean() : [];
-  return new Map(users.map((u) => [String(u._id), u.name || 'Unnamed person']));
-}
 
 /** Whole-set sharing of a portfolio section: the list, the candidate's share and stop, who read and commented. */
 export function sharingRouter(deps: { member: (res: Response) => Member }): express.Router {
@@ -34,7 +26,7 @@ export function sharingRouter(deps: { member: (res: Response) => Member }): expr
       candidate ? sharing.mySharesWithReaders(who) : Promise.resolve([]),
       candidate ? sharing.ownSections(who) : Promise.resolve([]),
     ]);
-    const names = await namesOf(mine.flatMap((m) => m.readers.map((r) => r.readerId)));
+    const names = await sharing.readerNames(mine.flatMap((m) => m.readers.map((r) => r.readerId)));
     const sharedIds = new Set(mine.map((m) => m.share.sectionId));
     await render(res, 'community/shared', {
       title: 'Sections shared with the set – learning set',

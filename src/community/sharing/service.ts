@@ -4,6 +4,7 @@ import { findPortfolio, frameworks, loadPortfolio } from '../../portfolio';
 import { canUseSpace } from '../policy';
 import type { Member } from '../service';
 import { SetShare, type SetShareDoc } from './model';
+import { User } from '../../people/user.model';
 
 export const SHARED_PAGE = 20;
 
@@ -68,4 +69,11 @@ export async function mySharesWithReaders(who: Member): Promise<Array<{ share: S
 export async function sectionSharedWithSet(who: { userId: string; courseId: string; roles: readonly string[] }, sectionId: string, candidate: { courseId: string; userId: string }): Promise<boolean> {
   if (!canUseSpace(who) || who.courseId !== candidate.courseId) return false;
   return Boolean(await SetShare.exists({ sectionId, courseId: who.courseId, ownerId: candidate.userId, stoppedAt: null }));
+}
+
+/** Readers' names by user id, for the owner's list of who read their shared section. */
+export async function readerNames(ids: string[]): Promise<Map<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
+  const users = valid.length ? await User.find({ _id: { $in: valid } }, { name: 1 }).lean() : [];
+  return new Map(users.map((u) => [String(u._id), u.name || 'Unnamed person']));
 }

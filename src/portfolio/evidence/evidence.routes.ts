@@ -8,6 +8,7 @@ import { requireCsrf } from '../../http/csrf';
 import { wantsJson } from '../../http/error-handler';
 import { AppError, badRequest, forbidden, notFound, unauthorised } from '../../http/errors';
 import type { Who } from '../../http/who';
+import { h, render, urlOf, whoOf } from '../../http/route-kit';
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
 import { formValues, hasPreview, presentEvidence, presentStorage } from './evidence.presenter';
 import { detailsSchema, fieldErrors, linkSchema, listFilterSchema, noteSchema } from './evidence.schema';
@@ -35,12 +36,8 @@ const NOTICES: Record<string, string> = {
   deleted: 'The evidence was deleted.',
 };
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const route = (handler: Handler): RequestHandler => (req, res, next) => handler(req, res).catch(next);
 
-const whoOf = (res: Response) => res.locals.who as Who;
 const ownerOf = (res: Response): evidence.Owner => ({ courseId: whoOf(res).courseId, userId: whoOf(res).userId });
-const link = (res: Response, path: string) => (res.locals.url as (p: string) => string)(path);
 
 /** Loads an item for the route and asks the policy; anything not theirs is simply not found. */
 async function itemFor(req: Request, res: Response, need: 'read' | 'change'): Promise<EvidenceDoc> {
@@ -69,6 +66,7 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '200kb' }));
   router.use((_req, res, next) => {
     if (!res.locals.who) return next(unauthorised());
+    // The pages get it from render; this is for the error pages of this folder.
     res.locals.nav = navFor(res.locals.who as Who, '/portfolio/evidence', res.locals.url, res.locals.unread);
     next();
   });
@@ -79,8 +77,8 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   // `target`: the example the evidence is being added from; the page keeps it, links the item to it and goes back there.
   const renderNew = async (res: Response, status: number, kind: EvidenceKind, body: Record<string, unknown>, errors: Record<string, string> = {}, target: ExampleTarget | null = null) => {
     const storage = presentStorage(await evidence.storageUse(ownerOf(res), quota));
-    const back = target ? link(res, backToExample(target, null, pickerAnchor(target.exampleId))) : null;
-    res.status(status).render('portfolio/evidence/new', { kind, values: formValues(body), errors, formError: '', limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE, storage, target, back });
+    const back = target ? urlOf(res, backToExample(target, null, pickerAnchor(target.exampleId))) : null;
+    await render(res.status(status), 'portfolio/evidence/new', { kind, values: formValues(body), errors, formError: '', limitText, limitBytes: limit, accept: ACCEPT_ATTRIBUTE, storage, target, back }, '/portfolio/evidence');
   };
 
   /** A refused form: the page again with the problems and what was typed, or JSON for the section page's script. */
@@ -96,27 +94,27 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     if (wantsJson(req)) {
       // The room left, for the upload forms' hints on the page.
       const storage = presentStorage(await evidence.storageUse(ownerOf(res), quota));
-      return void res.status(201).json({ ...linkedAnswer(item, Boolean(target), (p) => link(res, p), DONE.added(item.title)), storage: storage.text });
+      return void res.status(201).json({ ...linkedAnswer(item, Boolean(target), (p) => urlOf(res, p), DONE.added(item.title)), storage: storage.text });
     }
     const next = target ? backToExample(target, 'evidence-added', linkedItemAnchor(target.exampleId, String(item._id))) : `/portfolio/evidence/${item._id}?done=added`;
-    res.redirect(303, link(res, next));
+    res.redirect(303, urlOf(res, next));
   };
 
-  router.get('/', candidateOnly, route(async (req, res) => {
+  router.get('/', candidateOnly, h(async (req, res) => {
     const filter = listFilterSchema.parse(req.query);
     const owner = ownerOf(res);
     const [items, usage, tags, storage] = await Promise.all([evidence.listEvidence(owner, filter), evidence.usageOf(owner), evidence.tagsInUse(owner), evidence.storageUse(owner, quota)]);
-    res.render('portfolio/evidence/list', {
+    await render(res, 'portfolio/evidence/list', {
       storage: presentStorage(storage),
       items: items.map((i) => presentEvidence(i, usage.get(String(i._id)))),
       filter: { kind: filter.kind ?? '', tag: filter.tag ?? '', q: filter.q ?? '' },
       filtered: Boolean(filter.kind || filter.tag || filter.q),
       tags,
       notice: NOTICES[String(req.query.done)] ?? '',
-    });
+    }, '/portfolio/evidence');
   }));
 
-  router.get('/new', candidateOnly, route(async (req, res) => {
+  router.get('/new', candidateOnly, h(async (req, res) => {
     const kind = z.enum(['file', 'link', 'note']).catch('file').parse(req.query.kind);
     // Most files and notes are added the day they happen; a link's date is when the page was made, which only the candidate knows.
     const target = await exampleTargetOf(ownerOf(res), req.query);
@@ -124,7 +122,7 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
   }));
 
   // The CSRF token rides in the form's action URL, so it is checked before a byte of the file is stored.
-  router.post('/files', candidateOnly, requireCsrf(deps.config.ltiKey), route(async (req, res) => {
+  router.post('/files', candidateOnly, requireCsrf(deps.config.ltiKey), h(async (req, res) => {
     const owner = ownerOf(res);
     const failure = await new Promise<unknown>((resolve) => uploadFor(owner)(req, res, resolve));
     const stored = storedFileOf<evidence.StoredUpload>(req);
@@ -155,14 +153,14 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     await added(req, res, item, target);
   }));
 
-  router.post('/links', candidateOnly, route(async (req, res) => {
+  router.post('/links', candidateOnly, h(async (req, res) => {
     const target = await exampleTargetOf(ownerOf(res), req.body);
     const parsed = linkSchema.safeParse(req.body);
     if (!parsed.success) return refuse(req, res, 422, 'link', fieldErrors(parsed.error), target);
     await added(req, res, await evidence.addLinkEvidence(ownerOf(res), parsed.data), target);
   }));
 
-  router.post('/notes', candidateOnly, route(async (req, res) => {
+  router.post('/notes', candidateOnly, h(async (req, res) => {
     const target = await exampleTargetOf(ownerOf(res), req.body);
     const parsed = noteSchema.safeParse(req.body);
     if (!parsed.success) return refuse(req, res, 422, 'note', fieldErrors(parsed.error), target);
@@ -177,43 +175,43 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     { path: '/detach', change: evidence.detachEvidence, linked: false, done: 'evidence-unlinked' },
   ] as const;
   for (const { path, change, linked, done } of changes) {
-    router.post(path, candidateOnly, route(async (req, res) => {
+    router.post(path, candidateOnly, h(async (req, res) => {
       const parsed = linkTarget.safeParse(req.body);
       if (!parsed.success) throw badRequest('Choose a piece of evidence from the list, then try again.');
       const item = await evidence.findEvidence(parsed.data.evidenceId);
       if (!item || !canChangeEvidence(whoOf(res), item)) throw notFound(NOT_FOUND);
       await change(ownerOf(res), item, parsed.data);
-      if (wantsJson(req)) return void res.json(linkedAnswer(item, linked, (p) => link(res, p), (linked ? DONE.linked : DONE.unlinked)(item.title)));
+      if (wantsJson(req)) return void res.json(linkedAnswer(item, linked, (p) => urlOf(res, p), (linked ? DONE.linked : DONE.unlinked)(item.title)));
       const anchor = linked ? linkedItemAnchor(parsed.data.exampleId, String(item._id)) : pickerAnchor(parsed.data.exampleId);
-      res.redirect(303, link(res, backToExample(parsed.data, done, anchor)));
+      res.redirect(303, urlOf(res, backToExample(parsed.data, done, anchor)));
     }));
   }
 
-  router.get('/:id', route(async (req, res) => {
+  router.get('/:id', h(async (req, res) => {
     const item = await itemFor(req, res, 'read');
     const usedIn = await evidence.usageOfOne({ courseId: item.courseId, userId: item.ownerId }, String(item._id));
-    res.render('portfolio/evidence/show', { item: presentEvidence(item, usedIn), sectionHref, canChange: canChangeEvidence(whoOf(res), item), notice: NOTICES[String(req.query.done)] ?? '' });
+    await render(res, 'portfolio/evidence/show', { item: presentEvidence(item, usedIn), sectionHref, canChange: canChangeEvidence(whoOf(res), item), notice: NOTICES[String(req.query.done)] ?? '' }, '/portfolio/evidence');
   }));
 
-  router.get('/:id/edit', candidateOnly, route(async (req, res) => {
+  router.get('/:id/edit', candidateOnly, h(async (req, res) => {
     const item = await itemFor(req, res, 'change');
     const view = presentEvidence(item);
     const values = { title: view.title, date: view.dateValue, description: view.description, tags: view.tagsValue, url: view.url ?? '', text: view.text ?? '' };
-    res.render('portfolio/evidence/edit', { item: view, values, errors: {} });
+    await render(res, 'portfolio/evidence/edit', { item: view, values, errors: {} }, '/portfolio/evidence');
   }));
 
-  router.post('/:id', candidateOnly, route(async (req, res) => {
+  router.post('/:id', candidateOnly, h(async (req, res) => {
     const item = await itemFor(req, res, 'change');
     const schema = item.kind === 'link' ? linkSchema : item.kind === 'note' ? noteSchema : detailsSchema;
     const parsed = schema.safeParse(req.body);
     if (!parsed.success) {
-      return void res.status(422).render('portfolio/evidence/edit', { item: presentEvidence(item), values: formValues(req.body), errors: fieldErrors(parsed.error) });
+      return render(res.status(422), 'portfolio/evidence/edit', { item: presentEvidence(item), values: formValues(req.body), errors: fieldErrors(parsed.error) }, '/portfolio/evidence');
     }
     await evidence.updateEvidence(item, parsed.data);
-    res.redirect(303, link(res, `/portfolio/evidence/${item._id}?done=saved`));
+    res.redirect(303, urlOf(res, `/portfolio/evidence/${item._id}?done=saved`));
   }));
 
-  router.get('/:id/download', route(async (req, res) => {
+  router.get('/:id/download', h(async (req, res) => {
     const item = await itemFor(req, res, 'read');
     if (!item.file) throw notFound('This evidence has no file to download.');
     const file = item.file;
@@ -228,14 +226,14 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     stream.once('error', (err) => {
       if (res.headersSent) return void res.destroy(err);
       for (const name of [...Object.keys(headers), 'Content-Disposition']) res.removeHeader(name);
-      res.status(404).render('error', { heading: 'File not found', message: NOT_FOUND });
+      void render(res.status(404), 'error', { heading: 'File not found', message: NOT_FOUND }, '/portfolio/evidence');
     });
     res.set({ ...headers, 'Content-Disposition': attachmentHeader(file.filename) });
     stream.pipe(res);
   }));
 
   // A thumbnail of an image (never SVG: see hasPreview), shown in the page rather than downloaded.
-  router.get('/:id/preview', route(async (req, res) => {
+  router.get('/:id/preview', h(async (req, res) => {
     const item = await itemFor(req, res, 'read');
     if (!hasPreview(item)) throw notFound('This evidence has no picture to show.');
     res.set({
@@ -251,19 +249,19 @@ export function evidenceRouter(deps: EvidenceDeps): Router {
     stream.pipe(res);
   }));
 
-  router.get('/:id/delete', candidateOnly, route(async (req, res) => {
+  router.get('/:id/delete', candidateOnly, h(async (req, res) => {
     const item = await itemFor(req, res, 'change');
     const usedIn = await evidence.usageOfOne(ownerOf(res), String(item._id));
-    res.render('portfolio/evidence/delete', { item: presentEvidence(item, usedIn), sectionHref, changed: false });
+    await render(res, 'portfolio/evidence/delete', { item: presentEvidence(item, usedIn), sectionHref, changed: false }, '/portfolio/evidence');
   }));
 
-  router.post('/:id/delete', candidateOnly, route(async (req, res) => {
+  router.post('/:id/delete', candidateOnly, h(async (req, res) => {
     const item = await itemFor(req, res, 'change');
     const confirmation = { confirmed: req.body?.confirmed === 'yes', usedInSeen: String(req.body?.usedInSeen ?? '') };
     const result = await evidence.deleteEvidence(ownerOf(res), item, confirmation);
-    if (result.outcome === 'deleted') return void res.redirect(303, link(res, '/portfolio/evidence?done=deleted'));
+    if (result.outcome === 'deleted') return void res.redirect(303, urlOf(res, '/portfolio/evidence?done=deleted'));
     // Asked again: the page shows where it is used now; 409 because nothing was changed.
-    res.status(409).render('portfolio/evidence/delete', { item: presentEvidence(item, result.usedIn), sectionHref, changed: confirmation.confirmed });
+    await render(res.status(409), 'portfolio/evidence/delete', { item: presentEvidence(item, result.usedIn), sectionHref, changed: confirmation.confirmed }, '/portfolio/evidence');
   }));
 
   return router;

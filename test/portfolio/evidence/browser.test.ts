@@ -2,20 +2,13 @@ import { Evidence } from '../../../src/portfolio/evidence/evidence.model';
 import { Plan } from '../../../src/portfolio/planning/plan.model';
 import type { FileChooser } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../../support/browser';
+import { tabTo } from '../../support/keyboard';
 
 const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
 let ltik: string;
 
 const at = (path: string) => `${suite.tool.baseUrl}${path}${path.includes('?') ? '&' : '?'}ltik=${encodeURIComponent(ltik)}`;
 
-/** Presses Tab until the element matching `selector` has focus: how a keyboard user gets there. */
-async function tabTo(selector: string, max = 60): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await suite.page.keyboard.press('Tab');
-    if (await suite.page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
 
 /** The focused element shows a visible outline (the focus style from app.css). */
 const focusIsVisible = () =>
@@ -52,10 +45,10 @@ beforeAll(async () => {
 test('keyboard only: upload a file as evidence from the add page', async () => {
   await suite.page.goto(at('/portfolio/evidence/new?kind=file'));
   expect(await checkAccessibility(suite.page)).toEqual([]);
-  await tabTo('#evidence-title');
+  await tabTo(suite.page, '#evidence-title');
   expect(await focusIsVisible()).toBe(true);
   await suite.page.keyboard.type('Workshop slides');
-  await tabTo('#evidence-date');
+  await tabTo(suite.page, '#evidence-date');
   // The date field takes digits in the browser's own order (day first in en-GB, month first in en-US).
   await suite.page.keyboard.type('03142025');
   if ((await suite.page.inputValue('#evidence-date')) !== '2025-03-14') {
@@ -63,12 +56,12 @@ test('keyboard only: upload a file as evidence from the add page', async () => {
     await suite.page.keyboard.type('14032025');
   }
   expect(await suite.page.inputValue('#evidence-date')).toBe('2025-03-14');
-  await tabTo('#evidence-tags');
+  await tabTo(suite.page, '#evidence-tags');
   await suite.page.keyboard.type('workshop, accessibility');
-  await tabTo('#evidence-file');
+  await tabTo(suite.page, '#evidence-file');
   await (await openFileChooserByKeyboard()).setFiles({ name: 'slides.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\nworkshop slides') });
   await screenshot(suite.page, 'evidence-add-file');
-  await tabTo('button[type="submit"]');
+  await tabTo(suite.page, 'button[type="submit"]');
   await Promise.all([suite.page.waitForURL(/\/portfolio\/evidence\/[a-f0-9]{24}/), suite.page.keyboard.press('Enter')]);
   expect(await suite.page.textContent('h1')).toBe('Workshop slides');
   const item = await Evidence.findOne({ title: 'Workshop slides' }).lean();
@@ -165,31 +158,31 @@ test('a CV file is sent with the same progress, and an empty one is refused in p
 test('keyboard only: paste a CV and plan an area, with the CV alongside', async () => {
   await suite.page.goto(at('/portfolio/planning'));
   expect(await checkAccessibility(suite.page)).toEqual([]);
-  await tabTo('#cv-text');
+  await tabTo(suite.page, '#cv-text');
   await suite.page.keyboard.type('Kim Keyboard, learning technologist');
   await suite.page.keyboard.press('Enter');
   await suite.page.keyboard.type('Supported the deployment of lecture capture in 40 rooms');
-  await tabTo('form[action*="/planning/cv?"] button[type="submit"]');
+  await tabTo(suite.page, 'form[action*="/planning/cv?"] button[type="submit"]');
   await Promise.all([suite.page.waitForURL(/done=cv/), suite.page.keyboard.press('Enter')]);
   await screenshot(suite.page, 'planning-overview');
 
-  await tabTo('a[href*="/portfolio/planning/areas/1c"]');
+  await tabTo(suite.page, 'a[href*="/portfolio/planning/areas/1c"]');
   await Promise.all([suite.page.waitForURL(/areas\/1c/), suite.page.keyboard.press('Enter')]);
   expect(await suite.page.textContent('aside mark')).toBe('Supported');
-  await tabTo('#new-note-did');
+  await tabTo(suite.page, '#new-note-did');
   await suite.page.keyboard.type('Ran the lecture capture roll-out');
-  await tabTo('#new-note-learned');
+  await tabTo(suite.page, '#new-note-learned');
   await suite.page.keyboard.type('Training matters more than kit');
-  await tabTo('#new-note-proof');
+  await tabTo(suite.page, '#new-note-proof');
   await suite.page.keyboard.type('Usage figures from the first term');
-  await tabTo('#new-note form button[type="submit"], #new-note button[type="submit"]');
+  await tabTo(suite.page, '#new-note form button[type="submit"], #new-note button[type="submit"]');
   await Promise.all([suite.page.waitForURL(/done=added/), suite.page.keyboard.press('Enter')]);
   const plan = await Plan.findOne().lean();
   expect(plan!.notes.map((n) => n.did)).toEqual(['Ran the lecture capture roll-out']);
 
   // Autosave: typing in the saved note is sent a few seconds later, without pressing Save.
   const noteId = String(plan!.notes[0]._id);
-  await tabTo(`#note-${noteId}-title`);
+  await tabTo(suite.page, `#note-${noteId}-title`);
   await suite.page.keyboard.type('Lecture capture');
   await suite.page.locator(`#note-${noteId}-status`, { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 10000 });
   expect((await Plan.findOne().lean())!.notes[0].title).toBe('Lecture capture');

@@ -4,10 +4,11 @@ import { MESSAGES } from '../../../src/portfolio/evidence/evidence.schema';
 import { countStoredFiles } from '../../../src/portfolio/evidence/file-store';
 import { Portfolio, Section } from '../../../src/portfolio/models';
 import { addExample, contentOf } from '../../../src/portfolio/section-service';
-import { launchAs, type ToolSession } from '../../support/launch';
+import type { ToolSession } from '../../support/launch';
 import { startTestPlatform, type TestPlatform } from '../../support/platform';
 import { startTestTool, type TestTool } from '../../support/tool';
 import { candidateWithPortfolio, download, evidenceIdsIn, postFile, textOf } from './http';
+import { aCoordinator } from '../../support/factories';
 
 let platform: TestPlatform;
 let tool: TestTool;
@@ -138,7 +139,7 @@ test('another candidate cannot list, read, download, edit, attach or delete it b
 });
 
 test('a mentor has no evidence library of their own', async () => {
-  const mentor = await launchAs(tool, platform, { role: 'Instructor', user: platform.user({ name: 'Mo Mentor' }), course: platform.course({ title: 'Another' }) });
+  const { session: mentor } = await aCoordinator({ tool, platform }, { course: platform.course({ title: 'Another' }), name: 'Mo Mentor' });
   const page = await mentor.get('/portfolio/evidence');
   expect(page.status).toBe(403);
 });
@@ -183,7 +184,7 @@ test('a return address outside the portfolio is not followed', async () => {
 test('a coordinator whom the mentoring policy lets read can view and download, never edit or delete', async () => {
   const page = await postFile(alice, '/portfolio/evidence/files', { ...details, title: 'For my mentor' }, { field: 'file', name: 'plan.pdf', bytes: pdf() });
   const id = page.location!.match(/evidence\/([a-f0-9]{24})/)![1];
-  const coordinator = await launchAs(tool, platform, { role: 'Instructor', user: platform.user({ name: 'Meg Mentor' }), course });
+  const { session: coordinator } = await aCoordinator({ tool, platform }, { course, name: 'Meg Mentor' });
   const view = await coordinator.get(`/portfolio/evidence/${id}`);
   expect(view.status).toBe(200);
   expect(textOf(view.html)).toContain('For my mentor');

@@ -1,4 +1,5 @@
-import { launchAs, type ToolSession } from '../../support/launch';
+import type { ToolSession } from '../../support/launch';
+import { aCandidate } from '../../support/factories';
 import type { PlatformCourse, TestPlatform } from '../../support/platform';
 import type { TestTool } from '../../support/tool';
 
@@ -56,14 +57,9 @@ export function download(session: ToolSession, path: string): Promise<RawAnswer>
   return raw(session, url, { method: 'GET', headers: { Accept: 'text/html,*/*' } });
 }
 
-/** A candidate launched from the test VLE who has started a CMALT portfolio. */
+/** A candidate launched from the test VLE who has started a CMALT portfolio: their session. */
 export async function candidateWithPortfolio(tool: TestTool, platform: TestPlatform, course: PlatformCourse, name: string) {
-  const user = platform.user({ name });
-  const session = await launchAs(tool, platform, { role: 'Learner', user, course });
-  if (!session.ok) throw new Error(`launch failed: ${session.status} ${session.html.slice(0, 300)}`);
-  const started = await session.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Digital accessibility' });
-  if (started.status !== 200) throw new Error(`start failed: ${started.status}`);
-  return session;
+  return (await aCandidate({ tool, platform }, { course, user: platform.user({ name }) })).session;
 }
 
 /** The ids of things on a page: evidence item links, or hidden fields by name. */

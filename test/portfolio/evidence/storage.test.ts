@@ -8,6 +8,7 @@ import type { ToolSession } from '../../support/launch';
 import { startTestPlatform, type TestPlatform } from '../../support/platform';
 import { startTestTool, type TestTool } from '../../support/tool';
 import { candidateWithPortfolio, download, postFile, textOf } from './http';
+import { until } from '../../support/until';
 
 const MiB = 1024 * 1024;
 const QUOTA_MB = 30;
@@ -70,9 +71,9 @@ test('an upload whose connection drops half way leaves no partial file behind', 
   socket.write(head);
   socket.write(pdfOfSize(2 * MiB)); // eight GridFS chunks' worth, then the connection drops
   // Wait until the tool has stored some of it, so the drop really leaves a partial file to clean up.
-  await until(async () => (await countChunks()) > chunksBefore);
+  await until('the upload has started writing chunks', async () => (await countChunks()) > chunksBefore);
   socket.destroy();
-  await until(async () => (await countChunks()) === chunksBefore);
+  await until('the cut-off upload\'s chunks are gone', async () => (await countChunks()) === chunksBefore);
   expect(await Evidence.countDocuments({ title: 'Half a file' })).toBe(0);
 });
 
@@ -100,12 +101,3 @@ test('the evidence page shows the storage used; a file that would not fit, or an
   expect(await countChunks()).toBe(chunksWhenFull);
   expect(await Evidence.countDocuments({ kind: 'file' })).toBe(2);
 });
-
-/** Polls a condition the server reaches on its own (no fixed sleep); fails the test after 20 s. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('the condition was not reached in 20 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -2,6 +2,7 @@ import { copyFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../../support/browser';
 import { Plan } from '../../../src/portfolio/planning/plan.model';
+import { until } from '../../support/until';
 
 /**
  * The planning page folds each note (issue 16): a title, the start of what was done and "Edit this note", so two
@@ -10,14 +11,6 @@ import { Plan } from '../../../src/portfolio/planning/plan.model';
 const suite = browserSuite();
 
 const url = (path: string, ltik: string) => `${suite.tool.baseUrl}${path}${path.includes('?') ? '&' : '?'}ltik=${encodeURIComponent(ltik)}`;
-
-async function until(what: string, check: () => Promise<boolean>, ms = 15000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const notesNow = async () => (await Plan.findOne().sort({ updatedAt: -1 }).lean())?.notes ?? [];
 const setDelay = (p: Page, ms: string) => p.evaluate((d) => document.body.setAttribute('data-autosave-delay', d), ms);

@@ -4,11 +4,12 @@ import { contentOf } from '../../../src/portfolio/section-service';
 import { CV_MESSAGES } from '../../../src/portfolio/planning/cv-text';
 import { Plan } from '../../../src/portfolio/planning/plan.model';
 import { PLANNING_MESSAGES } from '../../../src/portfolio/planning/planning.schema';
-import { launchAs, type ToolSession } from '../../support/launch';
+import type { ToolSession } from '../../support/launch';
 import { startTestPlatform, type TestPlatform } from '../../support/platform';
 import { startTestTool, type TestTool } from '../../support/tool';
 import { candidateWithPortfolio, download, evidenceIdsIn, postFile, sectionIdsIn, textOf } from '../evidence/http';
 import { docxOf, pdfOf } from './cv-fixtures';
+import { aCoordinator } from '../../support/factories';
 
 let platform: TestPlatform;
 let tool: TestTool;
@@ -145,7 +146,7 @@ test('another candidate cannot see, change or draft someone else’s notes', asy
 });
 
 test('a mentor has no planning page', async () => {
-  const mentor = await launchAs(tool, platform, { role: 'Instructor', user: platform.user({ name: 'Mo Mentor' }), course: platform.course({ title: 'Other' }) });
+  const { session: mentor } = await aCoordinator({ tool, platform }, { course: platform.course({ title: 'Other' }), name: 'Mo Mentor' });
   expect((await mentor.get('/portfolio/planning')).status).toBe(403);
 });
 

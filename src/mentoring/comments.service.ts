@@ -4,7 +4,7 @@ import { EXCERPT_MAX, type NotifyOptions } from '../notifications';
 import { Comment, type CommentDoc } from './models';
 import { mentorIdsOf, tell } from './notify';
 import { canDeleteComment, canEditComment, type Asker } from './policy';
-import type { LoadedSection } from './sections';
+import type { LoadedSection } from './sections.service';
 
 export const COMMENT_MESSAGES = {
   empty: 'Please write your comment before sending it.',

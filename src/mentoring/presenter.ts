@@ -3,10 +3,10 @@ import { User } from '../people/user.model';
 import { whenLondon as when } from '../http/dates';
 import { findEvidence, STATE_LABELS } from '../portfolio';
 import type { EvidenceSeen } from './change-view';
-import type { SinceLastVisit } from './changes';
+import type { SinceLastVisit } from './changes.service';
 import type { CommentDoc, MentorReviewDoc, CoMentorShareDoc } from './models';
 import { canDeleteComment, canEditComment, type Asker } from './policy';
-import type { LoadedSection } from './sections';
+import type { LoadedSection } from './sections.service';
 
 /** Plain objects for the mentoring pages; rich text only through `safeHtml` (sanitised on the way in). */
 

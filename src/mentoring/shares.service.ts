@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { NotifyOptions } from '../notifications';
 import { CoMentorShare, type CoMentorShareDoc } from './models';
 import { tell } from './notify';
-import type { LoadedSection } from './sections';
+import type { LoadedSection } from './sections.service';
 
 export const SHARE_MESSAGES = {
   notPeer: 'Please choose another candidate in this course.',

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import type { NewPlatform } from './platforms';
+import type { NewPlatform } from './platforms.service';
 import { isAllowedPlatformUrl, URL_RULE_MESSAGE } from './urls';
 
 /** The "add a VLE by hand" form: what the installer typed, and a message per field when it is wrong. */

@@ -1,12 +1,12 @@
 import { Types } from 'mongoose';
 import type { NotifyOptions } from '../notifications';
-import { Section, type SectionDoc, applyTransition } from '../portfolio';
+import { type SectionDoc, applyTransition } from '../portfolio';
 import { snapshotOf } from './change-view';
-import { commentHtml } from './comments';
-import { MentorReview, ReviewRequest, type MentorReviewDoc, type ReviewRequestDoc } from './models';
+import { commentHtml } from './comments.service';
+import { MentorReview, ReviewRequest, type MentorReviewDoc } from './models';
 import { mentorIdsOf, tell } from './notify';
 import type { Asker } from './policy';
-import type { LoadedSection } from './sections';
+import type { LoadedSection } from './sections.service';
 
 export const REVIEW_MESSAGES = {
   feedbackNeeded: 'Please say what needs more work, so the candidate knows what to change.',
@@ -84,17 +84,5 @@ export async function noteReadySection(
     path: readerPath(String(section._id)),
     key: `ready:${String(section._id)}:${new Date(since).getTime()}`,
   });
-}
-
-/** Open requests for these portfolios, oldest first; closes any whose section is no longer waiting. */
-export async function openRequests(portfolioIds: Types.ObjectId[]): Promise<ReviewRequestDoc[]> {
-  const requests = (await ReviewRequest.find({ portfolio: { $in: portfolioIds }, open: true }).sort({ since: 1 }).lean()) as ReviewRequestDoc[];
-  if (!requests.length) return [];
-  const waiting = new Set(
-    (await Section.find({ _id: { $in: requests.map((r) => r.section) }, state: 'ready_for_review' }, { _id: 1 }).lean()).map((s) => String(s._id)),
-  );
-  const gone = requests.filter((r) => !waiting.has(String(r.section)));
-  if (gone.length) await ReviewRequest.updateMany({ _id: { $in: gone.map((r) => r._id) } }, { $set: { open: false } });
-  return requests.filter((r) => waiting.has(String(r.section)));
 }
 

@@ -2,8 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { validationFailed } from '../http/errors';
-import type { Who } from '../http/who';
-import { navFor } from '../http/nav';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
 import { roleTable, saveRoleOverrides } from './role-overrides.service';
 import { COURSE_APP_ROLES, ROLE_LABELS } from '../people/roles';
 
@@ -22,6 +21,15 @@ function parseChoices(body: unknown): Record<string, string[]> {
   return choices;
 }
 
+/** A form that is not key<i>/roles<i> pairs is refused with one plain message, and nothing is saved. */
+function readChoices(body: unknown): Record<string, string[]> {
+  try {
+    return parseChoices(body);
+  } catch (err) {
+    throw err instanceof z.ZodError ? validationFailed('The form could not be read.') : err;
+  }
+}
+
 const CHOICES = COURSE_APP_ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 
 /** /lti/roles: the coordinator's page for what each LTI role means in this course. */
@@ -29,30 +37,22 @@ export function rolesPageRouter(): Router {
   const router = Router();
   router.use(requireRole('coordinator'));
 
-  router.get('/', async (req, res, next) => {
-    try {
-      const who = res.locals.who as Who;
-      res.render('lti/roles', {
-        title: 'Roles in this course',
-        rows: await roleTable(who.courseId),
-        choices: CHOICES,
-        saved: req.query.saved === '1',
-        nav: navFor(who, '/lti/roles', res.locals.url, res.locals.unread),
-      });
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.get('/', h(async (req, res) => {
+    const who = whoOf(res);
+    await render(res, 'lti/roles', {
+      title: 'Roles in this course',
+      rows: await roleTable(who.courseId),
+      choices: CHOICES,
+      saved: req.query.saved === '1',
+    }, '/lti/roles');
+  }));
 
-  router.post('/', async (req, res, next) => {
-    try {
-      const who = res.locals.who as Who;
-      const result = await saveRoleOverrides(who.courseId, who.userId, parseChoices(req.body));
-      if (!result.ok) throw validationFailed(result.message);
-      res.redirect(303, res.locals.url('/lti/roles?saved=1'));
-    } catch (err) {
-      next(err instanceof z.ZodError ? validationFailed('The form could not be read.') : err);
-    }
-  });
+  router.post('/', h(async (req, res) => {
+    const who = whoOf(res);
+    const choices = readChoices(req.body);
+    const result = await saveRoleOverrides(who.courseId, who.userId, choices);
+    if (!result.ok) throw validationFailed(result.message);
+    res.redirect(303, urlOf(res, '/lti/roles?saved=1'));
+  }));
   return router;
 }

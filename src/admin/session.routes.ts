@@ -1,13 +1,11 @@
 import express, { Router } from 'express';
-import { asyncRouter } from './async-router';
 import { rateLimit } from 'express-rate-limit';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
 import type { Config } from '../config';
 import type { Logger } from 'pino';
-import { renderError, renderPage } from '../http/render-page';
+import { h, renderError, renderPage } from '../http/route-kit';
 import { sameSecret } from '../http/same-secret';
-import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, verifyLoginForm, verifyTicket, type InstallerSession } from './session';
-import { UsedInstallerTicket } from './ticket.model';
+import { endSession, readSession, requireInstaller, SESSION_COOKIE, sessionCookieOptions, signLoginForm, startSession, useTicketOnce, verifyLoginForm, verifyTicket, type InstallerSession } from './session.service';
 import { checkCsrf } from './csrf';
 
 /** Signing in as the installer: the ADMIN_TOKEN form, the ticket from an Administrator launch, and signing out. */
@@ -30,7 +28,7 @@ const isNamedInstaller = (config: Config, who: { issuer: string; sub: string }) 
 
 export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
   const { config, log } = deps;
-  const router = asyncRouter();
+  const router = Router();
   const showLogin = (res: express.Response, status: number, error?: string) =>
     renderPage(res, status, 'admin/login', {
       title: 'Sign in as the installer',
@@ -39,10 +37,10 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
       error,
     });
 
-  router.get('/login', async (req, res) => {
+  router.get('/login', h(async (req, res) => {
     if (await readSession(config, req)) return res.redirect(303, '/admin');
     await showLogin(res, config.adminToken ? 200 : 403);
-  });
+  }));
 
   const limiter = rateLimit({
     windowMs: LOGIN_ATTEMPTS.windowMinutes * 60_000,
@@ -57,7 +55,7 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
     },
   });
 
-  router.post('/login', limiter, async (req, res) => {
+  router.post('/login', limiter, h(async (req, res) => {
     if (!config.adminToken) return showLogin(res, 403);
     if (!verifyLoginForm(config, req.body?.loginForm)) return showLogin(res, 400, TEXT.expiredForm);
     const given = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
@@ -67,31 +65,26 @@ export function sessionRoutes(deps: { config: Config; log: Logger }): Router {
     }
     startSession(config, res, { via: 'token', name: 'Installer (admin token)' });
     res.redirect(303, AFTER_SIGN_IN);
-  });
+  }));
 
   // An Administrator launch sends the browser here with a one-minute ticket (see installerHandoverUrl).
-  router.get('/enter', async (req, res) => {
+  router.get('/enter', h(async (req, res) => {
     const ticket = verifyTicket(config, req.query.ticket);
     if (!ticket) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
-    try {
-      await UsedInstallerTicket.create({ _id: ticket.id, expiresAt: ticket.expiresAt });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
-      throw err;
-    }
+    if (!(await useTicketOnce(ticket))) return renderError(res, 401, 'Sign-in link not accepted', TEXT.ticketRefused, TEXT.ticketHint);
     // A VLE role never makes anyone installer of the whole tool: only INSTALLERS does; others see their own VLE.
     const vle = isNamedInstaller(config, ticket) ? undefined : { issuer: ticket.issuer, clientId: ticket.clientId };
     startSession(config, res, { via: 'launch', name: ticket.name, vle });
     log.info({ issuer: ticket.issuer, scope: vle ? 'vle' : 'tool' }, 'installer signed in from a launch');
     res.redirect(303, AFTER_SIGN_IN);
-  });
+  }));
 
-  router.post('/logout', express.urlencoded({ extended: false }), requireInstaller(config), checkCsrf(config), async (_req, res) => {
+  router.post('/logout', express.urlencoded({ extended: false }), requireInstaller(config), checkCsrf(config), h(async (_req, res) => {
     await endSession(res.locals.installer as InstallerSession);
     const { maxAge: _ignored, ...options } = sessionCookieOptions();
     res.clearCookie(SESSION_COOKIE, options);
     res.redirect(303, '/admin/login');
-  });
+  }));
 
   return router;
 }

@@ -2,8 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config';
-import { renderError } from '../http/render-page';
-import { EndedInstallerSession } from './ticket.model';
+import { renderError } from '../http/route-kit';
+import { EndedInstallerSession, UsedInstallerTicket } from './ticket.model';
 
 /**
  * The installer session: a signed token with an expiry, kept only in a partitioned, HttpOnly cookie (never in a
@@ -12,7 +12,7 @@ import { EndedInstallerSession } from './ticket.model';
  * copy of the cookie stops working at once.
  *
  * Scope: 'tool' is the installer of the whole tool (ADMIN_TOKEN, or a launch by someone in INSTALLERS); 'vle' is a
- * VLE's own Administrator, who may only see that VLE's registration (see vle-admin.ts).
+ * VLE's own Administrator, who may only see that VLE's registration (see vle-admin.routes.ts).
  */
 export const SESSION_COOKIE = 'cmalt_installer';
 export const SESSION_HOURS = 2;
@@ -135,6 +135,17 @@ export interface InstallerLocals {
 
 export function installerLocals(config: Config, session: InstallerSession): InstallerLocals {
   return { installer: session, csrfToken: csrfTokenFor(config, session), adminUrl: (path: string) => path };
+}
+
+/** Spends a ticket: true the first time, false if it was already exchanged for a session (on any instance). */
+export async function useTicketOnce(ticket: InstallerTicket): Promise<boolean> {
+  try {
+    await UsedInstallerTicket.create({ _id: ticket.id, expiresAt: ticket.expiresAt });
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
 }
 
 /** The session from the cookie, unless it was signed out. A token anywhere else (query, form) is ignored. */

@@ -1,9 +1,8 @@
-import type { Router } from 'express';
-import { asyncRouter } from './async-router';
+import { Router } from 'express';
 import type { LtijsProvider } from './ltijs-platforms';
-import { listPlatforms } from './platforms';
-import { renderError, renderPage } from '../http/render-page';
-import type { InstallerSession } from './session';
+import { listPlatforms } from './platforms.service';
+import { h, renderError, renderPage } from '../http/route-kit';
+import type { InstallerSession } from './session.service';
 
 /**
  * A VLE Administrator's session (from a launch by someone not in INSTALLERS): the registration their launch came
@@ -17,7 +16,7 @@ export const VLE_ADMIN_TEXT = {
 };
 
 export function vleAdminRoutes(deps: { lti: LtijsProvider }): Router {
-  const router = asyncRouter();
+  const router = Router();
   router.use((req, res, next) => {
     const session = res.locals.installer as InstallerSession;
     if (!session.vle) return next('router'); // the whole tool's installer: every page
@@ -26,10 +25,10 @@ export function vleAdminRoutes(deps: { lti: LtijsProvider }): Router {
     }
     next();
   });
-  router.get('/', async (_req, res) => {
+  router.get('/', h(async (_req, res) => {
     const scope = (res.locals.installer as InstallerSession).vle!;
     const own = (await listPlatforms(deps.lti)).filter((p) => p.issuer === scope.issuer && p.clientId === scope.clientId);
     await renderPage(res, 200, 'admin/vle-registration', { title: 'This VLE’s registration', nav: [], platforms: own });
-  });
+  }));
   return router;
 }

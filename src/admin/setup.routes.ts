@@ -1,11 +1,10 @@
 import { createPublicKey } from 'node:crypto';
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { Config } from '../config';
 import { notFound } from '../http/errors';
-import { asyncRouter } from './async-router';
 import type { LtijsProvider } from './ltijs-platforms';
 import { adminNav } from './nav';
-import { renderPage } from '../http/render-page';
+import { h, renderPage } from '../http/route-kit';
 import { canvasConfiguration, LTI_SCOPES, toolUrls } from './tool-config';
 
 /** What the installer copies into each VLE: the tool's addresses, its public keys, and per-VLE steps. */
@@ -29,10 +28,10 @@ async function toolKeyset(lti: LtijsProvider): Promise<{ keys: Array<Record<stri
 
 export function setupRoutes(deps: { config: Config; lti: LtijsProvider; platformOrigins?: { current(): string[] } }): Router {
   const { config, lti } = deps;
-  const router = asyncRouter();
+  const router = Router();
   const urls = toolUrls(config);
 
-  router.get('/tool', async (_req, res) =>
+  router.get('/tool', h(async (_req, res) =>
     renderPage(res, 200, 'admin/tool', {
       title: 'Tool addresses and keys',
       nav: adminNav(res, '/admin/tool'),
@@ -41,13 +40,13 @@ export function setupRoutes(deps: { config: Config; lti: LtijsProvider; platform
       keyset: JSON.stringify(await toolKeyset(lti), null, 2),
       frameOrigins: deps.platformOrigins?.current() ?? [],
     }),
-  );
+  ));
 
   router.get('/setup/canvas.json', (_req, res) => {
     res.type('application/json').attachment('cmalt-portfolio-canvas.json').send(JSON.stringify(canvasConfiguration(urls), null, 2));
   });
 
-  router.get('/setup/:vle', async (req, res) => {
+  router.get('/setup/:vle', h(async (req, res) => {
     const vle = req.params.vle as Vle;
     if (!Object.prototype.hasOwnProperty.call(VLES, vle)) throw notFound('We have no instructions for that VLE. Choose Moodle, Canvas, Blackboard Learn or Brightspace.');
     await renderPage(res, 200, `admin/setup-${vle}`, {
@@ -57,7 +56,7 @@ export function setupRoutes(deps: { config: Config; lti: LtijsProvider; platform
       scopes: LTI_SCOPES,
       canvasJson: vle === 'canvas' ? JSON.stringify(canvasConfiguration(urls), null, 2) : undefined,
     });
-  });
+  }));
 
   return router;
 }

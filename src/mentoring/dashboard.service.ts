@@ -3,8 +3,8 @@ import { progressOfPortfolios } from '../portfolio';
 import { peopleAmong, type Person } from '../roster';
 import { Notification, type NotificationDoc } from '../notifications';
 import { frameworks, areasOf, Portfolio, Section, type PortfolioDoc, type SectionDoc, type Progress } from '../portfolio';
-import { candidateSubsOf } from './assignments';
-import { lastVisits } from './changes';
+import { candidateSubsOf } from './assignments.service';
+import { lastVisits } from './changes.service';
 import type { Asker } from './policy';
 import { ReviewRequest, type ReviewRequestDoc } from './models';
 

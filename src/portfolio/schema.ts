@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { validationFailed } from '../http/errors';
 
 /** What the section forms and the autosave endpoints accept; anything else is a 422 with a plain message. */
 const MAX_RICH_TEXT = 500_000; // a long section pasted from Word, with its markup; the body limit (body-limit.ts) is 1 MB
@@ -87,10 +86,3 @@ export const exampleSchema = z
   }));
 
 export const versionOnlySchema = z.object({ baseVersion: version });
-
-/** Parses or throws a 422 whose message is the first problem, in words. */
-export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input ?? {});
-  if (!r.success) throw validationFailed(r.error.issues[0]?.message ?? 'Please check what you entered.');
-  return r.data;
-}

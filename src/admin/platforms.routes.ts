@@ -1,14 +1,13 @@
 import express, { Router } from 'express';
-import { asyncRouter } from './async-router';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
 import { checkCsrf } from './csrf';
 import type { LtijsProvider } from './ltijs-platforms';
-import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform-form';
-import * as platforms from './platforms';
-import { renderPage } from '../http/render-page';
+import { emptyPlatformForm, KEY_TYPES, readPlatformForm, validatePlatformForm } from './platform.schema';
+import * as platforms from './platforms.service';
+import { check, h, renderPage } from '../http/route-kit';
 import { adminNav } from './nav';
 
 /** The installer's list of VLEs: add by hand, activate, deactivate and remove platforms and deployments. */
@@ -28,7 +27,7 @@ const deploymentForm = z.object({
 
 export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: Logger; platformOrigins?: { refresh(): Promise<void> } }): Router {
   const { config, lti, log } = deps;
-  const router = asyncRouter();
+  const router = Router();
   const csrf = checkCsrf(config);
   const go = async (res: express.Response, path: string, notice: string) => {
     await deps.platformOrigins?.refresh(); // the CSP's frame-ancestors lists the registered platforms
@@ -49,13 +48,13 @@ export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: 
       ...extra,
     });
 
-  router.get('/', async (req, res) => showList(res, 200, { notice: NOTICES[String(req.query.notice)] }));
+  router.get('/', h(async (req, res) => showList(res, 200, { notice: NOTICES[String(req.query.notice)] })));
 
-  router.get('/platforms/new', async (_req, res) =>
+  router.get('/platforms/new', h(async (_req, res) =>
     renderPage(res, 200, 'admin/platform-new', { title: 'Add a VLE by hand', nav: adminNav(res, '/admin/platforms/new'), values: emptyPlatformForm(), errors: {}, keyTypes: KEY_TYPES }),
-  );
+  ));
 
-  router.post('/platforms', csrf, async (req, res) => {
+  router.post('/platforms', csrf, h(async (req, res) => {
     const values = readPlatformForm(req.body);
     const checked = validatePlatformForm(values, config.env);
     const again = (status: number, errors: Record<string, string>) =>
@@ -69,19 +68,19 @@ export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: 
     }
     log.info({ issuer: checked.platform.issuer, clientId: checked.platform.clientId }, 'platform added by hand');
     await go(res, '/admin', 'added');
-  });
+  }));
 
-  router.post('/platforms/:id/activate', csrf, async (req, res) => {
+  router.post('/platforms/:id/activate', csrf, h(async (req, res) => {
     await platforms.setPlatformActive(lti, platformId(req), true);
     await go(res, '/admin', 'activated');
-  });
+  }));
 
-  router.post('/platforms/:id/deactivate', csrf, async (req, res) => {
+  router.post('/platforms/:id/deactivate', csrf, h(async (req, res) => {
     await platforms.setPlatformActive(lti, platformId(req), false);
     await go(res, '/admin', 'deactivated');
-  });
+  }));
 
-  router.get('/platforms/:id/remove', async (req, res) => {
+  router.get('/platforms/:id/remove', h(async (req, res) => {
     const platform = await platforms.getPlatform(lti, platformId(req));
     await renderPage(res, 200, 'admin/confirm-remove', {
       title: 'Remove this VLE?',
@@ -90,19 +89,19 @@ export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: 
       consequence: `Nobody will be able to launch CMALT Portfolio from this VLE, and its ${platform.deployments.length} deployment(s) will be removed too. Portfolios already written are kept.`,
       action: `/admin/platforms/${encodeURIComponent(platform.id)}/remove`,
     });
-  });
+  }));
 
-  router.post('/platforms/:id/remove', csrf, async (req, res) => {
+  router.post('/platforms/:id/remove', csrf, h(async (req, res) => {
     const removed = await platforms.removePlatform(lti, platformId(req));
     log.info({ issuer: removed.issuer, clientId: removed.clientId }, 'platform removed');
     await go(res, '/admin', 'removed');
-  });
+  }));
 
-  router.post('/platforms/:id/deployments', csrf, async (req, res) => {
+  router.post('/platforms/:id/deployments', csrf, h(async (req, res) => {
     const id = platformId(req);
-    const parsed = deploymentForm.safeParse(req.body);
-    if (!parsed.success) {
-      return showList(res, 422, { deploymentErrorFor: id, deploymentError: parsed.error.issues[0]?.message, deploymentValue: String(req.body?.deploymentId ?? '') });
+    const parsed = check(deploymentForm, req.body);
+    if (!parsed.ok) {
+      return showList(res, 422, { deploymentErrorFor: id, deploymentError: parsed.message, deploymentValue: String(req.body?.deploymentId ?? '') });
     }
     try {
       await platforms.addDeployment(lti, id, parsed.data);
@@ -113,19 +112,19 @@ export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: 
       throw err;
     }
     await go(res, '/admin', 'deployment-added');
-  });
+  }));
 
-  router.post('/deployments/:id/activate', csrf, async (req, res) => {
+  router.post('/deployments/:id/activate', csrf, h(async (req, res) => {
     await platforms.setDeploymentActive(String(req.params.id), true);
     await go(res, '/admin', 'activated');
-  });
+  }));
 
-  router.post('/deployments/:id/deactivate', csrf, async (req, res) => {
+  router.post('/deployments/:id/deactivate', csrf, h(async (req, res) => {
     await platforms.setDeploymentActive(String(req.params.id), false);
     await go(res, '/admin', 'deactivated');
-  });
+  }));
 
-  router.get('/deployments/:id/remove', async (req, res) => {
+  router.get('/deployments/:id/remove', h(async (req, res) => {
     const deployment = await platforms.getDeployment(String(req.params.id));
     await renderPage(res, 200, 'admin/confirm-remove', {
       title: 'Remove this deployment?',
@@ -134,12 +133,12 @@ export function platformRoutes(deps: { config: Config; lti: LtijsProvider; log: 
       consequence: 'Launches from this deployment will be refused. Portfolios already written are kept.',
       action: `/admin/deployments/${encodeURIComponent(deployment.id)}/remove`,
     });
-  });
+  }));
 
-  router.post('/deployments/:id/remove', csrf, async (req, res) => {
+  router.post('/deployments/:id/remove', csrf, h(async (req, res) => {
     await platforms.removeDeployment(String(req.params.id));
     await go(res, '/admin', 'removed');
-  });
+  }));
 
   return router;
 }

@@ -4,14 +4,14 @@ import { candidatePeers, isCandidateIn } from '../roster';
 import { whenLondon } from '../http/dates';
 import { attemptForm } from '../http/form-refusal';
 import { markReadByPath, type NotifyOptions } from '../notifications';
-import { visitSection, type ChangeBase } from './changes';
-import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments';
+import { visitSection, type ChangeBase } from './changes.service';
+import { addComment, commentsOn, deleteComment, editComment, setResolved } from './comments.service';
 import { h, hidden, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canOnSection, canShare, mentors, type SectionAction } from './policy';
-import * as present from './presenters';
-import { decide, reviewsOf } from './reviews';
-import { loadSectionById, type LoadedSection } from './sections';
-import { shareSection, sharesOf, withdrawShare } from './shares';
+import * as present from './presenter';
+import { decide, reviewsOf } from './reviews.service';
+import { loadSectionById, type LoadedSection } from './sections.service';
+import { shareSection, sharesOf, withdrawShare } from './shares.service';
 
 const commentSchema = z.object({
   body: z.string({ required_error: 'Please write your comment before sending it.' }).max(5000, 'Please keep a comment under 5,000 characters.'),
