@@ -194,9 +194,9 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
   lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
-  lti.app.use('/scheme', ...launched, schemeRouter(deps));
+  lti.app.use('/scheme', ...launched, schemeRouter({ ...deps, clock }));
   lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options, clock }));
-  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl }));
+  lti.app.use('/export', ...launched, exportRouter({ publicUrl: config.publicUrl, now: clock })); // the tool's clock: ALT dates and the CPD review agree on today
   lti.app.use('/lti/roles', ...launched, rolesPageRouter());
   lti.app.use('/gradebook', ...launched, gradebookRouter(deps));
   const cpdDeps = { config, training, clock };

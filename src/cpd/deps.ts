@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { MandatoryTraining } from './mandatory';
+import type { MandatoryTraining } from './mandatory.service';
 
 /** What every CPD router is given (app.ts builds it from boot's clock and the validated training file). */
 export interface CpdDeps {

@@ -1,6 +1,6 @@
 import { AppError, conflict, notFound } from '../http/errors';
 import { evidenceOfPerson } from '../portfolio';
-import type { MandatoryTraining } from './mandatory';
+import type { MandatoryTraining } from './mandatory.service';
 import { CpdEntry, CpdRecord, CpdTarget, EntryDoc, TargetDoc } from './models';
 import type { EntryInput, TargetInput } from './schema';
 

@@ -1,6 +1,7 @@
+import type { AltRecord } from '../export';
 import type { ActivityKind, EntryDoc, Rating, SubmissionDoc, TargetDoc, TargetSource } from './models';
-import { TRAINING_STATE_LABELS, type TrainingStatus } from './mandatory';
-import { periodLabel } from './periods';
+import { TRAINING_STATE_LABELS, type TrainingStatus } from './mandatory.service';
+import { periodLabel } from './periods.service';
 import { PERIOD_STATE_LABELS, type PeriodRow } from './submissions.service';
 
 /** What the CPD pages receive: plain objects, never mongoose documents. */
@@ -33,6 +34,8 @@ export const RATING_LABELS: Record<Rating, string> = {
 
 const words = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 export const inWords = (d: Date | null | undefined) => (d ? words.format(new Date(d)) : '');
+/** "1 hour", "2.5 hours". */
+export const hoursInWords = (hours: number) => `${hours} hour${hours === 1 ? '' : 's'}`;
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : '');
 
 export function presentEntry(e: EntryDoc) {
@@ -43,6 +46,7 @@ export function presentEntry(e: EntryDoc) {
     kindLabel: KIND_LABELS[e.kind],
     dates: iso(e.startOn) === iso(e.endOn) ? inWords(e.startOn) : `${inWords(e.startOn)} to ${inWords(e.endOn)}`,
     hours: e.hours,
+    hoursText: hoursInWords(e.hours),
     submitted: Boolean(e.submissionId),
     values: {
       title: e.title, kind: e.kind, startOn: iso(e.startOn), endOn: iso(e.endOn), hours: String(e.hours), provider: e.provider ?? '',
@@ -123,4 +127,25 @@ export function pagination(page: number, total: number, perPage: number, href: (
 /** A form's values shown again after a refusal: exactly what was typed. */
 export function postedValues(body: Record<string, unknown>, names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']));
+}
+
+/**
+ * The review's standing with ALT for the review page: the last review recorded (any course), and where to record
+ * one from here. The submission lives with the portfolio in this course, so the link is there or nowhere.
+ */
+export function presentAltRecord(alt: AltRecord[], courseId: string, documentId: string) {
+  const here = alt.find((a) => a.courseId === courseId);
+  const review = alt.map((a) => a.lastRound).filter((r) => r?.kind === 'review').sort((a, b) => b!.submittedOn.getTime() - a!.submittedOn.getTime())[0];
+  const submitted = review ? `Your review was submitted to ALT on ${inWords(review.submittedOn)}` : '';
+  const standing = !review ? '' : review.outcome === 'pending' ? `${submitted}. ALT has not decided yet.` : review.outcome === 'pass' ? `${submitted} and passed on ${inWords(review.decidedOn)}.` : `${submitted} and was referred on ${inWords(review.decidedOn)}.`;
+  let blocked = '';
+  if (!here) blocked = 'Your submission to ALT is recorded with your CMALT portfolio. Open this tool from the course that holds it to record the review.';
+  else if (!here.canRecordReview) blocked = here.lastRound?.outcome === 'pending' ? 'ALT has not decided on the last submission recorded with your portfolio, so another cannot be recorded yet.' : 'After a referral, the next submission to ALT is a referral resubmission rather than a review.';
+  else if (!documentId) blocked = 'Save your review first: it is what you submit.';
+  return {
+    standing,
+    submittedOn: review ? inWords(review.submittedOn) : '',
+    blocked: review?.outcome === 'pending' ? '' : blocked,
+    recordHref: here?.canRecordReview && documentId ? `/export/portfolios/${here.portfolioId}/submission?kind=review&document=${encodeURIComponent(`cmalt-review/${documentId}`)}` : '',
+  };
 }

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { notify, type NotifyOptions } from '../notifications';
 import { CpdJobLease, CpdRecord, CpdSubmission } from './models';
-import { DAY_MS, periodLabel, periodOf, REMIND_DAYS_BEFORE_DUE } from './periods';
-import { reviewDueOn, REVIEW_REMIND_DAYS } from './review.service';
+import { DAY_MS, periodLabel, periodOf, REMIND_DAYS_BEFORE_DUE } from './periods.service';
+import { certificationFrom, reviewDueOn, REVIEW_REMIND_DAYS } from './review.service';
+import { altRecordsOf } from '../export';
 
 /**
  * Reminders, derived from the data each sweep (never queued twice): the last ended period is due soon or overdue
@@ -33,7 +34,8 @@ export async function sweepReminders(opts: ReminderOptions): Promise<number> {
       if (overdue) await send(`cpd:${record.ownerId}:${last.key}:overdue`, `Your CPD log for ${label} is overdue (it was due on ${due}).`, '/cpd/periods');
       else await send(`cpd:${record.ownerId}:${last.key}:due`, `Your CPD log for ${label} is due by ${due}.`, '/cpd/periods');
     }
-    const reviewDue = record.certifiedOn ? reviewDueOn(record.certifiedOn) : null;
+    const certification = certificationFrom(record, await altRecordsOf(record.ownerId)); // ALT's recorded pass, else the entered date
+    const reviewDue = certification ? reviewDueOn(certification.on) : null;
     for (const days of REVIEW_REMIND_DAYS) {
       if (reviewDue && now.getTime() >= reviewDue.getTime() - days * DAY_MS && now.getTime() < reviewDue.getTime()) {
         await send(`cpd-review:${record.ownerId}:${reviewDue.toISOString().slice(0, 10)}:${days}`, `Your CMALT review is due by ${reviewDue.toISOString().slice(0, 10)}.`, '/cpd/review');

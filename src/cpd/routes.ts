@@ -5,14 +5,14 @@ import { forbidden, notFound, unauthorised } from '../http/errors';
 import { attemptForm, type FormRefusal } from '../http/form-refusal';
 import { h, objectId, parse, render, urlOf, whoOf } from '../http/route-kit';
 import * as cpd from './entries.service';
-import { trainingStatus } from './mandatory';
+import { trainingStatus } from './mandatory.service';
 import { ACTIVITY_KINDS, TARGET_SOURCES, RATINGS } from './models';
 import { can } from './policy';
 import { KIND_LABELS, RATING_LABELS, SOURCE_LABELS, pagination, postedValues, presentEntry, presentTarget, presentTraining } from './presenter';
 import { entrySchema, evaluationInput, evaluationSchema, pageSchema, targetSchema } from './schema';
-import { coursesRouter } from './routes-course';
-import { periodsRouter } from './routes-periods';
-import { recordRouter } from './routes-record';
+import { coursesRouter } from './course.routes';
+import { periodsRouter } from './periods.routes';
+import { recordRouter } from './record.routes';
 
 
 const ENTRY_FIELDS = ['title', 'kind', 'startOn', 'endOn', 'hours', 'provider', 'accredited', 'cost', 'expenseClaimed', 'reflection', 'use', 'mandatoryItem'];

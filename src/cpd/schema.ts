@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACTIVITY_KINDS, RATINGS, TARGET_SOURCES } from './models';
-import { DAY_MS } from './periods';
+import { DAY_MS } from './periods.service';
 
 /** What the CPD forms may send. Messages in plain British English, shown on the page. */
 export const MESSAGES = {

@@ -4,7 +4,7 @@ import { Membership } from '../people/membership.model';
 import { User } from '../people/user.model';
 import { queueEmail } from '../scheme';
 import { CpdEntry, CpdSubmission, EntryDoc, SubmissionDoc } from './models';
-import { DAY_MS, Period, periodOf, periodsBetween, periodStarting } from './periods';
+import { DAY_MS, Period, periodOf, periodsBetween, periodStarting } from './periods.service';
 
 /** Bi-monthly submission: which periods are open, due, overdue or submitted, and the two ways a reviewer acknowledges. */
 

@@ -41,7 +41,7 @@ export function readingPresenter(book: Book, options: ReadingOptions) {
     cover: [
       { term: 'Candidate', value: book.candidate.name },
       { term: 'Pathway', value: book.pathwayTitle },
-      { term: 'Course', value: book.courseTitle || 'Not named by the VLE' },
+      ...(book.title && !book.courseTitle ? [] : [{ term: 'Course', value: book.courseTitle || 'Not named by the VLE' }]), // a titled document (a CMALT review) has no course
       { term: 'Framework', value: book.frameworkTitle },
       { term: 'Date', value: ukDate(book.madeAt) },
     ],

@@ -4,6 +4,7 @@ import { frameworks, loadPortfolio, type PortfolioDoc } from '../portfolio';
 import { altStanding, awaitingOutcome, KIND_LABELS, nextKinds, recordOutcome, recordSubmission, reviewDue, type AltKind, type Outcome } from './submission.service';
 import { h, render, urlOf, whoOf } from '../http/route-kit';
 import { portfolioFor } from './portfolio-access';
+import { offeredDocument } from './documents';
 
 /** The submission to ALT and its outcome, recorded by the candidate or the coordinator. */
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
@@ -22,12 +23,18 @@ export function submissionRouter(now: () => Date): Router {
 
   async function show(req: Request, res: Response, portfolio: PortfolioDoc, problem?: { status: number; message: string; form: string }) {
     const { areas } = await loadPortfolio(frameworks(), portfolio);
+    // Another capability's document (the CPD record's CMALT review) may be offered as what is submitted, with its kind chosen.
+    const document = await offeredDocument(problem ? req.body?.document : req.query.document, whoOf(res), now());
+    const kinds = nextKinds(portfolio);
+    const asked = String((problem ? req.body?.kind : req.query.kind) ?? '');
+    const chosenKind = kinds.find((k) => k === asked) ?? kinds[0];
     const titles = new Map(areas.map((a) => [a.id, a.displayTitle]));
     res.status(problem?.status ?? 200);
     await render(res, 'export/submission', {
       title: `${problem ? 'Error: ' : ''}Submission to ALT`,
       standing: altStanding(portfolio) || 'Not submitted to ALT yet.',
-      kinds: nextKinds(portfolio).map((k) => ({ value: k, label: KIND_LABELS[k] })),
+      kinds: kinds.map((k) => ({ value: k, label: KIND_LABELS[k], checked: k === chosenKind })),
+      document: document ? { ...document, pdf: urlOf(res, document.pdf), website: urlOf(res, document.website), home: document.home ? urlOf(res, document.home) : '' } : null,
       awaiting: awaitingOutcome(portfolio),
       areas: areas.filter((a) => a.assessed).map((a) => ({ id: a.id, title: a.displayTitle })),
       rounds: (portfolio.altRounds ?? []).map((r) => ({
@@ -48,7 +55,8 @@ export function submissionRouter(now: () => Date): Router {
   }
 
   const answer = async (req: Request, res: Response, portfolio: PortfolioDoc, form: string, r: Outcome, done: string) => {
-    if (r.ok) return res.redirect(303, urlOf(res, `${base(req)}?done=${done}`));
+    const document = typeof req.body?.document === 'string' && req.body.document ? `&document=${encodeURIComponent(req.body.document)}` : '';
+    if (r.ok) return res.redirect(303, urlOf(res, `${base(req)}?done=${done}${document}`));
     await show(req, res, portfolio, { ...r, form });
   };
 

@@ -127,3 +127,32 @@ export function reviewDue(round: AltRound): Date {
   d.setUTCFullYear(d.getUTCFullYear() + 3);
   return d;
 }
+
+/** Where one of a person's portfolios stands with ALT: what another capability (the CPD record's review) reads. */
+export interface AltRecord {
+  portfolioId: string;
+  courseId: string;
+  /** The latest pass's certification date (its decision date if ALT gave none): the start of the review clock. */
+  certifiedOn: Date | null;
+  lastRound: { kind: AltKind; submittedOn: Date; outcome: 'pending' | 'pass' | 'referral'; decidedOn: Date | null } | null;
+  /** Whether a review (renewal) is the kind that may be recorded next on this portfolio. */
+  canRecordReview: boolean;
+}
+
+/** A person's portfolios (one per course) as ALT records, newest certification first. */
+export async function altRecordsOf(userId: string): Promise<AltRecord[]> {
+  const portfolios = await Portfolio.find({ userId }, { courseId: 1, altRounds: 1 }).limit(100).lean<PortfolioDoc[]>();
+  const records = portfolios.map((p) => {
+    const passes = (p.altRounds ?? []).filter((r) => r.outcome === 'pass');
+    const pass = passes[passes.length - 1];
+    const last = lastOf(p);
+    return {
+      portfolioId: String(p._id),
+      courseId: p.courseId,
+      certifiedOn: pass ? new Date(pass.certifiedOn ?? pass.decidedOn ?? pass.submittedOn) : null,
+      lastRound: last ? { kind: last.kind as AltKind, submittedOn: new Date(last.submittedOn), outcome: last.outcome as 'pending' | 'pass' | 'referral', decidedOn: last.decidedOn ? new Date(last.decidedOn) : null } : null,
+      canRecordReview: nextKinds(p).includes('review'),
+    };
+  });
+  return records.sort((a, b) => (b.certifiedOn?.getTime() ?? 0) - (a.certifiedOn?.getTime() ?? 0));
+}

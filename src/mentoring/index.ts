@@ -8,3 +8,4 @@ export { listenForApprovedEdits, listenForReadySections, catchUpReadySections, s
 export { noteReadySection } from './reviews';
 export { assignMentor, assignmentsIn, assignmentsFor, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
 export { decideFinalReview } from './final-review';
+export { lastMentorContact } from './contact';

@@ -11,9 +11,12 @@ import { applicationSchema, fieldErrors, listFilterSchema, reasonSchema, recordS
 import { callState, saveSettings, settingsOf } from './settings.service';
 import { recordSupport, remindLineManager } from './support.service';
 import { runAction, type RecordAction } from './actions';
+import { fundingRouter } from './funding.routes';
+import { reportsRouter } from './reports/reports.routes';
 
 export interface SchemeDeps {
   config: { publicUrl: string; ltiKey: string };
+  clock?: () => Date; // funded submissions' financial year; tests move it
 }
 
 const NOT_COORDINATOR = 'Scheme settings and applications are for the scheme coordinator of this course.';
@@ -44,6 +47,8 @@ export function schemeRouter(deps: SchemeDeps): Router {
   router.use('/manage', manage);
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
   manage.use('/meetings', manageMeetingsRouter(deps));
+  manage.use('/funding', fundingRouter(deps));
+  manage.use('/reports', reportsRouter(deps));
   router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---

@@ -6,6 +6,8 @@ import { Notification } from '../../src/notifications';
 import { launchAs, type ToolSession } from '../support/launch';
 import { toolSuite } from '../support/suite';
 import { download, textOf } from '../portfolio/evidence/http';
+import { readPdf } from '../export/pdf-read';
+import { loadMandatoryTraining } from '../../src/cpd';
 
 /** The issue's journey over HTTP through real launches: the clock is the tool's, moved by the test. */
 let now = new Date('2026-01-05T09:00:00Z');
@@ -14,6 +16,12 @@ let kim: ToolSession;
 let coordinator: ToolSession;
 let course: ReturnType<typeof suite.platform.course>;
 
+/** Kim's safeguarding cell in the coordinator's training matrix, as the table shows it. */
+const safeguardingCell = (html: string) => {
+  const column = loadMandatoryTraining().items.findIndex((i) => i.id === 'safeguarding-prevent');
+  const row = /<tr><th scope="row">Kim Tutor<\/th>(.*?)<\/tr>/s.exec(html)?.[1] ?? '';
+  return [...row.matchAll(/<span class="status[^"]*">([^<]*)<\/span>/g)].map((m) => m[1])[column];
+};
 const idIn = (html: string, path: string) => new RegExp(`${path}/([a-f0-9]{24})`).exec(html)?.[1] ?? '';
 const activity = (over: Record<string, string | string[]> = {}) => ({
   title: 'Safeguarding refresher', kind: 'course', startOn: '2026-01-10', endOn: '2026-01-10', hours: '3', provider: 'College HR',
@@ -103,9 +111,11 @@ test('a person keeps a CPD record across two periods, submits, is reminded, eval
   expect((await Notification.findOne({ kind: 'cpd_reminder' }).lean())!.text).toContain('March 2026 to April 2026');
   now = new Date('2026-05-20T09:00:00Z');
   expect(textOf((await kim.get('/cpd/periods')).html)).toContain('One period is overdue.');
-  const matrix = textOf((await coordinator.get('/cpd/course')).html);
+  const matrixPage = (await coordinator.get('/cpd/course')).html;
+  const matrix = textOf(matrixPage);
   expect(matrix).toContain('Kim Tutor');
-  expect(matrix).toContain('Overdue');
+  expect(matrix).toContain('Overdue'); // the period
+  expect(safeguardingCell(matrixPage)).toBe('Current');
 
   // Evaluating a target: every linked activity needs a rating and a sentence.
   const partial = await kim.post(`/cpd/targets/${t2}/evaluation`, { outcome: 'Turnaround down to 10 days.' });
@@ -122,7 +132,7 @@ test('a person keeps a CPD record across two periods, submits, is reminded, eval
   expect(textOf((await kim.get('/cpd/training')).html)).toMatch(/Safeguarding and Prevent Due soon/);
   now = new Date('2027-01-11T09:00:00Z');
   expect(textOf((await kim.get('/cpd/training')).html)).toMatch(/Safeguarding and Prevent Overdue/);
-  expect(textOf((await coordinator.get('/cpd/course')).html)).toContain('Overdue');
+  expect(safeguardingCell((await coordinator.get('/cpd/course')).html)).toBe('Overdue'); // the matrix turns as the clock moves
 
   // The CMALT review: certification entered, entries since it chosen, sections written, PDF built.
   await kim.post('/cpd/review/certification', { certifiedOn: '2026-02-01' });
@@ -142,7 +152,12 @@ test('a person keeps a CPD record across two periods, submits, is reminded, eval
   const rows = csv.html.trim().split('\r\n');
   expect(rows).toHaveLength(4); // header + three activities in period two
   expect(rows[1]).toContain('"Activity 4"');
-  expect((await download(kim, '/cpd/export.pdf?from=2026-01-01&to=2026-02-28')).body.subarray(0, 5).toString()).toBe('%PDF-');
+  const periodPdf = await download(kim, '/cpd/export.pdf?from=2026-01-01&to=2026-02-28');
+  expect(periodPdf.headers.get('content-type')).toBe('application/pdf');
+  const periodText = (await readPdf(periodPdf.body)).text;
+  expect(periodText).toContain('Activity 1');
+  expect(periodText).toContain('Activity 3');
+  expect(periodText).not.toContain('Activity 4'); // March: outside the period asked for
   const hours = textOf((await kim.get('/cpd/hours', { from: '2026-01-01', to: '2026-12-31' })).html);
   expect(hours).toContain('18 hours in 6 activities');
   expect(hours).toContain('Use formative quizzes');
@@ -206,6 +221,22 @@ test('a coordinator acknowledges a period submitted to them in the VLE', async (
   expect((await coordinator.post(`/cpd/course/submissions/${sub._id}`, { comment: '' })).status).toBe(422);
   expect((await coordinator.post(`/cpd/course/submissions/${sub._id}`, { comment: 'Noted, thank you.' })).status).toBe(200);
   expect((await CpdSubmission.findById(sub._id).lean())!.acknowledgedBy).toBe('Cora Coordinator');
+});
+
+test('a line manager’s link that has expired is refused, and acknowledges nothing', async () => {
+  now = new Date('2027-05-03T09:00:00Z');
+  await kim.post('/cpd/entries', activity({ title: 'Spring conference', startOn: '2027-03-15', endOn: '2027-03-15' }) as Record<string, string>);
+  const done = await kim.post('/cpd/periods/2027-03/submit', { reviewer: 'line_manager', reviewerName: 'Lee Manager', reviewerEmail: 'lee@college.ac.uk', progress: 'Conference.' });
+  expect(done.status).toBe(200);
+  const path = new URL(/(http:\/\/[^"<\s]+\/cpd-review\/[A-Za-z0-9_.-]+)/.exec(done.html)![1]).pathname;
+  expect((await fetch(`${suite.tool.baseUrl}${path}`)).status).toBe(200);
+  now = new Date('2027-06-03T09:00:00Z'); // 31 days on: the link's 30 days are over
+  const late = await fetch(`${suite.tool.baseUrl}${path}`);
+  expect(late.status).toBe(410);
+  expect(textOf(await late.text())).toContain('This link has expired.');
+  const lateAck = await fetch(`${suite.tool.baseUrl}${path}`, { method: 'POST', body: new URLSearchParams({ comment: 'Too late?' }) });
+  expect(lateAck.status).toBe(410);
+  expect((await CpdSubmission.findOne({ periodStart: new Date('2027-03-01T00:00:00Z') }).lean())!.acknowledgedAt).toBeNull();
 });
 
 test('the CV kept in the CPD profile is the one planning shows, until planning is given its own', async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,3 +33,25 @@ test('signed links: the right purpose and time open; tampered, other-purpose and
   expect(checkLink('secret-key-0123456789', 'cpd-review', `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, now)).toEqual({ ok: false, reason: 'tampered' });
   expect(checkLink('secret-key-0123456789', 'cpd-review', token, new Date('2026-04-01T00:00:00Z'))).toEqual({ ok: false, reason: 'expired' });
 });
+
+test('npm start with a mandatory training file with errors stops before listening, with the readable list and no stack', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cpd-start-'));
+  const file = path.join(dir, 'training.json');
+  writeFileSync(file, JSON.stringify({ items: [{ id: 'GDPR!', title: '', renewalMonths: 12 }] }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATA_DIR: dir, MANDATORY_TRAINING_FILE: file },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: string[] = [];
+  child.stdout.on('data', (d) => out.push(String(d)));
+  child.stderr.on('data', (d) => out.push(String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const text = out.join('');
+  expect(code).toBe(1);
+  expect(text).toContain(`The mandatory training file ${file} has 2 problem(s):`);
+  expect(text).toContain('  - items.0.id must be 1 to 40 lower-case letters, digits or hyphens');
+  expect(text).toContain('  - items.0.title must not be empty');
+  expect(text).not.toContain('is listening');
+  expect(text).not.toMatch(/at \w+ \(/);
+}, 60_000);

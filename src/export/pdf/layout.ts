@@ -90,7 +90,7 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
   for (const [term, value] of [
     ['Candidate', book.candidate.name],
     ['Pathway', book.pathwayTitle],
-    ['Course', book.courseTitle || 'Not named by the VLE'],
+    ...(book.title && !book.courseTitle ? [] : [['Course', book.courseTitle || 'Not named by the VLE']]), // a document that names itself (a CMALT review) belongs to no course
     ['Framework', book.frameworkTitle],
     ['Date', ukDate(book.madeAt)],
   ]) {
@@ -204,7 +204,7 @@ export async function layOut(input: LayoutInput): Promise<LaidOut> {
     });
   }
   writeContents(doc, { book, outline, contentsStart, perPage, width, laterLinks, attached: input.attached, attachmentStarts });
-  pageNumbers(doc, mainPages);
+  pageNumbers(doc, mainPages, book.title ? 'document' : 'portfolio');
   doc.end();
   await ended;
   return { bytes: Buffer.concat(chunks), images: imagePlaces, pageCount: mainPages, outline, laterLinks, attachmentStarts };
@@ -250,12 +250,12 @@ function fitted(doc: Doc, text: string, room: number): string {
   return `${cut.trimEnd()}…`;
 }
 
-function pageNumbers(doc: Doc, pages: number) {
+function pageNumbers(doc: Doc, pages: number, noun: string) {
   for (let i = 1; i < pages; i++) {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0; // writing in the margin must not start a new page
-    doc.font('body').fontSize(9).fillColor(MUTED).text(`Page ${i + 1} of the portfolio`, MARGIN, doc.page.height - 36, { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false });
+    doc.font('body').fontSize(9).fillColor(MUTED).text(`Page ${i + 1} of the ${noun}`, MARGIN, doc.page.height - 36, { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { addMonths, DAY_MS } from './periods';
+import { addMonths, DAY_MS } from './periods.service';
 
 /** The institution's mandatory training: configuration (config/mandatory-training.json), checked at start. */
 

@@ -2,9 +2,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import { attemptForm, type FormRefusal } from '../http/form-refusal';
 import { h, parse, render, urlOf, whoOf } from '../http/route-kit';
 import * as cpd from './entries.service';
-import { entriesCsv, entriesPdf, hoursSummary } from './export';
-import { trainingStatus } from './mandatory';
-import { inWords, presentEntry, presentTraining } from './presenter';
+import { entriesCsv, entriesPdf, hoursSummary } from './export.presenter';
+import { trainingStatus } from './mandatory.service';
+import { inWords, presentAltRecord, presentEntry, presentTraining } from './presenter';
 import * as review from './review.service';
 import { certificationSchema, profileSchema, rangeSchema, REVIEW_SECTIONS, reviewSchema } from './schema';
 import type { CpdDeps } from './deps';
@@ -41,23 +41,26 @@ export function recordRouter(deps: CpdDeps): Router {
 
   const reviewPage = async (req: Request, res: Response, status = 200, refusal?: FormRefusal) => {
     const who = whoOf(res);
-    const record = await review.recordOf(who.userId);
-    const certifiedOn = record?.certifiedOn ?? null;
-    const entries = certifiedOn ? await review.entriesSince(who.userId, certifiedOn) : [];
-    const chosen = new Set(refusal ? [] : record?.review?.entryIds ?? []);
+    const { record, alt, certification } = await review.standingOf(who.userId);
+    const entries = certification ? await review.entriesSince(who.userId, certification.on) : [];
+    const posted = Boolean(refusal) && req.path === '/review'; // the review form refused: show what was typed; the date form leaves it
+    const chosen = new Set(posted ? ([] as string[]).concat(req.body?.entryIds ?? []).map(String) : record?.review?.entryIds ?? []);
     const saved = record?.review?.sections ?? {};
-    const sectionText = (id: string) => (refusal ? refusal.field(id) : saved[id] ?? '');
+    const sectionText = (id: string) => (posted ? refusal!.field(id) : saved[id] ?? '');
+    const documentId = record?.review ? String(record._id) : ''; // exported through the export capability once saved
     res.status(status);
     await render(res, 'cpd/review', {
       title: 'Your CMALT review',
-      certifiedOn: iso(certifiedOn ?? undefined),
-      certifiedWords: inWords(certifiedOn),
-      dueWords: certifiedOn ? inWords(review.reviewDueOn(certifiedOn)) : '',
+      certifiedOn: certification?.fromAlt ? '' : iso(certification?.on),
+      certifiedWords: inWords(certification?.on),
+      fromAlt: Boolean(certification?.fromAlt),
+      dueWords: certification ? inWords(review.reviewDueOn(certification.on)) : '',
       entries: entries.map((e) => ({ ...presentEntry(e), chosen: chosen.has(String(e._id)) })),
       sections: REVIEW_SECTIONS.map((s) => ({ ...s, text: sectionText(s.id) })),
       formError: refusal?.message ?? '',
       notice: NOTICES[String(req.query.done)] ?? '',
-      documentId: record?.review ? String(record._id) : '', // exported through the export capability once saved
+      documentId,
+      alt: presentAltRecord(alt, who.courseId, documentId),
     }, '/cpd');
   };
   router.get('/review', h(async (req, res) => reviewPage(req, res)));
@@ -71,9 +74,9 @@ export function recordRouter(deps: CpdDeps): Router {
   }));
   router.get('/review.pdf', h(async (_req, res) => {
     const who = whoOf(res);
-    const record = await review.recordOf(who.userId);
+    const { record, certification } = await review.standingOf(who.userId);
     const chosen = new Set(record?.review?.entryIds ?? []);
-    const entries = record?.certifiedOn ? (await review.entriesSince(who.userId, record.certifiedOn)).filter((e) => chosen.has(String(e._id))) : [];
+    const entries = certification ? (await review.entriesSince(who.userId, certification.on)).filter((e) => chosen.has(String(e._id))) : [];
     const saved = record?.review?.sections ?? {};
     const sections = REVIEW_SECTIONS.map((s) => ({ title: s.title, text: saved[s.id] ?? '' }));
     const pdf = await entriesPdf('CMALT review', who.name, entries, await cpd.listTargets(who.userId), sections);

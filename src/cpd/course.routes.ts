@@ -3,7 +3,7 @@ import { forbidden, notFound } from '../http/errors';
 import { attemptForm } from '../http/form-refusal';
 import { h, objectId, parse, render, urlOf, whoOf } from '../http/route-kit';
 import * as cpd from './entries.service';
-import { trainingStatus, TRAINING_STATE_LABELS } from './mandatory';
+import { trainingStatus, TRAINING_STATE_LABELS } from './mandatory.service';
 import { can } from './policy';
 import { KIND_LABELS, pagination, presentEntry, presentSubmission } from './presenter';
 import { PERIOD_STATE_LABELS } from './submissions.service';
