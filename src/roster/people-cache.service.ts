@@ -70,7 +70,9 @@ interface Entry {
 
 const RECENT = 50;
 const REBUILD_MS = 5 * 60_000;
-const cache = new LRUCache<string, Entry>({ max: 200 });
+// Bounded by the people held (about 100,000 members and roster entries, some tens of MB), not by courses: many
+// small courses cost little, a few of 1,500 are kept too.
+const cache = new LRUCache<string, Entry>({ maxSize: 100_000, sizeCalculation: (e) => 1 + e.members.size + e.rosterByKey.size });
 
 const STATUS_ORDER: Record<RosterMember['status'], number> = { active: 0, inactive: 1, left: 2 };
 const bySubThen = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
