@@ -123,7 +123,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
     whenCourseFactsChange(courseLinkAfterLaunch()), // keeps the course's return URL, so emails link back through the VLE
   ];
   // The practice VLE is built before ltijs so that its sample course's set-up runs after each of its launches.
-  const practice = config.practiceVle ? createPracticeVle(config) : undefined;
+  const practice = config.practiceVle ? createPracticeVle({ ...config, afterLaunch, log }) : undefined;
   if (practice) afterLaunch.push(whenCourseFactsChange(practiceCourseSetUp(practice.vle.issuer)));
   const launchDeps = {
     ltiKey: config.ltiKey,
@@ -174,6 +174,8 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   // The practice VLE registers itself on every start; production (or PRACTICE_VLE=off) removes any a development run left.
   if (practice) await registerPracticeVle(lti, practice.vle);
   else await removePracticeVle(lti, config.dataDir);
+  // its sample course comes with sample portfolios (first start and after a reset); a failure only leaves it emptier
+  if (practice) await practice.seed().catch((err: unknown) => log.error({ err }, 'practice course: sample portfolios not written'));
 
   lti.onConnect(landOnRolePage(launchDeps));
   lti.onDeepLinking(deepLinkingHandler(deps));

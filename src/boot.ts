@@ -12,8 +12,8 @@ import { startGradebookWorker, type GradebookWorker, type GradebookWorkerOptions
 import { sectionSharedWithSet, setSchemeMeetingSource, sharedEvidenceReadable } from './community';
 import { addSectionShareRule, listenForApprovedEdits, listenForReadySections, registerMentoringPolicy, sectionFeedbackFor, startReadyCatchUp } from './mentoring';
 import { startNotifier } from './notifications';
-import { addEvidenceReadRule, setPlaceGate, setProfileCvSource, setSectionFeedbackSource } from './portfolio';
-import { meetingsForCalendar, schemePlaceGate, startSchemeMailer } from './scheme';
+import { addEvidenceReadRule, setPlaceGate, setProfileCvSource, setSectionFeedbackSource, setWriteLock } from './portfolio';
+import { meetingsForCalendar, schemePlaceGate, schemeWriteLock, startRetentionJob, startSchemeMailer } from './scheme';
 
 export type { AppDeps };
 
@@ -43,6 +43,7 @@ function wireRules(notifier: ReturnType<typeof startNotifier>): void {
   setProfileCvSource(profileFor); // planning shows the CV kept in the CPD record's profile instead of asking again
   listenForApprovedEdits(notifier.options); // an approved section edited goes back to its mentors
   setPlaceGate(schemePlaceGate); // in a course running the scheme, a portfolio opens with a place in the set
+  setWriteLock(schemeWriteLock); // a withdrawn candidate's portfolio is read-only until its retention period ends
   addEvidenceReadRule(sharedEvidenceReadable); // evidence shared as a learning set resource: its course's members may read it
   registerDocumentSource(REVIEW_DOCUMENT, reviewDocumentSource); // export renders the CPD record's CMALT review without importing cpd
   addSectionShareRule(sectionSharedWithSet); // a section shared with the whole learning set: its members read and comment
@@ -64,6 +65,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
   const schemeMail = startSchemeMailer(config, log);
   wireRules(notifier);
   const composed = await composeApp({ config, log, dbUri, notifier, training, clock });
+  const retention = startRetentionJob(log, clock); // withdrawn portfolios past the retention period are deleted
   const cpdReminders = startReminderWorker({ months: config.cpdPeriodMonths, notify: notifier.options, clock, log });
   const gradebook = gradebookWorker
     ? startGradebookWorker({ log, lti: composed.lti, options: typeof gradebookWorker === 'object' ? gradebookWorker : undefined })
@@ -82,6 +84,7 @@ export async function createApp({ config, log, dbUri, gradebookWorker, exportWor
       await stopReadyCatchUp();
       await notifier.worker.stop(); // an email being sent is finished, not cut off
       await schemeMail.stop();
+      await retention.stop(); // a deletion in progress finishes
       await composed.close();
     },
   };

@@ -1,17 +1,11 @@
 import PDFDocument from 'pdfkit';
 import type { EntryDoc, TargetDoc } from './models';
 import { KIND_LABELS } from './presenter';
+import { toCsv } from '../http/csv';
 
 /** The record for a period as CSV and PDF, and hours by kind and by target. Pure over the documents given. */
 
 const day = (d: Date) => new Date(d).toISOString().slice(0, 10);
-
-/** A spreadsheet cell: quoted, and a leading = + - @ made inert so a spreadsheet never runs it as a formula. */
-export function csvCell(value: string | number | boolean): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return `"${s.replace(/"/g, '""')}"`;
-}
 
 export function entriesCsv(entries: EntryDoc[], targets: TargetDoc[], mandatoryTitles: Map<string, string>): string {
   const titles = new Map(targets.map((t) => [String(t._id), t.title]));
@@ -21,7 +15,7 @@ export function entriesCsv(entries: EntryDoc[], targets: TargetDoc[], mandatoryT
     e.expenseClaimed ? 'Yes' : 'No', e.reflection ?? '', e.use ?? '', (e.targetIds ?? []).map((id) => titles.get(id) ?? '').filter(Boolean).join('; '),
     e.mandatoryItem ? mandatoryTitles.get(e.mandatoryItem) ?? e.mandatoryItem : '', e.submissionId ? 'Yes' : 'No',
   ]);
-  return `\uFEFF${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return toCsv(head, rows);
 }
 
 export interface HoursSummary {

@@ -15,6 +15,8 @@ export { rolesPageRouter } from './roles-page';
 export { sessionMaxAge } from './session-age';
 export { cookielessSession, launchWithoutCookie, newWindowInsteadOfLaunch, PASS_ROUTE, rememberLogin, sessionPassRoute, startLoginInNewWindow } from './storage';
 export { Deployment } from './deployment.model';
+/** For the practice VLE's sample course: its people recorded exactly as their launches would record them. */
+export { launchFacts, recordLaunch, type LaunchFacts, type RecordedLaunch } from './launch.service';
 export { forgetRegistrationStatus } from './registration-status';
 /** For the cohort's Teachers page: who is a coordinator changes what each membership's roles give. */
 export { forgetIdentities } from './identity';

@@ -9,3 +9,7 @@ export { noteReadySection } from './reviews';
 export { assignMentor, assignmentsIn, assignmentsFor, unassignMentor, ASSIGN_MESSAGES, type AssignResult } from './assignments';
 export { decideFinalReview } from './final-review';
 export { lastMentorContact } from './contact';
+/** For the practice VLE's sample portfolios: a mentor's comments and reviews, as the mentor's pages make them. */
+export { addComment } from './comments';
+export { decide } from './reviews';
+export { loadSectionById } from './sections';

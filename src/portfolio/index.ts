@@ -17,6 +17,8 @@ export {
 export { onApprovedSectionEdited, type ApprovedSectionEdit } from './approval-edits';
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
 export { setPlaceGate, type PlaceGate } from './place-gate';
+export { setWriteLock, type WriteLock } from './write-lock';
+export { movePortfolio, deletePortfolio, type MoveResult, type PortfolioOwner } from './transfer';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';
 export { onPortfolioReshaped, migrateToLatest } from './migration';
@@ -29,3 +31,7 @@ export { wordCount } from './rich-text';
 export { progressOfPortfolios } from './progress-of';
 export { progressPresenter } from './presenters';
 export { setProfileCvSource, type ProfileCvSource } from './planning';
+/** For the practice VLE's sample portfolios: written through the same services as a candidate's own pages. */
+export { openOrCreatePortfolio } from './portfolio-service';
+export { saveBody, addExample, requestReview, type ExampleInput, type SectionTarget } from './section-service';
+export { addFileEvidence, addLinkEvidence, receiveFile } from './evidence';

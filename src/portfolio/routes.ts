@@ -36,6 +36,7 @@ import { portfolioBodies } from './body-limit';
 import { evidencePickers } from './evidence/picker';
 import { sectionFeedback } from './section-feedback';
 import { placeGateFor } from './place-gate';
+import { writeLockGuard } from './write-lock';
 import { evidenceRouter } from './evidence';
 import { planningRouter } from './planning';
 
@@ -71,6 +72,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     present.sectionPresenter({ ...input, pathwayId: input.portfolio.pathway, courseAdvice: (await schemeOf(input.portfolio.courseId)).wordAdvice });
   const router = Router();
   router.use(...portfolioBodies());
+  router.use(writeLockGuard()); // a withdrawn candidate reads, never writes
   router.use('/evidence', evidenceRouter(deps));
   router.use('/planning', planningRouter(deps));
   router.use('/length-advice', lengthAdviceRouter(registry));
@@ -224,7 +226,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
     h(async (req, res) => {
       const { framework, area, section, sections: all, portfolio } = await readableSection(res, req.params.id);
       const done = typeof req.query.done === 'string' ? req.query.done : '';
-      const canEdit = await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio)));
+      const canEdit = !res.locals.writeLock && (await can(whoOf(res), 'edit', await findPortfolioById(String(section.portfolio))));
       // The owner links evidence from their library to each example, right beside it.
       const limits = { fileBytes: deps.config.uploadLimitBytes, quotaBytes: deps.config.storageQuotaBytes };
       const pickers = canEdit ? await evidencePickers(whoOf(res), section, `/portfolio/sections/${req.params.id}`, 3, limits) : {};

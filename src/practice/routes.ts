@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import { badRequest, forbidden, notFound } from '../http/errors';
 import { noStore } from '../http/no-store';
 import { pageNumberOf, paginate } from '../http/pages';
 import { renderPage } from '../http/render-page';
+import { h } from '../http/route-kit';
 import { frameSource } from './platform/oidc';
 import { KIND_LABELS, SAMPLE_PEOPLE, samplePerson } from './sample';
 import { PRACTICE_PATH, type PracticeVle } from './vle';
@@ -16,9 +17,6 @@ const MESSAGES = {
 
 /** Participants per page: a sample course is small, but the page works the same with a real roster. */
 const PARTICIPANTS_PER_PAGE = 20;
-
-type Handler = (req: Request, res: Response) => Promise<void> | void;
-const h = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => Promise.resolve(fn(req, res)).catch(next);
 
 /**
  * The practice VLE has no accounts (whoever reaches it is the evaluator on their own machine), so its forms carry a
@@ -35,7 +33,7 @@ function checkForm(req: Request, expected: string): void {
 }
 
 /** The practice VLE's own pages: the start page, a course page framing the tool, its gradebook and participants. */
-export function practicePages(vle: PracticeVle, ltiKey: string): express.Router {
+export function practicePages(vle: PracticeVle, ltiKey: string, resetCourse: () => Promise<void>): express.Router {
   const router = express.Router();
   const csrf = formToken(ltiKey);
   const url = (path: string) => `${PRACTICE_PATH}${path}`;
@@ -50,20 +48,24 @@ export function practicePages(vle: PracticeVle, ltiKey: string): express.Router 
   router.use(noStore());
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));
 
-  router.get('/', h((_req, res) =>
-    renderPage(res, 200, 'practice/start', { ...common('start'), title: 'Try CMALT Portfolio', people: SAMPLE_PEOPLE, kinds: KIND_LABELS }),
+  router.get('/', h(async (req, res) =>
+    renderPage(res, 200, 'practice/start', { ...common('start'), title: 'Try CMALT Portfolio', people: SAMPLE_PEOPLE, kinds: KIND_LABELS, wasReset: req.query.reset === '1' }),
   ));
 
-  // "Open as …": a real LTI 1.3 launch is prepared, and the course page frames the tool's login for it.
-  router.post('/open', h((req, res) => {
+  // "Open as …": a real LTI 1.3 launch is prepared, and the course page frames the tool's login for it. "Open in a
+  // new window" (the form opens a new tab): the same launch, its login at the top level of that window, as VLEs offer.
+  router.post('/open', h(async (req, res) => {
     checkForm(req, csrf);
-    const person = samplePerson((req.body as Record<string, unknown>).person);
+    const body = req.body as Record<string, unknown>;
+    const person = samplePerson(body.person);
     if (!person) throw badRequest(MESSAGES.unknownPerson);
-    const launch = vle.launchAs(person);
+    const inWindow = body.window === '1';
+    const launch = vle.launchAs(person, { window: inWindow });
+    if (inWindow) return res.redirect(303, frameSource(launch));
     res.redirect(303, url(`/course/${encodeURIComponent(launch.course.id)}/launch?hint=${encodeURIComponent(launch.hint)}`));
   }));
 
-  router.get('/course/:courseId/launch', h((req, res) => {
+  router.get('/course/:courseId/launch', h(async (req, res) => {
     const launch = vle.launch(String(req.query.hint ?? ''));
     if (!launch || launch.course.id !== req.params.courseId) throw notFound(MESSAGES.noLaunch);
     const person = samplePerson(launch.user.id)!;
@@ -71,11 +73,11 @@ export function practicePages(vle: PracticeVle, ltiKey: string): express.Router 
   }));
 
   // Where the tool sends people back to the course (launch_presentation return_url).
-  router.get('/course/:courseId/return', h((_req, res) =>
+  router.get('/course/:courseId/return', h(async (_req, res) =>
     renderPage(res, 200, 'practice/return', { ...common(''), title: 'Back in the practice course' }),
   ));
 
-  router.get('/participants', h((req, res) => {
+  router.get('/participants', h(async (req, res) => {
     const members = vle.members();
     const current = pageNumberOf(req.query);
     const pages = paginate(current, members.length, (n) => url(`/participants?page=${n}`), PARTICIPANTS_PER_PAGE);
@@ -86,14 +88,14 @@ export function practicePages(vle: PracticeVle, ltiKey: string): express.Router 
     return renderPage(res, 200, 'practice/participants', { ...common('participants'), title: 'Participants', rows, pages, total: members.length });
   }));
 
-  router.get('/gradebook', h((_req, res) => {
+  router.get('/gradebook', h(async (_req, res) => {
     const columns = vle.lineItems().map((item) => ({ item, rows: vle.gradebook(item) }));
     return renderPage(res, 200, 'practice/gradebook', { ...common('gradebook'), title: 'Gradebook', columns });
   }));
 
-  router.post('/reset', h((req, res) => {
+  router.post('/reset', h(async (req, res) => {
     checkForm(req, csrf);
-    vle.reset();
+    await resetCourse();
     res.redirect(303, url('/?reset=1'));
   }));
 

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Held, LineItem, Score } from './platform/ags';
 import { newSigningKey, type SigningKey } from './platform/keys';
 
 /**
@@ -12,6 +13,8 @@ export interface PracticeState {
   clientId: string;
   deploymentId: string;
   generation: number;
+  /** The generation whose sample portfolios were written (a start skips the seeding when it is current). */
+  seeded?: number;
 }
 
 interface Saved {
@@ -20,6 +23,7 @@ interface Saved {
   clientId: string;
   deploymentId: string;
   generation: number;
+  seeded?: number;
 }
 
 const FILE = 'practice-vle.json';
@@ -46,7 +50,7 @@ export function loadState(dataDir: string): PracticeState {
   if (existsSync(file)) {
     try {
       const saved: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      if (isSaved(saved)) return { key: keyFrom(saved), clientId: saved.clientId, deploymentId: saved.deploymentId, generation: saved.generation };
+      if (isSaved(saved)) return { key: keyFrom(saved), clientId: saved.clientId, deploymentId: saved.deploymentId, generation: saved.generation, seeded: Number.isInteger(saved.seeded) ? saved.seeded : undefined };
     } catch {
       // a damaged file: start again with a new key, and the registration follows it
     }
@@ -63,6 +67,7 @@ export function saveState(dataDir: string, state: PracticeState): void {
     clientId: state.clientId,
     deploymentId: state.deploymentId,
     generation: state.generation,
+    seeded: state.seeded,
   };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(stateFile(dataDir), JSON.stringify(saved), { mode: 0o600 });
@@ -71,4 +76,38 @@ export function saveState(dataDir: string, state: PracticeState): void {
 /** Production: a key left by a development run on the same DATA_DIR is deleted, so nothing could sign with it. */
 export function forgetState(dataDir: string): void {
   rmSync(stateFile(dataDir), { force: true });
+  rmSync(gradebookFile(dataDir), { force: true });
+}
+
+/** The practice gradebook as kept between starts: line items, the scores received and what each row holds. */
+export interface SavedGradebook {
+  lineItems: LineItem[];
+  scores: Array<[string, Array<Score & { lineItemId: string }>]>;
+  held: Array<[string, Held]>;
+}
+
+const GRADEBOOK_FILE = 'practice-gradebook.json';
+
+export function gradebookFile(dataDir: string): string {
+  return path.join(dataDir, GRADEBOOK_FILE);
+}
+
+export function loadGradebook(dataDir: string): SavedGradebook | undefined {
+  const file = gradebookFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedGradebook>;
+    if (Array.isArray(saved.lineItems) && Array.isArray(saved.scores) && Array.isArray(saved.held)) return saved as SavedGradebook;
+  } catch {
+    // damaged: the gradebook starts empty, and the tool's next scores fill it again
+  }
+  return undefined;
+}
+
+/** Written whole on each change (a practice course has a handful of rows), to a temporary file first, then renamed. */
+export function saveGradebook(dataDir: string, gradebook: SavedGradebook): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = gradebookFile(dataDir);
+  writeFileSync(`${file}.tmp`, JSON.stringify(gradebook), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }

@@ -9,12 +9,14 @@ import { Registrations } from './platform/registration';
 import { TokenService } from './platform/token';
 import type { PlatformCourse, PlatformUser, PreparedLaunch } from './platform/types';
 import { SAMPLE_COURSE, SAMPLE_PEOPLE, type SamplePerson } from './sample';
-import { saveState, type PracticeState } from './store';
+import { loadGradebook, saveGradebook, saveState, type PracticeState } from './store';
 
 /** The practice VLE's name, as the tool registers it: /admin hides it and production removes it by this name. */
 export const PRACTICE_VLE_NAME = 'Practice VLE (built in, not for real use)';
 /** Where it lives under the tool's own address; its issuer is the tool's PUBLIC_URL plus this. */
 export const PRACTICE_PATH = '/practice';
+
+const PRESENTATION = 'https://purl.imsglobal.org/spec/lti/claim/launch_presentation';
 
 /** Records kept for a test are capped here: a practice VLE runs for days on a laptop. */
 const KEEP = 200;
@@ -59,6 +61,8 @@ export class PracticeVle {
     for (const person of SAMPLE_PEOPLE) {
       this.users.set(person.id, this.people.user({ id: person.id, name: person.name, email: `${person.id}@practice.invalid` }));
     }
+    this.restoreGradebook();
+    this.ags.onChange = () => this.keepGradebook();
     this.openCourse();
     const app = this.platformRoutes as unknown as express.Express; // the platform's mount functions take an app; a router serves the same routes
     // as the test platform's own server parses them: token requests are forms, AGS bodies are JSON media types
@@ -78,7 +82,8 @@ export class PracticeVle {
   private openCourse(): void {
     const id = `${SAMPLE_COURSE.id}-${this.state.generation}`;
     this.course = this.people.course({ id, title: SAMPLE_COURSE.title, label: SAMPLE_COURSE.label });
-    this.ags.createLineItem(id, { label: 'CMALT portfolio', scoreMaximum: 100, resourceLinkId: this.resourceLinkId() });
+    // kept from an earlier start (the tool holds its address): only a new course gets a new line item
+    if (!this.ags.lineItemForResourceLink(id, this.resourceLinkId())) this.ags.createLineItem(id, { label: 'CMALT portfolio', scoreMaximum: 100, resourceLinkId: this.resourceLinkId() });
     const members: MemberInput[] = SAMPLE_PEOPLE.map((p) => ({ user: this.users.get(p.id)!, roles: p.roles }));
     this.nrps.set(id, members);
   }
@@ -87,19 +92,52 @@ export class PracticeVle {
     return `practice-portfolio-${this.state.generation}`;
   }
 
-  /** A new, empty sample course; what was written in the old one stays in the tool but is no longer launched. */
+  /** A new sample course, its gradebook and roster empty; the tool's records of the old one are erased by the caller. */
   reset(): void {
     this.nrps.members.delete(this.course.id);
-    for (const item of this.ags.lineItemsIn(this.course.id)) this.ags.lineItems.delete(item.id);
+    for (const item of this.ags.lineItemsIn(this.course.id)) {
+      this.ags.lineItems.delete(item.id);
+      this.ags.scores.delete(item.id);
+      for (const key of this.ags.held.keys()) if (key.startsWith(`${item.id}\n`)) this.ags.held.delete(key);
+    }
     this.state.generation += 1;
     saveState(this.dataDir, this.state);
     this.openCourse();
+    this.keepGradebook();
   }
 
-  /** A real launch for one sample person: the course page frames the tool's login with this launch's hint. */
-  launchAs(person: SamplePerson): PreparedLaunch {
+  /** The sample portfolios of the current course were written: later starts leave them be. */
+  markSeeded(): void {
+    this.state.seeded = this.state.generation;
+    saveState(this.dataDir, this.state);
+  }
+
+  /** The gradebook survives a restart: line items (the tool keeps their addresses), scores and what each row holds. */
+  private keepGradebook(): void {
+    saveGradebook(this.dataDir, { lineItems: [...this.ags.lineItems.values()], scores: [...this.ags.scores.entries()], held: [...this.ags.held.entries()] });
+  }
+
+  private restoreGradebook(): void {
+    const saved = loadGradebook(this.dataDir);
+    if (!saved) return;
+    const prefix = this.ags.lineItemsUrl('');
+    let highest = 0;
+    for (const item of saved.lineItems) {
+      if (!item.id.startsWith(prefix.slice(0, prefix.indexOf('/ags/')))) continue; // kept at another address (PUBLIC_URL changed): not ours now
+      this.ags.lineItems.set(item.id, item);
+      highest = Math.max(highest, Number(/^li-(\d+)$/.exec(item.key)?.[1] ?? 0));
+    }
+    for (const [id, list] of saved.scores) if (this.ags.lineItems.has(id)) this.ags.scores.set(id, list);
+    for (const [key, held] of saved.held) if (this.ags.lineItems.has(key.split('\n')[0])) this.ags.held.set(key, held);
+    // new line items must not take a kept one's key (the ids count up from 1 on each start)
+    while (Number(this.ctx.nextId('')) < highest);
+  }
+
+  /** A real launch for one sample person: the course page frames the tool's login with this launch's hint; `window`: a new window's launch. */
+  launchAs(person: SamplePerson, options: { window?: boolean } = {}): PreparedLaunch {
     this.trim();
     return prepareLaunch(this.ctx, this.people, this.ags, {
+      ...(options.window ? { claims: { [PRESENTATION]: { document_target: 'window', return_url: this.ctx.url(`/course/${encodeURIComponent(this.course.id)}/return`), locale: 'en-GB' } } } : {}),
       user: this.users.get(person.id),
       roles: person.roles,
       course: this.course,

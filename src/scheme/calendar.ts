@@ -68,7 +68,7 @@ export async function revokeFeed(secret: string, courseId: string, userId: strin
  * Opens a feed from its address. A wrong secret is 404, an earlier (revoked) one 410, and a person who has since
  * left the set (withdrawn, or no longer a mentor) gets 410 too: the address outlives their access otherwise.
  */
-export async function openFeed(secret: string, token: string): Promise<Result<{ courseId: string }>> {
+export async function openFeed(secret: string, token: string): Promise<Result<{ courseId: string; userId: string; roles: string[] }>> {
   const m = /^([0-9a-f]{24})\.([A-Za-z0-9_-]{43})(?:\.ics)?$/.exec(token);
   if (!m) return refusal(404, CALENDAR_REFUSALS.unknown);
   const feed = (await CalendarFeed.findById(m[1]).lean()) as CalendarFeedDoc | null;
@@ -81,7 +81,7 @@ export async function openFeed(secret: string, token: string): Promise<Result<{ 
   const membership = await Membership.findOne({ user: feed.userId, course: feed.courseId }, { appRoles: 1 }).lean();
   const roles = membership?.appRoles ?? [];
   if (!(await mayJoinMeetings({ courseId: feed.courseId, userId: feed.userId, roles }))) return refusal(410, CALENDAR_REFUSALS.gone);
-  return { ok: true, courseId: feed.courseId };
+  return { ok: true, courseId: feed.courseId, userId: feed.userId, roles: roles as string[] };
 }
 
 /** The set's meetings are for the coordinator, the mentors and the candidates with a place. */

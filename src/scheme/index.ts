@@ -7,3 +7,5 @@ export { startSchemeMailer, type SchemeMailer } from './worker';
 export { canOnScheme } from './policy';
 export { calendarFeedRouter } from './calendar.routes';
 export { meetingsForCalendar, type CalendarMeeting } from './meetings.service';
+export { schemeWriteLock } from './deferral.service';
+export { startRetentionJob, deleteExpiredPortfolios } from './retention.job';

@@ -19,6 +19,7 @@ const meetingSchema = new mongoose.Schema(
     sequence: { type: Number, default: 0 },
     attended: { type: [String], default: [] }, // userIds the coordinator marked present
     reminderSentAt: { type: Date, default: null },
+    groupId: { type: String, default: null }, // a mentor group's meeting (groups.model.ts); null = the whole set's
   },
   { timestamps: true },
 );
@@ -50,6 +51,7 @@ export interface MeetingFields {
   sequence: number;
   attended: string[];
   reminderSentAt: Date | null;
+  groupId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -8,6 +8,7 @@ import { attendanceSchema, meetingListSchema, meetingSchema, notesSchema } from 
 import { fieldErrors, localValue } from './scheme.schema';
 import { settingsOf } from './settings.service';
 import { runAction, type RecordAction } from './actions';
+import { groupNames, meetingScope } from './groups.service';
 
 export interface MeetingDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -16,6 +17,7 @@ export interface MeetingDeps {
 const NOT_IN_SET = 'The learning set’s meetings are for the people with a place in the set, their mentors and the coordinator.';
 const DONE: Record<string, string> = {
   created: 'The meeting is scheduled. It is in everyone’s calendar feed now.',
+  created_group: 'The group’s meeting is scheduled. It is in the calendar feeds of the group’s members and mentor now.',
   updated: 'The meeting is changed. Calendar feeds show the change the next time they refresh.',
   cancelled: 'The meeting is cancelled and the set has been told.',
   attendance: 'Attendance is saved.',
@@ -26,9 +28,10 @@ const DONE: Record<string, string> = {
 const notice = (req: Request) => DONE[String(req.query.done)] ?? '';
 const hostOf = (publicUrl: string) => new URL(publicUrl).host;
 
-function present(m: MeetingDoc, zone: string) {
+function present(m: MeetingDoc, zone: string, groups?: Map<string, string>) {
   return {
     id: String(m._id),
+    group: m.groupId ? groups?.get(m.groupId) ?? 'a mentor group' : '',
     title: m.title,
     when: meetings.whenInZone(m.startsAt, m.endsAt, zone),
     place: m.place,
@@ -48,15 +51,17 @@ const formOf = (m: MeetingDoc | null, zone: string) => ({
   place: m?.place ?? '',
   onlineUrl: m?.onlineUrl ?? '',
   agenda: m?.agenda ?? '',
+  groupId: m?.groupId ?? '',
 });
 const postedForm = (body: Record<string, unknown>) =>
-  Object.fromEntries(['title', 'startsAt', 'endsAt', 'place', 'onlineUrl', 'agenda'].map((k) => [k, typeof body?.[k] === 'string' ? String(body[k]).slice(0, 5000) : '']));
+  Object.fromEntries(['title', 'startsAt', 'endsAt', 'place', 'onlineUrl', 'agenda', 'groupId'].map((k) => [k, typeof body?.[k] === 'string' ? String(body[k]).slice(0, 5000) : '']));
 
 /** A page of meetings, for whoever may see them; `manage` adds the coordinator's scheduling form. */
 async function showList(req: Request, res: Response, deps: MeetingDeps, manage: boolean, status = 200, errors: Record<string, string> = {}, posted?: Record<string, string>) {
   const who = whoOf(res);
   const q = meetingListSchema.parse(req.query);
-  const [zone, list, feed] = await Promise.all([meetings.zoneOf(who.courseId), meetings.listMeetings(who.courseId, q.when, q.page), feedAddress(deps.config.ltiKey, who.courseId, who.userId, false)]);
+  const scope = manage ? {} : await meetingScope(who); // a group's meetings only for that group
+  const [zone, list, feed, groups] = await Promise.all([meetings.zoneOf(who.courseId), meetings.listMeetings(who.courseId, q.when, q.page, new Date(), scope), feedAddress(deps.config.ltiKey, who.courseId, who.userId, false), groupNames(who.courseId)]);
   const base = manage ? '/scheme/manage/meetings' : '/scheme/meetings';
   const pageUrl = (page: number) => urlOf(res, `${base}?when=${q.when}&page=${page}`);
   res.status(status);
@@ -66,7 +71,8 @@ async function showList(req: Request, res: Response, deps: MeetingDeps, manage: 
     base,
     zone,
     when: q.when,
-    items: list.items.map((m) => present(m, zone)),
+    items: list.items.map((m) => present(m, zone, groups)),
+    groups: [...groups.entries()],
     total: list.total,
     page: list.page,
     pages: list.pages,
@@ -97,7 +103,7 @@ export function meetingsRouter(deps: MeetingDeps): Router {
   }));
 
   router.get('/:id.ics', h(async (req, res) => {
-    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(whoOf(res).courseId, req.params.id) : null;
+    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(whoOf(res).courseId, req.params.id, await meetingScope(whoOf(res))) : null;
     if (!m) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
     const s = await settingsOf(whoOf(res).courseId);
     res.set('Content-Disposition', `attachment; filename="meeting-${String(m._id)}.ics"`);
@@ -106,10 +112,10 @@ export function meetingsRouter(deps: MeetingDeps): Router {
 
   router.get('/:id', h(async (req, res) => {
     const who = whoOf(res);
-    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(who.courseId, req.params.id) : null;
+    const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(who.courseId, req.params.id, await meetingScope(who)) : null;
     if (!m) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
     const zone = await meetings.zoneOf(who.courseId);
-    await render(res, 'scheme/meeting', { title: m.title, m: present(m, zone), manage: false, errors: {}, values: {}, members: [], done: '' }, '/scheme');
+    await render(res, 'scheme/meeting', { title: m.title, m: present(m, zone, await groupNames(who.courseId)), manage: false, errors: {}, values: {}, members: [], done: '' }, '/scheme');
   }));
   return router;
 }
@@ -124,18 +130,18 @@ export function manageMeetingsRouter(deps: MeetingDeps): Router {
     if (!parsed.success) return showList(req, res, deps, true, 422, fieldErrors(parsed.error), postedForm(req.body));
     const r = await meetings.createMeeting(whoOf(res).courseId, parsed.data);
     if (!r.ok) return showList(req, res, deps, true, r.status, { [('field' in r && r.field) || 'form']: r.message }, postedForm(req.body));
-    res.redirect(303, urlOf(res, `/scheme/manage/meetings/${r.id}?done=created`));
+    res.redirect(303, urlOf(res, `/scheme/manage/meetings/${r.id}?done=${parsed.data.groupId ? 'created_group' : 'created'}`));
   }));
 
   async function showOne(req: Request, res: Response, status = 200, errors: Record<string, string> = {}, posted?: Record<string, string>) {
     const who = whoOf(res);
     const m = objectId.safeParse(req.params.id).success ? await meetings.meetingIn(who.courseId, req.params.id) : null;
     if (!m) refuse({ status: 404, message: meetings.MEETING_REFUSALS.notFound });
-    const [zone, members] = await Promise.all([meetings.zoneOf(who.courseId), meetings.setMembers(who.courseId)]);
+    const [zone, members, groups] = await Promise.all([meetings.zoneOf(who.courseId), meetings.setMembers(who.courseId, m.groupId), groupNames(who.courseId)]);
     res.status(status);
     await render(res, 'scheme/meeting', {
       title: `${Object.keys(errors).length ? 'Error: ' : ''}${m.title}`,
-      m: present(m, zone),
+      m: present(m, zone, groups),
       manage: true,
       zone,
       values: posted ?? formOf(m, zone),

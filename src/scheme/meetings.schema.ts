@@ -14,6 +14,7 @@ export const MEETING_MESSAGES = {
   agenda: 'Keep the agenda to 5,000 characters or fewer.',
   notes: 'Keep the notes and actions to 20,000 characters or fewer.',
   attended: 'Choose people from the list.',
+  group: 'Choose the whole set or one of its groups.',
 };
 
 const text = (max: number, message: string) => z.preprocess((v) => (typeof v === 'string' ? v.trim() : ''), z.string().max(max, message));
@@ -26,6 +27,7 @@ export const meetingSchema = z.object({
   place: text(300, MEETING_MESSAGES.place),
   onlineUrl: text(2000, MEETING_MESSAGES.onlineUrl).refine((v) => v === '' || /^https?:\/\/[^\s<>"]+$/i.test(v), MEETING_MESSAGES.onlineUrl),
   agenda: text(5000, MEETING_MESSAGES.agenda),
+  groupId: text(24, MEETING_MESSAGES.group).refine((v) => /^([0-9a-f]{24})?$/i.test(v), MEETING_MESSAGES.group), // '' = the whole set; set when scheduled
 }).superRefine((v, ctx) => {
   if (!v.place && !v.onlineUrl) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['place'], message: MEETING_MESSAGES.placeOrLink });
 });

@@ -4,6 +4,7 @@ import { User } from '../people/user.model';
 import { queueEmail } from './mail';
 import { Meeting, type MeetingDoc } from './meetings.model';
 import { MEETING_MESSAGES, type MeetingInput } from './meetings.schema';
+import { groupAudience } from './groups.service';
 import { Application } from './scheme.model';
 import { localInstant } from './scheme.schema';
 import { refusal, settingsOf, type Result } from './settings.service';
@@ -42,12 +43,13 @@ export type FieldRefusal = { ok: false; status: number; message: string; field?:
 export async function createMeeting(courseId: string, input: MeetingInput, now = new Date()): Promise<Result<{ id: string }> | FieldRefusal> {
   const times = timesOf(input, await zoneOf(courseId), now, true);
   if (!times.ok) return times;
-  const m = await Meeting.create({ courseId, title: input.title, place: input.place, onlineUrl: input.onlineUrl, agenda: input.agenda, startsAt: times.startsAt, endsAt: times.endsAt });
+  if (input.groupId && !(await groupAudience(courseId, input.groupId))) return { ...refusal(422, MEETING_MESSAGES.group), field: 'groupId' };
+  const m = await Meeting.create({ courseId, title: input.title, place: input.place, onlineUrl: input.onlineUrl, agenda: input.agenda, startsAt: times.startsAt, endsAt: times.endsAt, groupId: input.groupId || null });
   return { ok: true, id: String(m._id) };
 }
 
-export async function meetingIn(courseId: string, id: string): Promise<MeetingDoc | null> {
-  return (await Meeting.findOne({ _id: id, courseId }).lean()) as MeetingDoc | null;
+export async function meetingIn(courseId: string, id: string, scope: Record<string, unknown> = {}): Promise<MeetingDoc | null> {
+  return (await Meeting.findOne({ ...scope, _id: id, courseId }).lean()) as MeetingDoc | null;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function updateMeeting(courseId: string, id: string, input: Meeting
   if (moved) set.reminderSentAt = null;
   const done = await Meeting.findOneAndUpdate({ _id: id, courseId, cancelled: false }, { $set: set, $inc: { sequence: 1 } }, { new: true }).lean();
   if (!done) return refusal(409, MEETING_REFUSALS.cancelled);
-  if (moved) await tellTheSet(courseId, `Meeting moved: ${input.title}`, `The meeting "${input.title}" is now ${whenInZone(times.startsAt, times.endsAt, zone)}.`);
+  if (moved) await tellTheSet(done, `Meeting moved: ${input.title}`, `The meeting "${input.title}" is now ${whenInZone(times.startsAt, times.endsAt, zone)}.`);
   return { ok: true };
 }
 
@@ -78,13 +80,14 @@ export async function cancelMeeting(courseId: string, id: string): Promise<Resul
   const done = await Meeting.findOneAndUpdate({ _id: id, courseId, cancelled: false }, { $set: { cancelled: true }, $inc: { sequence: 1 } }, { new: true }).lean();
   if (!done) return refusal(409, MEETING_REFUSALS.alreadyCancelled);
   const zone = await zoneOf(courseId);
-  await tellTheSet(courseId, `Meeting cancelled: ${current.title}`, `The meeting "${current.title}" on ${whenInZone(current.startsAt, current.endsAt, zone)} is cancelled.`);
+  await tellTheSet(current, `Meeting cancelled: ${current.title}`, `The meeting "${current.title}" on ${whenInZone(current.startsAt, current.endsAt, zone)} is cancelled.`);
   return { ok: true };
 }
 
-/** The people attendance is recorded for: those with a place. Bounded by the cap (at most 200), so one list. */
-export async function setMembers(courseId: string): Promise<Array<{ userId: string; name: string }>> {
-  const apps = await Application.find({ courseId, state: 'accepted' }, { userId: 1, name: 1 }).sort({ name: 1 }).limit(500).lean();
+/** The people attendance is recorded for: those with a place (in the meeting's group, for a group's). Bounded by the cap (at most 200), so one list. */
+export async function setMembers(courseId: string, groupId?: string | null): Promise<Array<{ userId: string; name: string }>> {
+  const group = groupId ? await groupAudience(courseId, groupId) : null;
+  const apps = await Application.find({ courseId, state: 'accepted', ...(groupId ? { userId: { $in: group?.memberIds ?? [] } } : {}) }, { userId: 1, name: 1 }).sort({ name: 1 }).limit(500).lean();
   return apps.map((a) => ({ userId: a.userId, name: a.name || 'Unnamed candidate' }));
 }
 
@@ -94,8 +97,8 @@ export async function recordAttendance(courseId: string, id: string, userIds: st
   if (current.cancelled) return refusal(409, MEETING_REFUSALS.cancelled);
   if (new Date(current.startsAt) > now) return refusal(409, MEETING_REFUSALS.notYet);
   const unique = [...new Set(userIds)];
-  const known = await Application.countDocuments({ courseId, state: 'accepted', userId: { $in: unique } });
-  if (known !== unique.length) return refusal(422, MEETING_REFUSALS.notMember);
+  const allowed = new Set((await setMembers(courseId, current.groupId)).map((p) => p.userId));
+  if (!unique.every((u) => allowed.has(u))) return refusal(422, MEETING_REFUSALS.notMember);
   await Meeting.updateOne({ _id: id, courseId }, { $set: { attended: unique } });
   return { ok: true };
 }
@@ -106,8 +109,8 @@ export async function saveNotes(courseId: string, id: string, notes: string): Pr
 }
 
 /** One page of meetings: upcoming soonest first, or past most recent first. */
-export async function listMeetings(courseId: string, when: 'upcoming' | 'past', page: number, now = new Date()) {
-  const query = { courseId, endsAt: when === 'upcoming' ? { $gte: now } : { $lt: now } };
+export async function listMeetings(courseId: string, when: 'upcoming' | 'past', page: number, now = new Date(), scope: Record<string, unknown> = {}) {
+  const query = { ...scope, courseId, endsAt: when === 'upcoming' ? { $gte: now } : { $lt: now } };
   const total = await Meeting.countDocuments(query);
   const pages = Math.max(1, Math.ceil(total / MEETINGS_PAGE_SIZE));
   const at = Math.min(page, pages);
@@ -120,9 +123,9 @@ export async function listMeetings(courseId: string, when: 'upcoming' | 'past', 
 }
 
 /** Every meeting a feed carries: a year back and all ahead, capped so a feed stays small. */
-export async function meetingsForFeed(courseId: string, now = new Date()): Promise<MeetingDoc[]> {
+export async function meetingsForFeed(courseId: string, now = new Date(), scope: Record<string, unknown> = {}): Promise<MeetingDoc[]> {
   const since = new Date(now.getTime() - 366 * 24 * 60 * 60 * 1000);
-  return (await Meeting.find({ courseId, endsAt: { $gte: since } }).sort({ startsAt: 1 }).limit(500).lean()) as MeetingDoc[];
+  return (await Meeting.find({ ...scope, courseId, endsAt: { $gte: since } }).sort({ startsAt: 1 }).limit(500).lean()) as MeetingDoc[];
 }
 
 export interface CalendarMeeting {
@@ -138,9 +141,9 @@ export interface CalendarMeeting {
   icsPath: string;
 }
 
-/** For the peer space's calendar: the set's meetings overlapping [from, to), soonest first (at most 200). */
+/** For the peer space's calendar: the whole set's meetings (not a group's) overlapping [from, to), soonest first (at most 200). */
 export async function meetingsForCalendar(courseId: string, from: Date, to: Date): Promise<CalendarMeeting[]> {
-  const found = (await Meeting.find({ courseId, startsAt: { $lt: to }, endsAt: { $gt: from } }).sort({ startsAt: 1 }).limit(200).lean()) as MeetingDoc[];
+  const found = (await Meeting.find({ courseId, groupId: null, startsAt: { $lt: to }, endsAt: { $gt: from } }).sort({ startsAt: 1 }).limit(200).lean()) as MeetingDoc[];
   return found.map((m) => ({
     id: String(m._id),
     title: m.title,
@@ -162,16 +165,22 @@ export function whenInZone(start: Date, end: Date, zone: string): string {
   return `${s.toFormat('cccc d LLLL yyyy, HH:mm')} to ${endText} (${zone.replace(/_/g, ' ')} time)`;
 }
 
-/** The addresses a message to the set goes to: those with a place, and the course's mentors. */
-async function setAddresses(courseId: string): Promise<string[]> {
-  const apps = await Application.find({ courseId, state: 'accepted' }, { email: 1 }).limit(500).lean();
-  const mentors = await Membership.find({ course: courseId, appRoles: 'mentor' }, { user: 1 }).limit(500).lean();
+/**
+ * The addresses a message about a meeting goes to: for the whole set's, those with a place and the course's
+ * mentors; for a group's, its members with a place, its mentor and the course's coordinators only.
+ */
+async function setAddresses(courseId: string, groupId?: string | null): Promise<string[]> {
+  const group = groupId ? await groupAudience(courseId, groupId) : null;
+  const apps = await Application.find({ courseId, state: 'accepted', ...(groupId ? { userId: { $in: group?.memberIds ?? [] } } : {}) }, { email: 1 }).limit(500).lean();
+  const mentors = groupId
+    ? await Membership.find({ course: courseId, $or: [{ user: group?.mentorId ?? '000000000000000000000000' }, { appRoles: 'coordinator' }] }, { user: 1 }).limit(500).lean()
+    : await Membership.find({ course: courseId, appRoles: 'mentor' }, { user: 1 }).limit(500).lean();
   const users = mentors.length ? await User.find({ _id: { $in: mentors.map((m) => m.user) } }, { email: 1 }).lean() : [];
   return [...new Set([...apps.map((a) => a.email), ...users.map((u) => u.email ?? '')].filter(Boolean))];
 }
 
-async function tellTheSet(courseId: string, subject: string, body: string): Promise<void> {
-  for (const to of await setAddresses(courseId)) await queueEmail(to, subject, `${body}\n\nOpen CMALT Portfolio from your course in the VLE for the details.\n\nCMALT Portfolio`);
+async function tellTheSet(m: Pick<MeetingDoc, 'courseId' | 'groupId'>, subject: string, body: string): Promise<void> {
+  for (const to of await setAddresses(m.courseId, m.groupId)) await queueEmail(to, subject, `${body}\n\nOpen CMALT Portfolio from your course in the VLE for the details.\n\nCMALT Portfolio`);
 }
 
 /**
@@ -189,7 +198,7 @@ export async function queueMeetingReminders(now = new Date()): Promise<number> {
     if (!m) break;
     const zone = await zoneOf(m.courseId);
     const where = [m.place, m.onlineUrl].filter(Boolean).join(', online at ');
-    await tellTheSet(m.courseId, `Reminder: ${m.title}`, `A reminder that the learning set meets ${whenInZone(m.startsAt, m.endsAt, zone)}${where ? `, at ${where}` : ''}.${m.agenda ? `\n\nAgenda:\n${m.agenda}` : ''}`);
+    await tellTheSet(m, `Reminder: ${m.title}`, `A reminder that the learning set meets ${whenInZone(m.startsAt, m.endsAt, zone)}${where ? `, at ${where}` : ''}.${m.agenda ? `\n\nAgenda:\n${m.agenda}` : ''}`);
     sent += 1;
   }
   return sent;

@@ -35,6 +35,7 @@ export function settingsValues(s: SchemeSettingsDoc | null): Record<string, stri
     fyStartMonth: String(s?.fyStartMonth ?? 4),
     fundedPerYear: String(s?.fundedPerYear ?? 8),
     fee: s?.feePence ? pounds(s.feePence) : '',
+    retentionMonths: String(s?.retentionMonths ?? 24),
     deadlines: (s?.deadlines ?? []).map((d) => `${localValue(d.due, zone, false)} ${d.label}`).join('\n'),
   };
 }

@@ -11,6 +11,9 @@ import { applicationSchema, fieldErrors, listFilterSchema, reasonSchema, recordS
 import { callState, saveSettings, settingsOf } from './settings.service';
 import { recordSupport, remindLineManager } from './support.service';
 import { runAction, type RecordAction } from './actions';
+import { nextCohortRouter } from './deferral.routes';
+import { groupsRouter } from './groups.routes';
+import { arriveIfDeferred, leavingNote } from './deferral.service';
 import { fundingRouter } from './funding.routes';
 import { reportsRouter } from './reports/reports.routes';
 
@@ -26,6 +29,7 @@ const DONE: Record<string, string> = {
   sent: 'Your application is sent. Your line manager has been asked to confirm their support.',
   accepted_place: 'You have taken the place. You can now start your portfolio.',
   withdrawn: 'You have withdrawn from the learning set.',
+  self_deferred: 'You have deferred to the next cohort.',
   settings: 'The scheme settings are saved.',
   accepted: 'The application is accepted and the person has been told.',
   waiting: 'The application is on the waiting list and the person has been told.',
@@ -47,6 +51,8 @@ export function schemeRouter(deps: SchemeDeps): Router {
   router.use('/manage', manage);
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
   manage.use('/meetings', manageMeetingsRouter(deps));
+  manage.use('/next-cohort', nextCohortRouter());
+  manage.use('/groups', groupsRouter());
   manage.use('/funding', fundingRouter(deps));
   manage.use('/reports', reportsRouter(deps));
   router.use('/meetings', meetingsRouter(deps));
@@ -67,6 +73,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
       errors,
       editable,
       done,
+      leaving: await leavingNote(who.courseId, mine),
     }, '/scheme');
   }
 
@@ -76,6 +83,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
       if (whoOf(res).roles.includes('mentor')) return res.redirect(303, urlOf(res, '/scheme/meetings')); // a mentor's part of the scheme
       throw forbidden(NOT_APPLICANT);
     }
+    if (await arriveIfDeferred(whoOf(res))) return res.redirect(303, urlOf(res, '/portfolio')); // deferred here from the last cohort
     await showMine(res, 200, {}, undefined, notice(req));
   }));
 
@@ -105,16 +113,19 @@ export function schemeRouter(deps: SchemeDeps): Router {
     res.redirect(303, urlOf(res, '/scheme?done=accepted_place'));
   }));
 
-  router.post('/place/withdraw', h(async (req, res) => {
-    if (!canOnScheme(whoOf(res), 'apply')) throw forbidden(NOT_APPLICANT);
-    const parsed = reasonSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return showMine(res, 422, { reason: parsed.error.issues[0].message });
-    const mine = await apply.applicationOf(whoOf(res).courseId, whoOf(res).userId);
-    if (!mine) refuse({ status: 409, message: apply.SELECT_MESSAGES.notAccepted });
-    const r = await apply.leavePlace(whoOf(res).courseId, String(mine._id), 'withdrawn', parsed.data.reason);
-    if (!r.ok) return showMine(res, r.status, { form: r.message });
-    res.redirect(303, urlOf(res, '/scheme?done=withdrawn'));
-  }));
+  for (const to of ['withdrawn', 'deferred'] as const) {
+    router.post(to === 'withdrawn' ? '/place/withdraw' : '/place/defer', h(async (req, res) => {
+      if (!canOnScheme(whoOf(res), 'apply')) throw forbidden(NOT_APPLICANT);
+      const field = to === 'withdrawn' ? 'reason' : 'deferReason'; // two forms on one page: two field names
+      const parsed = reasonSchema.safeParse({ reason: req.body?.[field] });
+      if (!parsed.success) return showMine(res, 422, { [field]: parsed.error.issues[0].message });
+      const mine = await apply.applicationOf(whoOf(res).courseId, whoOf(res).userId);
+      if (!mine) refuse({ status: 409, message: apply.SELECT_MESSAGES.notAccepted });
+      const r = await apply.leavePlace(whoOf(res).courseId, String(mine._id), to, parsed.data.reason);
+      if (!r.ok) return showMine(res, r.status, { form: r.message });
+      res.redirect(303, urlOf(res, `/scheme?done=${to === 'withdrawn' ? 'withdrawn' : 'self_deferred'}`));
+    }));
+  }
 
   // --- the coordinator ---
   async function showSettings(res: Response, status = 200, errors: Record<string, string> = {}, posted?: Record<string, string>, done = '') {

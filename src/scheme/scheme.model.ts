@@ -22,6 +22,7 @@ const settingsSchema = new mongoose.Schema(
     deadlines: { type: [{ _id: false, label: String, due: Date }], default: [] },
     placesTaken: { type: Number, default: 0 },
     waitingNext: { type: Number, default: 0 },
+    retentionMonths: { type: Number, default: 24 }, // a withdrawn portfolio is kept read-only this long, then deleted
   },
   { timestamps: true },
 );
@@ -54,6 +55,7 @@ const applicationSchema = new mongoose.Schema(
     reason: { type: String, default: '' }, // why declined, withdrawn or deferred
     decidedAt: { type: Date, default: null },
     offeredFreedPlace: { type: Boolean, default: false },
+    portfolioDeletedAt: { type: Date, default: null }, // a withdrawn portfolio deleted at the end of its retention period
   },
   { timestamps: true },
 );
@@ -101,6 +103,7 @@ export interface SchemeSettingsFields {
   deadlines: Array<{ label: string; due: Date | null }>;
   placesTaken: number;
   waitingNext: number;
+  retentionMonths: number;
 }
 export interface ApplicationFields {
   courseId: string;
@@ -123,6 +126,7 @@ export interface ApplicationFields {
   reason: string;
   decidedAt: Date | null;
   offeredFreedPlace: boolean;
+  portfolioDeletedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

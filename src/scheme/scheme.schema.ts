@@ -24,6 +24,7 @@ export const MESSAGES = {
   reason: 'Give a reason, up to 2,000 characters.',
   reasonMissing: 'Give a reason, so the person knows why.',
   comment: 'Keep the comment to 2,000 characters or fewer.',
+  retention: 'Enter how many months to keep a withdrawn portfolio, as a whole number from 1 to 120.',
   answer: 'Choose whether you support this application.',
 };
 
@@ -54,6 +55,7 @@ export const settingsSchema = z.object({
   callClosesAt: dateTimeField,
   fyStartMonth: int(1, 12, MESSAGES.month),
   fundedPerYear: int(0, 200, MESSAGES.funded),
+  retentionMonths: z.preprocess((v) => (v === undefined || v === '' ? '24' : v), int(1, 120, MESSAGES.retention)), // absent from older forms: the default
   fee: text(12, MESSAGES.fee).refine((v) => v === '' || /^\d{1,7}(\.\d{1,2})?$/.test(v), MESSAGES.fee).transform((v) => (v ? Math.round(Number(v) * 100) : 0)),
   deadlines: text(10_000, MESSAGES.deadlines).transform((v, ctx) => {
     const out: Array<{ due: string; label: string }> = [];

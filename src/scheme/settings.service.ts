@@ -37,6 +37,7 @@ export async function saveSettings(courseId: string, input: SettingsInput): Prom
     fyStartMonth: input.fyStartMonth,
     fundedPerYear: input.fundedPerYear,
     feePence: input.fee,
+    retentionMonths: input.retentionMonths,
     deadlines: input.deadlines.map((d) => ({ label: d.label, due: localInstant(d.due, zone) })),
   };
   if (!current) {

@@ -1,8 +1,10 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import { Portfolio, Section } from '../../src/portfolio/models';
+import { Course } from '../../src/people/course.model';
 import { User } from '../../src/people/user.model';
 import { aWorker, settle } from '../gradebook/support';
 import { checkAccessibility, openBrowser, screenshot } from '../support/browser';
+import { fitsWidth as frameFits, tabToText } from '../support/keyboard';
 import { startTestTool, type TestTool } from '../support/tool';
 
 /**
@@ -68,41 +70,65 @@ async function openAs(target: Page, personId: string, lands: RegExp): Promise<Fr
 
 const fitsWidth = (target: Page) => target.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-test('a newcomer opens the tool as the candidate, writes a sentence that autosaves; the mentor reviews it; the gradebook shows the score', async () => {
+/** Screenshots the brief asks for, under /tmp, besides the suite's own folder. */
+async function snap(target: Page, name: string): Promise<void> {
+  await screenshot(target, `practice-vle-${name}`);
+  await target.screenshot({ path: `/tmp/18-${name}.png`, fullPage: true });
+}
+
+async function practiceCourseId(): Promise<string> {
+  const course = (await Course.findOne({ issuer: `${tool.baseUrl}/practice`, contextId: tool.practice!.course.id }).lean())!;
+  return String(course._id);
+}
+
+async function sectionOf(sub: string, areaId: string) {
+  const user = (await User.findOne({ issuer: `${tool.baseUrl}/practice`, sub }).lean())!;
+  const portfolio = (await Portfolio.findOne({ userId: String(user._id), courseId: await practiceCourseId() }).lean())!;
+  return (await Section.findOne({ portfolio: portfolio._id, areaId }).lean())!;
+}
+
+/** The same session in the frame, at another page of the tool. */
+async function frameGoto(frame: Frame, path: string): Promise<void> {
+  const ltik = new URL(frame.url()).searchParams.get('ltik')!;
+  await frame.goto(`${tool.baseUrl}${path}${path.includes('?') ? '&' : '?'}ltik=${encodeURIComponent(ltik)}`);
+}
+
+test('a newcomer opens the tool as the sample candidate, writes a sentence that autosaves; the mentor sees it and reviews it; the gradebook shows the score', async () => {
   // the root page is the practice VLE's start page
   await page.goto(`${tool.baseUrl}/`);
   expect(new URL(page.url()).pathname).toBe('/practice/');
   expect(await page.textContent('h1')).toBe('Try CMALT Portfolio');
   await expectAxeClean(page);
-  await screenshot(page, 'practice-vle-start');
+  await snap(page, 'start');
 
-  // the candidate: starts a portfolio and writes a sentence, which saves itself
-  const asCandidate = await openAs(page, 'practice-amara', /^\/portfolio/);
-  expect(await page.textContent('main p')).toContain('You are Amara Okafor (Candidate)');
+  // the candidate who has begun: his portfolio opens, and a sentence in an area he had not started saves itself
+  const asCandidate = await openAs(page, 'practice-rhys', /^\/portfolio/);
+  expect(await page.textContent('main p')).toContain('You are Rhys Llewellyn (Candidate)');
   await expectAxeClean(page);
-  await expectAxeClean(asCandidate, false); // the tool's own pages are held to WCAG in their own tests
-  await asCandidate.fill('#name_specialist_1', 'Open badges');
-  await asCandidate.click('button[type="submit"]');
-  await asCandidate.waitForSelector('#progress-heading');
-  const amara = (await User.findOne({ sub: 'practice-amara' }).lean())!;
-  const portfolio = (await Portfolio.findOne({ userId: String(amara._id) }).lean())!;
-  const contextual = (await Section.findOne({ portfolio: portfolio._id, areaId: 'contextual' }).lean())!;
-  const ltik = new URL(asCandidate.url()).searchParams.get('ltik')!;
-  await asCandidate.goto(`${tool.baseUrl}/portfolio/sections/${contextual._id}?ltik=${encodeURIComponent(ltik)}`);
-  await asCandidate.waitForFunction(() => !!(document.querySelector('trix-editor#body') as unknown as { editor?: unknown } | null)?.editor);
-  await asCandidate.click('trix-editor#body');
+  const contextual = await sectionOf('practice-rhys', '1a');
+  expect(contextual.version).toBe(0);
+  await frameGoto(asCandidate, `/portfolio/sections/${contextual._id}`);
+  // an area shown through examples: the first one is written in "Add an example", saved as a draft as it is typed
+  await asCandidate.waitForFunction(() => !!(document.querySelector('trix-editor#new-description') as unknown as { editor?: unknown } | null)?.editor);
+  await asCandidate.fill('#new-title', 'Moving modules online');
+  await asCandidate.click('trix-editor#new-description');
   await page.keyboard.type('I support forty lecturers in moving their modules online.');
-  await asCandidate.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 20_000 });
-  expect((await Section.findById(contextual._id).lean())!.body).toContain('forty lecturers');
-  await screenshot(page, 'practice-vle-candidate-writing');
+  await asCandidate.locator('#save-status', { hasText: /Saved \d\d:\d\d/ }).waitFor({ timeout: 30_000 });
+  const described = async () => (await Section.findById(contextual._id).lean())!.examples[0]?.description ?? '';
+  for (const deadline = Date.now() + 20_000; !(await described()).includes('forty lecturers') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+  expect(await described()).toContain('forty lecturers');
+  await snap(page, 'candidate-writing');
+  await frameGoto(asCandidate, `/portfolio/sections/${contextual._id}`);
   await asCandidate.click('#review-request button[type="submit"]');
   await asCandidate.waitForSelector('text=Marked ready for review');
 
-  // the mentor (switching role from the start page) finds it waiting and passes it
+  // the mentor (switching person from the start page) finds it waiting, beside Amara's, and passes it
   const asMentor = await openAs(page, 'practice-helen', /^\/mentoring/);
   await asMentor.waitForSelector('#waiting-heading');
+  const waiting = asMentor.locator('.review-queue li', { hasText: 'Rhys Llewellyn' });
+  expect(await waiting.count()).toBe(1);
   expect(await asMentor.textContent('.review-queue')).toContain('Amara Okafor');
-  await asMentor.click('.review-queue a');
+  await waiting.locator('a').first().click();
   await asMentor.waitForSelector('#decision-meets');
   expect(await asMentor.textContent('main')).toContain('forty lecturers');
   await asMentor.check('#decision-meets');
@@ -110,24 +136,55 @@ test('a newcomer opens the tool as the candidate, writes a sentence that autosav
   await asMentor.click('button:has-text("Save review")');
   await asMentor.waitForSelector('.notice--good');
   expect((await Section.findById(contextual._id).lean())!.state).toBe('meets_criterion');
-  await screenshot(page, 'practice-vle-mentor-review');
+  await snap(page, 'mentor-review');
 
   // the tool's VLE worker sends progress; the practice gradebook shows it
   const worker = aWorker(tool);
   await worker.reconcile();
   await settle(worker);
   await page.goto(`${tool.baseUrl}/practice/gradebook`);
-  const row = page.locator('tr', { hasText: 'Amara Okafor' });
-  expect(await row.locator('td').nth(1).textContent()).toMatch(/^\d+ \/ 100$/);
+  const row = page.locator('tr', { hasText: 'Rhys Llewellyn' });
+  expect(await row.locator('td').nth(1).textContent()).toBe('11.11 / 100'); // 1 of 9 assessed areas
   expect(await row.locator('td').nth(2).textContent()).not.toBe('–');
-  expect(tool.practice!.ags.scoresFor('practice-amara').length).toBeGreaterThan(0);
+  expect(tool.practice!.ags.scoresFor('practice-rhys').length).toBeGreaterThan(0);
   await expectAxeClean(page);
-  await screenshot(page, 'practice-vle-gradebook');
+  await snap(page, 'gradebook');
+});
+
+test('the sample portfolio’s pages (candidate overview, a section with comments, the mentor’s dashboard) are axe-clean at full width and 320 px, and work by keyboard', async () => {
+  const annotated = await sectionOf('practice-amara', '1a');
+  for (const width of [1280, 320]) {
+    await page.setViewportSize({ width, height: 900 });
+    // the candidate's overview: areas written, one approved, one needing more work, one waiting
+    const asAmara = await openAs(page, 'practice-amara', /^\/portfolio/);
+    await asAmara.waitForSelector('#progress-heading');
+    const overview = await asAmara.textContent('main');
+    expect(overview).toContain('1 of 9 assessed sections meet the criterion');
+    expect(await frameFits(asAmara)).toBe(true);
+    await expectAxeClean(asAmara);
+    await snap(page, `amara-overview-${width}`);
+    // a section with the mentor's comment and her reply, its example and evidence
+    await frameGoto(asAmara, `/mentoring/sections/${annotated._id}`);
+    expect(await asAmara.textContent('main')).toContain('what you would do differently next time');
+    expect(await asAmara.textContent('main')).toContain('Lecture capture pilot in small seminar rooms');
+    expect(await frameFits(asAmara)).toBe(true);
+    await expectAxeClean(asAmara);
+    await tabToText(page, asAmara, 'Reply');
+    await snap(page, `amara-comments-${width}`);
+    // the mentor's dashboard: her three candidates, Amara's area waiting for review
+    const asHelen = await openAs(page, 'practice-helen', /^\/mentoring/);
+    await asHelen.waitForSelector('#waiting-heading');
+    expect(await asHelen.textContent('main')).toContain('Mei Lin Chen');
+    expect(await frameFits(asHelen)).toBe(true);
+    await expectAxeClean(asHelen);
+    await tabToText(page, asHelen, 'Contextual statement');
+    await snap(page, `helen-dashboard-${width}`);
+  }
 });
 
 test('the participants, return and auth pages are axe-clean; every practice page fits 320 px', async () => {
   await page.goto(`${tool.baseUrl}/practice/participants`);
-  expect(await page.locator('tbody tr').count()).toBe(5);
+  expect(await page.locator('tbody tr').count()).toBe(6);
   await expectAxeClean(page);
   await page.goto(`${tool.baseUrl}/practice/course/${tool.practice!.course.id}/return`);
   expect(await page.textContent('h1')).toBe('Back in the practice course');
@@ -162,4 +219,23 @@ test('the participants, return and auth pages are axe-clean; every practice page
   await openAs(page, 'practice-rhys', /^\/portfolio/);
   expect(await fitsWidth(page)).toBe(true);
   await screenshot(page, 'practice-vle-course-320');
+});
+
+test('"Open in a new window": the launch runs at the top level of a new tab, and the tool works there with its cookies', async () => {
+  await page.goto(`${tool.baseUrl}/practice/`);
+  const [popup] = await Promise.all([page.context().waitForEvent('page'), page.click('button[data-new-window="practice-amara"]')]);
+  try {
+    await popup.waitForURL((u) => u.pathname.startsWith('/portfolio'), { timeout: 30_000 });
+    await popup.waitForSelector('#progress-heading');
+    expect(await popup.textContent('body')).toContain('Amara Okafor');
+    expect(await popup.evaluate(() => window.top === window)).toBe(true);
+    // a second page in the same window keeps the session: the tool's own cookie, set at the top level
+    await popup.click('a:has-text("Contextual statement")');
+    await popup.waitForLoadState('load');
+    expect(popup.url()).toContain('/portfolio/sections/');
+    expect((await page.context().cookies(tool.baseUrl)).length).toBeGreaterThan(0);
+    await popup.screenshot({ path: '/tmp/18-new-window.png', fullPage: true });
+  } finally {
+    await popup.close();
+  }
 });

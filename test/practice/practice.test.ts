@@ -2,7 +2,14 @@ import http from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { Deployment } from '../../src/lti';
+import { Comment, MentorAssignment, MentorReview } from '../../src/mentoring/models';
+import { Course } from '../../src/people/course.model';
+import { Membership } from '../../src/people/membership.model';
+import { User } from '../../src/people/user.model';
+import { Portfolio, Section } from '../../src/portfolio/models';
+import { Evidence } from '../../src/portfolio/evidence/evidence.model';
 import { PRACTICE_VLE_NAME } from '../../src/practice';
 import { decodeJwt } from '../../src/practice/platform/keys';
 import { signIn } from '../admin/admin-client';
@@ -32,6 +39,20 @@ const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] 
 const iframeSrc = (html: string) => /<iframe[^>]*\ssrc="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 /** Picks a person on the start page and follows the launch through the course page's frame to the tool's page. */
+/** The tool's records of the current practice course and a sample person's portfolio in it. */
+async function practiceCourse() {
+  return (await Course.findOne({ issuer: `${tool.baseUrl}/practice`, contextId: tool.practice!.course.id }).lean())!;
+}
+async function portfolioOf(sub: string) {
+  const user = (await User.findOne({ issuer: `${tool.baseUrl}/practice`, sub }).lean())!;
+  return Portfolio.findOne({ userId: String(user._id), courseId: String((await practiceCourse())._id) }).lean();
+}
+async function sectionsOf(sub: string) {
+  const portfolio = await portfolioOf(sub);
+  const sections = portfolio ? await Section.find({ portfolio: portfolio._id }).lean() : [];
+  return new Map(sections.map((s) => [s.areaId, s]));
+}
+
 async function openAs(personId: string, jar = new CookieJar()): Promise<{ session: ToolSession; coursePage: HttpAnswer; auth: HttpAnswer }> {
   const start = await send(jar, at('/practice/'));
   const opened = await sendFollowing(jar, at('/practice/open'), { method: 'POST', form: { _csrf: csrfOf(start.html), person: personId } });
@@ -116,9 +137,130 @@ test('the candidate’s progress arrives in the practice gradebook through AGS',
   expect(tool.practice!.ags.scoresFor('practice-rhys').length).toBeGreaterThan(0);
 });
 
+test('the sample course comes with sample portfolios: Amara well on (approved, needs more work, waiting, comments, evidence), Rhys begun, Mei not started', async () => {
+  const amara = await sectionsOf('practice-amara');
+  expect(amara.get('4')!.state).toBe('meets_criterion');
+  expect(amara.get('2b')!.state).toBe('needs_more_work');
+  expect(amara.get('contextual')!.state).toBe('ready_for_review');
+  expect(amara.get('1a')!.state).toBe('draft');
+  expect(amara.get('1b')!.version).toBe(0); // not every area is written
+  const written = [...amara.values()].filter((s) => s.body);
+  expect(written.length).toBe(5);
+  const words = (areaId: string) => amara.get(areaId)!.body.split(/\s+/).length;
+  for (const areaId of ['contextual', '1a', '4']) expect(words(areaId)).toBeGreaterThan(200);
+  for (const areaId of ['2b', 'specialist-1']) expect(words(areaId)).toBeGreaterThan(90);
+  // the mentor's reviews, with feedback for the one that needs more work; a comment thread with the candidate's reply
+  const reviews = await MentorReview.find({ section: { $in: [amara.get('4')!._id, amara.get('2b')!._id] } }).lean();
+  expect(reviews.map((r) => r.decision).sort()).toEqual(['meets_criterion', 'needs_more_work']);
+  expect(reviews.find((r) => r.decision === 'needs_more_work')!.feedback).toContain('specific example');
+  const comments = await Comment.find({ section: amara.get('1a')!._id }).lean();
+  expect(comments).toHaveLength(2);
+  expect(comments.filter((c) => c.parent)).toHaveLength(1);
+  // an example with a web link and a small PDF made at seed time
+  const example = amara.get('1a')!.examples[0];
+  expect(example.title).toBe('Lecture capture pilot in small seminar rooms');
+  const evidence = await Evidence.find({ _id: { $in: example.evidenceIds } }).lean();
+  expect(evidence.map((e) => e.kind).sort()).toEqual(['file', 'link']);
+  const file = evidence.find((e) => e.kind === 'file')!;
+  expect(file.file!.contentType).toBe('application/pdf');
+  const candidate = await openAs('practice-amara');
+  const download = await candidate.session.get(`/portfolio/evidence/${String(file._id)}/download`);
+  expect(download.status).toBe(200);
+  expect(download.html.startsWith('%PDF-')).toBe(true);
+  // Rhys has begun; Mei has not
+  const rhys = await sectionsOf('practice-rhys');
+  expect(rhys.get('contextual')!.body).toContain('VLE champion');
+  expect(await portfolioOf('practice-mei')).toBeNull();
+  // Helen mentors all three
+  const courseId = String((await practiceCourse())._id);
+  expect((await MentorAssignment.find({ courseId, mentorSub: 'practice-helen' }).lean()).map((a) => a.candidateSub).sort()).toEqual(['practice-amara', 'practice-mei', 'practice-rhys']);
+  // every page shows it: the candidate's overview, the mentor's dashboard with Amara's section waiting
+  expect(candidate.session.html).toContain('Contextual statement');
+  const mentor = await openAs('practice-helen');
+  expect(mentor.session.html).toContain('Amara Okafor');
+  expect(mentor.session.html).toContain('Contextual statement');
+});
+
+test('the installer opens the registration pages for this practice VLE only: no real VLE is listed or reachable', async () => {
+  const { client } = await signIn(tool);
+  const added = await client.get('/admin');
+  expect(added.status).toBe(200);
+  const jar = new CookieJar();
+  const { session } = await openAs('practice-jo', jar);
+  expect(session.status).toBe(200);
+  expect(new URL(session.url).pathname).toBe('/admin');
+  const list = await send(jar, at('/admin'));
+  expect(list.status).toBe(200);
+  expect(list.html).toContain('Jo Whitfield');
+  expect(list.html).not.toContain(PRACTICE_VLE_NAME);
+  expect(list.html).toContain('This VLE’s registration');
+  // a real VLE (another issuer) is not this installer's to see or change
+  const other = await tool.lti.registerPlatform({
+    url: 'https://vle.example.ac.uk',
+    name: 'A real VLE',
+    clientId: 'real-client',
+    authenticationEndpoint: 'https://vle.example.ac.uk/auth',
+    accesstokenEndpoint: 'https://vle.example.ac.uk/token',
+    authConfig: { method: 'JWK_SET', key: 'https://vle.example.ac.uk/jwks' },
+  });
+  try {
+    expect((await send(jar, at('/admin'))).html).not.toContain('A real VLE');
+    const byId = await send(jar, at(`/admin/platforms/${await other.platformId()}`));
+    expect([403, 404]).toContain(byId.status);
+    expect(byId.html).not.toContain('https://vle.example.ac.uk/auth');
+    const page = await send(jar, at('/admin'));
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const deactivate = await send(jar, at(`/admin/platforms/${await other.platformId()}/deactivate`), { method: 'POST', form: { _csrf: csrf } });
+    expect([403, 404]).toContain(deactivate.status);
+    expect(await other.platformActive()).toBe(true);
+  } finally {
+    await tool.lti.deletePlatform('https://vle.example.ac.uk', 'real-client');
+  }
+});
+
+test('"Open in a new window" is the same real launch at the top level of a new window, with the tool’s cookies', async () => {
+  const jar = new CookieJar();
+  const start = await send(jar, at('/practice/'));
+  expect(start.html).toContain('target="_blank"');
+  const opened = await send(jar, at('/practice/open'), { method: 'POST', form: { _csrf: csrfOf(start.html), person: 'practice-rhys', window: '1' } });
+  expect(opened.status).toBe(303);
+  expect(opened.location).toContain(`${tool.baseUrl}/lti/login?`); // no course page: the tool's login, top level
+  const login = await send(jar, opened.location!);
+  const auth = await send(jar, login.location!);
+  const form = readForm(auth.html, auth.url)!;
+  const claims = decodeJwt(form.fields.id_token).payload as Record<string, { document_target?: string }>;
+  expect(claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'].document_target).toBe('window');
+  const { final } = await sendFollowing(jar, form.action, { method: 'POST', form: form.fields });
+  expect(final.status).toBe(200);
+  expect(new URL(final.url).pathname).toMatch(/^\/portfolio/);
+  expect(final.html).toContain('Rhys Llewellyn');
+  expect(jar.header(new URL(at('/portfolio')))).toBeDefined(); // the tool's session cookie, set at the top level
+});
+
+test('a restart keeps the practice gradebook’s scores and writes no sample twice', async () => {
+  const amaraBefore = await sectionsOf('practice-amara');
+  const commentsBefore = await Comment.countDocuments({ section: amaraBefore.get('1a')!._id });
+  const portfoliosBefore = await Portfolio.countDocuments({});
+  const port = Number(new URL(tool.baseUrl).port);
+  await tool.close();
+  tool = await startTestTool({ env: { PRACTICE_VLE: 'on' }, reuse, port }); // the same address: the same issuer and course
+  const gradebook = await send(new CookieJar(), at('/practice/gradebook'));
+  expect(gradebook.html).toMatch(/Rhys Llewellyn<\/td>\s*<td>0 \/ 100<\/td>/);
+  expect(tool.practice!.ags.scoresFor('practice-rhys').length).toBeGreaterThan(0);
+  expect(await Portfolio.countDocuments({})).toBe(portfoliosBefore);
+  const amaraAfter = await sectionsOf('practice-amara');
+  expect(await Comment.countDocuments({ section: amaraAfter.get('1a')!._id })).toBe(commentsBefore);
+  expect(String(amaraAfter.get('1a')!._id)).toBe(String(amaraBefore.get('1a')!._id));
+  // the tool's line item address still answers: the worker's next score lands in the same column
+  const worker = aWorker(tool);
+  await worker.reconcile();
+  await settle(worker);
+  expect(tool.practice!.lineItems()).toHaveLength(1);
+});
+
 test('participants come from the roster, paginated; a page that does not exist is a clear error', async () => {
   const page = await send(new CookieJar(), at('/practice/participants'));
-  expect(page.html).toContain('5 people');
+  expect(page.html).toContain('6 people');
   expect(page.html).toContain('Helen Marsh</td><td>Mentor');
   const bad = await send(new CookieJar(), at('/practice/participants?page=abc'));
   expect(bad.status).toBe(400);
@@ -166,15 +308,46 @@ test('the practice VLE is not in /admin’s list of VLEs, nor reachable there by
   expect(byId.status).toBe(404);
 });
 
-test('reset starts a fresh practice course: the old launch is gone, the new course launches', async () => {
+test('reset erases the old course’s records in the tool (portfolios, comments, reviews, evidence, memberships, scores) and seeds the new one', async () => {
   const old = await openAs('practice-mei');
   const oldHint = new URL(old.coursePage.url).searchParams.get('hint')!;
+  const oldCourse = await practiceCourse();
+  const oldCourseId = String(oldCourse._id);
+  const oldPortfolios = await Portfolio.find({ courseId: oldCourseId }).lean();
+  const oldSections = await Section.find({ portfolio: { $in: oldPortfolios.map((p) => p._id) } }, { _id: 1 }).lean();
+  const oldFileIds = (await Evidence.find({ courseId: oldCourseId, kind: 'file' }).lean()).map((e) => e.file!.fileId);
+  expect(oldPortfolios.length).toBe(2); // Amara's and Rhys's
+  expect(await Comment.countDocuments({ section: { $in: oldSections.map((s) => s._id) } })).toBeGreaterThan(0);
+  expect(oldFileIds.length).toBeGreaterThan(0);
+  expect(tool.practice!.ags.scoresFor('practice-rhys').length).toBeGreaterThan(0);
+
   const jar = new CookieJar();
   const start = await send(jar, at('/practice/'));
-  const reset = await send(jar, at('/practice/reset'), { method: 'POST', form: { _csrf: csrfOf(start.html) } });
-  expect(reset.status).toBe(303);
+  const reset = await sendFollowing(jar, at('/practice/reset'), { method: 'POST', form: { _csrf: csrfOf(start.html) } });
+  expect(reset.final.status).toBe(200);
+  expect(reset.final.html).toContain('The practice course was reset');
   expect(tool.practice!.state.generation).toBe(2);
   expect(tool.practice!.course.id).toBe('practice-cmalt-2');
+
+  // the old course is gone from the tool: its course, memberships, portfolios, sections, comments, reviews, evidence and files
+  expect(await Course.countDocuments({ _id: oldCourse._id })).toBe(0);
+  expect(await Membership.countDocuments({ course: oldCourse._id })).toBe(0);
+  expect(await Portfolio.countDocuments({ courseId: oldCourseId })).toBe(0);
+  expect(await Section.countDocuments({ _id: { $in: oldSections.map((s) => s._id) } })).toBe(0);
+  expect(await Comment.countDocuments({ section: { $in: oldSections.map((s) => s._id) } })).toBe(0);
+  expect(await MentorReview.countDocuments({ portfolio: { $in: oldPortfolios.map((p) => p._id) } })).toBe(0);
+  expect(await MentorAssignment.countDocuments({ courseId: oldCourseId })).toBe(0);
+  expect(await Evidence.countDocuments({ courseId: oldCourseId })).toBe(0);
+  expect(await mongoose.connection.db!.collection('evidence.files').countDocuments({ _id: { $in: oldFileIds } })).toBe(0);
+  // and from the practice gradebook
+  expect(tool.practice!.ags.scoresFor('practice-rhys')).toEqual([]);
+  expect((await send(new CookieJar(), at('/practice/gradebook'))).html).not.toMatch(/\d+ \/ 100/);
+
+  // the new course has the sample portfolios again, as they first were; Mei has not started in it
+  const amara = await sectionsOf('practice-amara');
+  expect(amara.get('4')!.state).toBe('meets_criterion');
+  expect(amara.get('2b')!.state).toBe('needs_more_work');
+  expect(await portfolioOf('practice-mei')).toBeNull();
   const stale = await send(jar, old.coursePage.url);
   expect(stale.status).toBe(404);
   expect(tool.practice!.launch(oldHint)).toBeUndefined();
@@ -199,5 +372,6 @@ test('production on the same DATA_DIR and database: no practice routes, no pract
   expect(names).not.toContain(PRACTICE_VLE_NAME);
   expect(await Deployment.countDocuments({ platformUrl: issuer })).toBe(0);
   expect(existsSync(path.join(reuse.dataDir, 'practice-vle.json'))).toBe(false);
+  expect(existsSync(path.join(reuse.dataDir, 'practice-gradebook.json'))).toBe(false);
 });
 

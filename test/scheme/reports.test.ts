@@ -4,7 +4,7 @@ import { launched, text } from '../mentoring/people';
 import { Meeting } from '../../src/scheme/meetings.model';
 import { Application } from '../../src/scheme/scheme.model';
 import { Portfolio, Section } from '../../src/portfolio';
-import { csvCell, toCsv } from '../../src/scheme/reports/csv';
+import { csvCell, toCsv } from '../../src/http/csv';
 import { barChart } from '../../src/scheme/reports/charts';
 import { financialYearOf } from '../../src/scheme/funding.service';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';

@@ -49,6 +49,8 @@ export interface StartTestToolOptions {
   allowOrigins?: string[];
   /** Start on an earlier tool's DATA_DIR and database (kept on close), as a restart on the same machine would. */
   reuse?: { dataDir: string; dbUri: string };
+  /** A fixed port (default: a free one), so a restart keeps the same PUBLIC_URL, as on a real machine. */
+  port?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface StartTestToolOptions {
  */
 export async function startTestTool(options: StartTestToolOptions = {}): Promise<TestTool> {
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const dataDir = options.reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'cmalt-tool-'));

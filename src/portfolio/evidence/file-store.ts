@@ -73,3 +73,10 @@ export async function storedFileLength(fileId: Types.ObjectId): Promise<number |
   const file = await db.collection(`${BUCKET_NAME}.files`).findOne({ _id: fileId }, { projection: { length: 1 } });
   return file ? Number(file.length) : null;
 }
+
+/** A candidate's files follow their portfolio to another course (a deferral): only the metadata changes. */
+export async function moveStoredFiles(owner: { courseId: string; ownerId: string }, toCourseId: string): Promise<void> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('The database is not connected');
+  await db.collection(`${BUCKET_NAME}.files`).updateMany({ 'metadata.courseId': owner.courseId, 'metadata.ownerId': owner.ownerId }, { $set: { 'metadata.courseId': toCourseId } });
+}

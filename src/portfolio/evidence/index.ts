@@ -6,6 +6,7 @@ export type { EvidenceReadRule, Asker as EvidenceAsker } from './policy';
 export { evidencePickers } from './picker';
 export type { EvidencePicker } from './picker';
 export { addNoteEvidence, findEvidence, evidenceOfPerson } from './evidence.service';
+export { addFileEvidence, addLinkEvidence, receiveFile } from './evidence.service';
 export type { UsedIn } from './usage';
 export { sectionHref } from './paths';
 export { listEvidenceByIds, openEvidenceFile } from './evidence.service';

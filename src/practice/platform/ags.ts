@@ -46,6 +46,8 @@ export class AgsStore {
   /** Status for a score older than the last one for that user (AGS: 400 or 409). */
   staleScoreStatus = 409;
   pageSize = 100;
+  /** Called after a line item or score is stored or removed (the practice VLE keeps its gradebook on disk). */
+  onChange?: () => void;
   private unauthorizedLeft = 0;
   private revokeOnUnauthorized = true;
 
@@ -69,6 +71,7 @@ export class AgsStore {
     const key = this.ctx.nextId('li-');
     const item: LineItem = { ...input, id: `${this.lineItemsUrl(contextId)}/${key}`, key, contextId };
     this.lineItems.set(item.id, item);
+    this.onChange?.();
     return item;
   }
 
@@ -127,10 +130,11 @@ export class AgsStore {
     if (tail === 'scores') return this.score(req, res, item);
     if (tail === 'results') return this.results(req, res, item);
     if (req.method === 'GET') { res.type(LINEITEM_TYPE).send(JSON.stringify(present(item))); return; }
-    if (req.method === 'DELETE') { this.lineItems.delete(item.id); res.status(204).end(); return; }
+    if (req.method === 'DELETE') { this.lineItems.delete(item.id); this.onChange?.(); res.status(204).end(); return; }
     const problem = lineItemProblem(req.body);
     if (problem) { res.status(400).json({ error: problem }); return; }
     Object.assign(item, fromBody(req.body));
+    this.onChange?.();
     res.type(LINEITEM_TYPE).send(JSON.stringify(present(item)));
   }
 
@@ -188,6 +192,7 @@ export class AgsStore {
       resultMaximum: item.scoreMaximum,
       comment: s.comment,
     });
+    this.onChange?.();
     res.status(204).end();
   }
 

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { h, hidden, render, urlOf, whoOf } from '../../http/route-kit';
 import { barChart } from './charts';
-import { toCsv } from './csv';
+import { toCsv } from '../../http/csv';
 import { presentTable } from './reports.presenter';
 import { buildReport, coordinatedCohorts, FUNNEL_STAGES, type Cohort } from './reports.service';
 

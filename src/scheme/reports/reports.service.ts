@@ -34,7 +34,8 @@ export async function coordinatedCohorts(who: { userId: string; courseId: string
     .map(({ courseId, label }) => ({ courseId, label }));
 }
 
-export type Cell = string | number;
+import type { Cell } from '../../http/csv';
+export type { Cell };
 export interface ReportTable {
   id: string;
   title: string;

@@ -1,12 +1,12 @@
-import type { Cell } from './reports.service';
-
 /**
- * A table as CSV (RFC 4180) for spreadsheets. No CSV library is a dependency, and this is all we need: every
+ * A table as CSV (RFC 4180) for spreadsheets. Every download (scheme reports, the CPD record) uses this one writer: every
  * text cell is quoted, quotes doubled. A text cell that a spreadsheet would run as a formula (starting with
  * = + - @, or a tab or carriage return) gets a leading apostrophe (OWASP's advice on CSV injection).
  * Numbers are written as numbers. A byte-order mark tells Excel the file is UTF-8 (names, "£").
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+
+export type Cell = string | number;
 
 export function csvCell(value: Cell): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
