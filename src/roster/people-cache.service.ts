@@ -125,13 +125,11 @@ const fresh = (courseStamp: number, now: number): Entry => ({ courseStamp, asked
  * engine), where a filter on `updatedAt` would test every person of the course.
  */
 async function latestChanges(courseId: string, limit: number) {
+  // Everything (limit 0) needs no order: sorting the whole course would cost the engine a general sort.
+  const newest = <Q extends { sort(s: Record<string, 1 | -1>): Q; limit(n: number): Q }>(q: Q) => (limit ? q.sort({ updatedAt: -1 }).limit(limit) : q);
   const [memberships, roster] = await Promise.all([
-    Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1, updatedAt: 1 }).sort({ updatedAt: -1 }).limit(limit).lean(),
-    rosterMemberModel(mongoose.connection)
-      .find({ courseId }, { issuer: 1, sub: 1, name: 1, email: 1, roles: 1, status: 1, updatedAt: 1 })
-      .sort({ updatedAt: -1 })
-      .limit(limit)
-      .lean(),
+    newest(Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1, updatedAt: 1 })).lean(),
+    newest(rosterMemberModel(mongoose.connection).find({ courseId }, { issuer: 1, sub: 1, name: 1, email: 1, roles: 1, status: 1, updatedAt: 1 })).lean(),
   ]);
   return { memberships, roster };
 }
