@@ -53,7 +53,7 @@ import {
 import { mentoringRouter } from './mentoring';
 import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
 import { roleLabel } from './people/roles';
-import { portfolioBodies, portfolioRouter, textTooLong } from './portfolio';
+import { portfolioBodies, portfolioRouter, textTooLong, writeLockGuard } from './portfolio';
 import { calendarFeedRouter, schemeRouter, supportLinkRouter } from './scheme';
 import { createPracticeVle, PRACTICE_PATH, practiceCourseSetUp, registerPracticeVle, removePracticeVle, type PracticeVle } from './practice';
 import { setOutboundPolicy } from './vle/guarded-fetch';
@@ -194,7 +194,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   const launched: RequestHandler[] = [identity(config.ltiKey, lti), requireCsrf(config.ltiKey), unreadForPages()];
   lti.app.use('/deep-linking', deepLinkingRoutes(deps));
   lti.app.use('/portfolio', ...launched, portfolioRouter(deps));
-  lti.app.use('/mentoring', ...launched, mentoringRouter(deps));
+  lti.app.use('/mentoring', ...launched, writeLockGuard(), mentoringRouter(deps)); // a withdrawn candidate cannot comment, share or ask for final review
   lti.app.use('/cohort', ...launched, cohortRouter(deps));
   lti.app.use('/scheme', ...launched, schemeRouter({ ...deps, clock }));
   lti.app.use('/community', ...launched, communityRouter({ notify: notifier.options, clock }));
@@ -205,7 +205,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   lti.app.use('/cpd', ...launched, cpdRouter(cpdDeps));
   // The roster lives with the gradebook (it feeds it); people look for it at /roster.
   lti.app.get('/roster', ...launched, ((_req, res) => res.redirect(303, res.locals.url ? res.locals.url('/gradebook/roster') : '/gradebook/roster')) as RequestHandler);
-  lti.app.use('/referees', ...launched, refereesRouter(deps));
+  lti.app.use('/referees', ...launched, writeLockGuard(), refereesRouter(deps));
   lti.app.use('/lti/installer', ...launched, installerEntry(launchDeps));
 
   const app = express();

@@ -6,7 +6,7 @@ import { exportsRouter } from './exports.routes';
 import { pdfName, zipName } from './names';
 import { storedFileExists, storedFiles } from './files';
 import { buildSiteZip } from './site';
-import { attachmentHeader } from '../portfolio';
+import { attachmentHeader, writeLockGuard } from '../portfolio';
 import { linksRouter, type LinksDeps } from './links.routes';
 import { submissionRouter } from './submission.routes';
 import { documentsRouter } from './documents';
@@ -68,6 +68,6 @@ export function exportRouter(deps: ExportDeps): Router {
   router.use('/portfolios/:portfolioId/links', linksRouter(deps));
   router.use('/portfolios/:portfolioId/export', exportsRouter(deps.now ?? (() => new Date())));
   router.use('/documents', documentsRouter(deps.now ?? (() => new Date())));
-  router.use('/portfolios/:portfolioId/submission', submissionRouter(deps.now ?? (() => new Date())));
+  router.use('/portfolios/:portfolioId/submission', writeLockGuard(), /* a withdrawn candidate keeps exporting, never records */ submissionRouter(deps.now ?? (() => new Date())));
   return router;
 }

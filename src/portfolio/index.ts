@@ -17,7 +17,7 @@ export {
 export { onApprovedSectionEdited, type ApprovedSectionEdit } from './approval-edits';
 export { can, allowPortfolio, type PortfolioAction, type PortfolioRule } from './policy';
 export { setPlaceGate, type PlaceGate } from './place-gate';
-export { setWriteLock, type WriteLock } from './write-lock';
+export { setWriteLock, writeLockGuard, type WriteLock } from './write-lock';
 export { movePortfolio, deletePortfolio, type MoveResult, type PortfolioOwner } from './transfer';
 export { setSectionFeedbackSource, type SectionFeedback, type SectionFeedbackSource } from './section-feedback';
 export { findPortfolio, findPortfolioById, loadPortfolio } from './portfolio-service';

@@ -5,6 +5,8 @@ import { postFile } from '../portfolio/evidence/http';
 import { Course } from '../../src/people/course.model';
 import { Portfolio, Section, SectionRevision } from '../../src/portfolio/models';
 import { Evidence } from '../../src/portfolio/evidence/evidence.model';
+import { Comment } from '../../src/mentoring/models';
+import { RefereeRequest } from '../../src/referees/referee.model';
 import { countStoredFiles } from '../../src/portfolio/evidence/file-store';
 import { Application, SchemeSettings } from '../../src/scheme/scheme.model';
 import { Arrival, NextCohort } from '../../src/scheme/deferral.model';
@@ -238,6 +240,11 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
       await ben.s.post(`/portfolio/evidence/${evidenceId}/delete`, {}),
       await ben.s.post('/portfolio/planning/cv', { cvText: 'My CV' }),
       await postFile(ben.s, '/portfolio/evidence/files', { title: 'Late file', date: '', description: '', tags: '' }, { field: 'file', name: 'late.txt', bytes: Buffer.from('Late\n') }),
+      // Outside /portfolio too: a comment on their own section, final review, a referee, a submission to ALT.
+      await ben.s.post(`/mentoring/sections/${sectionId}/comments`, { body: 'A comment after withdrawing' }),
+      await ben.s.post('/mentoring/final-review', {}),
+      await ben.s.post('/referees', { refereeName: 'Late Referee', relationship: 'Manager' }),
+      await ben.s.post(`/export/portfolios/${String(portfolio._id)}/submission`, { kind: 'first', via: 'file', submittedOn: '2026-06-01' }),
     ];
     for (const r of refusals) {
       expect(r.status).toBe(409);
@@ -249,6 +256,10 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
     expect(unchanged.state).toBe(kept.state);
     expect(await Evidence.countDocuments({ ownerId: ben.userId })).toBe(1);
     expect(await countStoredFiles({ courseId, ownerId: ben.userId })).toBe(1);
+    expect(await Comment.countDocuments({ section: sectionId })).toBe(0);
+    expect(await RefereeRequest.countDocuments({})).toBe(0);
+    expect((await Portfolio.findById(portfolio._id).lean())!.submittedAt ?? null).toBeNull();
+    expect((await Portfolio.findById(portfolio._id).lean())!.altRounds ?? []).toEqual([]);
 
     // The retention job: not yet at two months, deleted after three (an injected clock), the others untouched.
     const now = Date.now();

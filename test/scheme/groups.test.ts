@@ -111,6 +111,14 @@ describe('mentor groups within the set, with their own meetings', () => {
     expect((await Meeting.findById(tue).lean())!.attended).toEqual([ann.userId]);
     expect((await Meeting.findById(whole).lean())!.groupId ?? null).toBeNull();
 
+    // The coordinator's attendance report counts a group's meeting for its members only (Cat is in another group).
+    const rows = async (table: string) => (await cora.get(`/scheme/manage/reports/${table}.csv`)).html.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const byPerson = await rows('attendance-people');
+    expect(byPerson.find((l) => l.startsWith('"Ann Group"'))).toMatch(/,1,1,"100%"$/);
+    expect(byPerson.find((l) => l.startsWith('"Ben Group"'))).toMatch(/,0,1,"0%"$/);
+    expect(byPerson.find((l) => l.startsWith('"Cat Group"'))).toMatch(/,0,0,"–"$/);
+    expect((await rows('attendance-meetings')).find((l) => l.startsWith('"Tuesday group meeting"'))).toMatch(/,1,2$/);
+
     // Changing a group's members moves its meetings with it: Cat joins Tuesday, sees its meeting.
     const edited = await cora.postJson(`/scheme/manage/groups/${String(tuesday._id)}`, { name: 'Tuesday group', mentorId: moId, memberIds: [ann.userId, ben.userId, cat.userId] });
     expect(edited.status).toBe(200);

@@ -6,6 +6,7 @@ import { submissionRecordsIn } from '../../export';
 import { lastMentorContact } from '../../mentoring';
 import { financialYearOf, fundingByYear, releaseLeavers } from '../funding.service';
 import { money } from '../money';
+import { MentorGroup } from '../groups.model';
 import { Meeting } from '../meetings.model';
 import { Application, SchemeSettings, type ApplicationDoc, type SchemeSettingsDoc } from '../scheme.model';
 
@@ -78,12 +79,16 @@ export async function buildReport(cohorts: Cohort[], now = new Date()): Promise<
   const courseIds = cohorts.map((c) => c.courseId);
   const labelOf = new Map(cohorts.map((c) => [c.courseId, c.label]));
   await Promise.all(courseIds.map((id) => releaseLeavers(id, now)));
-  const [settings, apps, records, meetings] = await Promise.all([
+  const [settings, apps, records, meetings, groups] = await Promise.all([
     SchemeSettings.find({ courseId: { $in: courseIds } }).lean() as Promise<SchemeSettingsDoc[]>,
     Application.find({ courseId: { $in: courseIds }, state: { $ne: 'draft' } }).sort({ name: 1, _id: 1 }).lean() as Promise<ApplicationDoc[]>,
     submissionRecordsIn(courseIds),
-    Meeting.find({ courseId: { $in: courseIds }, cancelled: false, startsAt: { $lte: now } }, { courseId: 1, title: 1, startsAt: 1, attended: 1 }).sort({ startsAt: 1, _id: 1 }).lean(),
+    Meeting.find({ courseId: { $in: courseIds }, cancelled: false, startsAt: { $lte: now } }, { courseId: 1, title: 1, startsAt: 1, attended: 1, groupId: 1 }).sort({ startsAt: 1, _id: 1 }).lean(),
+    MentorGroup.find({ courseId: { $in: courseIds } }, { memberIds: 1 }).lean(),
   ]);
+  // A mentor group's meeting is held for that group only: it counts for its members, not for the whole set.
+  const membersOf = new Map(groups.map((g) => [String(g._id), new Set(g.memberIds)]));
+  const isFor = (m: { groupId?: string | null }, userId: string) => !m.groupId || Boolean(membersOf.get(m.groupId)?.has(userId));
   const settingsOf = new Map(settings.map((s) => [s.courseId, s]));
 
   // The funnel, by cohort, by site and by the financial year the application was sent in.
@@ -105,11 +110,12 @@ export async function buildReport(cohorts: Cohort[], now = new Date()): Promise<
   const hadPlace = apps.filter((a) => a.state === 'accepted' || a.state === 'withdrawn' || a.state === 'deferred');
   const setSize = new Map<string, number>();
   for (const a of apps) if (a.state === 'accepted') setSize.set(a.courseId, (setSize.get(a.courseId) ?? 0) + 1);
-  const perMeeting: Cell[][] = meetings.map((m) => [m.title, labelOf.get(m.courseId)!, when(m.startsAt), m.attended.length, setSize.get(m.courseId) ?? 0]);
+  const invited = (m: (typeof meetings)[number]) => (m.groupId ? membersOf.get(m.groupId)?.size ?? 0 : setSize.get(m.courseId) ?? 0);
+  const perMeeting: Cell[][] = meetings.map((m) => [m.title, labelOf.get(m.courseId)!, when(m.startsAt), m.attended.length, invited(m)]);
   const heldIn = new Map<string, typeof meetings>();
   for (const m of meetings) heldIn.set(m.courseId, [...(heldIn.get(m.courseId) ?? []), m]);
   const perPerson: Cell[][] = hadPlace.map((a) => {
-    const held = heldIn.get(a.courseId) ?? [];
+    const held = (heldIn.get(a.courseId) ?? []).filter((m) => isFor(m, a.userId));
     const came = held.filter((m) => m.attended.includes(a.userId)).length;
     return [a.name || 'Unnamed candidate', labelOf.get(a.courseId)!, a.site, came, held.length, held.length ? `${Math.round((100 * came) / held.length)}%` : '–'];
   });
@@ -137,7 +143,7 @@ export async function buildReport(cohorts: Cohort[], now = new Date()): Promise<
     funnelTable('funnel-cohort', 'Funnel by cohort', 'Cohort', byCohort, cohortOrder),
     funnelTable('funnel-site', 'Funnel by site', 'Site', bySite),
     funnelTable('funnel-year', 'Funnel by financial year', 'Financial year applied in', byYear),
-    { id: 'attendance-meetings', title: 'Attendance by meeting', caption: 'Attendance at each meeting held', columns: ['Meeting', 'Cohort', 'When', 'Attended', 'In the set now'], rows: perMeeting, people: false },
+    { id: 'attendance-meetings', title: 'Attendance by meeting', caption: 'Attendance at each meeting held', columns: ['Meeting', 'Cohort', 'When', 'Attended', 'Invited now'], rows: perMeeting, people: false },
     { id: 'attendance-people', title: 'Attendance by person', caption: 'Meetings each person with a place attended', columns: ['Person', 'Cohort', 'Site', 'Attended', 'Meetings held', 'Share attended'], rows: perPerson, people: true },
     { id: 'mentor-contact', title: 'Time since last mentor contact', caption: 'Each candidate with a place: their last comment or review from a mentor', columns: ['Candidate', 'Cohort', 'Last mentor contact', 'Days since'], rows: contactRows, people: true },
     {
