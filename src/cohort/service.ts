@@ -1,7 +1,7 @@
 import { PAGE_SIZE } from '../http/pages';
 import { assignMentor, assignmentsFor, unassignMentor, type AssignResult, ASSIGN_MESSAGES } from '../mentoring';
 import { Portfolio, progressOfPortfolios, type PortfolioDoc, type Progress } from '../portfolio';
-import { candidatesAmong, mentorsAmong, peopleIn, type Person } from '../roster';
+import { candidatesAmong, coursePeople, mentorsAmong, peopleAmong, type Person } from '../roster';
 
 export interface CohortCandidate {
   person: Person;
@@ -12,7 +12,7 @@ export interface CohortCandidate {
 
 export interface Cohort {
   candidates: CohortCandidate[];
-  mentors: Person[];
+  mentors: readonly Person[];
   finalReview: Array<{ candidate: Person; portfolio: PortfolioDoc; progress: Progress }>;
   /** Candidates in the whole course; `candidates` is one page of them. */
   total: number;
@@ -24,9 +24,9 @@ export interface Cohort {
  * only; the final-review queue is filtered and sorted in the database.
  */
 export async function cohortOf(courseId: string, page = 1, size = PAGE_SIZE): Promise<Cohort> {
-  const people = await peopleIn(courseId);
-  const candidates = candidatesAmong(people);
-  const mentors = mentorsAmong(people);
+  const people = await coursePeople(courseId);
+  const candidates = people?.candidates ?? [];
+  const mentors = people?.mentors ?? [];
   const shown = candidates.slice((page - 1) * size, page * size);
   const shownUserIds = shown.map((p) => p.userId).filter((id): id is string => !!id);
   const [assignments, portfolios, submitted] = await Promise.all([
@@ -34,16 +34,15 @@ export async function cohortOf(courseId: string, page = 1, size = PAGE_SIZE): Pr
     shownUserIds.length ? (Portfolio.find({ courseId, userId: { $in: shownUserIds } }).lean() as Promise<PortfolioDoc[]>) : [],
     Portfolio.find({ courseId, submittedAt: { $ne: null }, signedOffAt: null }).sort({ submittedAt: 1 }).lean() as Promise<PortfolioDoc[]>,
   ]);
-  const candidateByUser = new Map(candidates.filter((p) => p.userId).map((p) => [p.userId!, p]));
-  const waiting = submitted.filter((p) => candidateByUser.has(p.userId));
+  const isCandidate = (userId: string) => !!people?.byUserId.get(userId)?.roles.includes('candidate');
+  const waiting = submitted.filter((p) => isCandidate(p.userId));
   const onPage = new Set(portfolios.map((p) => String(p._id)));
   const progress = await progressOfPortfolios([...portfolios, ...waiting.filter((p) => !onPage.has(String(p._id)))]);
   const portfolioByUser = new Map(portfolios.map((p) => [p.userId, p]));
-  const bySub = new Map(people.map((p) => [p.sub, p]));
   // Grouped once, not filtered per candidate.
   const mentorsOf = new Map<string, Person[]>();
   for (const a of assignments) {
-    const m = bySub.get(a.mentorSub);
+    const m = people?.bySub.get(a.mentorSub);
     if (!m) continue;
     let list = mentorsOf.get(a.candidateSub);
     if (!list) mentorsOf.set(a.candidateSub, (list = []));
@@ -58,17 +57,20 @@ export async function cohortOf(courseId: string, page = 1, size = PAGE_SIZE): Pr
       mentors: mentorsOf.get(person.sub) ?? [],
     };
   });
-  const finalReview = waiting.map((p) => ({ candidate: candidateByUser.get(p.userId)!, portfolio: p, progress: progress.get(String(p._id))! }));
+  const finalReview = waiting.map((p) => ({ candidate: people!.byUserId.get(p.userId)!, portfolio: p, progress: progress.get(String(p._id))! }));
   return { candidates: rows, mentors, finalReview, total: candidates.length };
 }
 
-/** Assigning checks both people against the course first: subs from a form are only choices among them. */
+/**
+ * Assigning checks both people against the course first, read fresh (not the page's kept list): subs from a form
+ * are only choices among them.
+ */
 export async function changeAssignment(
   courseId: string,
   input: { mentorSub: string; candidateSub: string; action: 'assign' | 'unassign' },
   byUserId: string,
 ): Promise<AssignResult> {
-  const people = await peopleIn(courseId);
+  const people = await peopleAmong(courseId, [input.candidateSub, input.mentorSub]);
   if (!candidatesAmong(people).some((p) => p.sub === input.candidateSub)) return { ok: false, status: 422, message: ASSIGN_MESSAGES.notCandidate };
   if (!mentorsAmong(people).some((p) => p.sub === input.mentorSub)) return { ok: false, status: 422, message: ASSIGN_MESSAGES.notMentor };
   if (input.action === 'unassign') return unassignMentor(courseId, input.mentorSub, input.candidateSub);

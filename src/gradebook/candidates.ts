@@ -23,6 +23,8 @@ export interface CandidateFilter {
   courseId?: string;
   candidateId?: string; // our User _id
   changedSince?: Date; // only portfolios whose own document or a section changed since then
+  /** Who the owners are, when the caller has them (by user id): their records are then not read again. */
+  known?: ReadonlyMap<string, { sub: string; name: string }>;
 }
 
 const lastRound = (p: PortfolioDoc) => (p.altRounds?.length ? p.altRounds[p.altRounds.length - 1] : undefined);
@@ -45,7 +47,8 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   const portfolios = await P.find(query).lean();
   if (!portfolios.length) return [];
   const sections = await S.find({ portfolio: { $in: portfolios.map((p) => p._id) } }, { portfolio: 1, areaId: 1, state: 1 }).lean();
-  const users = await U.find({ _id: { $in: portfolios.map((p) => p.userId) } }, { sub: 1, name: 1 }).lean();
+  const unknown = portfolios.map((p) => p.userId).filter((id) => !filter.known?.has(id));
+  const users = unknown.length || !filter.known ? await U.find({ _id: { $in: unknown } }, { sub: 1, name: 1 }).lean() : [];
   const userById = new Map(users.map((u) => [String((u as { _id: unknown })._id), u]));
   // Grouped once, not filtered per portfolio (that was quadratic in the course's size).
   const byPortfolio = new Map<string, Array<{ areaId: string; state: SectionDoc['state'] }>>();
@@ -58,7 +61,7 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
   return portfolios.map((p) => {
     const own = byPortfolio.get(String(p._id)) ?? [];
     const areas = areasOf(getFramework(p.frameworkId, p.frameworkVersion), p);
-    const user = userById.get(String(p.userId));
+    const user = filter.known?.get(String(p.userId)) ?? userById.get(String(p.userId));
     return {
       portfolioId: String(p._id),
       candidateId: String(p.userId),

@@ -1,6 +1,6 @@
 import { agsScopes, postScore } from '../vle/ags';
 import { DEFAULT_RETRY, type VleJobContext, type RetryPolicy } from '../vle/context';
-import { readBack } from './read-back';
+import type { ToReadBack } from './read-back';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { markFailedAttempt, putBack } from './outbox';
 import { resolveLine, type ResolvedLine } from './resolve-line';
@@ -12,8 +12,12 @@ export const retryPolicy: RetryPolicy = DEFAULT_RETRY;
 const LINE_BUSY_DELAY_MS = 250; // another worker is finding or creating the line item right now
 
 export type Outcome = 'sent' | 'retry' | 'failed' | 'deferred';
-/** A sent score is recorded by the caller, together with the rest of its batch (markSent). */
-export type Attempt = { outcome: 'sent'; sent: SentScore } | { outcome: Exclude<Outcome, 'sent'> };
+/**
+ * A sent score is recorded by the caller, together with the rest of its batch (markSent); what the VLE made of it
+ * is read back by the caller once the drain's posts are done (readBackSent: one read of the line item's results
+ * when many were sent to it).
+ */
+export type Attempt = { outcome: 'sent'; sent: SentScore; toReadBack: ToReadBack } | { outcome: Exclude<Outcome, 'sent'> };
 
 /** Resolved lines for one drain, so 200 entries for one course read their line once. */
 export type LineCache = Map<string, Promise<ResolvedLine>>;
@@ -40,9 +44,8 @@ export async function perform(ctx: VleJobContext, entry: GradeOutboxEntry, lines
     const target = { issuer: line.issuer, clientId: line.clientId };
     const scopes = agsScopes(line.scopes);
     await postScore(ctx.platform, target, scopes, line.lineItemUrl, { userId: entry.userSub, ...values, timestamp: sent.timestamp });
-    // The post went through: what the VLE made of it is reported, never retried (a retry would change nothing).
-    sent.readBack = await readBack(ctx, { target, scopes, lineItemUrl: line.lineItemUrl, userId: entry.userSub }, values);
-    return { outcome: 'sent', sent };
+    // The post went through: what the VLE made of it is read back and reported, never retried (a retry would change nothing).
+    return { outcome: 'sent', sent, toReadBack: { target, scopes, lineItemUrl: line.lineItemUrl, userId: entry.userSub, values } };
   } catch (e) {
     const outcome = await markFailedAttempt(ctx, entry, e);
     ctx.log.warn({ entry: String(entry._id), outcome, err: (e as Error).message, detail: (e as { detail?: string }).detail }, 'gradebook post did not go through');

@@ -1,7 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import { Portfolio } from '../portfolio';
-import { byName } from '../people/names';
-import { User } from '../people/user.model';
+import { coursePeople } from '../roster';
 import { loadCandidates } from './candidates';
 import { gradebookLineModel } from './line.model';
 import { gradeOutboxModel, type GradeOutboxEntry } from './outbox.model';
@@ -34,22 +33,28 @@ export interface GradebookOverview {
  */
 export async function gradebookOverview(conn: Connection, courseId: string, page = 1, size = 50): Promise<GradebookOverview> {
   const P = conn.models.Portfolio ?? conn.model('Portfolio', Portfolio.schema);
-  const U = conn.models.User ?? conn.model('User', User.schema);
   const outbox = gradeOutboxModel(conn);
-  const owners = (await P.find({ courseId }, { userId: 1 }).lean()) as unknown as Array<{ _id: unknown; userId: string }>;
-  const validIds = owners.map((p) => p.userId).filter((id) => Types.ObjectId.isValid(id));
-  const [names, lineCount, lastSent, failed] = await Promise.all([
-    validIds.length ? (U.find({ _id: { $in: validIds } }, { name: 1 }).lean() as Promise<Array<{ _id: unknown; name?: string }>>) : [],
+  const [owners, people, lineCount, lastSent, failed] = await Promise.all([
+    P.find({ courseId }, { userId: 1 }).lean() as unknown as Promise<Array<{ _id: unknown; userId: string }>>,
+    coursePeople(courseId),
     gradebookLineModel(conn).countDocuments({ courseId }),
     outbox.findOne({ courseId, lastSentAt: { $ne: null } }, { lastSentAt: 1 }).sort({ lastSentAt: -1 }).lean(),
     outbox.distinct('candidateId', { courseId, status: 'failed' }),
   ]);
-  const nameOf = new Map(names.map((u) => [String(u._id), u.name || 'Unnamed candidate']));
-  const ordered = owners
-    .map((p) => ({ portfolioId: String(p._id), name: nameOf.get(p.userId) ?? 'Unnamed candidate' }))
-    .sort((a, b) => byName(a.name, b.name) || (a.portfolioId < b.portfolioId ? -1 : 1));
-  const shown = ordered.slice((page - 1) * size, page * size).map((p) => p.portfolioId);
-  const candidates = shown.length ? await loadCandidates(conn, { courseId, portfolioIds: shown }) : [];
+  // By name in the course's people's order (kept sorted, src/roster/people-cache.service.ts), not sorted here per view;
+  // an owner the course's people do not list (no membership) comes last.
+  const portfolioOf = new Map(owners.map((p) => [p.userId, String(p._id)]));
+  const ordered: string[] = [];
+  for (const person of people?.people ?? []) {
+    const id = person.userId ? portfolioOf.get(person.userId) : undefined;
+    if (id) ordered.push(id);
+  }
+  if (ordered.length < owners.length) {
+    const listed = new Set(ordered);
+    for (const p of owners) if (!listed.has(String(p._id))) ordered.push(String(p._id));
+  }
+  const shown = ordered.slice((page - 1) * size, page * size);
+  const candidates = shown.length ? await loadCandidates(conn, { courseId, portfolioIds: shown, known: people?.byUserId }) : [];
   const position = new Map(shown.map((id, i) => [id, i])); // the page keeps the course-wide order by name
   const entries = candidates.length ? await outbox.find({ courseId, candidateId: { $in: candidates.map((c) => c.candidateId) } }).lean() : [];
   // Grouped once: a filter over every entry per candidate was quadratic in the course's size.

@@ -6,6 +6,7 @@ import type { VleJobContext, RetryPolicy } from '../vle/context';
 import { claimBatch, markSent } from './outbox';
 import { createPlatformClient, ltijsCredentials, type CredentialSource, type PlatformClient } from '../vle/platform-client';
 import { perform, retryPolicy, type LineCache } from './post-score.job';
+import { readBackSent, type ToReadBack } from './read-back';
 import type { GradeOutboxEntry, SentScore } from './outbox.model';
 import { reconcile } from './reconciler';
 import { notifyWorkers, onWork } from './worker-signal';
@@ -87,6 +88,7 @@ export function createGradebookWorker(deps: GradebookDeps): GradebookWorker {
     const report: DrainReport = { sent: 0, retry: 0, failed: 0, deferred: 0 };
     const lines: LineCache = new Map();
     let claims = 0;
+    const sentAll: Array<{ entry: GradeOutboxEntry; sent: SentScore; toReadBack: ToReadBack }> = [];
     // Entries are claimed and recorded in batches (a few round trips each) and posted a few at a time;
     // two such pipelines let one's database work overlap the other's posts.
     const lanesEach = Math.max(1, Math.ceil(o.concurrency / PIPELINES));
@@ -102,7 +104,10 @@ export function createGradebookWorker(deps: GradebookDeps): GradebookWorker {
             const entry = batch[next++];
             const attempt = await perform(ctx, entry, lines);
             report[attempt.outcome] += 1;
-            if (attempt.outcome === 'sent') done.push({ entry, sent: attempt.sent });
+            if (attempt.outcome === 'sent') {
+              done.push({ entry, sent: attempt.sent });
+              sentAll.push({ entry, sent: attempt.sent, toReadBack: attempt.toReadBack });
+            }
           }
         };
         await Promise.all(Array.from({ length: lanesEach }, lane));
@@ -110,6 +115,10 @@ export function createGradebookWorker(deps: GradebookDeps): GradebookWorker {
       }
     };
     await Promise.all(Array.from({ length: PIPELINES }, pipeline));
+    // What the VLE made of the posts, once they are all done: one read of a line item's results after many posts.
+    await readBackSent(ctx, sentAll, o.concurrency).catch((e) =>
+      ctx.log.warn({ err: (e as Error).message }, 'gradebook read-back could not be recorded; the next send reads back again'),
+    );
     return report;
   }
 

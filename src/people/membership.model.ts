@@ -17,6 +17,8 @@ const membershipSchema = new mongoose.Schema(
 );
 membershipSchema.index({ user: 1, course: 1 }, { unique: true });
 membershipSchema.index({ course: 1, appRoles: 1 });
+// The course's most recently changed memberships, newest first (the course's people, src/roster/people-cache.service.ts).
+membershipSchema.index({ course: 1, updatedAt: -1 });
 
 export type MembershipDoc = InferSchemaType<typeof membershipSchema>;
 export const Membership: Model<MembershipDoc> =

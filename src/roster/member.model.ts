@@ -35,6 +35,8 @@ const schema = new Schema<RosterMember>(
   { timestamps: true, collection: 'roster_members' },
 );
 schema.index({ courseId: 1, sub: 1 }, { unique: true });
+// The course's most recently changed entries, newest first (people-cache.service.ts).
+schema.index({ courseId: 1, updatedAt: -1 });
 
 export function rosterMemberModel(conn: Connection): Model<RosterMember> {
   return (conn.models.RosterMember as Model<RosterMember>) ?? conn.model<RosterMember>('RosterMember', schema);

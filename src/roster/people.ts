@@ -1,52 +1,21 @@
 import mongoose, { Types } from 'mongoose';
 import { Course } from '../people/course.model';
 import { Membership } from '../people/membership.model';
-import { mapRoles, overridesOf, withStaffChoice, type AppRole } from '../people/roles';
+import { mapRoles, overridesOf, withStaffChoice } from '../people/roles';
 import { User } from '../people/user.model';
 import { sortByName } from '../people/names';
+import { coursePeople, type Person } from './people-cache.service';
 import { rosterMemberModel } from './member.model';
 
-/** A person in the course: from their launches, or from the roster when they have not opened the tool yet. */
-export interface Person {
-  sub: string;
-  name: string;
-  userId: string | null; // null: on the roster, never launched
-  roles: AppRole[];
-  /** On the VLE's course roster and active there; null when the VLE has not given a roster. */
-  enrolled: boolean | null;
-}
+export type { Person } from './people-cache.service';
 
-/** Everyone in the course with the app roles we would give them; launches win over the roster. */
+/**
+ * Everyone in the course with the app roles we would give them; launches win over the roster. From the course's
+ * people as this process keeps them (people-cache.service.ts): four reads of what changed, whatever the size.
+ */
 export async function peopleIn(courseId: string): Promise<Person[]> {
-  if (!Types.ObjectId.isValid(courseId)) return [];
-  const course = await Course.findById(courseId).lean();
-  if (!course) return [];
-  const overrides = overridesOf(course);
-  // Only the fields a person needs, unsorted (the list is sorted once, below): full roster documents in the
-  // roster's own order cost several times more at 1,500 people.
-  const [memberships, roster] = await Promise.all([
-    Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1 }).lean(),
-    rosterMemberModel(mongoose.connection).find({ courseId }, { issuer: 1, sub: 1, name: 1, email: 1, roles: 1, status: 1 }).lean(),
-  ]);
-  const users = await User.find({ _id: { $in: memberships.map((m) => m.user) } }, { sub: 1, name: 1 }).lean();
-  const userById = new Map(users.map((u) => [String(u._id), u]));
-  const onRoster = new Map(roster.filter((r) => r.issuer === course.issuer).map((r) => [r.sub, r.status === 'active']));
-  const enrolled = (sub: string) => (roster.length ? onRoster.get(sub) ?? false : null);
-  const people: Person[] = [];
-  for (const m of memberships) {
-    const u = userById.get(String(m.user));
-    if (!u) continue;
-    const roles = withStaffChoice(mapRoles(m.ltiRoles ?? [], overrides).roles, course.teachersByPerson, m.staffRole);
-    people.push({ sub: u.sub, name: u.name || 'Unnamed user', userId: String(u._id), roles, enrolled: enrolled(u.sub) });
-  }
-  const launched = new Set(people.map((p) => p.sub));
-  for (const r of roster) {
-    if (launched.has(r.sub) || r.issuer !== course.issuer || r.status === 'left') continue;
-    // Never launched: the roster's roles, and in a course that decides per person, no teacher is a coordinator yet.
-    const roles = withStaffChoice(mapRoles(r.roles ?? [], overrides).roles, course.teachersByPerson, null);
-    people.push({ sub: r.sub, name: r.name || r.email || 'Unnamed person', userId: null, roles, enrolled: r.status === 'active' });
-  }
-  return sortByName(people);
+  const found = await coursePeople(courseId);
+  return found ? [...found.people] : [];
 }
 
 export const candidatesAmong = (people: Person[]) => people.filter((p) => p.roles.includes('candidate'));
@@ -106,7 +75,9 @@ export async function candidatePeers(
   const limit = opts.limit ?? PEER_LIMIT;
   const search = opts.search?.trim().slice(0, 100);
   const others = { course: courseId, appRoles: 'candidate', ...(opts.except && Types.ObjectId.isValid(opts.except) ? { user: { $ne: opts.except } } : {}) };
-  const ms = await (search ? Membership.find(others, { user: 1 }) : Membership.find(others, { user: 1 }).limit(limit + 1)).lean();
+  // In id order with a limit: the embedded engine then tests people only until it has enough (a plain limit tested
+  // every candidate of the course), and MongoDB keeps a top-51 sort on the course's index.
+  const ms = await (search ? Membership.find(others, { user: 1 }) : Membership.find(others, { user: 1 }).sort({ _id: 1 }).limit(limit + 1)).lean();
   if (!ms.length) return { peers: [], more: false };
   if (!search && ms.length > limit) return { peers: [], more: true };
   const found = await User.find({ _id: { $in: ms.map((m) => m.user) }, ...(search ? { name: { $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } } : {}) }, { name: 1 }).lean();

@@ -2,8 +2,8 @@ import type { Connection, Model } from 'mongoose';
 import type { VleJobContext } from '../vle/context';
 import { Membership, type MembershipDoc } from '../people/membership.model';
 import { User, type UserDoc } from '../people/user.model';
-import { byName } from '../people/names';
 import { rosterMemberModel, type RosterMember } from './member.model';
+import { coursePeople } from './people-cache.service';
 import { claimRosterSync, perform, type RosterOutcome } from './sync.job';
 import { rosterSyncModel, type RosterSync } from './sync.model';
 
@@ -101,38 +101,28 @@ export interface RosterPageData {
   leftCount: number;
 }
 
-const STATUS_ORDER: Record<RosterMember['status'], number> = { active: 0, inactive: 1, left: 2 };
-
 /**
  * One page of the roster for the coordinator: on the course first and left last, by name in the people's order
- * (src/people/names.ts). The same operations at 1,500 people as at 15: the order and the course-wide figures come
- * from one projected read (sorted here with the one collator; the embedded engine's collated sort of whole
- * documents cost more than the page), and only the page's rows are read in full.
+ * (src/people/names.ts). The same reads at 1,500 people as at 15: the order and the course-wide figures come from
+ * the course's people as this process keeps them (people-cache.service.ts: what changed since it last looked), and
+ * only the page's rows are read in full.
  */
 export async function rosterPageOf(conn: Connection, courseId: string, page: number, size: number): Promise<RosterPageData> {
   const Member = rosterMemberModel(conn);
-  const U = bound(conn, 'User', User as unknown as Model<UserDoc & { _id: unknown }>);
-  const M = bound(conn, 'Membership', Membership as unknown as Model<MembershipDoc>);
-  const [sync, keys, launchedUsers] = await Promise.all([
-    rosterSyncModel(conn).findOne({ courseId }).lean(),
-    Member.find({ courseId }, { _id: 1, sub: 1, name: 1, status: 1 }).lean(),
-    M.distinct('user', { course: courseId }),
-  ]);
-  // Who has opened the tool here: the subs of the course's members (ids only).
-  const launched = new Set(launchedUsers.length ? ((await U.distinct('sub', { _id: { $in: launchedUsers } })) as string[]) : []);
-  keys.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a.name, b.name) || (a.sub < b.sub ? -1 : a.sub > b.sub ? 1 : 0));
-  const shown = keys.slice((page - 1) * size, page * size).map((k) => String(k._id));
+  const [sync, people] = await Promise.all([rosterSyncModel(conn).findOne({ courseId }).lean(), coursePeople(courseId)]);
+  const keys = people?.roster ?? [];
+  const launched = people?.launchedSubs ?? new Set<string>();
+  const shown = keys.slice((page - 1) * size, page * size).map((k) => k.id);
   const members = shown.length ? await Member.find({ _id: { $in: shown } }).lean() : [];
   const position = new Map(shown.map((id, i) => [id, i]));
   members.sort((a, b) => position.get(String(a._id))! - position.get(String(b._id))!);
-  const present = keys.filter((k) => k.status !== 'left');
-  return {
-    sync,
-    entries: members.map((member) => ({ member, launched: launched.has(member.sub) })),
-    total: keys.length,
-    leftCount: keys.length - present.length,
-    neverLaunchedCount: present.filter((k) => !launched.has(k.sub)).length,
-  };
+  let leftCount = 0;
+  let neverLaunchedCount = 0;
+  for (const k of keys) {
+    if (k.status === 'left') leftCount += 1;
+    else if (!launched.has(k.sub)) neverLaunchedCount += 1;
+  }
+  return { sync, entries: members.map((member) => ({ member, launched: launched.has(member.sub) })), total: keys.length, leftCount, neverLaunchedCount };
 }
 
 /** For the cohort page: people on the course roster who have never opened CMALT Portfolio there. */
