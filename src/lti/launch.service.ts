@@ -103,6 +103,8 @@ const customId = (custom: unknown, name: string): string | undefined => {
   return value && /^[a-z0-9_-]{1,40}$/i.test(value) ? value : undefined;
 };
 
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** Two first launches at once may both try to insert: the loser retries as an update. */
@@ -148,6 +150,57 @@ async function staffChoiceOf(
   return choice.staffRole;
 }
 
+/** findOneAndUpdate's whole answer: the record before the launch, or the id a first launch inserted. */
+interface UserBefore {
+  value: { _id: Types.ObjectId; name?: string | null; email?: string | null } | null;
+  lastErrorObject?: { upserted?: Types.ObjectId };
+}
+
+// No role_scope_mentor: absent, or the empty list mongoose gives an array by default (both read as "not limited").
+const NO_SCOPE = { $in: [null, []] };
+
+type StaffFields = { staffRole?: string | null; staffRoleBy?: string | null; appRoles?: string[] | null } | null;
+
+/**
+ * The membership as this launch describes it, written only when that differs from what is stored (or the person's
+ * name changed): a relaunch with the same roles changes nothing, so its `updatedAt` stays and the course's people
+ * (src/roster/people-cache.service.ts, which reads the newest changes) do not count it as a change. One operation
+ * either way: an upsert whose filter holds the launch's values matches the stored membership when they are the same,
+ * inserts a first one, and otherwise fails on the unique (user, course) key, when the full update runs.
+ * `lastLaunchAt` on a membership is therefore the last launch that changed it (the user's is every launch).
+ */
+async function writeMembership(
+  f: LaunchFacts,
+  userId: Types.ObjectId,
+  courseId: Types.ObjectId,
+  mapped: AppRole[],
+  wantsStaff: boolean,
+  renamed: boolean,
+  now: Date,
+): Promise<StaffFields | undefined> {
+  const key = { user: userId, course: courseId };
+  const scope = f.mentorScope ? { mentorScope: f.mentorScope } : {};
+  // perf: only a course that decides per person needs the membership's staff choice back; its app roles follow
+  // that choice (written after), so they are compared there rather than here.
+  const staffBack = { projection: { staffRole: 1, staffRoleBy: 1, appRoles: 1 } } as const;
+  const update = async () => {
+    const full = { $set: { ltiRoles: f.ltiRoles, appRoles: mapped, lastLaunchAt: now, ...scope }, ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }) };
+    if (!wantsStaff) return void (await Membership.updateOne(key, full, { upsert: true }));
+    return Membership.findOneAndUpdate(key, full, { upsert: true, new: true, ...staffBack }).lean();
+  };
+  if (renamed) return upsert(update);
+  const same = { ...key, ltiRoles: f.ltiRoles, ...(wantsStaff ? {} : { appRoles: mapped }), mentorScope: f.mentorScope ?? NO_SCOPE };
+  // Timestamps by hand: mongoose's own would `$set` updatedAt on the match too.
+  const onInsert = { $setOnInsert: { ltiRoles: f.ltiRoles, appRoles: mapped, lastLaunchAt: now, ...scope, createdAt: now, updatedAt: now } };
+  try {
+    if (!wantsStaff) return void (await Membership.updateOne(same, onInsert, { upsert: true, timestamps: false }));
+    return await Membership.findOneAndUpdate(same, onInsert, { upsert: true, new: true, timestamps: false, ...staffBack }).lean();
+  } catch (err) {
+    if (isDuplicate(err)) return upsert(update); // stored differently (or a first launch racing this one)
+    throw err;
+  }
+}
+
 /**
  * Upserts the user, the course and the membership from a launch; answers the app roles it gives.
  * perf: `known` is the course as the launch check read it a moment ago (with its role overrides); when the launch
@@ -159,13 +212,14 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
   if (f.courseTitle) courseSet.title = f.courseTitle;
   if (f.courseLabel) courseSet.label = f.courseLabel;
   // perf: the user and the course are independent upserts; only the membership needs both ids
-  const [user, course] = await Promise.all([
+  const [userResult, course] = await Promise.all([
+    // The record as it was (null: a first launch), so the membership is written below only when its name changed.
     upsert(() =>
       User.findOneAndUpdate(
         { issuer: f.issuer, sub: f.sub },
         { $set: { name: f.name, email: f.email, picture: f.picture, lastLaunchAt: now } },
-        { upsert: true, new: true, setDefaultsOnInsert: true },
-      ).lean(),
+        { upsert: true, new: false, setDefaultsOnInsert: true, includeResultMetadata: true, projection: { name: 1, email: 1 } },
+      ).lean() as unknown as Promise<UserBefore>,
     ),
     known && !courseChanges(f, seenKeys, known)
       ? known
@@ -181,7 +235,11 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
           ).lean(),
         ),
   ]);
-  if (!user || !course) throw new Error('launch upsert returned nothing');
+  const before = userResult.value;
+  const userId = (before?._id ?? userResult.lastErrorObject?.upserted) as Types.ObjectId | undefined;
+  if (!userId || !course) throw new Error('launch upsert returned nothing');
+  const user = { _id: userId, name: f.name, email: f.email ?? before?.email ?? undefined };
+  const renamed = !!before && before.name !== f.name;
   const overrides = Object.fromEntries((course.roleOverrides ?? []).map((o) => [o.key, o.roles])) as RoleOverrides;
   const mapped = mapRoles(f.ltiRoles, overrides).roles;
   const [, membership] = await Promise.all([
@@ -192,22 +250,15 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
           { $set: { pathway: f.pathway, ...(f.frameworkId ? { frameworkId: f.frameworkId } : {}) } },
         )
       : undefined,
-    upsert(async () => {
-      const filter = { user: user._id, course: course._id };
-      const update = {
-        $set: { ltiRoles: f.ltiRoles, appRoles: mapped, lastLaunchAt: now, ...(f.mentorScope ? { mentorScope: f.mentorScope } : {}) },
-        ...(f.mentorScope ? {} : { $unset: { mentorScope: 1 } }),
-      };
-      // perf: only a course that decides per person needs the membership's staff choice back
-      if (!course.teachersByPerson) return void (await Membership.updateOne(filter, update, { upsert: true }));
-      return Membership.findOneAndUpdate(filter, update, { upsert: true, new: true, projection: { staffRole: 1, staffRoleBy: 1 } }).lean();
-    }),
+    writeMembership(f, user._id, course._id, mapped, !!course.teachersByPerson, renamed, now),
   ]);
   let roles = mapped;
   if (course.teachersByPerson && mapped.includes('coordinator')) {
     const choice = await staffChoiceOf(f, course._id, user._id, membership ?? null);
     roles = withStaffChoice(mapped, true, choice);
-    if (roles.length !== mapped.length) await Membership.updateOne({ user: user._id, course: course._id }, { $set: { appRoles: roles } });
+  }
+  if (course.teachersByPerson && !sameList(membership?.appRoles ?? [], roles)) {
+    await Membership.updateOne({ user: user._id, course: course._id }, { $set: { appRoles: roles } });
   }
   return {
     userId: String(user._id),

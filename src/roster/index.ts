@@ -2,4 +2,4 @@
 export { rosterRouter } from './routes';
 export { recordRosterLaunch, runDueRosterSyncs, neverLaunched, rosterOf } from './service';
 export { peopleIn, peopleAmong, candidatePeers, isCandidateIn, PEER_LIMIT, candidatesAmong, mentorsAmong, type Person } from './people';
-export { coursePeople, forgetCoursePeople, type CoursePeople, type RosterKey } from './people-cache.service';
+export { coursePeople, forgetCoursePeople, peopleFullReads, type CoursePeople, type RosterKey } from './people-cache.service';

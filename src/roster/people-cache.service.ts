@@ -79,6 +79,10 @@ const bySubThen = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const time = (d: unknown) => (d instanceof Date ? d.getTime() : 0);
 const sameRoles = (a: string[], b: string[]) => a.length === b.length && a.every((r, i) => r === b[i]);
 
+/** How often this process has read a course's people in full (the first look, a rebuild): for tests and the bench. */
+let fullReads = 0;
+export const peopleFullReads = (): number => fullReads;
+
 /** Forgets this process's copy (tests that write the database behind the models' backs). */
 export function forgetCoursePeople(courseId?: string): void {
   if (courseId) cache.delete(courseId);
@@ -126,6 +130,7 @@ const fresh = (courseStamp: number, now: number): Entry => ({ courseStamp, asked
  */
 async function latestChanges(courseId: string, limit: number) {
   // Everything (limit 0) needs no order: sorting the whole course would cost the engine a general sort.
+  if (!limit) fullReads += 1;
   const newest = <Q extends { sort(s: Record<string, 1 | -1>): Q; limit(n: number): Q }>(q: Q) => (limit ? q.sort({ updatedAt: -1 }).limit(limit) : q);
   const [memberships, roster] = await Promise.all([
     newest(Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1, updatedAt: 1 })).lean(),

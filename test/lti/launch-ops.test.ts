@@ -8,6 +8,7 @@ import mongoose from 'mongoose';
 import { setDeploymentActive } from '../../src/admin/platforms.service';
 import { Course } from '../../src/people/course.model';
 import { Deployment } from '../../src/lti/deployment.model';
+import { Membership } from '../../src/people/membership.model';
 import { STATUS_TTL_MS } from '../../src/lti/registration-status';
 import { launchAs, startLogin } from '../support/launch';
 import { send, sendFollowing } from '../support/platform/browser-http';
@@ -57,7 +58,10 @@ async function countedLaunch(opts: { role?: string } & LaunchOptions) {
   return { login: login.ops, post: post.ops, landing: landing.ops, url: landing.result.final.url, html: landing.result.final.html };
 }
 
-/** What a warm launch's id_token POST does, in order; the user and the membership are written every time. */
+/**
+ * What a warm launch's id_token POST does, in order: the user is written every time (its last launch); the membership
+ * only when the launch changes it (the same one operation finds it unchanged and writes nothing).
+ */
 const WARM_LAUNCH = [
   'loginstarts.findOneAndDelete', // the login it answers, used once (state and nonce)
   'courses.findOne', // the course's role overrides, so a launch that maps to no role is refused before ltijs stores it
@@ -93,6 +97,26 @@ describe('database operations per launch', () => {
     const again = await countedLaunch({ course, user });
     expect(again.login).toEqual(['loginstarts.insertOne']);
     expect(again.post).toEqual(WARM_LAUNCH);
+  });
+
+  test('a relaunch with the same name and roles leaves the membership as it was; a new role or name writes it', async () => {
+    const course = platform.course({ title: 'Unchanged course' });
+    const user = platform.user({ name: 'Una Changed' });
+    await launchAs(tool, platform, { role: 'Learner', course, user });
+    const stored = await Course.findOne({ contextId: course.id }).lean();
+    const membership = async () => (await Membership.findOne({ course: stored!._id }).lean())!;
+    const first = await membership();
+    await launchAs(tool, platform, { role: 'Learner', course, user });
+    expect((await membership()).updatedAt).toEqual(first.updatedAt); // nothing changed: not a change to the course's people
+
+    user.name = 'Una Renamed';
+    await launchAs(tool, platform, { role: 'Learner', course, user });
+    const renamed = await membership();
+    expect(renamed.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+    await launchAs(tool, platform, { role: 'Mentor', course, user });
+    const mentor = await membership();
+    expect(mentor.appRoles).toEqual(['mentor']);
+    expect(mentor.updatedAt.getTime()).toBeGreaterThan(renamed.updatedAt.getTime());
   });
 
   test('a launch bringing a new course title or a role not seen before writes the course, once', async () => {

@@ -3,12 +3,13 @@
  * read only the newest changes on each view, so every kind of change must still show on the next view: a launch
  * under a new name, a newcomer's first launch, a role changed in the database, more changes at once than one look
  * reads (a roster sync marking 60 people as gone), and a name changed where this course cannot see it (within the
- * bound of a full read).
+ * bound of a full read). A relaunch that changes nothing is not a change: 60 people opening the tool again with the
+ * same name and role leave the kept list as it was, with no full read.
  */
 import mongoose from 'mongoose';
 import { Membership } from '../../src/people/membership.model';
 import { User } from '../../src/people/user.model';
-import { coursePeople } from '../../src/roster';
+import { coursePeople, peopleFullReads } from '../../src/roster';
 import { rosterMemberModel } from '../../src/roster/member.model';
 import { seedCohort, type SeededCohort } from '../support/cohort-seed';
 import type { ToolSession } from '../support/launch';
@@ -74,3 +75,20 @@ test('a name changed only on the shared user record shows once the kept list is 
   const later = Date.now() + 6 * 60_000;
   expect((await coursePeople(seeded.courseId, later))!.bySub.get(someone.sub)!.name).toBe('Zed Elsewhere');
 });
+
+test('60 plain relaunches (same name, same role) are no change: the next look reads only the newest, not the whole course', async () => {
+  const newcomers = Array.from({ length: 60 }, (_, i) => suite.platform.user({ name: `Relaunching Person ${i + 1}` }));
+  for (const person of newcomers) await seeded.launch(person, 'Learner');
+  const full = peopleFullReads();
+  const seen = await coursePeople(seeded.courseId);
+  expect(newcomers.every((p) => seen!.bySub.has(p.id))).toBe(true);
+  expect(peopleFullReads()).toBe(full + 1); // 60 first launches are more than one look reads: the whole course again
+
+  for (const person of newcomers) await seeded.launch(person, 'Learner');
+  const after = await coursePeople(seeded.courseId);
+  expect(peopleFullReads()).toBe(full + 1);
+  expect(after).toBe(seen); // nothing changed, so not even derived again
+  const page = await coordinator.get('/cohort');
+  expect(page.status).toBe(200);
+  expect(peopleFullReads()).toBe(full + 1);
+}, 180_000);
