@@ -8,6 +8,7 @@ import { applicationOf } from './applications.service';
 import { Arrival, NextCohort } from './deferral.model';
 import { queueEmail } from './mail';
 import { Application, SchemeSettings, type ApplicationDoc } from './scheme.model';
+import { noteSchemeCourse, runsScheme } from './scheme-courses';
 import { refusal, settingsOf, type Result } from './settings.service';
 
 export const DEFERRAL_MESSAGES = {
@@ -47,6 +48,7 @@ export async function setNextCohort(courseId: string, userId: string, nextCourse
   if (there.issuer !== here.issuer) return refusal(422, DEFERRAL_MESSAGES.otherVle);
   if (!(await Membership.exists({ user: userId, course: nextCourseId, appRoles: 'coordinator' }))) return refusal(422, DEFERRAL_MESSAGES.notYours);
   await SchemeSettings.updateOne({ courseId: nextCourseId }, { $setOnInsert: { courseId: nextCourseId } }, { upsert: true }).catch((err: { code?: number }) => (err.code === 11000 ? null : Promise.reject(err)));
+  noteSchemeCourse(nextCourseId);
   await NextCohort.updateOne({ courseId }, { $set: { nextCourseId, setBy: userId } }, { upsert: true });
   return { ok: true };
 }
@@ -99,6 +101,7 @@ export async function arriveIfDeferred(who: { courseId: string; userId: string }
 /** A place in the next cohort's set, taken with the same atomic cap as an acceptance; when full, the head of its waiting list. */
 async function holdPlace(courseId: string, left: ApplicationDoc, now: Date): Promise<'accepted' | 'waiting'> {
   await SchemeSettings.updateOne({ courseId }, { $setOnInsert: { courseId } }, { upsert: true }).catch((err: { code?: number }) => (err.code === 11000 ? null : Promise.reject(err)));
+  noteSchemeCourse(courseId);
   const mine = await applicationOf(courseId, left.userId);
   if (mine?.state === 'accepted') return 'accepted';
   const from = await settingsOf(left.courseId);
@@ -145,6 +148,7 @@ export async function retentionEnd(courseId: string, app: Pick<ApplicationDoc, '
 
 /** Told to the portfolio in boot.ts: a withdrawn (or deferred, until it moves) candidate reads their portfolio and never changes it. */
 export async function schemeWriteLock(owner: { courseId: string; userId: string }): Promise<string | null> {
+  if (!(await runsScheme(owner.courseId))) return null; // perf: no settings, so no application (scheme-courses.ts)
   const app = await applicationOf(owner.courseId, owner.userId);
   if (app?.state === 'withdrawn') return `You withdrew from the learning set on ${when(app.decidedAt)}, so your portfolio is read-only: you can read it but not change it. It is kept until ${when(await retentionEnd(owner.courseId, app))}, then deleted.`;
   if (app?.state === 'deferred') return 'You deferred to the next cohort, so your portfolio is read-only here. It moves, with every word, when you open CMALT Portfolio in the next cohort’s course, and you can write again there.';

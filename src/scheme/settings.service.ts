@@ -1,4 +1,5 @@
 import { SchemeSettings, type SchemeSettingsDoc } from './scheme.model';
+import { noteSchemeCourse } from './scheme-courses';
 import { localInstant, type SettingsInput } from './scheme.schema';
 
 export type Refusal = { ok: false; status: number; message: string };
@@ -43,12 +44,14 @@ export async function saveSettings(courseId: string, input: SettingsInput): Prom
   if (!current) {
     try {
       await SchemeSettings.create({ courseId, ...set });
+      noteSchemeCourse(courseId);
       return { ok: true };
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err; // created by another click meanwhile: update it below
     }
   }
   const r = await SchemeSettings.updateOne({ courseId, placesTaken: { $lte: input.places } }, { $set: set });
+  noteSchemeCourse(courseId); // they exist now, whoever created them
   if (r.matchedCount === 0) return refusal(409, SETTINGS_MESSAGES.belowTaken((await settingsOf(courseId))?.placesTaken ?? 0));
   return { ok: true };
 }
