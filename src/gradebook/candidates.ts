@@ -29,10 +29,10 @@ export interface CandidateFilter {
 
 const lastRound = (p: PortfolioDoc) => (p.altRounds?.length ? p.altRounds[p.altRounds.length - 1] : undefined);
 
-export async function loadCandidates(conn: Connection, filter: CandidateFilter = {}): Promise<Candidate[]> {
+/** The portfolios a filter selects, as `{ _id: { $in } }` (or the whole filter) for a query. */
+async function portfolioQuery(conn: Connection, filter: CandidateFilter): Promise<Record<string, unknown>> {
   const P = bound(conn, 'Portfolio', Portfolio as unknown as Model<PortfolioDoc>);
   const S = bound(conn, 'Section', Section as unknown as Model<SectionDoc>);
-  const U = bound(conn, 'User', User as unknown as Model<UserDoc & { _id: unknown }>);
   const query: Record<string, unknown> = {};
   if (filter.courseId) query.courseId = filter.courseId;
   if (filter.candidateId) query.userId = filter.candidateId;
@@ -44,7 +44,21 @@ export async function loadCandidates(conn: Connection, filter: CandidateFilter =
     ids = [...new Set([...touched.map((s) => String(s.portfolio)), ...own.map((p) => String(p._id))])].filter((id) => !wanted || wanted.has(id));
   }
   if (ids) query._id = { $in: ids };
-  const portfolios = await P.find(query).lean();
+  return query;
+}
+
+/** The ids of the portfolios a filter selects (a projection: cheap whatever their sections), for work in batches. */
+export async function candidatePortfolioIds(conn: Connection, filter: CandidateFilter = {}): Promise<string[]> {
+  const P = bound(conn, 'Portfolio', Portfolio as unknown as Model<PortfolioDoc>);
+  const query = await portfolioQuery(conn, filter);
+  return (await P.find(query, { _id: 1 }).lean()).map((p) => String(p._id));
+}
+
+export async function loadCandidates(conn: Connection, filter: CandidateFilter = {}): Promise<Candidate[]> {
+  const P = bound(conn, 'Portfolio', Portfolio as unknown as Model<PortfolioDoc>);
+  const S = bound(conn, 'Section', Section as unknown as Model<SectionDoc>);
+  const U = bound(conn, 'User', User as unknown as Model<UserDoc & { _id: unknown }>);
+  const portfolios = await P.find(await portfolioQuery(conn, filter)).lean();
   if (!portfolios.length) return [];
   const sections = await S.find({ portfolio: { $in: portfolios.map((p) => p._id) } }, { portfolio: 1, areaId: 1, state: 1 }).lean();
   const unknown = portfolios.map((p) => p.userId).filter((id) => !filter.known?.has(id));

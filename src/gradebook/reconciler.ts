@@ -1,6 +1,14 @@
-import { loadCandidates, type CandidateFilter } from './candidates';
+import { candidatePortfolioIds, loadCandidates, type CandidateFilter } from './candidates';
 import { gradebookLineModel } from './line.model';
 import { enqueueCandidate, knownEntriesOf, type OutboxContext } from './outbox';
+
+/**
+ * Portfolios looked at per step. perf: a full reconcile (at start-up, hourly) of a course of 1,500 read every
+ * portfolio and its 19,000 sections in one command and grouped them in one go, holding the event loop (and, with the
+ * embedded engine in the same process, every request) for the whole of it; in steps of this many each command and
+ * each grouping is small, and requests are served between them.
+ */
+export const RECONCILE_BATCH = 200;
 
 /**
  * The safety net that makes the outbox crash-safe: the standing is derived from section states, so
@@ -17,12 +25,15 @@ export async function reconcile(ctx: OutboxContext, scope: { changedSince?: Date
   let woken = 0;
   const seen = new Set<string>();
   for (const filter of filters) {
-    const candidates = (await loadCandidates(ctx.connection, filter)).filter((c) => !seen.has(c.portfolioId));
-    // Set-based: line items and current fingerprints read once for all of them; only changed standings are written.
-    const known = await knownEntriesOf(ctx, candidates);
-    for (const candidate of candidates) {
-      seen.add(candidate.portfolioId);
-      woken += await enqueueCandidate(ctx, candidate, known);
+    const ids = (await candidatePortfolioIds(ctx.connection, filter)).filter((id) => !seen.has(id));
+    for (let i = 0; i < ids.length; i += RECONCILE_BATCH) {
+      const candidates = await loadCandidates(ctx.connection, { portfolioIds: ids.slice(i, i + RECONCILE_BATCH) });
+      // Set-based: line items and current fingerprints read once per step; only changed standings are written.
+      const known = await knownEntriesOf(ctx, candidates);
+      for (const candidate of candidates) {
+        seen.add(candidate.portfolioId);
+        woken += await enqueueCandidate(ctx, candidate, known);
+      }
     }
   }
   return woken;
