@@ -12,7 +12,7 @@
  * medians, the ratios (goal: within 2x) and the database commands per request at each size (goal: no more in a
  * larger course). `npm run bench -- scale`.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startEmbeddedServer } from '../src/db/embedded';
 import { seedCohort, type SeededCohort } from '../test/support/cohort-seed';
 import type { ToolSession } from '../test/support/launch';
@@ -98,9 +98,17 @@ export async function run(): Promise<void> {
     // in this process too, as the default install's does. On a loaded machine this includes time the OS took away.
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    // The longest garbage collection pause in the same time: the embedded engine keeps its data on this heap, so a
+    // full collection's pause grows with everything stored, whatever the page asked for.
+    let gcMax = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+    });
+    gc.observe({ entryTypes: ['gc'] });
     let heldMs = 0;
     for (const p of PAGES) {
       loop.reset();
+      gcMax = 0;
       // What is asked at each size: the page, and for the largest course also its last page (paginated lists).
       const asks: Array<{ key: string; size: number; url: string }> = [];
       for (const size of SIZES) {
@@ -142,7 +150,7 @@ export async function run(): Promise<void> {
         vsSmallest === undefined ? '-' : vsSmallest.toFixed(2),
         vsMiddle === undefined ? '-' : vsMiddle.toFixed(2),
         counts.join(' / '),
-        `${pageHeld.toFixed(0)} ms`,
+        `${pageHeld.toFixed(0)} ms (GC ${gcMax.toFixed(0)} ms)`,
         ok ? 'MET' : 'NOT MET',
       ]);
       const big = largest.toLocaleString('en-GB');
@@ -155,9 +163,10 @@ export async function run(): Promise<void> {
       record({ figure: `scale: ${p.page}, database commands per request (${SIZES.join(' / ')}${p.paged ? ' / last page' : ''})`, goal: 'no more when larger', value: counts[counts.length - 1], text: counts.join(' / '), met: flatOps });
     }
     loop.disable();
+    gc.disconnect();
     record({ figure: 'scale: longest the event loop was held while building these pages (any size, cold views included)', goal: '<= 50 ms', value: heldMs, text: `${heldMs.toFixed(0)} ms`, met: heldMs <= 50 });
     const sizeHead = (s: number) => `${s.toLocaleString('en-GB')}${s === largest && SIZES.length > 1 ? ` (+${smallest})` : ''} candidates, page 1`;
-    const head = ['page', ...SIZES.map(sizeHead), 'largest, last page', `ratio ${largest}/${smallest}, same rows`, middle === undefined ? 'ratio -' : `ratio ${largest}/${middle}`, 'db commands (goal: no more when larger)', 'event loop held (max)', `goal (<= ${RATIO_GOAL}x)`];
+    const head = ['page', ...SIZES.map(sizeHead), 'largest, last page', `ratio ${largest}/${smallest}, same rows`, middle === undefined ? 'ratio -' : `ratio ${largest}/${middle}`, 'db commands (goal: no more when larger)', 'event loop held (max; longest GC pause)', `goal (<= ${RATIO_GOAL}x)`];
     console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     console.log(`\nscale: ${met} of ${rows.length} pages within ${RATIO_GOAL}x with no more database commands (median of ${ROUNDS}, ${engine ? 'embedded engine' : 'MongoDB'})`);

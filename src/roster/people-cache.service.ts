@@ -69,6 +69,8 @@ interface Entry {
 }
 
 const RECENT = 50;
+/** perf: people per batch, or per read of names, when the whole course is read (the event loop's longest hold). */
+const FULL_BATCH = 300;
 const REBUILD_MS = 5 * 60_000;
 // Bounded by the people held (about 100,000 members and roster entries, some tens of MB), not by courses: many
 // small courses cost little, a few of 1,500 are kept too.
@@ -129,9 +131,11 @@ const fresh = (courseStamp: number, now: number): Entry => ({ courseStamp, asked
  * engine), where a filter on `updatedAt` would test every person of the course.
  */
 async function latestChanges(courseId: string, limit: number) {
-  // Everything (limit 0) needs no order: sorting the whole course would cost the engine a general sort.
   if (!limit) fullReads += 1;
-  const newest = <Q extends { sort(s: Record<string, 1 | -1>): Q; limit(n: number): Q }>(q: Q) => (limit ? q.sort({ updatedAt: -1 }).limit(limit) : q);
+  // Everything (limit 0) needs no order: sorting the whole course would cost the engine a general sort. It comes in
+  // batches, so answering and decoding 1,500 people are several short tasks rather than one that holds the loop.
+  const newest = <Q extends { sort(s: Record<string, 1 | -1>): Q; limit(n: number): Q; batchSize(n: number): Q }>(q: Q) =>
+    limit ? q.sort({ updatedAt: -1 }).limit(limit) : q.batchSize(FULL_BATCH);
   const [memberships, roster] = await Promise.all([
     newest(Membership.find({ course: courseId }, { user: 1, ltiRoles: 1, staffRole: 1, updatedAt: 1 })).lean(),
     newest(rosterMemberModel(mongoose.connection).find({ courseId }, { issuer: 1, sub: 1, name: 1, email: 1, roles: 1, status: 1, updatedAt: 1 })).lean(),
@@ -161,7 +165,9 @@ export async function coursePeople(courseId: string, now = Date.now()): Promise<
   e.askedAt = now;
   const { memberships, roster } = changes;
   // Sent even when nothing changed, so a page's reads are the same on every visit.
-  const users = await User.find({ _id: { $in: memberships.map((m) => m.user) } }, { sub: 1, name: 1 }).lean();
+  const ids = memberships.map((m) => m.user);
+  const chunks = Array.from({ length: Math.max(1, Math.ceil(ids.length / FULL_BATCH)) }, (_, i) => ids.slice(i * FULL_BATCH, (i + 1) * FULL_BATCH));
+  const users = (await Promise.all(chunks.map((chunk) => User.find({ _id: { $in: chunk } }, { sub: 1, name: 1 }).lean()))).flat();
   const userById = new Map(users.map((u) => [String(u._id), u]));
   let changed = false;
   // Rows already seen may come again (the newest are read each time): applied only if newer and different.
