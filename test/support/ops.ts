@@ -13,9 +13,14 @@ import mongoose from 'mongoose';
 /** The request a piece of work belongs to: set by the test tool around each request, inherited by what it awaits. */
 const requestScope = new AsyncLocalStorage<{ seq: number }>();
 let requests = 0;
+let counting = 0;
 
-/** Runs `handle` (one request to the tool) as a new request: what it sends counts for it. */
+/**
+ * Runs `handle` (one request to the tool) as a new request: what it sends counts for it. Only while a count is
+ * open, so the async-context tracking costs the other tests nothing.
+ */
 export function inRequest<T>(handle: () => T): T {
+  if (!counting) return handle();
   requests += 1;
   return requestScope.run({ seq: requests }, handle);
 }
@@ -42,9 +47,12 @@ export async function opsDuring<T>(run: () => Promise<T>): Promise<CountedOps<T>
   };
   mongoose.set('debug', record);
   ltijsMongoose.set('debug', record);
+  counting += 1;
   try {
     return { result: await run(), ops, background };
   } finally {
+    counting -= 1;
+    if (!counting) requestScope.disable(); // the next count's first request turns it on again
     mongoose.set('debug', false);
     ltijsMongoose.set('debug', false);
   }
