@@ -50,8 +50,8 @@ export async function run(): Promise<void> {
     }
     // What one save costs in database commands, the first of a section and the next (the burst is of first saves).
     const probe = writers.pop()!;
-    const first = await countOps(() => probe.s.postJson(`/portfolio/sections/${probe.sectionId}`, { baseVersion: 0, format: 'text', body: 'A first sentence.' }));
-    const next = await countOps(() => probe.s.postJson(`/portfolio/sections/${probe.sectionId}`, { baseVersion: 1, format: 'text', body: 'A first sentence, and a second.' }));
+    const first = await countOps(() => probe.s.put(`/portfolio/sections/${probe.sectionId}`, { baseVersion: 0, body: '<p>A first sentence.</p>' }));
+    const next = await countOps(() => probe.s.put(`/portfolio/sections/${probe.sectionId}`, { baseVersion: 1, body: '<p>A first sentence, and a second.</p>' }));
     console.log(`database commands: a section's first save ${first.ours + first.ltijs}, the next save ${next.ours + next.ltijs}`);
     console.log(`${WRITERS + 1} candidates launched, each with a portfolio started, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
     const burst = await timed(() =>
       Promise.all(
         writers.map(async ({ s, sectionId }, i) => {
-          const r = await timed(() => s.postJson(`/portfolio/sections/${sectionId}`, { baseVersion: 0, format: 'text', body: `My first sentence, writer ${i + 1}.` }));
+          const r = await timed(() => s.put(`/portfolio/sections/${sectionId}`, { baseVersion: 0, body: `<p>My first sentence, writer ${i + 1}.</p>` }));
           if (r.value.status !== 200) throw new Error(`save ${i + 1} answered ${r.value.status}: ${r.value.html.slice(0, 200)}`);
           return r.ms;
         }),
