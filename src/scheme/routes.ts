@@ -16,6 +16,7 @@ import { groupsRouter } from './groups.routes';
 import { arriveIfDeferred, leavingNote } from './deferral.service';
 import { fundingRouter } from './funding.routes';
 import { reportsRouter } from './reports/reports.routes';
+import { manageReportLinksRouter } from './reports/report-links.routes';
 
 export interface SchemeDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -55,6 +56,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.use('/groups', groupsRouter());
   manage.use('/funding', fundingRouter(deps));
   manage.use('/reports', reportsRouter(deps));
+  manage.use('/report-links', manageReportLinksRouter(deps));
   router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---
