@@ -1,0 +1,131 @@
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startTestTool, type TestTool } from '../support/tool';
+import { launched, text } from '../mentoring/people';
+import { ReportLink } from '../../src/scheme/reports/report-links.model';
+import { aCandidateWithAPlace, schemeSettings } from './helpers';
+
+// The tool's clock is moved forward to expire a link without waiting.
+const DAY = 24 * 60 * 60 * 1000;
+let offset = 0;
+let platform: TestPlatform;
+let tool: TestTool;
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  tool = await startTestTool({ platform, clock: () => new Date(Date.now() + offset) });
+});
+afterAll(async () => {
+  await tool?.close();
+  await platform?.close();
+});
+
+/** What a manager's browser gets: no cookie, no session token; the link is the only key. */
+async function open(path: string) {
+  const res = await fetch(`${tool.baseUrl}${path}`, { redirect: 'manual' });
+  return { status: res.status, headers: res.headers, body: await res.text() };
+}
+const tokenIn = (html: string) => /\/scheme-report\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(html)?.[1] ?? '';
+const rowsOf = (html: string, id: string) => {
+  const section = new RegExp(`<section aria-labelledby="${id}"[\\s\\S]*?</section>`).exec(html)![0];
+  return [...section.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => text(c[1])));
+};
+
+describe('report links for a coordinator’s manager', () => {
+  test('a link shows the chosen cohorts’ report and CSVs, read-only; revoked, expired and tampered links show a plain page; another course cannot list or revoke it', async () => {
+    const coraUser = platform.user({ name: 'Cora Links', email: 'cora.links@example.ac.uk' });
+    const lastYear = platform.course({ title: 'CMALT 2025-26' });
+    const thisYear = platform.course({ title: 'CMALT 2026-27' });
+    const coraOld = await launched(tool, platform, lastYear, 'Instructor', coraUser);
+    const cora = await launched(tool, platform, thisYear, 'Instructor', coraUser);
+    const olly = await launched(tool, platform, platform.course({ title: 'Elsewhere' }), 'Instructor', platform.user({ name: 'Olly Elsewhere' }));
+    expect((await coraOld.post('/scheme/manage/settings', schemeSettings({ cohortName: 'Set of 2025-26', startsOn: '2025-09-01', endsOn: '2026-06-30' }))).status).toBe(200);
+    expect((await cora.post('/scheme/manage/settings', schemeSettings({ cohortName: 'Set of 2026-27' }))).status).toBe(200);
+    await aCandidateWithAPlace(tool, platform, lastYear, coraOld, 'Amy Earlier');
+    const dee = await aCandidateWithAPlace(tool, platform, thisYear, cora, 'Dee Linked');
+    await aCandidateWithAPlace(tool, platform, thisYear, cora, 'Eli Linked', { accept: false });
+
+    // Bad input: refused with a message on the field, nothing made.
+    const bad = await cora.post('/scheme/manage/report-links', { label: '', scope: 'everything', days: '365' });
+    expect(bad.status).toBe(422);
+    expect(text(bad.html)).toContain('Enter who the link is for');
+    expect(text(bad.html)).toContain('Choose which cohorts the link shows.');
+    expect(text(bad.html)).toContain('A link works for at most 90 days');
+    expect(await ReportLink.countDocuments({})).toBe(0);
+
+    // This cohort, for 30 days: the link is shown once; only its hash is stored.
+    const made = await cora.post('/scheme/manage/report-links', { label: 'Mo Manager', scope: 'course', days: '30' });
+    expect(made.status).toBe(201);
+    const token = tokenIn(made.html);
+    expect(token).not.toBe('');
+    const stored = (await ReportLink.findOne({ label: 'Mo Manager' }).lean())!;
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(text((await cora.get('/scheme/manage/report-links')).html)).toContain('Mo Manager');
+    expect((await cora.get('/scheme/manage/report-links')).html).not.toContain(token);
+
+    const page = await open(`/scheme-report/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-robots-tag')).toContain('noindex');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toContain('no-store');
+    expect(page.body).toContain('<meta name="robots" content="noindex, nofollow">');
+    expect(text(page.body)).toContain('Shared by Cora Links, scheme coordinator. Showing Set of 2026-27.');
+    expect(rowsOf(page.body, 'funnel-cohort').slice(1)).toEqual([['Set of 2026-27', '2', '0', '1', '1', '0', '0', '0', '0'], ['All', '2', '0', '1', '1', '0', '0', '0', '0']]);
+    expect(page.body).toMatch(/<svg[^>]*role="img"/);
+    expect(page.body).not.toContain('Amy Earlier');
+    // read-only: no form, no session, no link into the tool's own pages
+    expect(page.body).not.toMatch(/<form|name="ltik"|csrf-token|\/scheme\/manage/);
+    const csv = await open(`/scheme-report/${token}/funnel-cohort.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.body).toContain('"Set of 2026-27",2,0,1,1,0,0,0,0');
+    expect((await open(`/scheme-report/${token}/no-such-table.csv`)).status).toBe(404);
+    expect((await open(`/scheme-report/${token}/anything/else`)).status).toBe(404);
+    expect((await open(`/scheme-report/${token}`)).status).toBe(200);
+    expect((await ReportLink.findById(stored._id).lean())!.lastOpenedAt).not.toBeNull();
+
+    // Every cohort she coordinates on this VLE.
+    const all = tokenIn((await cora.post('/scheme/manage/report-links', { label: 'Mo, both years', scope: 'all', days: '7' })).html);
+    const both = await open(`/scheme-report/${all}`);
+    expect(both.status).toBe(200);
+    expect(rowsOf(both.body, 'funnel-cohort').slice(1).map((r) => r[0])).toEqual(['Set of 2025-26', 'Set of 2026-27', 'All']);
+    expect(both.body).not.toContain('Elsewhere');
+
+    // Tampered: any change to the body or signature, or a made-up token, is a plain 404 that shows nothing.
+    const [body, sig] = token.split('.');
+    for (const wrong of [`${body}.${sig.slice(0, -2)}xx`, `${body.slice(0, -2)}AA.${sig}`, 'not-a-token', `${all.split('.')[0]}.${sig}`]) {
+      const r = await open(`/scheme-report/${wrong}`);
+      expect(r.status).toBe(404);
+      expect(text(r.body)).toContain('This link does not open a report');
+      expect(r.body).not.toContain('Set of 2026-27');
+      expect((await open(`/scheme-report/${wrong}/funnel-cohort.csv`)).status).toBe(404);
+    }
+
+    // Another course's coordinator: does not see the link, cannot revoke it (404), and it still works.
+    expect(text((await olly.get('/scheme/manage/report-links')).html)).not.toContain('Mo Manager');
+    expect((await olly.post(`/scheme/manage/report-links/${stored._id}/revoke`)).status).toBe(404);
+    expect((await dee.s.post(`/scheme/manage/report-links/${stored._id}/revoke`)).status).toBe(403);
+    expect((await cora.post('/scheme/manage/report-links/not-an-id/revoke')).status).toBe(404);
+    expect((await open(`/scheme-report/${token}`)).status).toBe(200);
+    // The coordinator of last year's course (the same person, another course) cannot revoke this course's link.
+    expect((await coraOld.post(`/scheme/manage/report-links/${stored._id}/revoke`)).status).toBe(404);
+
+    // Revoked: 410, a plain page; revoking again changes nothing.
+    const revoked = await cora.post(`/scheme/manage/report-links/${stored._id}/revoke`);
+    expect(revoked.status).toBe(200);
+    expect(text(revoked.html)).toContain('The link is revoked.');
+    const gone = await open(`/scheme-report/${token}`);
+    expect(gone.status).toBe(410);
+    expect(text(gone.body)).toContain('This link has been withdrawn');
+    expect(gone.body).not.toContain('Set of 2026-27');
+    expect((await open(`/scheme-report/${token}/funnel-cohort.csv`)).status).toBe(410);
+    expect((await cora.post(`/scheme/manage/report-links/${stored._id}/revoke`)).status).toBe(409);
+    expect((await open(`/scheme-report/${all}`)).status).toBe(200); // the other link is untouched
+
+    // Expired: eight days on, the seven-day link is a plain 410.
+    offset = 8 * DAY;
+    const expired = await open(`/scheme-report/${all}`);
+    expect(expired.status).toBe(410);
+    expect(text(expired.body)).toContain('This link has expired');
+    expect((await open(`/scheme-report/${all}/funnel-cohort.csv`)).status).toBe(410);
+    offset = 0;
+  });
+});
