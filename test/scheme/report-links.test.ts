@@ -43,6 +43,13 @@ describe('report links for a coordinator’s manager', () => {
     const dee = await aCandidateWithAPlace(tool, platform, thisYear, cora, 'Dee Linked');
     await aCandidateWithAPlace(tool, platform, thisYear, cora, 'Eli Linked', { accept: false });
 
+    // Every coordinator page carries the same navigation, so Funded submissions, Reports and Report links are one step away.
+    for (const [path, current] of [['/scheme/manage/applications', 'Applications'], ['/scheme/manage/meetings', 'Meetings'], ['/scheme/manage/report-links', 'Report links']]) {
+      const nav = /<nav class="subnav" aria-label="Scheme coordination">([\s\S]*?)<\/nav>/.exec((await cora.get(path)).html)![1];
+      expect([...nav.matchAll(/href="([^"?]*)/g)].map((m) => m[1])).toEqual(['/scheme/manage', '/scheme/manage/applications', '/scheme/manage/meetings', '/scheme/manage/groups', '/scheme/manage/next-cohort', '/scheme/manage/funding', '/scheme/manage/reports', '/scheme/manage/report-links']);
+      expect(text(/<a [^>]*aria-current="page"[^>]*>([\s\S]*?)<\/a>/.exec(nav)![1])).toBe(current);
+    }
+
     // Bad input: refused with a message on the field, nothing made.
     const bad = await cora.post('/scheme/manage/report-links', { label: '', scope: 'everything', days: '365' });
     expect(bad.status).toBe(422);
