@@ -55,7 +55,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
   manage.use('/meetings', manageMeetingsRouter(deps));
   manage.use('/next-cohort', nextCohortRouter());
-  manage.use('/groups', groupsRouter());
+  manage.use('/groups', groupsRouter(deps));
   manage.use('/funding', fundingRouter(deps));
   manage.use('/reports', reportsRouter(deps));
   manage.use('/report-links', manageReportLinksRouter(deps));
