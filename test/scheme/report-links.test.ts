@@ -2,6 +2,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startTestTool, type TestTool } from '../support/tool';
 import { launched, text } from '../mentoring/people';
 import { ReportLink } from '../../src/scheme/reports/report-links.model';
+import { Application } from '../../src/scheme/scheme.model';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
 // The tool's clock is moved forward to expire a link without waiting.
@@ -89,6 +90,17 @@ describe('report links for a coordinator’s manager', () => {
     expect((await open(`/scheme-report/${token}`)).status).toBe(200);
     expect((await ReportLink.findById(stored._id).lean())!.lastOpenedAt).not.toBeNull();
 
+    // Lists of people come a page at a time here too, and the next page's link works without a session.
+    await Application.insertMany(Array.from({ length: 20 }, (_, i) => ({ courseId: dee.courseId, userId: `seeded-${i}`, name: `Person ${String(i + 1).padStart(2, '0')}`, state: 'accepted', submittedAt: new Date(), site: 'City campus' })));
+    const long = await open(`/scheme-report/${token}`);
+    expect(text(long.body)).toContain('21 people, page 1 of 2.');
+    const next = /<a href="([^"]*page_attendance-people=2[^"]*)">Next page/.exec(long.body)![1].replace(/&amp;/g, '&');
+    expect(next.startsWith(`/scheme-report/${token}?`)).toBe(true);
+    const second = await open(next);
+    expect(second.status).toBe(200);
+    expect(rowsOf(second.body, 'attendance-people').slice(1).map((r) => r[0])).toEqual(['Person 20']);
+    await Application.deleteMany({ userId: /^seeded-/ });
+
     // Every cohort she coordinates on this VLE.
     const all = tokenIn((await cora.post('/scheme/manage/report-links', { label: 'Mo, both years', scope: 'all', days: '7' })).html);
     const both = await open(`/scheme-report/${all}`);
@@ -134,5 +146,24 @@ describe('report links for a coordinator’s manager', () => {
     expect(text(expired.body)).toContain('This link has expired');
     expect((await open(`/scheme-report/${all}/funnel-cohort.csv`)).status).toBe(410);
     offset = 0;
+
+    // The coordinator's list of links comes 20 a page, newest first.
+    await ReportLink.insertMany(Array.from({ length: 20 }, (_, i) => ({ courseId: stored.courseId, issuer: stored.issuer, createdBy: stored.createdBy, createdByName: 'Cora Links', label: `Old link ${String(i + 1).padStart(2, '0')}`, scope: 'course', tokenHash: `seeded-${i}`, expiresAt: new Date(Date.now() - DAY), createdAt: new Date(Date.now() - (i + 2) * DAY) })));
+    const listed = text((await cora.get('/scheme/manage/report-links')).html);
+    expect(listed).toContain('22 links, page 1 of 2.');
+    expect(listed).toContain('Mo, both years');
+    expect(listed).not.toContain('Old link 20');
+    expect(text((await cora.get('/scheme/manage/report-links', { page: '2' })).html)).toContain('Old link 20');
+
+    // Rate-limited: guessing tokens from one address soon gets a plain 429 (60 a minute), whatever the token.
+    let limited: Awaited<ReturnType<typeof open>> | undefined;
+    for (let i = 0; i < 61 && !limited; i++) {
+      const r = await open(`/scheme-report/guess-${i}.x`);
+      if (r.status === 429) limited = r;
+      else expect(r.status).toBe(404);
+    }
+    expect(limited).toBeDefined();
+    expect(text(limited!.body)).toContain('Too many requests for this page.');
+    expect(limited!.headers.get('x-robots-tag')).toContain('noindex');
   });
 });
