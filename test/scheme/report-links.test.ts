@@ -3,6 +3,7 @@ import { startTestTool, type TestTool } from '../support/tool';
 import { launched, text } from '../mentoring/people';
 import { ReportLink } from '../../src/scheme/reports/report-links.model';
 import { Application } from '../../src/scheme/scheme.model';
+import { Membership } from '../../src/people/membership.model';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
 // The tool's clock is moved forward to expire a link without waiting.
@@ -138,6 +139,15 @@ describe('report links for a coordinator’s manager', () => {
     expect((await open(`/scheme-report/${token}/funnel-cohort.csv`)).status).toBe(410);
     expect((await cora.post(`/scheme/manage/report-links/${stored._id}/revoke`)).status).toBe(409);
     expect((await open(`/scheme-report/${all}`)).status).toBe(200); // the other link is untouched
+
+    // A maker who is no longer the course's coordinator (launched since with another role) shares nothing; again
+    // coordinator, the link works again until it expires.
+    const makerOf = { user: stored.createdBy, course: stored.courseId };
+    await launched(tool, platform, thisYear, 'Learner', coraUser);
+    expect((await Membership.findOne(makerOf).lean())!.appRoles).not.toContain('coordinator');
+    expect((await open(`/scheme-report/${all}`)).status).toBe(410);
+    await launched(tool, platform, thisYear, 'Instructor', coraUser);
+    expect((await open(`/scheme-report/${all}`)).status).toBe(200);
 
     // Expired: eight days on, the seven-day link is a plain 410.
     offset = 8 * DAY;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
+import { Membership } from '../../people/membership.model';
 import { checkLink, newNonce, signLink } from '../../http/signed-links';
 import { coordinatedCohorts, type Cohort } from './reports.service';
 import { ReportLink, type ReportLinkDoc } from './report-links.model';
@@ -58,6 +59,8 @@ export async function openReportLink(secret: string, token: string, now: Date): 
   if (!link) return { ok: false, reason: 'unknown' };
   if (link.revokedAt) return { ok: false, reason: 'revoked' };
   if (link.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  // A maker who is no longer this course's coordinator (as of their last launch) shares nothing any more.
+  if (!Types.ObjectId.isValid(link.createdBy) || !(await Membership.exists({ user: link.createdBy, course: link.courseId, appRoles: 'coordinator' }))) return { ok: false, reason: 'revoked' };
   const mine = await coordinatedCohorts({ userId: link.createdBy, courseId: link.courseId, issuer: link.issuer });
   const cohorts = link.scope === 'all' ? mine : mine.filter((c) => c.courseId === link.courseId);
   if (!cohorts.length) return { ok: false, reason: 'unknown' };
