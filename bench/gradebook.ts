@@ -21,7 +21,7 @@ import { User } from '../src/people/user.model';
 import { Course } from '../src/people/course.model';
 import { quietLogger } from '../src/log';
 import { frameworks } from '../src/portfolio/framework';
-import { openOrCreatePortfolio } from '../src/portfolio/portfolio-service';
+import { openOrCreatePortfolio } from '../src/portfolio/portfolio.service';
 import { launchAs } from '../test/support/launch';
 import { startTestPlatform } from '../test/support/platform';
 import { onLoopback } from './support/loopback';

@@ -2,14 +2,14 @@
  * Runs every benchmark in bench/ in turn (or those named: `npm run bench -- launch scale`); each prints ratios
  * measured against a baseline in the same run, and the figures with a goal are gathered into one table at the end
  * (bench/support/summary.ts). `npm run bench -- summary` runs only what the table needs (launch, portfolio,
- * gradebook, scale); BENCH_RUNS=3 runs the selection three times and gives each run its column.
+ * gradebook, scale, burst); BENCH_RUNS=3 runs the selection three times and gives each run its column.
  */
 import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { nextRun, summaryTable } from './support/summary';
 
-const SUMMARY = ['launch', 'portfolio', 'gradebook', 'scale'];
+const SUMMARY = ['launch', 'portfolio', 'gradebook', 'scale', 'burst'];
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

@@ -54,7 +54,7 @@ import { mentoringRouter } from './mentoring';
 import { courseLinkAfterLaunch, unreadForPages, type Notifier } from './notifications';
 import { roleLabel } from './people/roles';
 import { portfolioBodies, portfolioRouter, textTooLong, writeLockGuard } from './portfolio';
-import { calendarFeedRouter, schemeRouter, supportLinkRouter } from './scheme';
+import { calendarFeedRouter, reportLinkRouter, schemeRouter, supportLinkRouter } from './scheme';
 import { createPracticeVle, PRACTICE_PATH, practiceCourseSetUp, registerPracticeVle, removePracticeVle, type PracticeVle } from './practice';
 import { setOutboundPolicy } from './vle/guarded-fetch';
 
@@ -257,6 +257,7 @@ export async function composeApp({ config, log, dbUri, notifier, training, clock
   }
   app.use('/admin', adminRouter(deps)); // authenticates itself (ADMIN_TOKEN or an installer's launch ticket)
   app.use('/scheme-support', supportLinkRouter()); // line managers: a signed single-use link, no VLE session
+  app.use('/scheme-report', reportLinkRouter({ config, clock })); // a coordinator's manager: a signed, revocable link to the reports, no VLE account
   app.use('/scheme-calendar', calendarFeedRouter(config)); // calendar programs: the secret address is the key, no session
   app.use('/cpd-review', cpdReviewerRouter(cpdDeps)); // a line manager's signed link: no VLE account, so outside the launch check
   app.use('/referee', refereeLinkRouter(deps)); // no launch: the signed, expiring link is the key

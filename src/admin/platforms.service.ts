@@ -73,9 +73,12 @@ function deploymentSummary(d: { _id: unknown; deploymentId: string; label?: stri
   return { id: String(d._id), deploymentId: d.deploymentId, label: d.label ?? '', active: d.active };
 }
 
-export async function listPlatforms(lti: LtijsProvider): Promise<PlatformSummary[]> {
-  // the built-in practice VLE is not a real VLE: it is never listed (nor changed) here
-  const platforms = (await Promise.all((await lti.getAllPlatforms()).map(summarise))).filter((p) => p.name !== PRACTICE_VLE_NAME);
+/**
+ * The built-in practice VLE is not a real VLE: the installer's list never shows it (nor can it be changed). Its own
+ * administrator (the practice VLE's installer person, whose list is narrowed to their VLE) asks with keepPractice.
+ */
+export async function listPlatforms(lti: LtijsProvider, options: { keepPractice?: boolean } = {}): Promise<PlatformSummary[]> {
+  const platforms = (await Promise.all((await lti.getAllPlatforms()).map(summarise))).filter((p) => options.keepPractice || p.name !== PRACTICE_VLE_NAME);
   const deployments = await Deployment.find({}).sort({ createdAt: 1 }).lean();
   return platforms
     .map((p) => ({

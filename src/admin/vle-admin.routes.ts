@@ -27,7 +27,7 @@ export function vleAdminRoutes(deps: { lti: LtijsProvider }): Router {
   });
   router.get('/', h(async (_req, res) => {
     const scope = (res.locals.installer as InstallerSession).vle!;
-    const own = (await listPlatforms(deps.lti)).filter((p) => p.issuer === scope.issuer && p.clientId === scope.clientId);
+    const own = (await listPlatforms(deps.lti, { keepPractice: true })).filter((p) => p.issuer === scope.issuer && p.clientId === scope.clientId);
     await renderPage(res, 200, 'admin/vle-registration', { title: 'This VLE’s registration', nav: [], platforms: own });
   }));
   return router;

@@ -10,7 +10,7 @@ import { decideFinalReview, canOnCohort } from '../mentoring';
 import type { Notifier } from '../notifications';
 import { cohortPresenter } from './presenter';
 import { changeAssignment, cohortOf } from './service';
-import { chooseStaffRoles, teachersOf } from './teachers';
+import { chooseStaffRoles, teachersOf } from './teachers.service';
 
 export interface CohortDeps {
   log: Logger;

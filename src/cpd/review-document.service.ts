@@ -6,7 +6,7 @@ import { CpdRecord, type EntryDoc, type RecordDoc } from './models';
 import { can } from './policy';
 import { KIND_LABELS, hoursInWords, inWords } from './presenter';
 import { certificationFrom, entriesSince, reviewDueOn } from './review.service';
-import { altRecordsOf } from '../export';
+import { altRecordsOf, bookEvidence } from '../export';
 import { REVIEW_SECTIONS } from './schema';
 
 /**
@@ -36,18 +36,7 @@ async function evidenceOf(ownerId: string, entries: EntryDoc[]): Promise<BookEvi
   for (const id of cited) {
     const item = await findEvidence(id);
     if (!item || item.ownerId !== ownerId) continue;
-    evidence.push({
-      id,
-      number: evidence.length + 1,
-      kind: item.kind as BookEvidence['kind'],
-      title: item.title,
-      date: item.date ? new Date(item.date).toISOString().slice(0, 10) : null,
-      description: item.description ?? '',
-      ...(item.kind === 'link' && item.url ? { url: item.url } : {}),
-      ...(item.kind === 'note' ? { text: item.text ?? '' } : {}),
-      ...(item.kind === 'file' && item.file ? { file: { fileId: String(item.file.fileId), filename: item.file.filename, contentType: item.file.contentType, size: item.file.size } } : {}),
-      citedIn: entries.filter((e) => (e.evidenceIds ?? []).includes(id)).map((e) => ({ areaId: 'cpd', exampleId: String(e._id) })),
-    });
+    evidence.push(bookEvidence(id, item, evidence.length + 1, entries.filter((e) => (e.evidenceIds ?? []).includes(id)).map((e) => ({ areaId: 'cpd', exampleId: String(e._id) }))));
   }
   return evidence;
 }

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import { Types } from 'mongoose';
 import { MongoRateLimitStore } from '../http/rate-limit-store';
+import { h } from '../http/route-kit';
 import { attachmentHeader, openStoredFile } from '../portfolio';
 import { accessKey, accessKeyValid, codeMatches, frozenCopyOf, recordOpening, resolveToken, sha256, type Resolved } from './assessor.service';
 import type { AssessorLinkDoc } from './assessor.model';
@@ -59,51 +60,39 @@ export function assessorRouter(deps: AssessorDeps): Router {
   const askForCode = (res: Response, status: number, error: string) =>
     res.status(status).render('export/assessor-code', { title: error ? 'Error: Access code' : 'Access code', error, robots: 'noindex, nofollow' });
 
-  router.get('/:token', async (req, res, next) => {
-    try {
-      const link = await linkOr(req, res);
-      if (!link) return;
-      if (link.codeHash) return void askForCode(res, 200, '');
-      await showPortfolio(req, res, link);
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.get('/:token', h(async (req, res) => {
+    const link = await linkOr(req, res);
+    if (!link) return;
+    if (link.codeHash) return void askForCode(res, 200, '');
+    await showPortfolio(req, res, link);
+  }));
 
-  router.post('/:token', codeAttempts, async (req, res, next) => {
-    try {
-      const link = await linkOr(req, res);
-      if (!link) return;
-      const given = typeof req.body?.code === 'string' ? req.body.code : '';
-      if (!codeMatches(link, given)) return void askForCode(res, 403, WRONG_CODE);
-      await showPortfolio(req, res, link);
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.post('/:token', codeAttempts, h(async (req, res) => {
+    const link = await linkOr(req, res);
+    if (!link) return;
+    const given = typeof req.body?.code === 'string' ? req.body.code : '';
+    if (!codeMatches(link, given)) return void askForCode(res, 403, WRONG_CODE);
+    await showPortfolio(req, res, link);
+  }));
 
-  router.get('/:token/evidence/:evidenceId', async (req, res, next) => {
-    try {
-      const link = await linkOr(req, res);
-      if (!link) return;
-      if (link.codeHash && !accessKeyValid(secret, link, String(req.query.k ?? ''), now())) return void askForCode(res, 403, 'Enter the access code again to download files.');
-      const copy = await frozenCopyOf(link);
-      const item = copy?.book.evidence.find((e) => e.id === req.params.evidenceId);
-      if (!item?.file || !Types.ObjectId.isValid(item.file.fileId)) return void plain(res, 404, 'File not found', NO_FILE);
-      const stream = openStoredFile(new Types.ObjectId(item.file.fileId));
-      stream.once('error', () => (res.headersSent ? res.destroy() : void plain(res, 404, 'File not found', NO_FILE)));
-      stream.once('file', () => {
-        res.set({
-          'Content-Type': item.file!.contentType,
-          'Content-Disposition': attachmentHeader(item.file!.filename),
-          'X-Content-Type-Options': 'nosniff',
-          'Content-Security-Policy': "default-src 'none'; sandbox",
-        });
+  router.get('/:token/evidence/:evidenceId', h(async (req, res) => {
+    const link = await linkOr(req, res);
+    if (!link) return;
+    if (link.codeHash && !accessKeyValid(secret, link, String(req.query.k ?? ''), now())) return void askForCode(res, 403, 'Enter the access code again to download files.');
+    const copy = await frozenCopyOf(link);
+    const item = copy?.book.evidence.find((e) => e.id === req.params.evidenceId);
+    if (!item?.file || !Types.ObjectId.isValid(item.file.fileId)) return void plain(res, 404, 'File not found', NO_FILE);
+    const stream = openStoredFile(new Types.ObjectId(item.file.fileId));
+    stream.once('error', () => (res.headersSent ? res.destroy() : void plain(res, 404, 'File not found', NO_FILE)));
+    stream.once('file', () => {
+      res.set({
+        'Content-Type': item.file!.contentType,
+        'Content-Disposition': attachmentHeader(item.file!.filename),
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
       });
-      stream.pipe(res);
-    } catch (err) {
-      next(err);
-    }
-  });
+    });
+    stream.pipe(res);
+  }));
   return router;
 }

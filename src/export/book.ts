@@ -78,20 +78,7 @@ export async function bookOf(portfolio: PortfolioDoc, now = new Date()): Promise
   for (const id of cited) {
     const item = byId.get(id);
     if (!item) continue;
-    evidence.push({
-      id,
-      number: evidence.length + 1,
-      kind: item.kind as BookEvidence['kind'],
-      title: item.title,
-      date: item.date ? new Date(item.date).toISOString().slice(0, 10) : null,
-      description: item.description ?? '',
-      ...(item.kind === 'link' && item.url ? { url: item.url } : {}),
-      ...(item.kind === 'note' ? { text: item.text ?? '' } : {}),
-      ...(item.kind === 'file' && item.file
-        ? { file: { fileId: String(item.file.fileId), filename: item.file.filename, contentType: item.file.contentType, size: item.file.size } }
-        : {}),
-      citedIn: [],
-    });
+    evidence.push(bookEvidence(id, item, evidence.length + 1, []));
   }
   const evidenceById = new Map(evidence.map((e) => [e.id, e]));
   const pathway = framework.pathways.find((p) => p.id === portfolio.pathway);
@@ -148,3 +135,22 @@ export const evidenceLabel = (e: Pick<BookEvidence, 'number'>) => `E${e.number}`
 const bookDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 export const ukDate = (iso: string | null | undefined) =>
   iso ? bookDay.format(new Date(iso)) : '';
+
+/** One piece of evidence as a document lists it: what the PDF appends or draws and the website carries. */
+export function bookEvidence(id: string, item: EvidenceItem, number: number, citedIn: BookEvidence['citedIn']): BookEvidence {
+  return {
+    id,
+    number,
+    kind: item.kind as BookEvidence['kind'],
+    title: item.title,
+    date: item.date ? new Date(item.date).toISOString().slice(0, 10) : null,
+    description: item.description ?? '',
+    ...(item.kind === 'link' && item.url ? { url: item.url } : {}),
+    ...(item.kind === 'note' ? { text: item.text ?? '' } : {}),
+    ...(item.kind === 'file' && item.file
+      ? { file: { fileId: String(item.file.fileId), filename: item.file.filename, contentType: item.file.contentType, size: item.file.size } }
+      : {}),
+    citedIn,
+  };
+}
+type EvidenceItem = Awaited<ReturnType<typeof listEvidenceByIds>>[number];

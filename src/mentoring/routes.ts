@@ -4,7 +4,7 @@ import { notificationsRouter, type Notifier } from '../notifications';
 import { STATE_LABELS, progressOf, progressPresenter, findPortfolio, loadPortfolio, frameworks } from '../portfolio';
 import { lastVisits } from './changes.service';
 import { dashboardFor } from './dashboard.service';
-import { finalDecisionsOf, requestFinalReview } from './final-review';
+import { finalDecisionsOf, requestFinalReview } from './final-review.service';
 import { h, hidden, objectId, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { canReadPortfolio } from './policy';
 import * as present from './presenter';

@@ -1,7 +1,7 @@
 import { notFound, validationFailed } from '../http/errors';
 import { namesOf, openSlots, pathwayOf, type FrameworkRegistry } from './framework';
 import { Portfolio } from './models';
-import { ensureSections, forgetOwnPortfolio, type PortfolioCore } from './portfolio-service';
+import { ensureSections, forgetOwnPortfolio, type PortfolioCore } from './portfolio.service';
 import { Section } from './models';
 
 /**

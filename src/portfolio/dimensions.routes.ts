@@ -5,7 +5,7 @@ import { coverageOf } from './coverage';
 import { saveDimensions } from './dimensions.service';
 import type { FrameworkRegistry } from './framework';
 import { can } from './policy';
-import { findOwnPortfolio, loadPortfolio } from './portfolio-service';
+import { findOwnPortfolio, loadPortfolio } from './portfolio.service';
 import { objectId, versionOnlySchema } from './schema';
 
 /**

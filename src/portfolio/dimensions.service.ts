@@ -1,7 +1,7 @@
 import { notFound, validationFailed } from '../http/errors';
 import type { Framework, PortfolioArea } from './framework';
 import { Section, type SectionDoc } from './models';
-import type { SectionTarget } from './section-service';
+import type { SectionTarget } from './section.service';
 
 /** Tagging a tagged area's examples with the framework's dimensions: saved onto the version shown, or not at all. */
 export type TagResult = { ok: true; section: SectionDoc } | { ok: false; reason: 'stale' };

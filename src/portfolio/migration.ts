@@ -1,8 +1,8 @@
 import { areasOf, namesOf, pathwayOf, type Framework, type FrameworkRegistry, type Migration } from './framework';
 import { Portfolio, Section, type ExampleDoc, type PortfolioDoc, type SectionDoc, type SectionState } from './models';
-import { ensureSections, forgetOwnPortfolio, type PortfolioCore } from './portfolio-service';
+import { ensureSections, forgetOwnPortfolio, type PortfolioCore } from './portfolio.service';
 import { textToHtml } from './rich-text';
-import { contentOf } from './section-service';
+import { contentOf } from './section.service';
 import { fullSummarySet } from './section-summary';
 
 /**

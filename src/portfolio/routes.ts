@@ -16,10 +16,10 @@ import {
   loadSection,
   openOrCreatePortfolio,
   type PortfolioCore,
-} from './portfolio-service';
-import * as present from './presenters';
+} from './portfolio.service';
+import * as present from './presenter';
 import { listRevisions, getRevision } from './revisions';
-import * as sections from './section-service';
+import * as sections from './section.service';
 import { addAreaSchema, bodySchema, exampleSchema, fieldsSchema, objectId, startSchema, versionOnlySchema } from './schema';
 import { courseScheme, type CourseScheme } from './course-scheme';
 import { addChosenArea } from './chosen-areas';

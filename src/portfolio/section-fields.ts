@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { notFound, validationFailed } from '../http/errors';
 import type { FrameworkArea } from './framework';
 import { Section, type SectionDoc } from './models';
-import type { SectionTarget } from './section-service';
+import type { SectionTarget } from './section.service';
 
 /**
  * The short values a framework asks for beside a section's text (the declaration's optional nominated

@@ -22,7 +22,7 @@ export interface SectionFigures {
 }
 
 export const bodyWordsOf = (body: string) => wordCount(body);
-/** The text a section's content counts words in (section-service's SectionContent fits it). */
+/** The text a section's content counts words in (section.service's SectionContent fits it). */
 interface CountedContent {
   body: string;
   examples: Array<{ description: string; reflection: string }>;

@@ -2,7 +2,7 @@ import { Evidence } from './evidence/evidence.model';
 import { moveStoredFiles, removeFile } from './evidence/file-store';
 import { Portfolio, Section, SectionRevision } from './models';
 import { Plan } from './planning/plan.model';
-import { forgetOwnPortfolio } from './portfolio-service';
+import { forgetOwnPortfolio } from './portfolio.service';
 
 export interface PortfolioOwner {
   userId: string;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireRole } from '../http/access';
 import { AppError } from '../http/errors';
 import type { Who } from '../http/who';
-import { navFor } from '../http/nav';
+import { h, render, urlOf, whoOf } from '../http/route-kit';
 import { PAGE_SIZE, pageNumberOf, paginate } from '../http/pages';
 import { DEFAULT_RETRY, type VleJobContext } from '../vle/context';
 import { createPlatformClient, ltijsCredentials, type PlatformClient } from '../vle/platform-client';
@@ -40,36 +40,27 @@ export function rosterRouter(deps: RosterRouterDeps): Router {
   const router = Router();
   router.use(requireRole('coordinator'));
 
-  router.get('/', async (req, res, next) => {
-    try {
-      const who = res.locals.who as Who;
-      const q = resultQuery.safeParse(req.query);
-      const pageNumber = pageNumberOf(req.query);
-      const page = presentRoster(await rosterPageOf(conn(), who.courseId, pageNumber, PAGE_SIZE));
-      const pages = paginate(pageNumber, page.total, (n) => res.locals.url(`/gradebook/roster?page=${n}#roster-heading`));
-      res.render('roster/index', {
-        title: `Course roster${pages.count > 1 ? ` (page ${pages.current} of ${pages.count})` : ''}`,
-        nav: navFor(who, '/gradebook/roster', res.locals.url, res.locals.unread),
-        page,
-        pages,
-        result: q.success ? q.data : {},
-      });
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.get('/', h(async (req, res) => {
+    const who = whoOf(res);
+    const q = resultQuery.safeParse(req.query);
+    const pageNumber = pageNumberOf(req.query);
+    const page = presentRoster(await rosterPageOf(conn(), who.courseId, pageNumber, PAGE_SIZE));
+    const pages = paginate(pageNumber, page.total, (n) => urlOf(res, `/gradebook/roster?page=${n}#roster-heading`));
+    await render(res, 'roster/index', {
+      title: `Course roster${pages.count > 1 ? ` (page ${pages.current} of ${pages.count})` : ''}`,
+      page,
+      pages,
+      result: q.success ? q.data : {},
+    }, '/gradebook/roster');
+  }));
 
-  router.post('/sync', async (_req, res, next) => {
-    try {
-      const who = res.locals.who as Who;
-      const outcome = await syncRosterNow(context(who), who.courseId);
-      if (!outcome.ok && 'unavailable' in outcome && outcome.unavailable) throw new AppError(409, 'roster_unavailable', outcome.error);
-      if (!outcome.ok && 'busy' in outcome && outcome.busy) throw new AppError(409, 'roster_busy', outcome.error);
-      const query = outcome.ok ? `synced=ok&members=${outcome.members}&left=${outcome.left}` : 'synced=failed';
-      res.redirect(303, res.locals.url(`/gradebook/roster?${query}`));
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.post('/sync', h(async (_req, res) => {
+    const who = whoOf(res);
+    const outcome = await syncRosterNow(context(who), who.courseId);
+    if (!outcome.ok && 'unavailable' in outcome && outcome.unavailable) throw new AppError(409, 'roster_unavailable', outcome.error);
+    if (!outcome.ok && 'busy' in outcome && outcome.busy) throw new AppError(409, 'roster_busy', outcome.error);
+    const query = outcome.ok ? `synced=ok&members=${outcome.members}&left=${outcome.left}` : 'synced=failed';
+    res.redirect(303, urlOf(res, `/gradebook/roster?${query}`));
+  }));
   return router;
 }

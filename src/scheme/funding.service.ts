@@ -148,3 +148,9 @@ export async function fundingOverview(courseId: string, page: number, now = new 
     pages,
   };
 }
+
+/** The candidate's own funded submission in this course, if one stands: which financial year, and when. */
+export async function fundingOf(courseId: string, userId: string): Promise<{ fy: string; allocatedAt: Date } | null> {
+  const held = await FundingAllocation.findOne({ activeKey: `${courseId}:${userId}` }, { fy: 1, allocatedAt: 1 }).lean();
+  return held ? { fy: held.fy, allocatedAt: held.allocatedAt } : null;
+}

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { h, objectId, refuse, render, urlOf, whoOf } from '../http/route-kit';
 import { courseMentors, createGroup, GROUP_MESSAGES, groupIn, groupSchema, listGroups, placeHolders, updateGroup, type GroupRefusal } from './groups.service';
 import { fieldErrors } from './scheme.schema';
+import { deleteGroup, groupRemovalPreview } from './group-removal.service';
 
 const pageSchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) });
 const DONE: Record<string, string> = {
   created: 'The group is made. Schedule its meetings on the meetings page and choose the group.',
   saved: 'The group is saved.',
+  deleted: 'The group is deleted. Its meetings still to come are cancelled and its members told; its past meetings are kept.',
 };
 
 type Values = { name: string; mentorId: string; memberIds: string[] };
@@ -19,7 +21,8 @@ const posted = (b: Record<string, unknown>): Values => ({
 const refusedField = (r: GroupRefusal) => ({ [r.field ?? 'form']: r.message });
 
 /** /scheme/manage/groups: the coordinator's mentor groups (mounted under /scheme/manage, which checks the coordinator). */
-export function groupsRouter(): Router {
+export function groupsRouter(deps: { clock?: () => Date } = {}): Router {
+  const now = () => (deps.clock ?? (() => new Date()))();
   const router = Router();
 
   async function choices(courseId: string) {
@@ -68,6 +71,16 @@ export function groupsRouter(): Router {
     const r = await createGroup(whoOf(res).courseId, parsed.data);
     if (!r.ok) return showList(req, res, r.status, refusedField(r), posted(req.body));
     res.redirect(303, urlOf(res, '/scheme/manage/groups?done=created'));
+  }));
+  router.get('/:id/delete', h(async (req, res) => {
+    const preview = objectId.safeParse(req.params.id).success ? await groupRemovalPreview(whoOf(res).courseId, req.params.id, now()) : null;
+    if (!preview) refuse({ status: 404, message: GROUP_MESSAGES.notFound });
+    await render(res, 'scheme/group-delete', { title: `Delete ${preview.group.name}?`, id: String(preview.group._id), name: preview.group.name, upcoming: preview.upcoming, past: preview.past }, '/scheme/manage');
+  }));
+  router.post('/:id/delete', h(async (req, res) => {
+    const r = await deleteGroup(whoOf(res).courseId, String(req.params.id), now());
+    if (!r.ok) refuse(r);
+    res.redirect(303, urlOf(res, '/scheme/manage/groups?done=deleted'));
   }));
   router.get('/:id', h(async (req, res) => showOne(req, res)));
   router.post('/:id', h(async (req, res) => {

@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
+import { when } from '../http/dates';
 import { wantsJson } from '../http/error-handler';
 import { forbidden } from '../http/errors';
 import { h, objectId, parse, refuse, render, urlOf, whoOf } from '../http/route-kit';
@@ -15,7 +16,9 @@ import { nextCohortRouter } from './deferral.routes';
 import { groupsRouter } from './groups.routes';
 import { arriveIfDeferred, leavingNote } from './deferral.service';
 import { fundingRouter } from './funding.routes';
+import { fundingOf } from './funding.service';
 import { reportsRouter } from './reports/reports.routes';
+import { manageReportLinksRouter } from './reports/report-links.routes';
 
 export interface SchemeDeps {
   config: { publicUrl: string; ltiKey: string };
@@ -52,15 +55,16 @@ export function schemeRouter(deps: SchemeDeps): Router {
   manage.use((_req, res, next) => next(canOnScheme(whoOf(res), 'manage') ? undefined : forbidden(NOT_COORDINATOR)));
   manage.use('/meetings', manageMeetingsRouter(deps));
   manage.use('/next-cohort', nextCohortRouter());
-  manage.use('/groups', groupsRouter());
+  manage.use('/groups', groupsRouter(deps));
   manage.use('/funding', fundingRouter(deps));
   manage.use('/reports', reportsRouter(deps));
+  manage.use('/report-links', manageReportLinksRouter(deps));
   router.use('/meetings', meetingsRouter(deps));
 
   // --- the applicant ---
   async function showMine(res: Response, status = 200, errors: Record<string, string> = {}, posted?: Record<string, unknown>, done = '') {
     const who = whoOf(res);
-    const [s, mine] = await Promise.all([settingsOf(who.courseId), apply.applicationOf(who.courseId, who.userId)]);
+    const [s, mine, funded] = await Promise.all([settingsOf(who.courseId), apply.applicationOf(who.courseId, who.userId), fundingOf(who.courseId, who.userId)]);
     const call = callState(s);
     const editable = call === 'open' && (!mine || mine.state === 'draft' || mine.state === 'submitted') && (Boolean(mine) || (s?.placesTaken ?? 0) < (s?.places ?? 0));
     res.status(status);
@@ -69,6 +73,7 @@ export function schemeRouter(deps: SchemeDeps): Router {
       scheme: settingsSummary(s, call),
       sites: s?.sites ?? [],
       application: mine ? presentApplication(mine) : null,
+      funded: funded && mine?.state === 'accepted' ? { fy: funded.fy, on: when(funded.allocatedAt) } : null,
       values: formValues(posted ?? mine),
       errors,
       editable,

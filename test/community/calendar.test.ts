@@ -1,6 +1,6 @@
 import * as ical from 'node-ical';
 import { setSchemeMeetingSource } from '../../src/community';
-import { Session } from '../../src/community/calendar/model';
+import { Session } from '../../src/community/calendar/models';
 import { aCoordinator, launched, text } from '../support/factories';
 import { toolSuite } from '../support/suite';
 

@@ -1,5 +1,5 @@
 import * as ical from 'node-ical';
-import { Invitation, Profile } from '../../src/community/people/model';
+import { Invitation, Profile } from '../../src/community/people/models';
 import { Notification } from '../../src/notifications/models';
 import { User } from '../../src/people/user.model';
 import { aCoordinator, launched, text } from '../support/factories';

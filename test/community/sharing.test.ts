@@ -1,4 +1,4 @@
-import { SetShare } from '../../src/community/sharing/model';
+import { SetShare } from '../../src/community/sharing/models';
 import { Comment } from '../../src/mentoring/models';
 import { aCandidate, aMentor, text } from '../support/factories';
 import { toolSuite } from '../support/suite';

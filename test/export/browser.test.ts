@@ -4,17 +4,9 @@ import type { Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { aWrittenPortfolio, download } from './people';
 import { unzip } from './unzip';
+import { tabTo } from '../support/keyboard';
 
 const suite = browserSuite({ page: 'shared' });
-
-/** Presses Tab until `selector` has focus: proves it is reachable by keyboard, in order. */
-async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((sel) => document.activeElement === document.querySelector(sel), selector)) return;
-  }
-  throw new Error(`${selector} was not reached by pressing Tab ${max} times`);
-}
 
 /** axe-clean, and nothing wider than the window (no sideways scrolling), at 1024 and at 320 px. */
 async function expectGoodAtBothWidths(page: Page, name: string) {

@@ -60,11 +60,19 @@ describe('whenCourseFactsChange', () => {
   });
 
   test('after its time to live the same facts are written again (a document removed meanwhile comes back)', async () => {
-    const { hook, calls } = counting();
-    const once = whenCourseFactsChange(hook, 0);
-    await once(facts(), recorded);
-    await new Promise((r) => setTimeout(r, 2));
-    await once(facts(), recorded);
-    expect(calls).toHaveLength(2);
+    jest.useFakeTimers({ now: new Date('2026-03-02T09:00:00Z') }); // Date.now() moves only when told
+    try {
+      const { hook, calls } = counting();
+      const once = whenCourseFactsChange(hook, 60_000);
+      await once(facts(), recorded);
+      jest.setSystemTime(Date.now() + 59_999);
+      await once(facts(), recorded);
+      expect(calls).toHaveLength(1);
+      jest.setSystemTime(Date.now() + 2);
+      await once(facts(), recorded);
+      expect(calls).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -3,8 +3,6 @@
  * change that adds one fails here. Every check stays: the deployment's answer and the course's role overrides
  * are still applied, only not read twice.
  */
-import path from 'node:path';
-import mongoose from 'mongoose';
 import { setDeploymentActive } from '../../src/admin/platforms.service';
 import { Course } from '../../src/people/course.model';
 import { Deployment } from '../../src/lti/deployment.model';
@@ -14,9 +12,8 @@ import { launchAs, startLogin } from '../support/launch';
 import { send, sendFollowing } from '../support/platform/browser-http';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import type { LaunchOptions } from '../support/platform';
+import { opsDuring, stopCounting } from '../support/ops';
 import { startTestTool, type TestTool } from '../support/tool';
-
-const ltijsMongoose = require(require.resolve('mongoose', { paths: [path.dirname(require.resolve('ltijs'))] })) as typeof mongoose;
 
 let platform: TestPlatform;
 let tool: TestTool;
@@ -26,25 +23,10 @@ beforeAll(async () => {
   tool = await startTestTool({ platform });
 });
 afterAll(async () => {
-  mongoose.set('debug', false);
-  ltijsMongoose.set('debug', false);
+  stopCounting();
   await tool?.close();
   await platform?.close();
 });
-
-/** Every operation either mongoose sends, as "collection.method", while `run` runs. */
-async function opsDuring<T>(run: () => Promise<T>): Promise<{ result: T; ops: string[] }> {
-  const ops: string[] = [];
-  const record = (collection: string, method: string) => void ops.push(`${collection}.${method}`);
-  mongoose.set('debug', record);
-  ltijsMongoose.set('debug', record);
-  try {
-    return { result: await run(), ops };
-  } finally {
-    mongoose.set('debug', false);
-    ltijsMongoose.set('debug', false);
-  }
-}
 
 /** One launch in three parts: login initiation, the id_token POST (up to its redirect), and the landing page. */
 async function countedLaunch(opts: { role?: string } & LaunchOptions) {

@@ -1,6 +1,7 @@
 import { toolSuite } from '../support/suite';
-import { Comment, MentorReview } from '../../src/mentoring/models';
+import { Comment, MentorReview, ReviewRequest } from '../../src/mentoring/models';
 import { aCandidate, aCoordinator, aMentor, sectionNow, text, writeAndAskForReview } from '../support/factories';
+import { until } from '../support/until';
 
 const suite = toolSuite();
 
@@ -24,7 +25,13 @@ describe('a full mentoring round through the test VLE', () => {
 
     // Olly asks first, then Cat: the dashboard lists Olly's first (oldest waiting first).
     await writeAndAskForReview(other.session, other.id('contextual'), 'I work in a library.');
-    await new Promise((r) => setTimeout(r, 20));
+    // Cat's request must be noted at a later millisecond than Olly's, or the two tie.
+    let ollyAsked = Infinity;
+    await until("Olly's request is noted and the clock is past it", async () => {
+      const request = await ReviewRequest.findOne({ section: other.id('contextual'), open: true }).lean();
+      if (request) ollyAsked = new Date(request.since).getTime();
+      return Date.now() > ollyAsked;
+    });
     await writeAndAskForReview(cand.session, cand.id('4'), 'Next year I will support staff at a college with the VLE.');
     const dash = await mentor.get('/mentoring');
     expect(dash.status).toBe(200);

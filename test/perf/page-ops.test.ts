@@ -2,36 +2,16 @@
  * perf: the database operations each list page makes, counted on both copies of mongoose (ours and ltijs's own)
  * while a real launched session asks for the page, in a course of 60 candidates and in one of 150 (both fill a
  * page of 50). The same operations at both sizes: a page loads what it shows in a fixed number of queries,
- * never one per row.
+ * never one per row. Only the request's own operations count (test/support/ops.ts), not a background job's.
  */
-import path from 'node:path';
-import mongoose from 'mongoose';
+import { catchUpReadySections } from '../../src/mentoring';
 import { seedCohort, type SeededCohort } from '../support/cohort-seed';
 import type { ToolSession } from '../support/launch';
+import { opsDuring, stopCounting } from '../support/ops';
 import { toolSuite } from '../support/suite';
 
-const ltijsMongoose = require(require.resolve('mongoose', { paths: [path.dirname(require.resolve('ltijs'))] })) as typeof mongoose;
-
 const suite = toolSuite();
-afterAll(() => {
-  mongoose.set('debug', false);
-  ltijsMongoose.set('debug', false);
-});
-
-/** Every operation either mongoose sends while `run` runs, as "collection.method", in the order sent. */
-async function opsDuring(run: () => Promise<unknown>): Promise<string[]> {
-  const ops: string[] = [];
-  const record = (collection: string, method: string) => void ops.push(`${collection}.${method}`);
-  mongoose.set('debug', record);
-  ltijsMongoose.set('debug', record);
-  try {
-    await run();
-    return ops;
-  } finally {
-    mongoose.set('debug', false);
-    ltijsMongoose.set('debug', false);
-  }
-}
+afterAll(stopCounting);
 
 interface Sessions {
   seeded: SeededCohort;
@@ -61,7 +41,8 @@ async function opsOfPage(s: Sessions, who: keyof Omit<Sessions, 'seeded'>, url: 
   const first = await s[who].get(url);
   expect(first.status).toBe(200);
   expect(first.html).toContain(shows);
-  return opsDuring(async () => expect((await s[who].get(url)).status).toBe(200));
+  const counted = await opsDuring(async () => expect((await s[who].get(url)).status).toBe(200));
+  return counted.ops;
 }
 
 const pages: Array<{ page: string; who: keyof Omit<Sessions, 'seeded'>; url: (s: SeededCohort) => string; shows: string }> = [
@@ -79,6 +60,17 @@ describe('database operations per list page, 60 candidates against 150', () => {
     expect(small.length).toBeGreaterThan(0); // the counter saw the page
     expect([...large].sort()).toEqual([...small].sort()); // parallel reads may be sent in either order
     expect(large.length).toBeLessThanOrEqual(25);
+  });
+
+  test("a background job's operations during the count are kept apart from the page's", async () => {
+    const s = sizes[SMALL];
+    const quiet = await opsOfPage(s, 'coordinator', '/gradebook/roster', 'People on the course');
+    // The ready-for-review catch-up as boot's timer runs it (outside any request), in the window, beside the page.
+    const caughtUp = new Promise((resolve, reject) => setImmediate(() => catchUpReadySections({ emailEnabled: false }).then(resolve, reject)));
+    const busy = await opsDuring(() => Promise.all([caughtUp, s.coordinator.get('/gradebook/roster')]));
+    expect(busy.result[1].status).toBe(200);
+    expect([...busy.ops].sort()).toEqual([...quiet].sort());
+    expect(busy.background).toContain('sections.find'); // the job did run inside the window
   });
 
   test('the pages show one page of rows at 150, with the way to the next', async () => {

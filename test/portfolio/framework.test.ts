@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { areasFor, areasOf, FrameworkError, getFramework, loadFrameworks, openSlots, wordAdviceFor } from '../../src/portfolio/framework';
-import { checkChoice } from '../../src/portfolio/portfolio-service';
+import { checkChoice } from '../../src/portfolio/portfolio.service';
 import { computeProgress } from '../../src/portfolio/progress';
 
 const dir = path.resolve(__dirname, '../../config/frameworks');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { Portfolio, Section } from '../../src/portfolio/models';
-import { addExample } from '../../src/portfolio/section-service';
+import { addExample } from '../../src/portfolio/section.service';
 import { tabToAndPress } from '../support/keyboard';
 
 /** The pages issue 19 adds, in Chromium: axe (WCAG 2.2 AA), keyboard only, and 320 px without sideways scrolling. */

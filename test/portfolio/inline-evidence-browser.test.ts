@@ -2,7 +2,7 @@ import type { FileChooser, Page } from 'playwright-core';
 import { Evidence } from '../../src/portfolio/evidence/evidence.model';
 import { addLinkEvidence } from '../../src/portfolio/evidence/evidence.service';
 import { Portfolio, Section, type SectionDoc } from '../../src/portfolio/models';
-import { addExample, contentOf } from '../../src/portfolio/section-service';
+import { addExample, contentOf } from '../../src/portfolio/section.service';
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
 import { aPng } from './evidence/http';
 import { tabTo } from '../support/keyboard';

@@ -3,7 +3,7 @@ import { onApprovedSectionEdited, type ApprovedSectionEdit } from '../../src/por
 import { mergeRichText } from '../../src/portfolio/merge';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { getRevision, listRevisions } from '../../src/portfolio/revisions';
-import { addExample, saveBody, updateExample, type SectionTarget } from '../../src/portfolio/section-service';
+import { addExample, saveBody, updateExample, type SectionTarget } from '../../src/portfolio/section.service';
 import { applyTransition } from '../../src/portfolio/section-states';
 import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
 

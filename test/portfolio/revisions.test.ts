@@ -1,6 +1,6 @@
 import { SectionRevision } from '../../src/portfolio/models';
 import { getRevision, listRevisions } from '../../src/portfolio/revisions';
-import { restoreRevision, saveBody } from '../../src/portfolio/section-service';
+import { restoreRevision, saveBody } from '../../src/portfolio/section.service';
 import { Section, type SectionDoc } from '../../src/portfolio/models';
 import { aPortfolio, connectFreshDatabase, disconnect } from '../support/factories';
 

@@ -1,8 +1,8 @@
 import { Section, SectionDoc } from '../../src/portfolio/models';
 import { frameworks } from '../../src/portfolio/framework';
-import { loadOverview, loadPortfolio } from '../../src/portfolio/portfolio-service';
-import { overviewPresenter } from '../../src/portfolio/presenters';
-import { addExample, removeExample, requestReview, saveBody, updateExample, withdrawReview } from '../../src/portfolio/section-service';
+import { loadOverview, loadPortfolio } from '../../src/portfolio/portfolio.service';
+import { overviewPresenter } from '../../src/portfolio/presenter';
+import { addExample, removeExample, requestReview, saveBody, updateExample, withdrawReview } from '../../src/portfolio/section.service';
 import { computedFigures, storedFigures } from '../../src/portfolio/section-summary';
 import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
 

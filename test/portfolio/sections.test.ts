@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Section, SectionRevision } from '../../src/portfolio/models';
 import { frameworks } from '../../src/portfolio/framework';
-import { openOrCreatePortfolio } from '../../src/portfolio/portfolio-service';
+import { openOrCreatePortfolio } from '../../src/portfolio/portfolio.service';
 import {
   addExample,
   removeExample,
@@ -9,7 +9,7 @@ import {
   saveBody,
   updateExample,
   withdrawReview,
-} from '../../src/portfolio/section-service';
+} from '../../src/portfolio/section.service';
 import { applyTransition, onSectionStateChanged, SectionStateChange } from '../../src/portfolio/section-states';
 import { aPortfolio, anExample, connectFreshDatabase, disconnect } from '../support/factories';
 import { until } from '../support/until';

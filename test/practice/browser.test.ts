@@ -4,7 +4,7 @@ import { Course } from '../../src/people/course.model';
 import { User } from '../../src/people/user.model';
 import { aWorker, settle } from '../gradebook/support';
 import { checkAccessibility, openBrowser, screenshot } from '../support/browser';
-import { fitsWidth as frameFits, tabToText } from '../support/keyboard';
+import { fitsWidth as frameFits, tabToText, tabTo } from '../support/keyboard';
 import { startTestTool, type TestTool } from '../support/tool';
 
 /**
@@ -31,15 +31,6 @@ afterAll(async () => {
   await browser?.close();
   await tool?.close();
 });
-
-/** Presses Tab until `selector` has focus: proves it is reachable by keyboard, in order. */
-async function tabTo(target: Page, selector: string, max = 60): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    await target.keyboard.press('Tab');
-    if (await target.evaluate((sel) => document.activeElement === document.querySelector(sel), selector)) return;
-  }
-  throw new Error(`${selector} was not reached by pressing Tab ${max} times`);
-}
 
 async function expectAxeClean(target: Page | Frame, bestPractice = true) {
   expect(await checkAccessibility(target, { bestPractice })).toEqual([]);

@@ -99,5 +99,13 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   expect(await rp.textContent('#write-lock')).toContain('read-only');
   expect(await rp.locator('a[href*="/portfolio/evidence/new"]').count()).toBe(0);
   await checkPage(rp, 'withdrawn-evidence');
+  // Planning too: readable, the reason shown, no form.
+  await rp.goto(rp.url().replace(/\/portfolio\/evidence(\?|$)/, '/portfolio/planning$1'));
+  expect(await rp.textContent('#write-lock')).toContain('read-only');
+  expect(await rp.locator('main form').count()).toBe(0);
+  await checkPage(rp, 'withdrawn-planning');
+  await rp.goto(rp.url().replace(/\/portfolio\/planning(\?|$)/, '/portfolio/planning/areas/1a$1'));
+  expect(await rp.locator('main form, main textarea').count()).toBe(0);
+  await checkPage(rp, 'withdrawn-planning-area');
   await reader.close();
 });

@@ -214,6 +214,11 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
     expect(await countStoredFiles({ courseId, ownerId: ben.userId })).toBe(1);
     const evidenceId = String((await Evidence.findOne({ ownerId: ben.userId }).lean())!._id);
 
+    const noted = await ben.s.post('/portfolio/planning/areas/1a/notes', { title: 'Mentoring plan', did: 'Planned mentoring.', learned: 'What helps.', proof: 'A plan.' });
+    expect(noted.status).toBe(200);
+    expect(noted.html).toContain('action="/portfolio/planning/areas/1a/notes');
+    expect((await ben.s.get('/portfolio/planning')).html).toContain('name="cvText"');
+
     const left = await ben.s.post('/scheme/place/withdraw', { reason: 'A new job elsewhere.' });
     expect(left.status).toBe(200);
     expect(text(left.html)).toContain('Your portfolio is kept read-only until');
@@ -228,6 +233,15 @@ describe('a withdrawn portfolio: read-only, then deleted after the retention per
     expect(text(page.html)).toContain('Words written before withdrawing.');
     expect(text(page.html)).toContain('so your portfolio is read-only: you can read it but not change it.');
     expect(page.html).not.toMatch(/<button type="submit">Save<\/button>/);
+    // Planning too: the reason shown, the notes readable, no form to change them.
+    const planning = await ben.s.get('/portfolio/planning');
+    expect(planning.status).toBe(200);
+    expect(text(planning.html)).toContain('so your portfolio is read-only');
+    expect(planning.html).not.toMatch(/<form|name="cvText"|type="file"/);
+    const area = await ben.s.get('/portfolio/planning/areas/1a');
+    expect(area.status).toBe(200);
+    expect(text(area.html)).toContain('Planned mentoring.');
+    expect(area.html).not.toMatch(/<form|<textarea|Add a note|Edit this note|Remove note|Turn into an example/);
 
     // Every kind of write is refused with the reason: form, autosave (JSON and PUT), state, examples, evidence, planning.
     const refusals = [

@@ -79,6 +79,10 @@ describe('funded submissions per financial year', () => {
     expect(text(second.html)).toContain('1 of 8 funded submissions allocated; 7 left.');
     expect((await FundingAllocation.findOne({ applicationId: ada.applicationId }).lean())!.fy).toBe('2026-27');
     expect((await FundingAllocation.findOne({ applicationId: bo.applicationId }).lean())!.fy).toBe('2027-28');
+    // Each candidate's own page says so, with the financial year; someone not funded sees no such line.
+    expect(text((await ada.s.get('/scheme')).html)).toContain('Funded submission Yes: your submission to ALT is funded from the 2026-27 financial year (allocated on 31 March 2027 at 23:30).');
+    expect(text((await bo.s.get('/scheme')).html)).toContain('funded from the 2027-28 financial year');
+    expect((await rest[0].s.get('/scheme')).html).not.toContain('id="funded-submission"');
     const twice = await allocate(cora, bo.applicationId);
     expect(twice.status).toBe(409);
     expect(text(twice.html)).toContain(FUNDING_MESSAGES.already('2027-28'));

@@ -77,4 +77,18 @@ test('mentor group pages and a group meeting pass axe, fit 320 px and work by ke
   await checkPage(suite.page, 'group-meeting');
   await suite.page.goto(at('/scheme/manage/meetings'));
   await checkPage(suite.page, 'meetings-with-groups');
+
+  // Deleting the group by keyboard: from its page to the confirm page, which says what happens, then confirmed.
+  await suite.page.goto(at(`/scheme/manage/groups/${String(group._id)}`));
+  await tabTo(suite.page, 'a[href*="/delete"]');
+  await suite.page.keyboard.press('Enter');
+  await suite.page.waitForSelector('h1:text("Delete Tuesday group?")');
+  expect(await suite.page.textContent('main')).toContain('1 meeting still to come will be cancelled');
+  await checkPage(suite.page, 'group-delete');
+  await tabTo(suite.page, 'form[action*="/delete"] button[type="submit"]');
+  await suite.page.keyboard.press('Enter');
+  await suite.page.waitForSelector('text=The group is deleted.');
+  expect(await MentorGroup.countDocuments({ _id: group._id })).toBe(0);
+  expect((await Meeting.findOne({ title: 'Tuesday group meeting' }).lean())!.cancelled).toBe(true);
+  await checkPage(suite.page, 'groups-after-delete');
 });

@@ -147,4 +147,63 @@ describe('mentor groups within the set, with their own meetings', () => {
     expect((await MentorGroup.findById(group._id).lean())!.name).toBe('Group 01');
     expect((await other.post('/scheme/manage/meetings', meeting({ groupId: String(group._id) }))).status).toBe(422);
   });
+
+  test('deleting a group (after a confirm page) cancels its meetings to come, telling the group, and keeps its past ones; another course cannot', async () => {
+    const course = suite.platform.course({ title: 'Deleting groups course' });
+    const cora = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Delete', email: 'cora.delete@example.ac.uk' }));
+    expect((await cora.post('/scheme/manage/settings', schemeSettings({ places: '5' }))).status).toBe(200);
+    await launched(suite.tool, suite.platform, course, 'TeachingAssistant', suite.platform.user({ name: 'Mo Delete', email: 'mo.delete@example.ac.uk' }));
+    const ann = await aCandidateWithAPlace(suite.tool, suite.platform, course, cora, 'Ann Delete');
+    const ben = await aCandidateWithAPlace(suite.tool, suite.platform, course, cora, 'Ben Delete');
+    const moId = await userIdOf('Mo Delete');
+    expect((await cora.post('/scheme/manage/groups', { name: 'Friday group', mentorId: moId, memberIds: ann.userId })).status).toBe(200);
+    expect((await cora.post('/scheme/manage/groups', { name: 'Monday group', mentorId: moId, memberIds: ben.userId })).status).toBe(200);
+    const friday = String((await MentorGroup.findOne({ name: 'Friday group' }).lean())!._id);
+    const monday = String((await MentorGroup.findOne({ name: 'Monday group' }).lean())!._id);
+    const soon = meetingIdIn((await cora.post('/scheme/manage/meetings', meeting({ title: 'Friday soon', groupId: friday }))).url);
+    const later = meetingIdIn((await cora.post('/scheme/manage/meetings', meeting({ title: 'Friday later', groupId: friday, startsAt: londonLocal(10 * DAY), endsAt: londonLocal(10 * DAY + HOUR) }))).url);
+    const held = meetingIdIn((await cora.post('/scheme/manage/meetings', meeting({ title: 'Friday held', groupId: friday }))).url);
+    await Meeting.updateOne({ _id: held }, { $set: { startsAt: new Date(Date.now() - 2 * HOUR), endsAt: new Date(Date.now() - HOUR) } });
+    expect((await cora.postJson(`/scheme/manage/meetings/${held}/attendance`, { attended: [ann.userId] })).status).toBe(200);
+    const mondayMeeting = meetingIdIn((await cora.post('/scheme/manage/meetings', meeting({ title: 'Monday meeting', groupId: monday }))).url);
+
+    // The group's page links to a confirm page that says what will happen; nothing changes by looking.
+    expect((await cora.get(`/scheme/manage/groups/${friday}`)).html).toContain(`/scheme/manage/groups/${friday}/delete`);
+    const confirm = await cora.get(`/scheme/manage/groups/${friday}/delete`);
+    expect(confirm.status).toBe(200);
+    expect(text(confirm.html)).toContain('Delete Friday group?');
+    expect(text(confirm.html)).toContain('2 meetings still to come will be cancelled');
+    expect(text(confirm.html)).toContain('1 past meeting, with attendance and notes, will be kept');
+    expect(await MentorGroup.countDocuments({ _id: friday })).toBe(1);
+
+    // Nobody else can: a candidate 403, another course's coordinator 404, a made-up id 404; nothing changed.
+    const other = await launched(suite.tool, suite.platform, suite.platform.course({ title: 'Elsewhere delete' }), 'Instructor', suite.platform.user({ name: 'Olly Delete' }));
+    expect((await ann.s.post(`/scheme/manage/groups/${friday}/delete`)).status).toBe(403);
+    expect((await other.get(`/scheme/manage/groups/${friday}/delete`)).status).toBe(404);
+    expect((await other.post(`/scheme/manage/groups/${friday}/delete`)).status).toBe(404);
+    expect((await cora.post('/scheme/manage/groups/ffffffffffffffffffffffff/delete')).status).toBe(404);
+    expect((await cora.post('/scheme/manage/groups/not-an-id/delete')).status).toBe(404);
+    expect(await MentorGroup.countDocuments({ _id: friday })).toBe(1);
+    expect(await Meeting.countDocuments({ groupId: friday, cancelled: true })).toBe(0);
+
+    await SchemeEmail.deleteMany({});
+    const deleted = await cora.post(`/scheme/manage/groups/${friday}/delete`);
+    expect(deleted.status).toBe(200);
+    expect(text(deleted.html)).toContain('The group is deleted.');
+    expect(text(deleted.html)).not.toContain('Friday group');
+    expect(await MentorGroup.countDocuments({ _id: friday })).toBe(0);
+    // Its meetings to come are cancelled (the feed's sequence moves on), and the group its mentor and the coordinator were told.
+    for (const id of [soon, later]) expect((await Meeting.findById(id).lean())!).toMatchObject({ cancelled: true, sequence: 1 });
+    const told = (await SchemeEmail.find({ subject: /^Meeting cancelled: Friday/ }).lean()).map((e) => e.to).sort();
+    expect(told).toEqual(['ann.delete@example.ac.uk', 'ann.delete@example.ac.uk', 'cora.delete@example.ac.uk', 'cora.delete@example.ac.uk', 'mo.delete@example.ac.uk', 'mo.delete@example.ac.uk']); // never Ben, of the other group
+    // The past one is kept with its attendance, and still counted in the reports; the other group is untouched.
+    expect((await Meeting.findById(held).lean())!).toMatchObject({ cancelled: false, attended: [ann.userId] });
+    expect(text((await cora.get('/scheme/manage/reports')).html)).toContain('Friday held');
+    expect((await Meeting.findById(mondayMeeting).lean())!.cancelled).toBe(false);
+    expect(await MentorGroup.countDocuments({ _id: monday })).toBe(1);
+    // Ann no longer sees the cancelled meetings; deleting again is not found.
+    expect(text((await ann.s.get('/scheme/meetings')).html)).not.toContain('Friday soon');
+    expect((await cora.post(`/scheme/manage/groups/${friday}/delete`)).status).toBe(404);
+    expect((await cora.get(`/scheme/manage/groups/${friday}/delete`)).status).toBe(404);
+  });
 });

@@ -1,12 +1,13 @@
 import ical, { type VEvent } from 'node-ical';
 import { DateTime } from 'luxon';
 import { toolSuite } from '../support/suite';
-import { launched, text } from '../mentoring/people';
+import { launched, sectionNow, text } from '../mentoring/people';
 import { Application, SchemeEmail, SchemeSettings } from '../../src/scheme/scheme.model';
 import { Meeting } from '../../src/scheme/meetings.model';
 import { FundingAllocation } from '../../src/scheme/funding.model';
 import { financialYearOf } from '../../src/scheme/funding.service';
 import { Portfolio, Section } from '../../src/portfolio';
+import { Course } from '../../src/people/course.model';
 import { Comment } from '../../src/mentoring/models';
 import { applicationForm, schemeSettings } from './helpers';
 
@@ -14,7 +15,7 @@ import { applicationForm, schemeSettings } from './helpers';
  * The issue's whole year, through the test VLE: a call, five applications, support by link, selection to a cap
  * of three with a waiting list and a decline, a withdrawal that offers the place on, meetings in a calendar
  * feed, attendance, two funded submissions either side of a financial year's start, and the reports' figures
- * and CSV checked against all of it. (Deferral into a new course is added with that work.)
+ * and CSV checked against all of it, and a deferral into the next cohort's course with every word kept.
  */
 let clockNow = new Date();
 const suite = toolSuite({ tool: { clock: () => clockNow } });
@@ -35,20 +36,22 @@ async function anonymous(path: string, fields?: Record<string, string>) {
 test('a whole year of the scheme, from the call for volunteers to the reports', async () => {
   clockNow = new Date();
   const course = suite.platform.course({ title: 'CMALT learning set 2026-27' });
-  const cora = await launched(suite.tool, suite.platform, course, 'Instructor', suite.platform.user({ name: 'Cora Year', email: 'cora.year@example.ac.uk' }));
+  const coraUser = suite.platform.user({ name: 'Cora Year', email: 'cora.year@example.ac.uk' });
+  const cora = await launched(suite.tool, suite.platform, course, 'Instructor', coraUser);
 
   // The call opens: three places, eight funded submissions a year at £250 each.
   expect((await cora.post('/scheme/manage/settings', schemeSettings({ cohortName: 'Set of 2026-27', places: '3', fundedPerYear: '8', fee: '250' }))).status).toBe(200);
 
   // Five apply through the form they see on launching.
   const names = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve'];
-  const people: Record<string, { s: Awaited<ReturnType<typeof launched>>; id: string; userId: string }> = {};
+  const people: Record<string, { s: Awaited<ReturnType<typeof launched>>; id: string; userId: string; user: ReturnType<typeof suite.platform.user> }> = {};
   for (const n of names) {
-    const s = await launched(suite.tool, suite.platform, course, 'Learner', suite.platform.user({ name: `${n} Year`, email: `${n.toLowerCase()}.year@example.ac.uk` }));
+    const user = suite.platform.user({ name: `${n} Year`, email: `${n.toLowerCase()}.year@example.ac.uk` });
+    const s = await launched(suite.tool, suite.platform, course, 'Learner', user);
     expect(new URL(s.url).pathname).toBe('/scheme');
     expect((await s.post('/scheme/application/send', applicationForm(`${n} Year`, n === 'Ben' ? 'North college' : 'City campus'))).status).toBe(200);
     const app = (await Application.findOne({ name: `${n} Year` }).lean())!;
-    people[n] = { s, id: String(app._id), userId: app.userId };
+    people[n] = { s, id: String(app._id), userId: app.userId, user };
   }
   const { Ann: ann, Ben: ben, Cat: cat, Dan: dan, Eve: eve } = people;
 
@@ -110,6 +113,23 @@ test('a whole year of the scheme, from the call for volunteers to the reports', 
   expect((await ann.s.post(`/export/portfolios/${annPortfolio._id}/submission`, { kind: 'first', route: 'url', submittedOn: today })).status).toBe(200);
   expect((await cora.post(`/export/portfolios/${annPortfolio._id}/submission/outcome`, { result: 'pass', decidedOn: today, certifiedOn: today })).status).toBe(200);
 
+  // Dan writes, then defers: the coordinator names the next cohort's course, and Dan finds every word there.
+  expect((await dan.s.post('/portfolio/start', { pathway: 'cmalt', name_specialist_1: 'Learning design' })).status).toBe(200);
+  const danPortfolio = (await Portfolio.findOne({ userId: dan.userId }).lean())!;
+  const danSection = String((await Section.findOne({ portfolio: danPortfolio._id, areaId: 'future-plans' }).lean())!._id);
+  const danWords = 'Next year I will redesign the induction course with the partner colleges.';
+  expect((await dan.s.post(`/portfolio/sections/${danSection}`, { baseVersion: String((await sectionNow(danSection)).version), format: 'text', body: danWords })).status).toBe(200);
+  expect((await dan.s.post('/scheme/place/defer', { deferReason: 'A busy year at work.' })).status).toBe(200);
+  const nextCourse = suite.platform.course({ title: 'CMALT learning set 2027-28' });
+  const coraNext = await launched(suite.tool, suite.platform, nextCourse, 'Instructor', coraUser);
+  expect((await coraNext.post('/scheme/manage/settings', schemeSettings({ cohortName: 'Set of 2027-28', startsOn: '2027-09-01', endsOn: '2028-06-30', places: '3' }))).status).toBe(200);
+  const nextId = String((await Course.findOne({ title: 'CMALT learning set 2027-28' }).lean())!._id);
+  expect((await cora.post('/scheme/manage/next-cohort', { nextCourseId: nextId })).status).toBe(200);
+  const danNext = await launched(suite.tool, suite.platform, nextCourse, 'Learner', dan.user);
+  expect(new URL(danNext.url).pathname).toBe('/portfolio');
+  expect(text((await danNext.get(`/portfolio/sections/${danSection}`)).html)).toContain(danWords);
+  expect((await Portfolio.findById(danPortfolio._id).lean())!.courseId).toBe(nextId);
+
   // Two funded submissions: 31 March 23:30 and 1 April 00:30, London time, fall in two financial years.
   clockNow = new Date('2027-03-31T22:30:00Z');
   expect((await cora.post('/scheme/manage/funding/allocate', { applicationId: ann.id })).status).toBe(200);
@@ -121,22 +141,31 @@ test('a whole year of the scheme, from the call for volunteers to the reports', 
   const report = await cora.get('/scheme/manage/reports');
   expect(report.status).toBe(200);
   const stages = ['Applied', 'Supported', 'Accepted', 'Active', 'Submitted', 'Passed', 'Withdrawn', 'Deferred'];
-  // five applied, four supported, four ever had a place, three have one now, Ann submitted and passed, Cat withdrew
-  const funnel = ['5', '4', '4', '3', '1', '1', '1', '0'];
+  // five applied, four supported, four ever had a place, two have one now, Ann submitted and passed, Cat withdrew, Dan deferred
+  const funnel = ['5', '4', '4', '2', '1', '1', '1', '1'];
   expect(rowsOf(report.html, 'funnel-cohort')).toEqual([['Cohort', ...stages], ['Set of 2026-27', ...funnel], ['All', ...funnel]]);
-  expect(rowsOf(report.html, 'funnel-site').slice(1)).toEqual([['City campus', '4', '3', '3', '2', '1', '1', '1', '0'], ['North college', '1', '1', '1', '1', '0', '0', '0', '0'], ['All', ...funnel]]);
+  expect(rowsOf(report.html, 'funnel-site').slice(1)).toEqual([['City campus', '4', '3', '3', '1', '1', '1', '1', '1'], ['North college', '1', '1', '1', '1', '0', '0', '0', '0'], ['All', ...funnel]]);
   expect(rowsOf(report.html, 'funnel-year').slice(1)).toEqual([[financialYearOf(new Date()).label, ...funnel], ['All', ...funnel]]);
-  expect(rowsOf(report.html, 'attendance-meetings').slice(1).map((r) => [r[0], r[3], r[4]])).toEqual([['Kick-off', '2', '3']]);
+  expect(rowsOf(report.html, 'attendance-meetings').slice(1).map((r) => [r[0], r[3], r[4]])).toEqual([['Kick-off', '2', '2']]); // invited now: Ann and Ben (Dan deferred)
   expect(rowsOf(report.html, 'attendance-people').slice(1).map((r) => [r[0], r[3], r[4], r[5]])).toEqual([
     ['Ann Year', '1', '1', '100%'], ['Ben Year', '0', '1', '0%'], ['Cat Year', '0', '1', '0%'], ['Dan Year', '1', '1', '100%'],
   ]);
   const commentAt = (await Comment.findOne({ section: section._id }).lean())!.createdAt;
   const days = Math.floor((clockNow.getTime() - commentAt.getTime()) / DAY);
-  expect(rowsOf(report.html, 'mentor-contact').slice(1).map((r) => [r[0], r[3]])).toEqual([['Ben Year', '–'], ['Dan Year', '–'], ['Ann Year', String(days)]]);
+  expect(rowsOf(report.html, 'mentor-contact').slice(1).map((r) => [r[0], r[3]])).toEqual([['Ben Year', '–'], ['Ann Year', String(days)]]); // Dan has no place here now
   expect(rowsOf(report.html, 'funding').slice(1)).toEqual([
     ['2026-27', 'Set of 2026-27', '1', '8', '£250', '£2,000'],
     ['2027-28', 'Set of 2026-27', '1', '8', '£250', '£2,000'],
   ]);
+  // Across both of Cora's cohorts: Dan counted as deferred in 2026-27 and holding a place in 2027-28.
+  const both = await cora.get('/scheme/manage/reports', { cohort: 'all' });
+  expect(both.status).toBe(200);
+  expect(rowsOf(both.html, 'funnel-cohort').slice(1)).toEqual([
+    ['Set of 2026-27', ...funnel],
+    ['Set of 2027-28', '1', '1', '1', '1', '0', '0', '0', '0'], // his application, with its support, carried over
+    ['All', '6', '5', '5', '3', '1', '1', '1', '1'],
+  ]);
+  expect(csvLines((await cora.get('/scheme/manage/reports/funnel-cohort.csv', { cohort: 'all' })).html).slice(1)).toEqual([`"Set of 2026-27",${funnel.join(',')}`, '"Set of 2027-28",1,1,1,1,0,0,0,0', '"All",6,5,5,3,1,1,1,1']);
   const funding = await cora.get('/scheme/manage/funding');
   expect(text(funding.html)).toContain('Financial year 2027-28');
   expect(text(funding.html)).toContain('Spend £250 of a budget of £2,000');

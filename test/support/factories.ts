@@ -5,7 +5,7 @@ import { launchAs, type ToolSession } from './launch';
 import type { PlatformCourse, PlatformUser, TestPlatform } from './platform';
 import type { TestTool } from './tool';
 import { frameworks } from '../../src/portfolio/framework';
-import { loadPortfolio, openOrCreatePortfolio } from '../../src/portfolio/portfolio-service';
+import { loadPortfolio, openOrCreatePortfolio } from '../../src/portfolio/portfolio.service';
 import { Portfolio, Section, SectionRevision } from '../../src/portfolio/models';
 import { User } from '../../src/people/user.model';
 

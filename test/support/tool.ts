@@ -12,6 +12,7 @@ import { Deployment } from '../../src/lti/deployment.model';
 import type { LtiProvider } from '../../src/lti/ltijs/provider';
 import { quietLogger } from '../../src/log';
 import { freshDatabaseUri } from './db';
+import { inRequest } from './ops';
 import type { TestPlatform } from './platform';
 import type { PracticeVle } from '../../src/practice';
 
@@ -78,7 +79,7 @@ export async function startTestTool(options: StartTestToolOptions = {}): Promise
   const dbUri = options.reuse?.dbUri ?? freshDatabaseUri('tool');
   await mongoose.connect(dbUri);
   const created = await createApp({ config, log: options.log ?? quietLogger(), dbUri, clock: options.clock });
-  server.on('request', created.app);
+  server.on('request', (req, res) => inRequest(() => created.app(req, res))); // so counting tells requests from background work (ops.ts)
 
   const tool: TestTool = {
     baseUrl,

@@ -4,7 +4,7 @@ import { check, h, hidden, refuse, render, urlOf } from '../../http/route-kit';
 import type { Member } from '../service';
 import { icsOf, sendIcs } from './ics';
 import { instantsOf } from './fields';
-import { SESSION_KINDS, type SessionDoc } from './model';
+import { SESSION_KINDS, type SessionDoc } from './models';
 import { monthSchema, sessionSchema } from './schema';
 import * as cal from './service';
 import { zoneLabel, zoneOf } from './sources';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SESSION_KINDS } from './model';
+import { SESSION_KINDS } from './models';
 import { whenFields } from './fields';
 
 export const sessionSchema = z

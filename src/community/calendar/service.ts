@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { canModerate, type Asker } from '../policy';
 import type { Member } from '../service';
 import type { CalendarEntry } from './ics';
-import { Session, type SessionDoc, type SessionKind } from './model';
+import { Session, type SessionDoc, type SessionKind } from './models';
 import { schemeMeetings, type SchemeMeeting } from './sources';
 
 /** A month holds at most this many of the set's own sessions on its page (and in its file). */

@@ -6,7 +6,7 @@ import { instantsOf } from '../calendar/fields';
 import { icsOf, sendIcs } from '../calendar/ics';
 import { zoneLabel, zoneOf } from '../calendar/sources';
 import type { Member } from '../service';
-import type { InvitationDoc, ProfileDoc } from './model';
+import type { InvitationDoc, ProfileDoc } from './models';
 import { answerSchema, directorySchema, invitationSchema, PEOPLE_MESSAGES, profileSchema } from './schema';
 import * as people from './service';
 

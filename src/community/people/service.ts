@@ -3,7 +3,7 @@ import { notify, type NotifyOptions } from '../../notifications';
 import { Membership } from '../../people/membership.model';
 import { User } from '../../people/user.model';
 import type { Member } from '../service';
-import { Invitation, Profile, type InvitationDoc, type ProfileDoc } from './model';
+import { Invitation, Profile, type InvitationDoc, type ProfileDoc } from './models';
 import type { ProfileInput } from './schema';
 
 export const DIRECTORY_PAGE = 20;

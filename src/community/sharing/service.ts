@@ -3,7 +3,7 @@ import { commentCountsBy, readersOf } from '../../mentoring';
 import { findPortfolio, frameworks, loadPortfolio } from '../../portfolio';
 import { canUseSpace } from '../policy';
 import type { Member } from '../service';
-import { SetShare, type SetShareDoc } from './model';
+import { SetShare, type SetShareDoc } from './models';
 import { User } from '../../people/user.model';
 
 export const SHARED_PAGE = 20;

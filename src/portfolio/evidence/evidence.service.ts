@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { cleanFileName } from '../../http/file-names';
 import type { Readable } from 'node:stream';
 import { streamToSink } from '../../files';
 import { AppError, notFound, tooLarge } from '../../http/errors';
@@ -256,12 +257,7 @@ function detailsFields(details: EvidenceDetails) {
 /** Keeps the candidate's name for the download but strips paths and characters that upset headers. */
 export function safeFilename(original: string, extension: string): string {
   const base = original.split(/[\\/]/).pop() ?? '';
-  const stem = base
-    .replace(/\.[^.]*$/, '')
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must lose
-    .replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '')
-    .trim()
-    .slice(0, 120);
+  const stem = cleanFileName(base.replace(/\.[^.]*$/, '')).slice(0, 120);
   return `${stem || 'evidence'}.${extension}`;
 }
 

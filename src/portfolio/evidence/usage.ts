@@ -1,8 +1,8 @@
 import { conflict, notFound } from '../../http/errors';
 import { areasOf, getFramework } from '../framework';
 import { Section, SectionDoc, PortfolioDoc } from '../models';
-import { findPortfolio, loadSection } from '../portfolio-service';
-import { contentOf, updateExample } from '../section-service';
+import { findPortfolio, loadSection } from '../portfolio.service';
+import { contentOf, updateExample } from '../section.service';
 
 /** Where a piece of evidence is linked: one example in one area of the candidate's portfolio. */
 export interface UsedIn {

@@ -27,6 +27,28 @@ async function scopeOf(req: Request, res: Response): Promise<{ cohorts: Cohort[]
   return { cohorts, mine, cohort: asked };
 }
 
+type Report = Awaited<ReturnType<typeof buildReport>>;
+
+/** The charts and tables of a report as the page shows them; shared by the coordinator's page and the manager's link. */
+export function reportLocals(report: Report, query: Record<string, unknown>, urls: { page: (id: string, page: number) => string; csv: (id: string) => string }) {
+  const tables = report.tables.map((t) => presentTable(t, pageOf(query[`page_${t.id}`]), (p) => urls.page(t.id, p), urls.csv(t.id)));
+  return {
+    funnelChart: { safeHtml: barChart('funnel-chart', 'Funnel: applications at each stage', FUNNEL_STAGES.map((label, i) => ({ label, value: report.funnel[i] })), 'applications') }, // our own markup; every text in it escaped by barChart
+    fundedChart: { safeHtml: barChart('funded-chart', 'Funded submissions used of those funded, by financial year', report.funded.map((f) => ({ label: f.label, value: f.used, of: f.funded })), 'funded submissions') },
+    tables: Object.fromEntries(tables.map((t) => [t.id, t])),
+  };
+}
+
+/** One table of a report as CSV, or not found. */
+export function sendReportCsv(res: Response, report: Report, id: string): void {
+  const table = report.tables.find((t) => t.id === id);
+  if (!table) throw hidden();
+  res.set('Content-Type', 'text/csv; charset=utf-8');
+  res.set('Content-Disposition', `attachment; filename="${table.id}.csv"`);
+  res.set('Cache-Control', 'no-store');
+  res.send(toCsv(table.columns, table.rows));
+}
+
 export function reportsRouter(deps: ReportsDeps): Router {
   const router = Router();
   const now = () => (deps.clock ?? (() => new Date()))();
@@ -35,29 +57,21 @@ export function reportsRouter(deps: ReportsDeps): Router {
     const { cohorts, mine, cohort } = await scopeOf(req, res);
     const report = await buildReport(cohorts, now());
     const query = (extra: Record<string, string>) => new URLSearchParams({ cohort, ...extra }).toString();
-    const tables = report.tables.map((t) =>
-      presentTable(t, pageOf(req.query[`page_${t.id}`]), (p) => urlOf(res, `/scheme/manage/reports?${query({ [`page_${t.id}`]: String(p) })}#${t.id}`), urlOf(res, `/scheme/manage/reports/${t.id}.csv?${query({})}`)),
-    );
     await render(res, 'scheme/reports', {
       title: 'Scheme reports',
       cohort,
       choices: [...mine.map((c) => ({ value: c.courseId, label: c.courseId === whoOf(res).courseId ? `${c.label} (this course)` : c.label })), ...(mine.length > 1 ? [{ value: 'all', label: `Every cohort you coordinate (${mine.length})` }] : [])],
       scopeLabel: cohort === 'all' ? `every cohort you coordinate (${cohorts.length})` : cohorts[0].label,
-      funnelChart: { safeHtml: barChart('funnel-chart', 'Funnel: applications at each stage', FUNNEL_STAGES.map((label, i) => ({ label, value: report.funnel[i] })), 'applications') }, // our own markup; every text in it escaped by barChart
-      fundedChart: { safeHtml: barChart('funded-chart', 'Funded submissions used of those funded, by financial year', report.funded.map((f) => ({ label: f.label, value: f.used, of: f.funded })), 'funded submissions') },
-      tables: Object.fromEntries(tables.map((t) => [t.id, t])),
+      ...reportLocals(report, req.query, {
+        page: (id, p) => urlOf(res, `/scheme/manage/reports?${query({ [`page_${id}`]: String(p) })}#${id}`),
+        csv: (id) => urlOf(res, `/scheme/manage/reports/${id}.csv?${query({})}`),
+      }),
     }, '/scheme/manage');
   }));
 
   router.get('/:table.csv', h(async (req, res) => {
     const { cohorts } = await scopeOf(req, res);
-    const report = await buildReport(cohorts, now());
-    const table = report.tables.find((t) => t.id === req.params.table);
-    if (!table) throw hidden();
-    res.set('Content-Type', 'text/csv; charset=utf-8');
-    res.set('Content-Disposition', `attachment; filename="${table.id}.csv"`);
-    res.set('Cache-Control', 'no-store');
-    res.send(toCsv(table.columns, table.rows));
+    sendReportCsv(res, await buildReport(cohorts, now()), req.params.table);
   }));
 
   return router;

@@ -20,8 +20,8 @@ import {
 } from '../../../src/portfolio/evidence/evidence.service';
 import { countStoredFiles } from '../../../src/portfolio/evidence/file-store';
 import { Section } from '../../../src/portfolio/models';
-import { openOrCreatePortfolio, findPortfolio, loadPortfolio } from '../../../src/portfolio/portfolio-service';
-import { addExample, contentOf } from '../../../src/portfolio/section-service';
+import { openOrCreatePortfolio, findPortfolio, loadPortfolio } from '../../../src/portfolio/portfolio.service';
+import { addExample, contentOf } from '../../../src/portfolio/section.service';
 import { freshDatabaseUri } from '../../support/db';
 
 const details = { title: 'Quiz redesign report', date: '2024-06-01', description: 'The report to the faculty', tags: ['moodle'] };

@@ -3,7 +3,7 @@ import { FILE_MESSAGES } from '../../../src/portfolio/evidence/evidence.service'
 import { MESSAGES } from '../../../src/portfolio/evidence/evidence.schema';
 import { countStoredFiles } from '../../../src/portfolio/evidence/file-store';
 import { Portfolio, Section, type SectionDoc } from '../../../src/portfolio/models';
-import { addExample, contentOf } from '../../../src/portfolio/section-service';
+import { addExample, contentOf } from '../../../src/portfolio/section.service';
 import type { ToolSession } from '../../support/launch';
 import { startTestPlatform, type TestPlatform } from '../../support/platform';
 import { startTestTool, type TestTool } from '../../support/tool';

@@ -5,8 +5,8 @@ import { evidencePickers } from '../../../src/portfolio/evidence';
 import { addNoteEvidence, attachEvidence } from '../../../src/portfolio/evidence/evidence.service';
 import { frameworks } from '../../../src/portfolio/framework';
 import { Section } from '../../../src/portfolio/models';
-import { loadPortfolio, openOrCreatePortfolio } from '../../../src/portfolio/portfolio-service';
-import { addExample, contentOf } from '../../../src/portfolio/section-service';
+import { loadPortfolio, openOrCreatePortfolio } from '../../../src/portfolio/portfolio.service';
+import { addExample, contentOf } from '../../../src/portfolio/section.service';
 import { freshDatabaseUri } from '../../support/db';
 
 const owner = { courseId: 'course-pick', userId: 'picker-1' };

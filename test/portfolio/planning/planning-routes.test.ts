@@ -1,6 +1,6 @@
 import { Evidence } from '../../../src/portfolio/evidence/evidence.model';
 import { Section } from '../../../src/portfolio/models';
-import { contentOf } from '../../../src/portfolio/section-service';
+import { contentOf } from '../../../src/portfolio/section.service';
 import { CV_MESSAGES } from '../../../src/portfolio/planning/cv-text';
 import { Plan } from '../../../src/portfolio/planning/plan.model';
 import { PLANNING_MESSAGES } from '../../../src/portfolio/planning/planning.schema';

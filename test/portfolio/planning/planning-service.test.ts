@@ -4,8 +4,8 @@ import { Evidence } from '../../../src/portfolio/evidence/evidence.model';
 import { usageOfOne } from '../../../src/portfolio/evidence/evidence.service';
 import { frameworks } from '../../../src/portfolio/framework';
 import { Section } from '../../../src/portfolio/models';
-import { openOrCreatePortfolio } from '../../../src/portfolio/portfolio-service';
-import { contentOf } from '../../../src/portfolio/section-service';
+import { openOrCreatePortfolio } from '../../../src/portfolio/portfolio.service';
+import { contentOf } from '../../../src/portfolio/section.service';
 import { areaKeywords, highlightCv } from '../../../src/portfolio/planning/keywords';
 import { presentAreaPlan } from '../../../src/portfolio/planning/planning.presenter';
 import {

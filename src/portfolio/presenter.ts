@@ -5,7 +5,7 @@ import type { PortfolioDoc, SectionDoc, SectionRevisionDoc } from './models';
 import { computeProgress, Progress } from './progress';
 import { RevisionSummary } from './revisions';
 import { htmlToText, wordCount } from './rich-text';
-import { contentOf, Conflict, SectionContent } from './section-service';
+import { contentOf, Conflict, SectionContent } from './section.service';
 import { STATE_LABELS } from './section-states';
 import { computedFigures, type SectionFigures } from './section-summary';
 
