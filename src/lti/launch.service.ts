@@ -201,6 +201,36 @@ async function writeMembership(
   }
 }
 
+/** How fresh a user's `lastLaunchAt` is kept: a relaunch within this of the stored one leaves the record alone. */
+export const LAST_LAUNCH_STEP_MS = 60 * 60_000;
+
+/**
+ * The user as this launch describes them, answered as the record was before (null: a first launch), so the
+ * membership is written only when the name changed. perf: as `writeMembership`, one upsert whose filter holds the
+ * launch's values matches an unchanged record and writes nothing (no journal write to wait for); a new name, email
+ * or picture, or a `lastLaunchAt` older than LAST_LAUNCH_STEP_MS, fails on the unique (issuer, sub) key and the full
+ * update runs. An email or picture the launch does not send is left as stored, as before.
+ */
+async function writeUser(f: LaunchFacts, now: Date): Promise<UserBefore> {
+  const key = { issuer: f.issuer, sub: f.sub };
+  const answer = { new: false, includeResultMetadata: true, projection: { name: 1, email: 1 } } as const;
+  const full = () =>
+    User.findOneAndUpdate(key, { $set: { name: f.name, email: f.email, picture: f.picture, lastLaunchAt: now } }, { upsert: true, setDefaultsOnInsert: true, ...answer }).lean() as unknown as Promise<UserBefore>;
+  const given = { ...(f.email ? { email: f.email } : {}), ...(f.picture ? { picture: f.picture } : {}) };
+  const same = { ...key, name: f.name, ...given, lastLaunchAt: { $gte: new Date(now.getTime() - LAST_LAUNCH_STEP_MS) } };
+  try {
+    return (await User.findOneAndUpdate(same, { $setOnInsert: { name: f.name, ...given, lastLaunchAt: now, createdAt: now, updatedAt: now } }, {
+      upsert: true,
+      setDefaultsOnInsert: true,
+      timestamps: false,
+      ...answer,
+    }).lean()) as unknown as UserBefore;
+  } catch (err) {
+    if (isDuplicate(err)) return upsert(full); // stored differently (or a first launch racing this one)
+    throw err;
+  }
+}
+
 /**
  * Upserts the user, the course and the membership from a launch; answers the app roles it gives.
  * perf: `known` is the course as the launch check read it a moment ago (with its role overrides); when the launch
@@ -213,14 +243,7 @@ export async function recordLaunch(f: LaunchFacts, known?: KnownCourse | null, n
   if (f.courseLabel) courseSet.label = f.courseLabel;
   // perf: the user and the course are independent upserts; only the membership needs both ids
   const [userResult, course] = await Promise.all([
-    // The record as it was (null: a first launch), so the membership is written below only when its name changed.
-    upsert(() =>
-      User.findOneAndUpdate(
-        { issuer: f.issuer, sub: f.sub },
-        { $set: { name: f.name, email: f.email, picture: f.picture, lastLaunchAt: now } },
-        { upsert: true, new: false, setDefaultsOnInsert: true, includeResultMetadata: true, projection: { name: 1, email: 1 } },
-      ).lean() as unknown as Promise<UserBefore>,
-    ),
+    writeUser(f, now),
     known && !courseChanges(f, seenKeys, known)
       ? known
       : upsert(() =>

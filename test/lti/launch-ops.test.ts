@@ -6,7 +6,9 @@
 import { setDeploymentActive } from '../../src/admin/platforms.service';
 import { Course } from '../../src/people/course.model';
 import { Deployment } from '../../src/lti/deployment.model';
+import { LAST_LAUNCH_STEP_MS } from '../../src/lti/launch.service';
 import { Membership } from '../../src/people/membership.model';
+import { User } from '../../src/people/user.model';
 import { STATUS_TTL_MS } from '../../src/lti/registration-status';
 import { launchAs, startLogin } from '../support/launch';
 import { send, sendFollowing } from '../support/platform/browser-http';
@@ -41,8 +43,8 @@ async function countedLaunch(opts: { role?: string } & LaunchOptions) {
 }
 
 /**
- * What a warm launch's id_token POST does, in order: the user is written every time (its last launch); the membership
- * only when the launch changes it (the same one operation finds it unchanged and writes nothing).
+ * What a warm launch's id_token POST does, in order: the user and the membership are written only when the launch
+ * changes them (the same one operation each finds them unchanged and writes nothing).
  */
 const WARM_LAUNCH = [
   'loginstarts.findOneAndDelete', // the login it answers, used once (state and nonce)
@@ -83,20 +85,30 @@ describe('database operations per launch', () => {
     expect(again.post).toEqual(WARM_LAUNCH);
   });
 
-  test('a relaunch with the same name and roles leaves the membership as it was; a new role or name writes it', async () => {
+  test('a relaunch with the same name and roles leaves the membership and the user as they were; a new role or name writes them', async () => {
     const course = platform.course({ title: 'Unchanged course' });
     const user = platform.user({ name: 'Una Changed' });
     await launchAs(tool, platform, { role: 'Learner', course, user });
     const stored = await Course.findOne({ contextId: course.id }).lean();
     const membership = async () => (await Membership.findOne({ course: stored!._id }).lean())!;
     const first = await membership();
+    const record = async () => (await User.findOne({ issuer: platform.issuer, sub: user.id }).lean())!;
+    const person = await record();
     await launchAs(tool, platform, { role: 'Learner', course, user });
     expect((await membership()).updatedAt).toEqual(first.updatedAt); // nothing changed: not a change to the course's people
+    expect((await record()).updatedAt).toEqual(person.updatedAt); // nor to the user, whose last launch is this hour's
+
+    // A last launch older than the step is brought up to date (the record only: the course's people do not change).
+    await User.collection.updateOne({ _id: person._id }, { $set: { lastLaunchAt: new Date(Date.now() - LAST_LAUNCH_STEP_MS - 60_000) } });
+    await launchAs(tool, platform, { role: 'Learner', course, user });
+    expect((await record()).lastLaunchAt!.getTime()).toBeGreaterThan(Date.now() - LAST_LAUNCH_STEP_MS);
+    expect((await membership()).updatedAt).toEqual(first.updatedAt);
 
     user.name = 'Una Renamed';
     await launchAs(tool, platform, { role: 'Learner', course, user });
     const renamed = await membership();
     expect(renamed.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+    expect((await record()).name).toBe('Una Renamed');
     await launchAs(tool, platform, { role: 'Mentor', course, user });
     const mentor = await membership();
     expect(mentor.appRoles).toEqual(['mentor']);
