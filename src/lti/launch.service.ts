@@ -167,7 +167,7 @@ type StaffFields = { staffRole?: string | null; staffRoleBy?: string | null; app
  * (src/roster/people-cache.service.ts, which reads the newest changes) do not count it as a change. One operation
  * either way: an upsert whose filter holds the launch's values matches the stored membership when they are the same,
  * inserts a first one, and otherwise fails on the unique (user, course) key, when the full update runs.
- * `lastLaunchAt` on a membership is therefore the last launch that changed it (the user's is every launch).
+ * `lastLaunchAt` on a membership is therefore the last launch that changed it.
  */
 async function writeMembership(
   f: LaunchFacts,

@@ -6,7 +6,7 @@
 import { setDeploymentActive } from '../../src/admin/platforms.service';
 import { Course } from '../../src/people/course.model';
 import { Deployment } from '../../src/lti/deployment.model';
-import { LAST_LAUNCH_STEP_MS } from '../../src/lti/launch.service';
+import { LAST_LAUNCH_STEP_MS, recordLaunch, type LaunchFacts } from '../../src/lti/launch.service';
 import { Membership } from '../../src/people/membership.model';
 import { User } from '../../src/people/user.model';
 import { STATUS_TTL_MS } from '../../src/lti/registration-status';
@@ -113,6 +113,28 @@ describe('database operations per launch', () => {
     const mentor = await membership();
     expect(mentor.appRoles).toEqual(['mentor']);
     expect(mentor.updatedAt.getTime()).toBeGreaterThan(renamed.updatedAt.getTime());
+  });
+
+  test('a relaunch whose roles contain the stored ones and more, or fewer, is written (the roles are compared whole)', async () => {
+    const facts = (ltiRoles: string[], mentorScope?: string[]): LaunchFacts => ({
+      issuer: platform.issuer, clientId: tool.clientId!, deploymentId: tool.deploymentId!, sub: 'roles-compared-whole', name: 'Rolf Whole',
+      contextId: 'roles-compared-whole-course', courseTitle: 'Whole roles', ltiRoles, mentorScope, messageType: 'LtiResourceLinkRequest',
+    });
+    const LEARNER = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner';
+    const MENTOR = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor';
+    const stored = async (r: { userId: string; courseId: string }) => (await Membership.findOne({ user: r.userId, course: r.courseId }).lean())!;
+    const first = await recordLaunch(facts([LEARNER]));
+    expect((await stored(first)).ltiRoles).toEqual([LEARNER]);
+    await recordLaunch(facts([LEARNER, MENTOR]));
+    expect((await stored(first)).ltiRoles).toEqual([LEARNER, MENTOR]);
+    await recordLaunch(facts([MENTOR]));
+    expect((await stored(first)).ltiRoles).toEqual([MENTOR]);
+    await recordLaunch(facts([MENTOR], ['sub-a']));
+    expect((await stored(first)).mentorScope).toEqual(['sub-a']);
+    await recordLaunch(facts([MENTOR], ['sub-a', 'sub-b']));
+    expect((await stored(first)).mentorScope).toEqual(['sub-a', 'sub-b']);
+    await recordLaunch(facts([MENTOR]));
+    expect((await stored(first)).mentorScope ?? []).toEqual([]);
   });
 
   test('a launch bringing a new course title or a role not seen before writes the course, once', async () => {
