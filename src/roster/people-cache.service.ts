@@ -4,6 +4,8 @@
  * first) and their names, never the whole course again. Correct across instances because every look asks the
  * database what changed; the reads are the same whatever the course's size.
  *
+ * A relaunch that changes nothing writes nothing (src/lti/launch.service.ts), so only real changes count towards RECENT.
+ *
  * What it cannot see as a change, it bounds in time: a person's name changed by a launch in another course (the user
  * record is shared, this course's membership is not touched), and a write that lands after a newer one and is no
  * longer among the RECENT newest by the next look. The whole list is read again after REBUILD_MS, so either shows
