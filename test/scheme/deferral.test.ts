@@ -1,5 +1,6 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { registerPlatform, startTestTool, type TestTool } from '../support/tool';
+import type { TestPlatform } from '../support/platform';
+import type { TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launched, sectionNow, text } from '../mentoring/people';
 import { postFile } from '../portfolio/evidence/http';
 import { Course } from '../../src/people/course.model';
@@ -17,20 +18,11 @@ import { aCandidateWithAPlace, schemeSettings } from './helpers';
 import type { ToolSession } from '../support/launch';
 
 // Two VLEs registered with one tool, so a deferral into another institution's course can be tried.
+const vles = toolSuite({ secondVle: true });
 let platform: TestPlatform;
 let otherVle: TestPlatform;
 let tool: TestTool;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  otherVle = await startTestPlatform();
-  tool = await startTestTool({ platform, allowOrigins: [otherVle.baseUrl] });
-  await registerPlatform(tool, otherVle);
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-  await otherVle?.close();
-});
+beforeAll(() => ({ platform, tool, otherVle } = vles));
 
 const DAY = 24 * 60 * 60 * 1000;
 const courseIdOf = async (title: string) => String((await Course.findOne({ title }).lean())!._id);

@@ -1,7 +1,6 @@
 import ical, { type VEvent } from 'node-ical';
 import { DateTime } from 'luxon';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { registerPlatform, startTestTool, type TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launched, text } from '../mentoring/people';
 import { Meeting } from '../../src/scheme/meetings.model';
 import { SchemeEmail } from '../../src/scheme/scheme.model';
@@ -10,21 +9,7 @@ import { queueMeetingReminders } from '../../src/scheme/meetings.service';
 import { aCandidateWithAPlace, londonLocal, schemeSettings } from './helpers';
 
 // Two VLEs registered with one tool, so URL guessing is also tried from another institution's course.
-let platform: TestPlatform;
-let otherVle: TestPlatform;
-let tool: TestTool;
-const suite = { get platform() { return platform; }, get tool() { return tool; } };
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  otherVle = await startTestPlatform();
-  tool = await startTestTool({ platform, allowOrigins: [otherVle.baseUrl] });
-  await registerPlatform(tool, otherVle);
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-  await otherVle?.close();
-});
+const suite = toolSuite({ secondVle: true });
 
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
@@ -110,7 +95,7 @@ describe('learning-set meetings: scheduling, calendars, attendance, reminders', 
     // Another course's coordinator, and one from another VLE, find nothing by guessing the id.
     const otherCourse = suite.platform.course({ title: 'Other meetings' });
     const olly = await launched(suite.tool, suite.platform, otherCourse, 'Instructor', suite.platform.user({ name: 'Olly Meet' }));
-    const vera = await launched(suite.tool, otherVle, otherVle.course({ title: 'Other VLE' }), 'Instructor', otherVle.user({ name: 'Vera Vle' }));
+    const vera = await launched(suite.tool, suite.otherVle, suite.otherVle.course({ title: 'Other VLE' }), 'Instructor', suite.otherVle.user({ name: 'Vera Vle' }));
     for (const who of [olly, vera]) {
       for (const path of [`/scheme/meetings/${id}`, `/scheme/meetings/${id}.ics`, `/scheme/manage/meetings/${id}`]) {
         const r = await who.get(path);

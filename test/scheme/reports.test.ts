@@ -1,5 +1,6 @@
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { registerPlatform, startTestTool, type TestTool } from '../support/tool';
+import type { TestPlatform } from '../support/platform';
+import type { TestTool } from '../support/tool';
+import { toolSuite } from '../support/suite';
 import { launched, text } from '../mentoring/people';
 import { Meeting } from '../../src/scheme/meetings.model';
 import { Application } from '../../src/scheme/scheme.model';
@@ -10,20 +11,11 @@ import { financialYearOf } from '../../src/scheme/funding.service';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
 // Two VLEs registered with one tool: the same person (sub) on the other VLE must not reach these reports.
+const vles = toolSuite({ secondVle: true });
 let platform: TestPlatform;
 let otherVle: TestPlatform;
 let tool: TestTool;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  otherVle = await startTestPlatform();
-  tool = await startTestTool({ platform, allowOrigins: [otherVle.baseUrl] });
-  await registerPlatform(tool, otherVle);
-});
-afterAll(async () => {
-  await tool?.close();
-  await platform?.close();
-  await otherVle?.close();
-});
+beforeAll(() => ({ platform, tool, otherVle } = vles));
 
 const DAY = 24 * 60 * 60 * 1000;
 /** The rows of the table whose heading is `title`, as text, from the page's HTML. */

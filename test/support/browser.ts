@@ -31,7 +31,7 @@ export interface BrowserSuiteOptions {
   page?: 'each' | 'shared';
 }
 
-export interface BrowserSuite extends ToolSuite {
+export interface BrowserSuite extends Omit<ToolSuite, 'otherVle'> {
   readonly browser: Browser;
   readonly context: BrowserContext;
   readonly page: Page;

@@ -8,11 +8,15 @@ export interface ToolSuiteOptions {
   tool?: Omit<StartTestToolOptions, 'platform'>;
   /** false: the tool starts knowing no VLE (for a platform that registers itself, dynamically). Default true. */
   register?: boolean;
+  /** A second VLE registered with the same tool (`otherVle`), for URL guessing from another institution. */
+  secondVle?: boolean;
 }
 
 export interface ToolSuite {
   readonly platform: TestPlatform;
   readonly tool: TestTool;
+  /** With `secondVle`: another VLE, registered with the tool after the suite's own. */
+  readonly otherVle: TestPlatform;
 }
 
 /** A suite's value, or a clear error when it is read before its hooks ran (at file load, or outside the describe). */
@@ -29,22 +33,27 @@ export function required<T>(suite: string, name: string, value: T | undefined): 
 export function toolSuiteParts(suiteName: string, opts: ToolSuiteOptions = {}): { suite: ToolSuite; start(): Promise<void>; close(): Promise<void> } {
   let platform: TestPlatform | undefined;
   let tool: TestTool | undefined;
+  let otherVle: TestPlatform | undefined;
   return {
     suite: {
       get platform() { return required(suiteName, 'platform', platform); },
       get tool() { return required(suiteName, 'tool', tool); },
+      get otherVle() { return required(suiteName, 'otherVle (ask for secondVle)', otherVle); },
     },
     start: async () => {
       platform = await startTestPlatform(opts.platform);
+      if (opts.secondVle) otherVle = await startTestPlatform();
       // Loaded here, not at the top, so that files using only openBrowser (test/platform) do not load the app.
-      const { startTestTool } = await import('./tool');
+      const { registerPlatform, startTestTool } = await import('./tool');
       // the suite's VLE is allow-listed by its exact origin even when it registers itself (register: false)
-      const allowOrigins = [...(opts.tool?.allowOrigins ?? []), platform.baseUrl];
+      const allowOrigins = [...(opts.tool?.allowOrigins ?? []), platform.baseUrl, ...(otherVle ? [otherVle.baseUrl] : [])];
       tool = await startTestTool(opts.register === false ? { ...opts.tool, allowOrigins } : { ...opts.tool, allowOrigins, platform });
+      if (otherVle) await registerPlatform(tool, otherVle);
     },
     close: async () => {
       await tool?.close();
       await platform?.close();
+      await otherVle?.close();
     },
   };
 }
