@@ -1,4 +1,5 @@
 import { browserSuite, checkAccessibility, launchTopLevelInBrowser, screenshot } from '../support/browser';
+import { tabTo } from '../support/keyboard';
 import { Application } from '../../src/scheme/scheme.model';
 import { askLineManager } from '../../src/scheme/support.service';
 import { SchemeEmail } from '../../src/scheme/scheme.model';
@@ -10,14 +11,6 @@ const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
 const local = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(0, 16);
 const DAY = 24 * 60 * 60 * 1000;
 const fitsWidth = () => suite.page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
-
-async function tabTo(selector: string, max = 60): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await suite.page.keyboard.press('Tab');
-    if (await suite.page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
 
 /** Axe-clean, and nothing wider than a 320px screen. */
 async function checkPage(name: string) {
@@ -37,13 +30,13 @@ test('every scheme page passes axe, fits 320px, and the forms work by keyboard',
   await suite.page.goto(at('/scheme/manage', coraLtik));
   await checkPage('settings');
   // Keyboard: fill the settings and save with Enter on the button.
-  await tabTo('#scheme-cohortName');
+  await tabTo(suite.page, '#scheme-cohortName');
   await suite.page.keyboard.type('Browser cohort');
   await suite.page.fill('#scheme-places', '2');
   await suite.page.fill('#scheme-sites', 'City campus');
   await suite.page.fill('#scheme-callOpensAt', local(-DAY));
   await suite.page.fill('#scheme-callClosesAt', local(3 * DAY));
-  await tabTo('form button[type="submit"]');
+  await tabTo(suite.page, 'form button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.notice--good');
   await checkPage('settings-saved');
@@ -81,9 +74,9 @@ test('every scheme page passes axe, fits 320px, and the forms work by keyboard',
   const link = /\/scheme-support\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0];
   await suite.page.goto(`${suite.tool.baseUrl}${link}`);
   await checkPage('line-manager');
-  await tabTo('#answer-yes');
+  await tabTo(suite.page, '#answer-yes');
   await suite.page.keyboard.press('Space');
-  await tabTo('form button[type="submit"]');
+  await tabTo(suite.page, 'form button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('text=Thank you');
   expect(await checkAccessibility(suite.page)).toEqual([]);
@@ -105,19 +98,19 @@ test('the meetings pages pass axe, fit 320px, and a meeting is scheduled and att
   await suite.page.goto(at('/scheme/manage/meetings', coraLtik));
   await checkPage('meetings-manage');
   // Keyboard only: the refused form first (end before start), then the corrected one.
-  await tabTo('#scheme-title');
+  await tabTo(suite.page, '#scheme-title');
   await suite.page.keyboard.type('Kick-off planning');
   await suite.page.fill('#scheme-startsAt', londonLocal(3 * DAY));
   await suite.page.fill('#scheme-endsAt', londonLocal(3 * DAY - 60 * 60 * 1000));
-  await tabTo('#scheme-place');
+  await tabTo(suite.page, '#scheme-place');
   await suite.page.keyboard.type('Room 1, City campus');
-  await tabTo('section[aria-labelledby="new-meeting"] button[type="submit"]');
+  await tabTo(suite.page, 'section[aria-labelledby="new-meeting"] button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.error-summary');
   expect(await checkAccessibility(suite.page)).toEqual([]);
   await suite.page.fill('#scheme-endsAt', londonLocal(3 * DAY + 60 * 60 * 1000));
   await suite.page.focus('#scheme-endsAt');
-  await tabTo('section[aria-labelledby="new-meeting"] button[type="submit"]');
+  await tabTo(suite.page, 'section[aria-labelledby="new-meeting"] button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.notice--good');
   await checkPage('meeting-manage');
@@ -127,9 +120,9 @@ test('the meetings pages pass axe, fit 320px, and a meeting is scheduled and att
   const past = await Meeting.create({ courseId, title: 'Core area 1', place: 'Room 2', startsAt: new Date(Date.now() - 3 * 60 * 60 * 1000), endsAt: new Date(Date.now() - 2 * 60 * 60 * 1000) });
   await suite.page.goto(at(`/scheme/manage/meetings/${past._id}`, coraLtik));
   await checkPage('meeting-attendance');
-  await tabTo('#att-0');
+  await tabTo(suite.page, '#att-0');
   await suite.page.keyboard.press('Space');
-  await tabTo('section[aria-labelledby="attendance"] button[type="submit"]');
+  await tabTo(suite.page, 'section[aria-labelledby="attendance"] button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.notice--good');
   expect((await Meeting.findById(past._id).lean())!.attended).toEqual([ann.userId]);
@@ -138,7 +131,7 @@ test('the meetings pages pass axe, fit 320px, and a meeting is scheduled and att
   await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Learner', course, user: ann.user });
   const annLtik = new URL(suite.page.url()).searchParams.get('ltik')!;
   await suite.page.goto(at('/scheme/meetings', annLtik));
-  await tabTo('section[aria-labelledby="feed"] button[type="submit"]');
+  await tabTo(suite.page, 'section[aria-labelledby="feed"] button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('#feed-url');
   await checkPage('meetings-candidate');

@@ -1,28 +1,10 @@
-import type { Page } from 'playwright-core';
-import { browserSuite, checkAccessibility, launchTopLevelInBrowser } from '../support/browser';
-import { fitsWidth } from '../support/keyboard';
+import { browserSuite, expectGoodPage, launchTopLevelInBrowser } from '../support/browser';
+import { tabTo } from '../support/keyboard';
 import { launched } from '../mentoring/people';
 import { Portfolio, Section } from '../../src/portfolio/models';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
 const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
-
-async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
-
-/** Axe-clean (WCAG 2.2 AA and best practice), nothing wider than 320 px, and a screenshot to look at. */
-async function checkPage(page: Page, name: string) {
-  expect({ name, violations: await checkAccessibility(page, { bestPractice: true }) }).toEqual({ name, violations: [] });
-  await page.setViewportSize({ width: 320, height: 900 });
-  expect(await fitsWidth(page)).toBe(true);
-  await page.screenshot({ path: `/tmp/20a-${name}.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 px and work by keyboard', async () => {
   const coraUser = suite.platform.user({ name: 'Cora Browse' });
@@ -45,35 +27,35 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   await launchTopLevelInBrowser(lp, suite.tool, suite.platform, { role: 'Learner', course: courseA, user: dee.user });
   await lp.goto(`${suite.tool.baseUrl}/scheme?ltik=${encodeURIComponent(new URL(lp.url()).searchParams.get('ltik')!)}`);
   await lp.waitForSelector('#scheme-deferReason');
-  await checkPage(lp, 'place');
+  await expectGoodPage(lp, 'scheme-deferral-place');
   await tabTo(lp, 'form[action*="/scheme/place/defer"] button[type="submit"]');
   await lp.keyboard.press('Enter');
   await lp.waitForSelector('.error-summary');
-  await checkPage(lp, 'defer-refused');
+  await expectGoodPage(lp, 'scheme-deferral-defer-refused');
   await tabTo(lp, '#scheme-deferReason');
   await lp.keyboard.type('A restructure at work.');
   await tabTo(lp, 'form[action*="/scheme/place/defer"] button[type="submit"]');
   await lp.keyboard.press('Enter');
   await lp.waitForSelector('#leaving-note');
-  await checkPage(lp, 'deferred');
+  await expectGoodPage(lp, 'scheme-deferral-deferred');
   await learner.close();
 
   // The coordinator names the next cohort's course by keyboard.
   await launchTopLevelInBrowser(suite.page, suite.tool, suite.platform, { role: 'Instructor', course: courseA, user: coraUser });
   const ltik = new URL(suite.page.url()).searchParams.get('ltik')!;
   await suite.page.goto(`${suite.tool.baseUrl}/scheme/manage/next-cohort?ltik=${encodeURIComponent(ltik)}`);
-  await checkPage(suite.page, 'next-cohort');
+  await expectGoodPage(suite.page, 'scheme-deferral-next-cohort');
   await tabTo(suite.page, 'button[type="submit"]');
   await suite.page.keyboard.press('Enter'); // nothing chosen: refused, the problem linked to the field
   await suite.page.waitForSelector('.error-summary');
-  await checkPage(suite.page, 'next-cohort-refused');
+  await expectGoodPage(suite.page, 'scheme-deferral-next-cohort-refused');
   await tabTo(suite.page, '#scheme-nextCourseId');
   await suite.page.keyboard.press('ArrowDown');
   await tabTo(suite.page, 'button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.notice--good');
   expect(await suite.page.textContent('main')).toContain('The next cohort runs in Browser cohort B');
-  await checkPage(suite.page, 'next-cohort-saved');
+  await expectGoodPage(suite.page, 'scheme-deferral-next-cohort-saved');
 
   // A withdrawn candidate reads their section: the reason shown, nothing to press.
   expect((await wyn.s.post('/scheme/place/withdraw', { reason: 'A new job.' })).status).toBe(200);
@@ -89,23 +71,23 @@ test('the deferral pages and a withdrawn, read-only portfolio pass axe, fit 320 
   expect(await rp.locator('trix-editor').count()).toBe(0);
   expect(await rp.locator('textarea#body[readonly]').count()).toBe(1);
   expect(await rp.locator('form[data-autosave]').count()).toBe(0);
-  await checkPage(rp, 'withdrawn-section');
+  await expectGoodPage(rp, 'scheme-deferral-withdrawn-section');
   await rp.goto(rp.url().replace(/\/portfolio\/sections\/[0-9a-f]+/, '/portfolio'));
   await rp.waitForSelector('#write-lock');
   expect(await rp.locator('main form').count()).toBe(0); // no "add an area", no next step to write
   expect(await rp.locator('.next-step').count()).toBe(0);
-  await checkPage(rp, 'withdrawn-overview');
+  await expectGoodPage(rp, 'scheme-deferral-withdrawn-overview');
   await rp.goto(rp.url().replace(/\/portfolio(\?|$)/, '/portfolio/evidence$1'));
   expect(await rp.textContent('#write-lock')).toContain('read-only');
   expect(await rp.locator('a[href*="/portfolio/evidence/new"]').count()).toBe(0);
-  await checkPage(rp, 'withdrawn-evidence');
+  await expectGoodPage(rp, 'scheme-deferral-withdrawn-evidence');
   // Planning too: readable, the reason shown, no form.
   await rp.goto(rp.url().replace(/\/portfolio\/evidence(\?|$)/, '/portfolio/planning$1'));
   expect(await rp.textContent('#write-lock')).toContain('read-only');
   expect(await rp.locator('main form').count()).toBe(0);
-  await checkPage(rp, 'withdrawn-planning');
+  await expectGoodPage(rp, 'scheme-deferral-withdrawn-planning');
   await rp.goto(rp.url().replace(/\/portfolio\/planning(\?|$)/, '/portfolio/planning/areas/1a$1'));
   expect(await rp.locator('main form, main textarea').count()).toBe(0);
-  await checkPage(rp, 'withdrawn-planning-area');
+  await expectGoodPage(rp, 'scheme-deferral-withdrawn-planning-area');
   await reader.close();
 });

@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
-import { browserSuite, checkAccessibility, launchTopLevelInBrowser } from '../support/browser';
-import { fitsWidth } from '../support/keyboard';
+import { browserSuite, expectGoodPage, launchTopLevelInBrowser } from '../support/browser';
+import { tabTo } from '../support/keyboard';
 import { launched } from '../mentoring/people';
 import { MentorGroup } from '../../src/scheme/groups.model';
 import { Meeting } from '../../src/scheme/meetings.model';
@@ -8,22 +7,6 @@ import { aCandidateWithAPlace, londonLocal, schemeSettings } from './helpers';
 
 const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
 const DAY = 24 * 60 * 60 * 1000;
-
-async function tabTo(page: Page, selector: string, max = 100): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
-
-async function checkPage(page: Page, name: string) {
-  expect({ name, violations: await checkAccessibility(page, { bestPractice: true }) }).toEqual({ name, violations: [] });
-  await page.setViewportSize({ width: 320, height: 900 });
-  expect(await fitsWidth(page)).toBe(true);
-  await page.screenshot({ path: `/tmp/20a-${name}.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('mentor group pages and a group meeting pass axe, fit 320 px and work by keyboard', async () => {
   const course = suite.platform.course({ title: 'Browser groups' });
@@ -38,7 +21,7 @@ test('mentor group pages and a group meeting pass axe, fit 320 px and work by ke
   const ltik = new URL(suite.page.url()).searchParams.get('ltik')!;
   const at = (path: string) => `${suite.tool.baseUrl}${path}${path.includes('?') ? '&' : '?'}ltik=${encodeURIComponent(ltik)}`;
   await suite.page.goto(at('/scheme/manage/groups'));
-  await checkPage(suite.page, 'groups');
+  await expectGoodPage(suite.page, 'scheme-groups');
 
   // By keyboard: a group without members is refused, then made.
   await tabTo(suite.page, '#scheme-name');
@@ -49,17 +32,17 @@ test('mentor group pages and a group meeting pass axe, fit 320 px and work by ke
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.error-summary');
   expect(await suite.page.textContent('.error-summary')).toContain('Choose at least one person with a place');
-  await checkPage(suite.page, 'groups-refused');
+  await expectGoodPage(suite.page, 'scheme-groups-refused');
   await tabTo(suite.page, '#member-0');
   await suite.page.keyboard.press('Space');
   await tabTo(suite.page, 'form[action*="/scheme/manage/groups"] button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('.notice--good');
-  await checkPage(suite.page, 'groups-made');
+  await expectGoodPage(suite.page, 'scheme-groups-made');
   const group = (await MentorGroup.findOne({ name: 'Tuesday group' }).lean())!;
   expect(group.memberIds).toEqual([ann.userId]);
   await suite.page.goto(at(`/scheme/manage/groups/${String(group._id)}`));
-  await checkPage(suite.page, 'group');
+  await expectGoodPage(suite.page, 'scheme-group');
 
   // Scheduling a meeting for the group, the group chosen by keyboard.
   await suite.page.goto(at('/scheme/manage/meetings'));
@@ -74,9 +57,9 @@ test('mentor group pages and a group meeting pass axe, fit 320 px and work by ke
   await suite.page.waitForSelector('.notice--good');
   expect(await suite.page.textContent('.notice--good')).toContain('in the calendar feeds of the group’s members and mentor');
   expect((await Meeting.findOne({ title: 'Tuesday group meeting' }).lean())!.groupId).toBe(String(group._id));
-  await checkPage(suite.page, 'group-meeting');
+  await expectGoodPage(suite.page, 'scheme-group-meeting');
   await suite.page.goto(at('/scheme/manage/meetings'));
-  await checkPage(suite.page, 'meetings-with-groups');
+  await expectGoodPage(suite.page, 'scheme-meetings-with-groups');
 
   // Deleting the group by keyboard: from its page to the confirm page, which says what happens, then confirmed.
   await suite.page.goto(at(`/scheme/manage/groups/${String(group._id)}`));
@@ -84,11 +67,11 @@ test('mentor group pages and a group meeting pass axe, fit 320 px and work by ke
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('h1:text("Delete Tuesday group?")');
   expect(await suite.page.textContent('main')).toContain('1 meeting still to come will be cancelled');
-  await checkPage(suite.page, 'group-delete');
+  await expectGoodPage(suite.page, 'scheme-group-delete');
   await tabTo(suite.page, 'form[action*="/delete"] button[type="submit"]');
   await suite.page.keyboard.press('Enter');
   await suite.page.waitForSelector('text=The group is deleted.');
   expect(await MentorGroup.countDocuments({ _id: group._id })).toBe(0);
   expect((await Meeting.findOne({ title: 'Tuesday group meeting' }).lean())!.cancelled).toBe(true);
-  await checkPage(suite.page, 'groups-after-delete');
+  await expectGoodPage(suite.page, 'scheme-groups-after-delete');
 });

@@ -1,29 +1,9 @@
-import type { Page } from 'playwright-core';
-import { browserSuite, checkAccessibility, launchTopLevelInBrowser } from '../support/browser';
-import { fitsWidth } from '../support/keyboard';
+import { browserSuite, checkAccessibility, expectGoodPage, launchTopLevelInBrowser } from '../support/browser';
+import { tabTo } from '../support/keyboard';
 import { launched } from '../mentoring/people';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
 const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
-
-async function tabTo(page: Page, selector: string, max = 150): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
-
-/** Axe-clean (WCAG 2.2 AA and best practice) at full width and at 320 px, nothing wider than the screen; a screenshot of each. */
-async function checkPage(page: Page, name: string) {
-  expect(await checkAccessibility(page, { bestPractice: true })).toEqual([]);
-  await page.screenshot({ path: `/tmp/20c-${name}.png`, fullPage: true });
-  await page.setViewportSize({ width: 320, height: 900 });
-  expect(await fitsWidth(page)).toBe(true);
-  expect(await checkAccessibility(page, { bestPractice: true })).toEqual([]);
-  await page.screenshot({ path: `/tmp/20c-${name}-320.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test('the coordinator makes and revokes a report link by keyboard; the managerâ€™s page and the refused page pass axe and fit 320 px', async () => {
   const page = suite.page;
@@ -43,14 +23,14 @@ test('the coordinator makes and revokes a report link by keyboard; the managerâ€
   await tabTo(page, 'nav[aria-label="Scheme coordination"] a[href*="/scheme/manage/report-links"]');
   await page.keyboard.press('Enter');
   await page.waitForSelector('h1:text("Report links")');
-  await checkPage(page, 'report-links');
+  await expectGoodPage(page, 'scheme-report-links', { axeAt320: true });
 
   // A refused form first (nothing typed in who it is for), then a link made.
   await tabTo(page, 'form[action*="/report-links"] button[type="submit"]');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.error-summary');
   expect(await page.textContent('.error-summary')).toContain('Enter who the link is for');
-  await checkPage(page, 'report-links-refused');
+  await expectGoodPage(page, 'scheme-report-links-refused', { axeAt320: true });
   await tabTo(page, '#scheme-label');
   await page.keyboard.type('Mo Manager, Head of Digital Education');
   await tabTo(page, 'form[action*="/report-links"] button[type="submit"]');
@@ -58,7 +38,7 @@ test('the coordinator makes and revokes a report link by keyboard; the managerâ€
   await page.waitForSelector('#made-link');
   const link = await page.inputValue('#made-link');
   expect(link).toMatch(/\/scheme-report\/[\w-]+\.[\w-]+$/);
-  await checkPage(page, 'report-links-made');
+  await expectGoodPage(page, 'scheme-report-links-made', { axeAt320: true });
 
   // The manager: no launch, no session.
   const manager = await page.context().browser()!.newContext({ locale: 'en-GB' });
@@ -67,7 +47,7 @@ test('the coordinator makes and revokes a report link by keyboard; the managerâ€
     await mo.goto(link);
     await mo.waitForSelector('svg[role="img"]');
     expect(await mo.textContent('#report-scope')).toContain('Shared by Cora Shares');
-    await checkPage(mo, 'manager-report');
+    await expectGoodPage(mo, 'scheme-report-links-manager-report', { axeAt320: true });
     await tabTo(mo, 'a[href$="/funnel-site.csv"]');
 
     // Revoked by keyboard: the manager's next visit is a plain page.
@@ -78,7 +58,7 @@ test('the coordinator makes and revokes a report link by keyboard; the managerâ€
     const gone = await mo.goto(link);
     expect(gone!.status()).toBe(410);
     expect(await mo.textContent('h1')).toBe('This link has been withdrawn');
-    await checkPage(mo, 'manager-revoked');
+    await expectGoodPage(mo, 'scheme-report-links-manager-revoked', { axeAt320: true });
   } finally {
     await manager.close();
   }

@@ -1,32 +1,11 @@
-import type { Page } from 'playwright-core';
-import { browserSuite, checkAccessibility, launchTopLevelInBrowser } from '../support/browser';
-import { fitsWidth } from '../support/keyboard';
+import { browserSuite, checkAccessibility, expectGoodPage, launchTopLevelInBrowser } from '../support/browser';
+import { tabTo } from '../support/keyboard';
 import { launched } from '../mentoring/people';
 import { Application } from '../../src/scheme/scheme.model';
 import { Meeting } from '../../src/scheme/meetings.model';
 import { aCandidateWithAPlace, schemeSettings } from './helpers';
 
 const suite = browserSuite({ context: { locale: 'en-GB' }, page: 'shared' });
-
-/** Tabs until the focused element matches `selector`: the page must work without a mouse. */
-async function tabTo(page: Page, selector: string, max = 150): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  throw new Error(`could not reach ${selector} with the Tab key`);
-}
-
-/** Axe-clean (WCAG 2.2 AA and best practice) at full width and at 320 px, nothing wider than the screen; a screenshot of each. */
-async function checkPage(page: Page, name: string) {
-  expect(await checkAccessibility(page, { bestPractice: true })).toEqual([]);
-  await page.screenshot({ path: `/tmp/20b-${name}.png`, fullPage: true });
-  await page.setViewportSize({ width: 320, height: 900 });
-  expect(await fitsWidth(page)).toBe(true);
-  expect(await checkAccessibility(page, { bestPractice: true })).toEqual([]);
-  await page.screenshot({ path: `/tmp/20b-${name}-320.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test('the funding and reports pages pass axe, fit 320 px and work by keyboard', async () => {
   const page = suite.page;
@@ -52,19 +31,19 @@ test('the funding and reports pages pass axe, fit 320 px and work by keyboard', 
 
   // Funding: a refused allocation (nobody chosen) shows its problem linked to the field; then one by keyboard.
   await page.goto(at('/scheme/manage/funding'));
-  await checkPage(page, 'funding');
+  await expectGoodPage(page, 'scheme-reports-funding', { axeAt320: true });
   await tabTo(page, 'form[action*="/funding/allocate"] button[type="submit"]');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.error-summary');
   expect(await page.textContent('.error-summary')).toContain('Choose the candidate to fund.');
-  await checkPage(page, 'funding-refused');
+  await expectGoodPage(page, 'scheme-reports-funding-refused', { axeAt320: true });
   await tabTo(page, '#scheme-applicationId');
   await page.keyboard.press('ArrowDown'); // the first candidate
   await tabTo(page, 'form[action*="/funding/allocate"] button[type="submit"]');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.notice--good');
   expect(await page.textContent('#funding-count')).toContain('1 of 8');
-  await checkPage(page, 'funding-allocated');
+  await expectGoodPage(page, 'scheme-reports-funding-allocated', { axeAt320: true });
   // and released again by keyboard
   await tabTo(page, 'form[action*="/release"] button[type="submit"]');
   await page.keyboard.press('Enter');
@@ -79,12 +58,12 @@ test('the funding and reports pages pass axe, fit 320 px and work by keyboard', 
   await page.goto(at('/scheme/manage/reports'));
   await page.waitForSelector('svg[role="img"]');
   expect(await page.locator('svg[role="img"] title').first().textContent()).toBe('Funnel: applications at each stage');
-  await checkPage(page, 'reports');
+  await expectGoodPage(page, 'scheme-reports', { axeAt320: true });
   await tabTo(page, 'a[href*="page_attendance-people=2"]');
   await page.keyboard.press('Enter');
   await page.waitForURL(/page_attendance-people=2/);
   expect(await page.locator('section[aria-labelledby="attendance-people"] tbody tr').count()).toBe(2);
-  await checkPage(page, 'reports-page-2');
+  await expectGoodPage(page, 'scheme-reports-page-2', { axeAt320: true });
   await tabTo(page, '#report-cohort');
   await page.keyboard.press('End'); // the last choice: every cohort
   await tabTo(page, 'form.filters button[type="submit"]');
@@ -92,7 +71,7 @@ test('the funding and reports pages pass axe, fit 320 px and work by keyboard', 
   await page.waitForURL(/cohort=all/);
   expect(await page.textContent('#report-scope')).toContain('every cohort you coordinate (2)');
   expect(await page.locator('section[aria-labelledby="funnel-cohort"] tbody tr').count()).toBe(3);
-  await checkPage(page, 'reports-all');
+  await expectGoodPage(page, 'scheme-reports-all', { axeAt320: true });
   // A table that scrolls sideways at 320 px is reachable by keyboard (a focusable, labelled region).
   await page.setViewportSize({ width: 320, height: 900 });
   await tabTo(page, 'div.table-wrap[role="region"]');

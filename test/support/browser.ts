@@ -213,3 +213,17 @@ export async function launchTopLevelInBrowser(page: Page, _tool: ToolRef, platfo
   await settleOnTool(page, launch, opts.frameHost, opts.timeoutMs ?? 15000);
   return page;
 }
+
+/**
+ * A page as every new page must be: axe-clean with best practice (named, so a failure says which page), nothing
+ * wider than a 320 px screen (axe there too with `axeAt320`), a screenshot at each width; back to 1280 px after.
+ */
+export async function expectGoodPage(page: Page, name: string, opts: { axeAt320?: boolean } = {}): Promise<void> {
+  expect({ name, violations: await checkAccessibility(page, { bestPractice: true }) }).toEqual({ name, violations: [] });
+  await screenshot(page, name);
+  await page.setViewportSize({ width: 320, height: 900 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1)).toBe(true);
+  if (opts.axeAt320) expect({ name: `${name} at 320 px`, violations: await checkAccessibility(page, { bestPractice: true }) }).toEqual({ name: `${name} at 320 px`, violations: [] });
+  await screenshot(page, `${name}-320`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
