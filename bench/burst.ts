@@ -8,14 +8,13 @@
  * `npm run bench -- burst`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startEmbeddedServer } from '../src/db/embedded';
 import { Portfolio, Section } from '../src/portfolio/models';
 import { User } from '../src/people/user.model';
 import { launchAs, type ToolSession } from '../test/support/launch';
-import { startTestPlatform } from '../test/support/platform';
 import { countOps } from './support/ops';
 import { record } from './support/summary';
-import { startBenchTool } from './support/tool';
+import { runIfMain } from './support/main';
+import { withBenchTool } from './support/tool';
 
 const WRITERS = Number(process.env.BENCH_BURST ?? 200);
 const ANSWER_GOAL_MS = 1000;
@@ -29,11 +28,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 }
 
 export async function run(): Promise<void> {
-  const engine = process.env.MONGODB_URI ? undefined : await startEmbeddedServer({ log: { warn: () => undefined, info: () => undefined } });
-  const dbBase = (process.env.MONGODB_URI ?? engine!.uri).split('?')[0].replace(/\/$/, '');
-  const platform = await startTestPlatform();
-  const tool = await startBenchTool(dbBase, `bench_burst_${Date.now()}`, platform);
-  try {
+  await withBenchTool(`bench_burst_${Date.now()}`, async ({ tool, platform }) => {
     const course = platform.course({ title: 'Burst' });
     const started = performance.now();
     const writers: Array<{ s: ToolSession; sectionId: string }> = [];
@@ -96,19 +91,7 @@ export async function run(): Promise<void> {
     record({ figure: `burst: slowest /healthz while ${WRITERS} first saves queue`, goal: `<= ${ANSWER_GOAL_MS} ms`, value: slowestHealth, text: `${slowestHealth.toFixed(0)} ms`, met: slowestHealth <= ANSWER_GOAL_MS, note: `${health.length} asked` });
     record({ figure: `burst: slowest launch while ${WRITERS} first saves queue`, goal: `<= ${ANSWER_GOAL_MS} ms`, value: slowestLaunch, text: `${slowestLaunch.toFixed(0)} ms`, met: slowestLaunch <= ANSWER_GOAL_MS, note: `${launches.length} launched` });
     record({ figure: `burst: ${WRITERS} first saves, p99 / p50`, goal: '< 5', value: percentile(saves, 0.99) / percentile(saves, 0.5), met: percentile(saves, 0.99) / percentile(saves, 0.5) < 5, note: `p50 ${percentile(saves, 0.5).toFixed(0)} ms` });
-  } finally {
-    await tool.close();
-    await platform.close();
-    await engine?.close();
-  }
+  });
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(module, run);

@@ -7,6 +7,7 @@ import mongoose from 'mongoose';
 import { startEmbeddedServer } from '../src/db/embedded';
 import { Post } from '../src/community/models';
 import { listPosts } from '../src/community/service';
+import { runIfMain } from './support/main';
 
 const ROUNDS = 200;
 const silent = { warn: () => undefined, info: () => undefined };
@@ -49,9 +50,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  run().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, run);

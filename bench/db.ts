@@ -14,6 +14,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { GridFSBucket, MongoClient, type Collection } from 'mongodb';
 import { startEmbeddedServer } from '../src/db/embedded';
+import { runIfMain } from './support/main';
 
 const OPS = 5_000;
 const ROUNDS = 3;
@@ -322,9 +323,6 @@ if (require.main === module && process.argv[2] === 'memory-child') {
       process.exit(1);
     },
   );
-} else if (require.main === module) {
-  run().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+} else {
+  runIfMain(module, run);
 }

@@ -16,6 +16,7 @@ import type { Book, BookEvidence } from '../src/export/book';
 import type { FileReader } from '../src/export/files';
 import { buildPdf } from '../src/export/pdf';
 import { buildSiteZip } from '../src/export/site';
+import { runIfMain } from './support/main';
 
 const MB = 1024 * 1024;
 const WORDS = 'learning technology students staff evaluation accessibility moodle quiz pilot feedback department reflection practice design'.split(' ');
@@ -212,9 +213,4 @@ export async function run(): Promise<void> {
   console.log(`peak memory vs evidence bytes: PDF ${(pdf.peakMb / evidenceMb).toFixed(2)}x, zip ${(zip.peakMb / evidenceMb).toFixed(2)}x (goal < 2x)`);
 }
 
-if (require.main === module) {
-  run().then(() => process.exit(0), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(module, run);

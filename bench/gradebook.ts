@@ -26,6 +26,7 @@ import { launchAs } from '../test/support/launch';
 import { startTestPlatform } from '../test/support/platform';
 import { onLoopback } from './support/loopback';
 import { record } from './support/summary';
+import { runIfMain } from './support/main';
 
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -131,12 +132,4 @@ async function drain(worker: ReturnType<typeof createGradebookWorker>): Promise<
   throw new Error('the outbox did not drain');
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(module, run);

@@ -18,6 +18,7 @@ import { onLoopback } from './support/loopback';
 import { startMinimalLtiTool } from './support/minimal-lti-tool';
 import { startBenchTool } from './support/tool';
 import { startTestPlatform } from '../test/support/platform';
+import { runIfMain } from './support/main';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
@@ -142,12 +143,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(module, run);

@@ -27,6 +27,7 @@ import { record } from './support/summary';
 import { onLoopback } from './support/loopback';
 import { BENCH_LTI_KEY, startBenchTool } from './support/tool';
 import { startTestPlatform } from '../test/support/platform';
+import { runIfMain } from './support/main';
 
 const WRITERS = 50;
 const VIEWS = path.resolve(__dirname, '..', 'views').replace(`${path.sep}dist${path.sep}views`, `${path.sep}views`);
@@ -292,12 +293,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(module, run);

@@ -13,13 +13,12 @@
  * larger course). `npm run bench -- scale`.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { startEmbeddedServer } from '../src/db/embedded';
 import { seedCohort, type SeededCohort } from '../test/support/cohort-seed';
 import type { ToolSession } from '../test/support/launch';
-import { startTestPlatform } from '../test/support/platform';
 import { countOps } from './support/ops';
 import { record } from './support/summary';
-import { startBenchTool } from './support/tool';
+import { runIfMain } from './support/main';
+import { withBenchTool } from './support/tool';
 
 const SIZES = (process.env.BENCH_SIZES ?? '15,150,1500').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -68,11 +67,7 @@ async function timed(session: ToolSession, url: string): Promise<{ ms: number; b
 }
 
 export async function run(): Promise<void> {
-  const engine = process.env.MONGODB_URI ? undefined : await startEmbeddedServer({ log: { warn: () => undefined, info: () => undefined } });
-  const dbBase = (process.env.MONGODB_URI ?? engine!.uri).split('?')[0].replace(/\/$/, '');
-  const platform = await startTestPlatform();
-  const tool = await startBenchTool(dbBase, `bench_scale_${Date.now()}`, platform);
-  try {
+  await withBenchTool(`bench_scale_${Date.now()}`, async ({ tool, platform, engine }) => {
     const courses = new Map<number, Course>();
     const smallest = SIZES[0];
     const largest = SIZES[SIZES.length - 1];
@@ -170,19 +165,7 @@ export async function run(): Promise<void> {
     console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     console.log(`\nscale: ${met} of ${rows.length} pages within ${RATIO_GOAL}x with no more database commands (median of ${ROUNDS}, ${engine ? 'embedded engine' : 'MongoDB'})`);
-  } finally {
-    await tool.close();
-    await platform.close();
-    await engine?.close();
-  }
+  });
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(module, run);

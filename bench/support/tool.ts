@@ -6,7 +6,8 @@ import { createApp } from '../../src/boot';
 import { loadConfig } from '../../src/config';
 import { Deployment } from '../../src/lti/deployment.model';
 import { quietLogger } from '../../src/log';
-import type { TestPlatform } from '../../test/support/platform';
+import { startEmbeddedServer } from '../../src/db/embedded';
+import { startTestPlatform, type TestPlatform } from '../../test/support/platform';
 import { onLoopback } from './loopback';
 
 /** The tool's ltijs key in benchmarks (a baseline may verify the tool's session token with it). */
@@ -50,4 +51,22 @@ export async function startBenchTool(dbBase: string, dbName: string, platform: T
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The set-up a page benchmark needs, and its tidying: the embedded engine (or MONGODB_URI), the test VLE, and the
+ * real tool registered with it on a fresh database named `dbName`; all closed when `fn` ends, however it ends.
+ */
+export async function withBenchTool(dbName: string, fn: (ctx: { tool: Awaited<ReturnType<typeof startBenchTool>>; platform: TestPlatform; engine: boolean }) => Promise<void>): Promise<void> {
+  const engine = process.env.MONGODB_URI ? undefined : await startEmbeddedServer({ log: { warn: () => undefined, info: () => undefined } });
+  const dbBase = (process.env.MONGODB_URI ?? engine!.uri).split('?')[0].replace(/\/$/, '');
+  const platform = await startTestPlatform();
+  const tool = await startBenchTool(dbBase, dbName, platform);
+  try {
+    await fn({ tool, platform, engine: Boolean(engine) });
+  } finally {
+    await tool.close();
+    await platform.close();
+    await engine?.close();
+  }
 }
