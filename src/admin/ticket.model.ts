@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { Model } from 'mongoose';
 
 /** Tickets from Administrator launches that were already exchanged for a session: each works once. */
@@ -12,8 +13,7 @@ const usedTicketSchema = new mongoose.Schema<UsedTicket>({
 });
 
 export const UsedInstallerTicket: Model<UsedTicket> =
-  (mongoose.models.UsedInstallerTicket as Model<UsedTicket>) ??
-  mongoose.model<UsedTicket>('UsedInstallerTicket', usedTicketSchema);
+  modelOnce<UsedTicket>('UsedInstallerTicket', usedTicketSchema);
 
 /** Installer sessions that were signed out: a copy of the cookie no longer works (the token itself lives on). */
 const endedSessionSchema = new mongoose.Schema<UsedTicket>({
@@ -22,5 +22,4 @@ const endedSessionSchema = new mongoose.Schema<UsedTicket>({
 });
 
 export const EndedInstallerSession: Model<UsedTicket> =
-  (mongoose.models.EndedInstallerSession as Model<UsedTicket>) ??
-  mongoose.model<UsedTicket>('EndedInstallerSession', endedSessionSchema);
+  modelOnce<UsedTicket>('EndedInstallerSession', endedSessionSchema);

@@ -1,4 +1,5 @@
-import mongoose, { Schema, Types, type Model } from 'mongoose';
+import { modelOnce } from '../db/model';
+import { Schema, Types, type Model } from 'mongoose';
 
 export const POST_KINDS = ['practice', 'question'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
@@ -82,8 +83,8 @@ const replySchema = new Schema<ReplyDoc>(
 );
 replySchema.index({ postId: 1, createdAt: 1 });
 
-export const Post: Model<PostDoc> = (mongoose.models.CommunityPost as Model<PostDoc>) ?? mongoose.model<PostDoc>('CommunityPost', postSchema);
-export const Reply: Model<ReplyDoc> = (mongoose.models.CommunityReply as Model<ReplyDoc>) ?? mongoose.model<ReplyDoc>('CommunityReply', replySchema);
+export const Post: Model<PostDoc> = modelOnce<PostDoc>('CommunityPost', postSchema);
+export const Reply: Model<ReplyDoc> = modelOnce<ReplyDoc>('CommunityReply', replySchema);
 
 /**
  * A resource shared with the set: a link, or an item of the sharer's evidence library (files are uploaded there,
@@ -123,7 +124,7 @@ const resourceSchema = new Schema<ResourceDoc>(
 resourceSchema.index({ courseId: 1, createdAt: -1, _id: -1 });
 resourceSchema.index({ courseId: 1, evidenceId: 1 });
 resourceSchema.index({ title: 'text', plain: 'text', tags: 'text' }, { name: 'community_resource_search', default_language: 'english' });
-export const Resource: Model<ResourceDoc> = (mongoose.models.CommunityResource as Model<ResourceDoc>) ?? mongoose.model<ResourceDoc>('CommunityResource', resourceSchema);
+export const Resource: Model<ResourceDoc> = modelOnce<ResourceDoc>('CommunityResource', resourceSchema);
 
 /** What a person follows in their course's space: one post (postId), or every new post (postId ''). */
 export interface FollowDoc {
@@ -138,4 +139,4 @@ const followSchema = new Schema<FollowDoc>({
   postId: { type: String, default: '' },
 });
 followSchema.index({ courseId: 1, postId: 1, userId: 1 }, { unique: true });
-export const Follow: Model<FollowDoc> = (mongoose.models.CommunityFollow as Model<FollowDoc>) ?? mongoose.model<FollowDoc>('CommunityFollow', followSchema);
+export const Follow: Model<FollowDoc> = modelOnce<FollowDoc>('CommunityFollow', followSchema);

@@ -1,4 +1,5 @@
-import mongoose, { Model, Schema, Types } from 'mongoose';
+import { modelOnce as model } from '../db/model';
+import { Schema, Types } from 'mongoose';
 
 /** What the CPD record stores. Everything belongs to one person (User._id, i.e. issuer + sub), never to a course. */
 
@@ -166,7 +167,6 @@ const leaseSchema = new Schema<{ name: string; leaseUntil: Date }>({ name: { typ
 leaseSchema.index({ name: 1 }, { unique: true });
 
 
-const model = <T>(name: string, schema: Schema<T>): Model<T> => (mongoose.models[name] as Model<T>) ?? mongoose.model<T>(name, schema);
 export const CpdEntry = model<EntryDoc>('CpdEntry', entrySchema);
 export const CpdTarget = model<TargetDoc>('CpdTarget', targetSchema);
 export const CpdSubmission = model<SubmissionDoc>('CpdSubmission', submissionSchema);

@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Model, type Types } from 'mongoose';
+import { modelOnce as model } from '../db/model';
+import { Schema, type Types } from 'mongoose';
 import type { Book } from './book';
 
 /**
@@ -79,7 +80,6 @@ const assessorOpeningSchema = new Schema<AssessorOpeningDoc>(
 );
 assessorOpeningSchema.index({ link: 1, at: -1 });
 
-const model = <T>(name: string, schema: Schema<T>): Model<T> => (mongoose.models[name] as Model<T>) ?? mongoose.model<T>(name, schema);
 export const FrozenCopy = model('FrozenCopy', frozenCopySchema);
 export const AssessorLink = model('AssessorLink', assessorLinkSchema);
 export const AssessorOpening = model('AssessorOpening', assessorOpeningSchema);

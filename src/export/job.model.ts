@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Model, type Types } from 'mongoose';
+import { modelOnce } from '../db/model';
+import { Schema, type Model, type Types } from 'mongoose';
 
 /**
  * A PDF or website zip being built, or built: one per portfolio, format and fingerprint of the content,
@@ -52,4 +53,4 @@ const exportJobSchema = new Schema<ExportJobDoc>(
 exportJobSchema.index({ portfolioId: 1, format: 1, fingerprint: 1 }, { unique: true });
 exportJobSchema.index({ status: 1, leaseUntil: 1 });
 
-export const ExportJob: Model<ExportJobDoc> = (mongoose.models.ExportJob as Model<ExportJobDoc>) ?? mongoose.model<ExportJobDoc>('ExportJob', exportJobSchema);
+export const ExportJob: Model<ExportJobDoc> = modelOnce<ExportJobDoc>('ExportJob', exportJobSchema);

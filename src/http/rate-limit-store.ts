@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { type Model } from 'mongoose';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 
@@ -21,7 +22,7 @@ hitSchema.index({ key: 1 }, { unique: true });
 hitSchema.index({ resetAt: 1 }, { expireAfterSeconds: 0 });
 
 export const RateLimitHit: Model<RateLimitHitDoc> =
-  (mongoose.models.RateLimitHit as Model<RateLimitHitDoc>) ?? mongoose.model<RateLimitHitDoc>('RateLimitHit', hitSchema);
+  modelOnce<RateLimitHitDoc>('RateLimitHit', hitSchema);
 
 export class MongoRateLimitStore implements Store {
   localKeys = false;

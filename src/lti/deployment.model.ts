@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { InferSchemaType, Model } from 'mongoose';
 
 /**
@@ -18,4 +19,4 @@ deploymentSchema.index({ platformUrl: 1, clientId: 1, deploymentId: 1 }, { uniqu
 
 export type DeploymentDoc = InferSchemaType<typeof deploymentSchema>;
 export const Deployment: Model<DeploymentDoc> =
-  (mongoose.models.Deployment as Model<DeploymentDoc>) ?? mongoose.model<DeploymentDoc>('Deployment', deploymentSchema);
+  modelOnce<DeploymentDoc>('Deployment', deploymentSchema);

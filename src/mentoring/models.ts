@@ -1,4 +1,5 @@
-import mongoose, { Model, Schema, Types } from 'mongoose';
+import { modelOnce as model } from '../db/model';
+import { Schema, Types } from 'mongoose';
 import type { EvidenceSeen, Paragraph, SectionSnapshot } from './change-view';
 
 /**
@@ -173,7 +174,6 @@ const finalDecisionSchema = new Schema<FinalReviewDecisionDoc>(
 );
 finalDecisionSchema.index({ portfolio: 1, createdAt: -1 });
 
-const model = <T>(name: string, schema: Schema<T>): Model<T> => (mongoose.models[name] as Model<T>) ?? mongoose.model<T>(name, schema);
 
 export const MentorAssignment = model('MentorAssignment', assignmentSchema);
 export const CoMentorShare = model('CoMentorShare', shareSchema);

@@ -1,4 +1,5 @@
-import mongoose, { Model, Schema, Types } from 'mongoose';
+import { modelOnce } from '../db/model';
+import { Model, Schema, Types } from 'mongoose';
 
 /** Where a course's launches return to in the VLE: emails link back through it, never with a session token. */
 export interface CourseLinkDoc {
@@ -12,7 +13,7 @@ const courseLinkSchema = new Schema<CourseLinkDoc>(
 );
 courseLinkSchema.index({ courseId: 1 }, { unique: true });
 export const CourseLink: Model<CourseLinkDoc> =
-  (mongoose.models.CourseLink as Model<CourseLinkDoc>) ?? mongoose.model<CourseLinkDoc>('CourseLink', courseLinkSchema);
+  modelOnce<CourseLinkDoc>('CourseLink', courseLinkSchema);
 
 const httpUrl = (v: unknown): string | undefined => {
   if (typeof v !== 'string') return undefined;

@@ -1,4 +1,5 @@
-import mongoose, { Model, Schema, Types } from 'mongoose';
+import { modelOnce as model } from '../db/model';
+import { Schema, Types } from 'mongoose';
 
 export const NOTIFICATION_KINDS = ['ready_for_review', 'comment', 'review', 'final_review', 'final_decision', 'changed_after_approval', 'cpd_reminder', 'community'] as const;
 /** A comment's words in a notification: enough to know what it is about without opening it. */
@@ -87,7 +88,6 @@ const emailJobSchema = new Schema<EmailJobDoc>(
 emailJobSchema.index({ status: 1, runAt: 1 });
 emailJobSchema.index({ userId: 1, kind: 1, status: 1 });
 
-const model = <T>(name: string, schema: Schema<T>): Model<T> => (mongoose.models[name] as Model<T>) ?? mongoose.model<T>(name, schema);
 
 export const Notification = model('Notification', notificationSchema);
 export const NotificationPreference = model('NotificationPreference', preferenceSchema);

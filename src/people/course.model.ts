@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { InferSchemaType, Model } from 'mongoose';
 
 /** A VLE course the tool was launched from: (issuer, deployment id, context id). */
@@ -30,4 +31,4 @@ courseSchema.index({ issuer: 1, deploymentId: 1, contextId: 1 }, { unique: true 
 
 export type CourseDoc = InferSchemaType<typeof courseSchema>;
 export const Course: Model<CourseDoc> =
-  (mongoose.models.Course as Model<CourseDoc>) ?? mongoose.model<CourseDoc>('Course', courseSchema);
+  modelOnce<CourseDoc>('Course', courseSchema);

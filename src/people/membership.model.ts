@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { InferSchemaType, Model } from 'mongoose';
 
 /** A user's place in a course, as the latest launch described it. */
@@ -22,4 +23,4 @@ membershipSchema.index({ course: 1, updatedAt: -1 });
 
 export type MembershipDoc = InferSchemaType<typeof membershipSchema>;
 export const Membership: Model<MembershipDoc> =
-  (mongoose.models.Membership as Model<MembershipDoc>) ?? mongoose.model<MembershipDoc>('Membership', membershipSchema);
+  modelOnce<MembershipDoc>('Membership', membershipSchema);

@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { InferSchemaType, Model } from 'mongoose';
 
 /** A person as one platform knows them: (issuer, sub). Name, email and picture follow the latest launch. */
@@ -15,4 +16,4 @@ const userSchema = new mongoose.Schema(
 userSchema.index({ issuer: 1, sub: 1 }, { unique: true });
 
 export type UserDoc = InferSchemaType<typeof userSchema>;
-export const User: Model<UserDoc> = (mongoose.models.User as Model<UserDoc>) ?? mongoose.model<UserDoc>('User', userSchema);
+export const User: Model<UserDoc> = modelOnce<UserDoc>('User', userSchema);

@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { Model } from 'mongoose';
 
 /** The course the next cohort runs in, named by the coordinator of this one: deferred people's portfolios move there. */
@@ -42,6 +43,6 @@ export interface ArrivalFields {
 }
 
 export const NextCohort: Model<NextCohortFields> =
-  (mongoose.models.SchemeNextCohort as Model<NextCohortFields>) ?? mongoose.model<NextCohortFields>('SchemeNextCohort', nextCohortSchema);
+  modelOnce<NextCohortFields>('SchemeNextCohort', nextCohortSchema);
 export const Arrival: Model<ArrivalFields> =
-  (mongoose.models.SchemeArrival as Model<ArrivalFields>) ?? mongoose.model<ArrivalFields>('SchemeArrival', arrivalSchema);
+  modelOnce<ArrivalFields>('SchemeArrival', arrivalSchema);

@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { Model } from 'mongoose';
 
 /**
@@ -57,7 +58,6 @@ export type FundingYearDoc = FundingYearFields & Id;
 export type FundingAllocationDoc = FundingAllocationFields & Id;
 
 export const FundingYear: Model<FundingYearFields> =
-  (mongoose.models.SchemeFundingYear as Model<FundingYearFields>) ?? mongoose.model<FundingYearFields>('SchemeFundingYear', fundingYearSchema);
+  modelOnce<FundingYearFields>('SchemeFundingYear', fundingYearSchema);
 export const FundingAllocation: Model<FundingAllocationFields> =
-  (mongoose.models.SchemeFundingAllocation as Model<FundingAllocationFields>) ??
-  mongoose.model<FundingAllocationFields>('SchemeFundingAllocation', allocationSchema);
+  modelOnce<FundingAllocationFields>('SchemeFundingAllocation', allocationSchema);

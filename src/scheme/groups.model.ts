@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { Model } from 'mongoose';
 
 /** A mentor group within the learning set: a mentor and some of the people with a place, with their own meetings. */
@@ -24,4 +25,4 @@ export interface GroupFields {
 export type GroupDoc = GroupFields & { _id: mongoose.Types.ObjectId };
 
 export const MentorGroup: Model<GroupFields> =
-  (mongoose.models.SchemeMentorGroup as Model<GroupFields>) ?? mongoose.model<GroupFields>('SchemeMentorGroup', groupSchema);
+  modelOnce<GroupFields>('SchemeMentorGroup', groupSchema);

@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { Model } from 'mongoose';
 
 /**
@@ -66,6 +67,6 @@ export type MeetingDoc = MeetingFields & Id;
 export type CalendarFeedDoc = CalendarFeedFields & Id;
 
 export const Meeting: Model<MeetingFields> =
-  (mongoose.models.SchemeMeeting as Model<MeetingFields>) ?? mongoose.model<MeetingFields>('SchemeMeeting', meetingSchema);
+  modelOnce<MeetingFields>('SchemeMeeting', meetingSchema);
 export const CalendarFeed: Model<CalendarFeedFields> =
-  (mongoose.models.SchemeCalendarFeed as Model<CalendarFeedFields>) ?? mongoose.model<CalendarFeedFields>('SchemeCalendarFeed', feedSchema);
+  modelOnce<CalendarFeedFields>('SchemeCalendarFeed', feedSchema);

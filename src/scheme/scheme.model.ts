@@ -1,3 +1,4 @@
+import { modelOnce } from '../db/model';
 import mongoose, { Model } from 'mongoose';
 
 /**
@@ -152,10 +153,10 @@ export type ApplicationDoc = ApplicationFields & Id;
 export type SupportLinkDoc = SupportLinkFields & Id;
 
 export const SchemeSettings: Model<SchemeSettingsFields> =
-  (mongoose.models.SchemeSettings as Model<SchemeSettingsFields>) ?? mongoose.model<SchemeSettingsFields>('SchemeSettings', settingsSchema);
+  modelOnce<SchemeSettingsFields>('SchemeSettings', settingsSchema);
 export const Application: Model<ApplicationFields> =
-  (mongoose.models.SchemeApplication as Model<ApplicationFields>) ?? mongoose.model<ApplicationFields>('SchemeApplication', applicationSchema);
+  modelOnce<ApplicationFields>('SchemeApplication', applicationSchema);
 export const SupportLink: Model<SupportLinkFields> =
-  (mongoose.models.SchemeSupportLink as Model<SupportLinkFields>) ?? mongoose.model<SupportLinkFields>('SchemeSupportLink', supportLinkSchema);
+  modelOnce<SupportLinkFields>('SchemeSupportLink', supportLinkSchema);
 export const SchemeEmail: Model<SchemeEmailFields> =
-  (mongoose.models.SchemeEmail as Model<SchemeEmailFields>) ?? mongoose.model<SchemeEmailFields>('SchemeEmail', schemeEmailSchema);
+  modelOnce<SchemeEmailFields>('SchemeEmail', schemeEmailSchema);

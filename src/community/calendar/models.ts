@@ -1,4 +1,5 @@
-import mongoose, { Schema, Types, type Model } from 'mongoose';
+import { modelOnce } from '../../db/model';
+import { Schema, Types, type Model } from 'mongoose';
 
 export const SESSION_KINDS = ['skill-share', 'writing-retreat', 'study-group', 'other'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
@@ -35,4 +36,4 @@ const sessionSchema = new Schema<SessionDoc>(
 );
 // A month of the calendar is one range read on this index.
 sessionSchema.index({ courseId: 1, startsAt: 1, _id: 1 });
-export const Session: Model<SessionDoc> = (mongoose.models.CommunitySession as Model<SessionDoc>) ?? mongoose.model<SessionDoc>('CommunitySession', sessionSchema);
+export const Session: Model<SessionDoc> = modelOnce<SessionDoc>('CommunitySession', sessionSchema);

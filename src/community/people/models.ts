@@ -1,4 +1,5 @@
-import mongoose, { Schema, Types, type Model } from 'mongoose';
+import { modelOnce } from '../../db/model';
+import { Schema, Types, type Model } from 'mongoose';
 
 /**
  * A member's short profile in one course's learning set. One per person per course: the same person in two sets
@@ -43,7 +44,7 @@ profileSchema.index({ courseId: 1, nameKey: 1, _id: 1 });
 profileSchema.index({ courseId: 1, interests: 1 });
 profileSchema.index({ courseId: 1, helpWith: 1 });
 profileSchema.index({ courseId: 1, siteKey: 1 });
-export const Profile: Model<ProfileDoc> = (mongoose.models.CommunityProfile as Model<ProfileDoc>) ?? mongoose.model<ProfileDoc>('CommunityProfile', profileSchema);
+export const Profile: Model<ProfileDoc> = modelOnce<ProfileDoc>('CommunityProfile', profileSchema);
 
 export const INVITATION_STATES = ['sent', 'accepted', 'declined', 'withdrawn'] as const;
 export type InvitationState = (typeof INVITATION_STATES)[number];
@@ -81,4 +82,4 @@ const invitationSchema = new Schema<InvitationDoc>(
 );
 invitationSchema.index({ courseId: 1, toId: 1, createdAt: -1 });
 invitationSchema.index({ courseId: 1, fromId: 1, createdAt: -1 });
-export const Invitation: Model<InvitationDoc> = (mongoose.models.CommunityInvitation as Model<InvitationDoc>) ?? mongoose.model<InvitationDoc>('CommunityInvitation', invitationSchema);
+export const Invitation: Model<InvitationDoc> = modelOnce<InvitationDoc>('CommunityInvitation', invitationSchema);

@@ -1,4 +1,5 @@
-import mongoose, { Schema, Types, type Model } from 'mongoose';
+import { modelOnce } from '../../db/model';
+import { Schema, Types, type Model } from 'mongoose';
 
 /**
  * A portfolio section its candidate shares with the whole learning set: every member may read it and comment
@@ -27,4 +28,4 @@ const setShareSchema = new Schema<SetShareDoc>(
 );
 setShareSchema.index({ courseId: 1, stoppedAt: 1, createdAt: -1, _id: -1 });
 setShareSchema.index({ sectionId: 1, stoppedAt: 1 });
-export const SetShare: Model<SetShareDoc> = (mongoose.models.CommunitySetShare as Model<SetShareDoc>) ?? mongoose.model<SetShareDoc>('CommunitySetShare', setShareSchema);
+export const SetShare: Model<SetShareDoc> = modelOnce<SetShareDoc>('CommunitySetShare', setShareSchema);

@@ -1,4 +1,5 @@
-import mongoose, { type Model } from 'mongoose';
+import { modelOnce as model } from '../../db/model';
+import mongoose from 'mongoose';
 
 // Plain interfaces: mongoose's InferSchemaType over the nested login-parameters schema exhausts tsc's memory.
 export interface LoginParams {
@@ -122,10 +123,6 @@ const sessionPassSchema = new mongoose.Schema({
   createdAt: { type: Date, default: Date.now, expires: 60 },
 });
 sessionPassSchema.index({ hash: 1 }, { unique: true });
-
-function model<T>(name: string, schema: mongoose.Schema): Model<T> {
-  return (mongoose.models[name] as Model<T> | undefined) ?? (mongoose.model(name, schema) as unknown as Model<T>);
-}
 
 export const LoginStart = model<LoginStartDoc>('LoginStart', loginStartSchema);
 export const PendingStorageLaunch = model<PendingStorageLaunchDoc>('PendingStorageLaunch', pendingStorageLaunchSchema);

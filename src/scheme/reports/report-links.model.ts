@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Model, type Types } from 'mongoose';
+import { modelOnce } from '../../db/model';
+import { Schema, type Model, type Types } from 'mongoose';
 
 /**
  * A read-only report link a coordinator gives their manager (no VLE account). Only the token's hash is kept:
@@ -34,4 +35,4 @@ const reportLinkSchema = new Schema<ReportLinkFields>({
 });
 
 export const ReportLink: Model<ReportLinkFields> =
-  (mongoose.models.SchemeReportLink as Model<ReportLinkFields>) ?? mongoose.model<ReportLinkFields>('SchemeReportLink', reportLinkSchema);
+  modelOnce<ReportLinkFields>('SchemeReportLink', reportLinkSchema);
