@@ -32,13 +32,17 @@ export interface PlatformSummary {
   issuerShared?: boolean;
 }
 
-export interface NewPlatform {
+/** What every registration names: the VLE, its issuer and client id, and where the tool logs in and asks for tokens. */
+interface PlatformIdentity {
   name: string;
   issuer: string;
   clientId: string;
   authEndpoint: string;
   tokenEndpoint: string;
   audience?: string;
+}
+
+export interface NewPlatform extends PlatformIdentity {
   key: { method: 'JWK_SET' | 'JWK_KEY' | 'RSA_KEY'; value: string };
   deploymentIds: string[];
   active: boolean;
@@ -195,13 +199,7 @@ export async function removeDeployment(id: string): Promise<DeploymentSummary> {
   return deployment;
 }
 
-export interface DynamicRegistration {
-  name: string;
-  issuer: string;
-  clientId: string;
-  authEndpoint: string;
-  tokenEndpoint: string;
-  audience?: string;
+export interface DynamicRegistration extends PlatformIdentity {
   jwksUri: string;
   deploymentId?: string;
 }
