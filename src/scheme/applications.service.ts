@@ -1,4 +1,5 @@
 import { whenLondon } from '../http/dates';
+import { releaseFundingOf } from './funding.service';
 import { queueEmail } from './mail';
 import { Application, SchemeSettings, type ApplicationDoc } from './scheme.model';
 import type { ApplicationInput } from './scheme.schema';
@@ -149,6 +150,7 @@ export async function leavePlace(courseId: string, id: string, to: 'withdrawn' |
   const done = await Application.findOneAndUpdate({ _id: id, courseId, state: 'accepted' }, { $set: { state: to, reason, decidedAt: now } }, { new: true }).lean();
   if (!done) return refusal(409, app.state === 'accepted' ? SELECT_MESSAGES.alreadyLeft : SELECT_MESSAGES.notAccepted);
   await SchemeSettings.updateOne({ courseId }, { $inc: { placesTaken: -1 } });
+  await releaseFundingOf(courseId, id, to, now);
   await offerFreedPlace(courseId);
   return { ok: true };
 }

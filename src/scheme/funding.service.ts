@@ -51,21 +51,12 @@ export async function releaseAllocation(courseId: string, id: string, reason: st
   return { ok: true };
 }
 
-const LEFT_REASONS: Record<string, string> = { withdrawn: 'The candidate withdrew from the learning set.', deferred: 'The candidate deferred to the next cohort.' };
+const LEFT_REASONS: Record<'withdrawn' | 'deferred', string> = { withdrawn: 'The candidate withdrew from the learning set.', deferred: 'The candidate deferred to the next cohort.' };
 
-/**
- * A candidate who withdrew or deferred gives their funded submission back. Run before every read and every
- * allocation, so the scheme's own withdraw and defer need not know about funding.
- */
-export async function releaseLeavers(courseId: string, now = new Date()): Promise<void> {
-  const active = await FundingAllocation.find({ courseId, releasedAt: null }, { applicationId: 1 }).lean();
-  if (!active.length) return;
-  const gone = await Application.find({ courseId, _id: { $in: active.map((a) => a.applicationId) }, state: { $ne: 'accepted' } }, { state: 1 }).lean();
-  const stateOf = new Map(gone.map((a) => [String(a._id), a.state]));
-  for (const a of active) {
-    const state = stateOf.get(a.applicationId);
-    if (state) await releaseAllocation(courseId, String(a._id), LEFT_REASONS[state] ?? 'The candidate no longer has a place.', now);
-  }
+/** A candidate who withdraws or defers gives their funded submission back, as they leave (applications.service). */
+export async function releaseFundingOf(courseId: string, applicationId: string, left: 'withdrawn' | 'deferred', now = new Date()): Promise<void> {
+  const held = await FundingAllocation.findOne({ courseId, applicationId, releasedAt: null }, { _id: 1 }).lean();
+  if (held) await releaseAllocation(courseId, String(held._id), LEFT_REASONS[left], now);
 }
 
 /**
@@ -75,7 +66,6 @@ export async function releaseLeavers(courseId: string, now = new Date()): Promis
 export async function allocateFunding(courseId: string, applicationId: string, now = new Date()): Promise<Result<{ fy: string }>> {
   const s = await settingsOf(courseId);
   if (!s) return refusal(409, FUNDING_MESSAGES.noScheme);
-  await releaseLeavers(courseId, now);
   const app = (await Application.findOne({ _id: applicationId, courseId }).lean()) as ApplicationDoc | null;
   if (!app) return refusal(404, FUNDING_MESSAGES.notFound);
   if (app.state !== 'accepted') return refusal(409, FUNDING_MESSAGES.noPlace);
@@ -119,7 +109,6 @@ export async function fundingByYear(settings: SchemeSettingsDoc[]): Promise<Fund
 export async function fundingOverview(courseId: string, page: number, now = new Date()) {
   const s = await settingsOf(courseId);
   if (!s) return null;
-  await releaseLeavers(courseId, now);
   const fy = fyOf(s, now);
   const [year, active, total] = await Promise.all([
     FundingYear.findOne({ courseId, fy: fy.label }).lean(),

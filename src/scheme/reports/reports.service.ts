@@ -4,7 +4,7 @@ import { Membership } from '../../people/membership.model';
 import { INSTITUTION_ZONE, when } from '../../http/dates';
 import { submissionRecordsIn } from '../../export';
 import { lastMentorContact } from '../../mentoring';
-import { financialYearOf, fundingByYear, releaseLeavers } from '../funding.service';
+import { financialYearOf, fundingByYear } from '../funding.service';
 import { money } from '../money';
 import { MentorGroup } from '../groups.model';
 import { Meeting } from '../meetings.model';
@@ -78,7 +78,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function buildReport(cohorts: Cohort[], now = new Date()): Promise<{ tables: ReportTable[]; funnel: number[]; funded: Array<{ label: string; used: number; funded: number }> }> {
   const courseIds = cohorts.map((c) => c.courseId);
   const labelOf = new Map(cohorts.map((c) => [c.courseId, c.label]));
-  await Promise.all(courseIds.map((id) => releaseLeavers(id, now)));
   const [settings, apps, records, meetings, groups] = await Promise.all([
     SchemeSettings.find({ courseId: { $in: courseIds } }).lean() as Promise<SchemeSettingsDoc[]>,
     Application.find({ courseId: { $in: courseIds }, state: { $ne: 'draft' } }).sort({ name: 1, _id: 1 }).lean() as Promise<ApplicationDoc[]>,
