@@ -1,3 +1,4 @@
+import { escapeHtml } from '../http/escape';
 import type { Who } from '../http/who';
 import { findEvidence } from '../portfolio';
 import { Types } from 'mongoose';
@@ -16,9 +17,8 @@ import { REVIEW_SECTIONS } from './schema';
  */
 export const REVIEW_DOCUMENT = 'cmalt-review';
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** Plain text as the sanitised rich text a Book holds: paragraphs, nothing a renderer would run. */
-const paragraphs = (s: string) => s.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean).map((p) => `<p>${escape(p).replace(/\n/g, '<br>')}</p>`).join('');
+const paragraphs = (s: string) => s.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('');
 
 const area = (id: string, title: string, over: Partial<BookArea>): BookArea => ({
   id, code: '', title, group: 'CMALT review (renewal)', assessed: true, required: true, kind: 'plain', examplesExpected: { min: 0 }, words: {},

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../http/escape';
 import sanitizeHtml from 'sanitize-html';
 
 /** The only HTML a portfolio keeps: what the editor produces, minus anything that could run or track. */
@@ -30,9 +31,6 @@ export function sanitiseRichText(html: string): string {
     .replace(/<p>(\s|<br \/>|&nbsp;)*<\/p>/g, '')
     .trim();
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Text typed in the plain textarea (no JavaScript) becomes paragraphs; lines starting "- " become a list,

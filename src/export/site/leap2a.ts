@@ -1,3 +1,4 @@
+import { escapeXmlText } from '../../http/escape';
 import type { Book, BookEvidence } from '../book';
 import { htmlToText } from '../../portfolio';
 
@@ -6,9 +7,7 @@ import { htmlToText } from '../../portfolio';
  * each area an entry with its examples as parts, each piece of evidence a resource (files as enclosures
  * beside leap2a.xml in the zip). Text goes in as escaped text, never as markup.
  */
-const esc = (s: string) =>
-  // eslint-disable-next-line no-control-regex -- XML 1.0 has no place for these control characters
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXmlText;
 
 export function leap2a(book: Book, fileOf: (e: BookEvidence) => string | null): string {
   const id = (kind: string, key: string) => `portfolio:cmalt/${book.portfolioId}/${kind}/${encodeURIComponent(key)}`;

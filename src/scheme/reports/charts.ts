@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../http/escape';
+
 /**
  * Bar charts as server-rendered SVG: no script, no library. Each chart is an image with a title and a
  * description that says its figures in words (role="img", aria-labelledby), and the page shows the same
@@ -10,7 +12,7 @@ export interface Bar {
 }
 
 const short = (s: string) => (s.length > 13 ? `${s.slice(0, 12)}…` : s); // the table beside the chart has the whole name
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 
 export function barChart(id: string, title: string, bars: Bar[], unit: string): string {
   const rowH = 28;
