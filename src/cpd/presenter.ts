@@ -1,3 +1,4 @@
+import { day } from '../http/dates';
 import type { AltRecord } from '../export';
 import type { ActivityKind, EntryDoc, Rating, SubmissionDoc, TargetDoc, TargetSource } from './models';
 import { TRAINING_STATE_LABELS, type TrainingStatus } from './mandatory.service';
@@ -32,8 +33,7 @@ export const RATING_LABELS: Record<Rating, string> = {
   not_effective: 'Not effective',
 };
 
-const words = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-export const inWords = (d: Date | null | undefined) => (d ? words.format(new Date(d)) : '');
+export const inWords = (d: Date | null | undefined) => day(d);
 /** "1 hour", "2.5 hours". */
 export const hoursInWords = (hours: number) => `${hours} hour${hours === 1 ? '' : 's'}`;
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : '');

@@ -1,3 +1,4 @@
+import { day } from '../http/dates';
 import { AppError, conflict, notFound } from '../http/errors';
 import { checkLink, newNonce, signLink } from '../http/signed-links';
 import { Membership } from '../people/membership.model';
@@ -118,7 +119,7 @@ export async function submitPeriod(who: Submitter, key: string, input: SubmitInp
  */
 export async function emailLineManager(submission: SubmissionDoc, url: string, now: Date): Promise<void> {
   if (submission.reviewer !== 'line_manager' || !submission.reviewerEmail) return;
-  const ends = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(submission.linkExpiresAt ?? now);
+  const ends = day(submission.linkExpiresAt ?? now);
   await queueEmail(
     submission.reviewerEmail,
     `CPD log from ${submission.ownerName || 'a member of staff'} to acknowledge`,

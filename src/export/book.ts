@@ -1,3 +1,4 @@
+import { day } from '../http/dates';
 import { Types } from 'mongoose';
 import { Course } from '../people/course.model';
 import { User } from '../people/user.model';
@@ -132,9 +133,8 @@ export const bookTitle = (book: Pick<Book, 'title' | 'candidate'>) => book.title
 /** "E3" for the third piece of evidence cited. */
 export const evidenceLabel = (e: Pick<BookEvidence, 'number'>) => `E${e.number}`;
 
-const bookDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 export const ukDate = (iso: string | null | undefined) =>
-  iso ? bookDay.format(new Date(iso)) : '';
+  iso ? day(iso) : '';
 
 /** One piece of evidence as a document lists it: what the PDF appends or draws and the website carries. */
 export function bookEvidence(id: string, item: EvidenceItem, number: number, citedIn: BookEvidence['citedIn']): BookEvidence {

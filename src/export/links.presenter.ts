@@ -1,8 +1,7 @@
-import { when as dateTime } from '../http/dates';
+import { when as dateTime, dayOf } from '../http/dates';
 import type { AssessorLinkDoc, AssessorOpeningDoc } from './assessor.model';
 import { LINKS_PER_PAGE } from './assessor.service';
 
-const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
 
 /** The assessor links page: each link's state, expiry and openings, as plain strings. */
 export function linksPresenter(input: { links: AssessorLinkDoc[]; openings: AssessorOpeningDoc[]; total: number; page: number; now: Date }, href: (path: string) => string, base: string) {
@@ -15,7 +14,7 @@ export function linksPresenter(input: { links: AssessorLinkDoc[]; openings: Asse
         id: String(l._id),
         created: dateTime(l.createdAt),
         by: l.createdByName,
-        expires: day.format(l.expiresAt),
+        expires: dayOf(l.expiresAt),
         expiresValue: l.expiresAt.toISOString().slice(0, 10),
         state,
         active: state === 'Active',

@@ -1,3 +1,4 @@
+import { day } from '../http/dates';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { frameworks, loadPortfolio, type PortfolioDoc } from '../portfolio';
@@ -7,7 +8,6 @@ import { portfolioFor } from './portfolio-access';
 import { offeredDocument } from './documents';
 
 /** The submission to ALT and its outcome, recorded by the candidate or the coordinator. */
-const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 const dateField = z.string().max(20).default('');
 const submissionSchema = z.object({ kind: z.enum(['first', 'review', 'referral']), route: z.enum(['url', 'file']), submittedOn: dateField });
 const outcomeSchema = z.discriminatedUnion('result', [
@@ -40,8 +40,8 @@ export function submissionRouter(now: () => Date): Router {
       rounds: (portfolio.altRounds ?? []).map((r) => ({
         kind: KIND_LABELS[r.kind as AltKind],
         route: r.route === 'url' ? 'as a web address' : 'as a file',
-        submittedOn: day.format(new Date(r.submittedOn)),
-        outcome: r.outcome === 'pending' ? 'Waiting for ALT’s decision' : r.outcome === 'pass' ? `Passed on ${day.format(new Date(r.decidedOn!))}; certified ${day.format(new Date(r.certifiedOn ?? r.decidedOn!))}; review due ${day.format(reviewDue(r))}` : `Referred on ${day.format(new Date(r.decidedOn!))}`,
+        submittedOn: day(new Date(r.submittedOn)),
+        outcome: r.outcome === 'pending' ? 'Waiting for ALT’s decision' : r.outcome === 'pass' ? `Passed on ${day(new Date(r.decidedOn!))}; certified ${day(new Date(r.certifiedOn ?? r.decidedOn!))}; review due ${day(reviewDue(r))}` : `Referred on ${day(new Date(r.decidedOn!))}`,
         feedback: r.feedback ? r.feedback.split('\n').map((l) => l.trim()).filter(Boolean) : [],
         reopened: r.reopenedAreas.map((id) => titles.get(id) ?? id),
       })).reverse(),

@@ -1,3 +1,4 @@
+import { day } from '../http/dates';
 import { notifyWorkers } from '../gradebook';
 import { applyTransition, frameworks, loadPortfolio, Portfolio, type PortfolioDoc } from '../portfolio';
 
@@ -109,16 +110,15 @@ export async function recordOutcome(p: PortfolioDoc, input: OutcomeInput, byUser
   return { ok: true };
 }
 
-const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 
 /** One line for the cohort page and the candidate's page: where the portfolio stands with ALT. */
 export function altStanding(p: Pick<PortfolioDoc, 'altRounds'>): string {
   const last = p.altRounds?.length ? p.altRounds[p.altRounds.length - 1] : undefined;
   if (!last) return '';
   const kind = KIND_LABELS[last.kind as AltKind].toLowerCase();
-  if (last.outcome === 'pending') return `Submitted to ALT on ${day.format(new Date(last.submittedOn))} (${kind})`;
-  if (last.outcome === 'pass') return `Passed: certified on ${day.format(new Date(last.certifiedOn ?? last.decidedOn!))}, review due ${day.format(reviewDue(last))}`;
-  return `Referred by ALT on ${day.format(new Date(last.decidedOn!))}: ${last.reopenedAreas.length} area${last.reopenedAreas.length === 1 ? '' : 's'} to rework`;
+  if (last.outcome === 'pending') return `Submitted to ALT on ${day(new Date(last.submittedOn))} (${kind})`;
+  if (last.outcome === 'pass') return `Passed: certified on ${day(new Date(last.certifiedOn ?? last.decidedOn!))}, review due ${day(reviewDue(last))}`;
+  return `Referred by ALT on ${day(new Date(last.decidedOn!))}: ${last.reopenedAreas.length} area${last.reopenedAreas.length === 1 ? '' : 's'} to rework`;
 }
 
 /** A pass starts the 3-year review clock. */

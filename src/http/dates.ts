@@ -8,6 +8,16 @@ const pageFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'lo
 
 /** "5 December 2026 at 14:05" in the institution's time zone. */
 export const when = (d: Date | string | null | undefined) => (d ? pageFormat.format(new Date(d)) : '');
+// A calendar day someone typed (no time) is kept as midnight UTC, so it is read back in UTC, as typed.
+const calendarDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const instantDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+
+/** "5 December 2026": a calendar day kept as midnight UTC (an evidence date, a CPD entry, a submission date). */
+export const day = (d: Date | string | null | undefined) => (d ? calendarDay.format(new Date(d)) : '');
+
+/** "5 December 2026": the day a moment falls on in the institution's time zone (an expiry, an arrival). */
+export const dayOf = (d: Date | string | null | undefined) => (d ? instantDay.format(new Date(d)) : '');
+
 /** The same as `when`; the name the mentoring and portfolio pages have used. */
 export const whenLondon = when;
 

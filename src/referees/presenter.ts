@@ -1,6 +1,6 @@
+import { dayOf } from '../http/dates';
 import type { RefereeRequestDoc } from './referee.model';
 
-const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' });
 
 /**
  * The candidate's list: who was asked and whether their statement arrived. The statement itself is
@@ -13,7 +13,7 @@ export function refereesPresenter(input: { requests: RefereeRequestDoc[]; canAsk
     rows: input.requests.map((r) => ({
       name: r.refereeName,
       relationship: r.relationship,
-      status: r.receivedAt ? `Arrived on ${day.format(r.receivedAt)}` : r.expiresAt <= input.now ? 'Link expired: ask again' : `Waiting (link valid until ${day.format(r.expiresAt)})`,
+      status: r.receivedAt ? `Arrived on ${dayOf(r.receivedAt)}` : r.expiresAt <= input.now ? 'Link expired: ask again' : `Waiting (link valid until ${dayOf(r.expiresAt)})`,
       arrived: Boolean(r.receivedAt),
       statementHtml: input.rule.candidateSeesText && r.receivedAt ? r.statement : null,
     })),
@@ -26,7 +26,7 @@ export function courseStatementsPresenter(rows: Array<RefereeRequestDoc & { cand
     candidate: r.candidateName,
     referee: r.refereeName,
     relationship: r.relationship,
-    received: r.receivedAt ? day.format(r.receivedAt) : '',
+    received: r.receivedAt ? dayOf(r.receivedAt) : '',
     statementHtml: r.statement, // sanitised when it arrived
   }));
 }

@@ -1,4 +1,4 @@
-import { whenLondon } from '../http/dates';
+import { whenLondon, dayOf } from '../http/dates';
 import type { ApplicationDoc, ApplicationState, SchemeSettingsDoc, SupportState } from './scheme.model';
 import { localValue } from './scheme.schema';
 import type { CallState } from './settings.service';
@@ -56,7 +56,7 @@ export function settingsSummary(s: SchemeSettingsDoc | null, call: CallState) {
     call: CALL_LABELS[call],
     opens: whenLondon(s?.callOpensAt),
     closes: whenLondon(s?.callClosesAt),
-    deadlines: (s?.deadlines ?? []).map((d) => ({ label: d.label ?? '', due: whenLondon(d.due).replace(/, \d\d:\d\d$/, '') })),
+    deadlines: (s?.deadlines ?? []).map((d) => ({ label: d.label ?? '', due: dayOf(d.due) })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { day } from '../../http/dates';
 import { EvidenceDoc, EvidenceKind } from './evidence.model';
 import { ALLOWED_TYPES, extensionOf } from './file-types';
 import { formatBytes, usageFingerprint, type StorageUse } from './evidence.service';
@@ -51,7 +52,6 @@ export interface EvidenceView {
   usedInSeen: string;
 }
 
-const ukDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export function usedInSummary(usedIn: UsedIn[]): string {
   if (usedIn.length === 0) return 'Not used in any example yet';
@@ -67,7 +67,7 @@ export function presentEvidence(item: EvidenceDoc, usedIn: UsedIn[] = []): Evide
     kind: item.kind as EvidenceKind,
     kindLabel: KIND_LABELS[item.kind as EvidenceKind] ?? 'Evidence',
     title: item.title,
-    date: date ? ukDate.format(date) : '',
+    date: date ? day(date) : '',
     dateValue: date ? date.toISOString().slice(0, 10) : '',
     description: item.description ?? '',
     descriptionParagraphs: paragraphs(item.description ?? ''),

@@ -1,3 +1,4 @@
+import { when } from '../../http/dates';
 import type { PortfolioArea } from '../framework';
 import { sectionHref } from '../evidence';
 import { areaKeywords, CvLine, highlightCv } from './keywords';
@@ -6,7 +7,6 @@ import type { PlanDoc, PlanningNoteDoc } from './plan.model';
 /** What the planning pages receive: plain objects, never mongoose documents. */
 
 const SOURCE_LABELS: Record<string, string> = { pasted: 'pasted', txt: 'a text file', docx: 'a Word document', pdf: 'a PDF' };
-const ukDateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 export interface CvView {
   has: boolean;
@@ -19,8 +19,8 @@ export function presentCv(plan: PlanDoc | null): CvView {
   if ((plan as { cvFromProfile?: boolean }).cvFromProfile) return { has: true, text: plan.cvText, summary: 'From your CPD record’s profile (change it there, or give planning its own below)' };
   const from = SOURCE_LABELS[plan.cvSource ?? 'pasted'] ?? 'pasted';
   const file = plan.cvFilename ? ` (${plan.cvFilename})` : '';
-  const when = plan.cvUpdatedAt ? `, ${ukDateTime.format(new Date(plan.cvUpdatedAt))} UTC` : '';
-  return { has: true, text: plan.cvText, summary: from === 'pasted' ? `Pasted${when}` : `From ${from}${file}${when}` };
+  const at = plan.cvUpdatedAt ? `, ${when(plan.cvUpdatedAt)}` : '';
+  return { has: true, text: plan.cvText, summary: from === 'pasted' ? `Pasted${at}` : `From ${from}${file}${at}` };
 }
 
 export interface AreaSummary {
