@@ -108,6 +108,7 @@ describe('the CMALT scheme: settings, a call, line-manager support, selection up
     expect((await Application.findById(annApp._id).lean())!.support).toBe('supported');
     expect((await Application.findById(eve.id).lean())!.support).toBe('asked');
     expect(text((await ann.s.get('/scheme')).html)).toContain('Your line manager’s support Supported');
+    expect(text((await ann.s.get('/scheme')).html)).toContain('30 November 2026: Core area 1 draft'); // the coordinator's deadlines, as dates
     // The coordinator records Eve's support given another way, with a note.
     expect((await cora.post(`/scheme/manage/applications/${eve.id}/support`, { answer: 'yes', comment: '' })).status).toBe(422);
     expect((await cora.post(`/scheme/manage/applications/${eve.id}/support`, { answer: 'yes', comment: 'Said so at the team meeting.' })).status).toBe(200);
